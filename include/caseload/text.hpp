@@ -1,0 +1,38 @@
+#pragma once
+// Small text helpers shared by the core and the CLI.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace caseload {
+
+// ASCII lower-casing: IDs, codes and usernames are ASCII by rule.
+std::string ascii_lower(std::string_view text);
+
+// A value quoted for a message: control, non-ASCII and bidi characters are
+// shown as escapes so that a hostile value cannot rewrite the terminal.
+std::string printable(std::string_view text, std::size_t max_length = 80);
+
+// True when text is valid UTF-8.
+bool is_valid_utf8(std::string_view text);
+
+// Trims ASCII white space from both ends.
+std::string_view trim(std::string_view text);
+
+std::vector<std::string> split(std::string_view text, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Kebab-case code: lowercase letters and digits in dash-separated groups.
+bool is_kebab_code(std::string_view text);
+
+// "1,234,567"
+std::string with_thousands(long long value);
+
+// Levenshtein distance with neighbour swaps (optimal string alignment), for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// Up to `limit` candidates within `max_distance` edits of `word`, nearest first.
+std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates,
+                                 std::size_t max_distance = 2, std::size_t limit = 3);
+
+}  // namespace caseload

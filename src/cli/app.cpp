@@ -1,0 +1,164 @@
+// The caseload command line: global options, the command table, and the
+// mapping of every failure to the exit codes of spec §5.
+#include <fmt/format.h>
+
+#include <SQLiteCpp/Exception.h>
+#include <iostream>
+
+#include "caseload/cli.hpp"
+#include "caseload/error.hpp"
+#include "caseload/text.hpp"
+#include "context.hpp"
+
+namespace caseload::cli {
+
+namespace {
+
+void print_error(const Error& e) {
+    std::cerr << "caseload: error: " << e.what() << '\n';
+    for (const auto& line : e.details()) std::cerr << line << '\n';
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
+}
+
+// The deepest subcommand the parser entered.
+CLI::App* deepest(CLI::App* app) {
+    for (CLI::App* sub : app->get_subcommands()) return deepest(sub);
+    return app;
+}
+
+std::string command_path(const CLI::App* app) {
+    std::string path;
+    for (const CLI::App* a = app; a && a->get_parent(); a = a->get_parent())
+        path = a->get_name() + (path.empty() ? "" : " " + path);
+    return path.empty() ? "caseload" : "caseload " + path;
+}
+
+std::vector<std::string> subcommand_names(const CLI::App* app) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app->get_subcommands({})) {
+        if (!sub->get_group().empty()) names.push_back(sub->get_name());
+    }
+    return names;
+}
+
+// A usage error in our words, with "did you mean" for a mistyped command.
+Error usage_error(CLI::App& app, const CLI::ParseError& e) {
+    CLI::App* at = deepest(&app);
+    std::string where = command_path(at);
+    auto names = subcommand_names(at);
+    if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&e)) {
+        (void)extras;
+        // CLI11 keeps the unexpected arguments; a word near a command name is a typo.
+        for (const auto& word : app.remaining(true)) {
+            if (names.empty() || word.rfind("-", 0) == 0) continue;
+            auto close = nearest(word, names, 2, 1);
+            if (close.empty()) continue;
+            return Error(Exit::usage,
+                         fmt::format("'{}' is not a command of {}", printable(word), where),
+                         fmt::format("did you mean '{} {}'?", where, close.front()));
+        }
+        if (!names.empty())
+            return Error(Exit::usage, e.what(),
+                         fmt::format("commands of {}: {}", where, join(names, ", ")));
+    }
+    std::string message = e.what();
+    return Error(Exit::usage, message, fmt::format("see '{} --help'", where));
+}
+
+void require_leaf(CLI::App* group) {
+    // A command group given alone names its commands.
+    group->callback([group] {
+        if (!group->get_subcommands().empty()) return;
+        std::vector<std::string> names;
+        for (const CLI::App* sub : group->get_subcommands({}))
+            if (!sub->get_group().empty()) names.push_back(sub->get_name());
+        throw Error(Exit::usage,
+                    fmt::format("'{}' needs a command: {}", command_path(group), join(names, ", ")),
+                    fmt::format("see '{} --help'", command_path(group)));
+    });
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    Context ctx;
+    CLI::App app{"caseload keeps the register of service users under anonymous IDs.",
+                 "caseload"};
+    app.set_version_flag("--version", std::string("caseload ") + CASELOAD_VERSION);
+    app.fallthrough();  // global options work before and after the command
+    app.require_subcommand(0, 1);
+    app.footer(
+        "\nRun 'caseload COMMAND --help' for a command's options, and 'man caseload' for the "
+        "whole story.\nExit status: 0 ok, 1 failure, 2 usage, 3 invalid or refused data, 4 not "
+        "found,\n5 conflict, 6 permission denied, 7 database busy, 8 import partly done.");
+    auto& g = ctx.global;
+    app.add_option("--db", g.db, "The register file (default: $CASELOAD_DB, else "
+                                 "$XDG_DATA_HOME/caseload/caseload.db)")
+        ->option_text("PATH");
+    app.add_option("--as", g.as, "Act as another staff member (leads only; or CASELOAD_USER)")
+        ->option_text("USERNAME");
+    app.add_option("--format", g.format, "Output format: table, json, jsonl, csv or tsv")
+        ->option_text("FORMAT")
+        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "tsv"}));
+    app.add_flag("--json", g.json, "Same as --format json");
+    app.add_option("--wait", g.wait, "Seconds to wait for a busy register before exit 7 (default 5)")
+        ->option_text("SECONDS")
+        ->check(CLI::Range(0.0, 86400.0));
+    app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");
+
+    register_init(app, ctx);
+    register_service(app, ctx);
+    register_staff(app, ctx);
+    register_star(app, ctx);
+    register_options(app, ctx);
+    register_su(app, ctx);
+    register_id(app, ctx);
+    register_words(app, ctx);
+    register_report(app, ctx);
+    register_log(app, ctx);
+    register_db(app, ctx);
+    register_complete(app, ctx);
+    for (CLI::App* group : app.get_subcommands({}))
+        if (!group->get_subcommands({}).empty()) require_leaf(group);
+
+    std::string db_path;
+    try {
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::CallForHelp& e) {
+            return app.exit(e);
+        } catch (const CLI::CallForAllHelp& e) {
+            return app.exit(e);
+        } catch (const CLI::CallForVersion& e) {
+            return app.exit(e);
+        } catch (const CLI::ParseError& e) {
+            // CLI11's own codes (105-127) all become our usage code 2.
+            throw usage_error(app, e);
+        }
+        if (app.get_subcommands().empty()) {
+            std::cout << app.help();
+            return 0;
+        }
+        return 0;
+    } catch (const Error& e) {
+        print_error(e);
+        return static_cast<int>(e.code());
+    } catch (const SQLite::Exception& e) {
+        try {
+            rethrow_sqlite(e, ctx.database_path(), g.wait);
+        } catch (const Error& mapped) {
+            print_error(mapped);
+            return static_cast<int>(mapped.code());
+        }
+    } catch (const std::bad_alloc&) {
+        std::cerr << "caseload: error: out of memory\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "caseload: error: unexpected failure: " << printable(e.what(), 500) << '\n'
+                  << "hint: this is a bug; please report it with the command you ran\n";
+        return 1;
+    }
+    return 1;
+}
+
+}  // namespace caseload::cli

@@ -1,0 +1,81 @@
+#pragma once
+// What every command handler gets: the global options, the register (opened
+// on first use) and the acting staff member.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "caseload/register.hpp"
+#include "output.hpp"
+
+namespace caseload::cli {
+
+struct GlobalOptions {
+    std::optional<std::string> db;
+    std::optional<std::string> as;
+    std::string format = "table";
+    bool json = false;
+    double wait = 5.0;
+    bool quiet = false;
+};
+
+class Context {
+public:
+    GlobalOptions global;
+
+    Format format() const;
+    std::string database_path() const;
+    // Opens the register on first use.
+    Register& reg();
+    // The acting staff member (spec §4): OS login, or --as / CASELOAD_USER for a lead.
+    const Actor& actor();
+
+    // A message on stderr, unless --quiet.
+    void note(const std::string& text) const;
+    // A warning on stderr, always.
+    void warn(const std::string& text) const;
+
+    // Spec §2's confirmation: --confirm-anonymous, or a prompt on a terminal,
+    // or a refusal with a hint. Shows warnings first.
+    void confirm_anonymous(const std::string& id, const std::vector<GuardFinding>& warnings,
+                           bool confirmed_by_flag);
+
+    static bool interactive();  // stdin and stderr are terminals
+
+private:
+    std::unique_ptr<Register> register_;
+    std::optional<Actor> actor_;
+};
+
+// Adds a subcommand with a one-line description and an examples footer.
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
+                      const std::string& examples);
+
+// Command groups: one file each under src/cli/.
+void register_init(CLI::App& app, Context& ctx);
+void register_service(CLI::App& app, Context& ctx);
+void register_staff(CLI::App& app, Context& ctx);
+void register_star(CLI::App& app, Context& ctx);
+void register_options(CLI::App& app, Context& ctx);
+void register_su(CLI::App& app, Context& ctx);
+// Inside the su group: rename, allocate, needs, edit, leave, return, erase (cmd_su_records.cpp)
+void register_su_records(CLI::App& su, Context& ctx);
+// Inside the su group: import, export (cmd_su_bulk.cpp)
+void register_su_bulk(CLI::App& su, Context& ctx);
+// The filters shared by su list, su export and report.
+void add_list_filters(CLI::App* cmd, ServiceUserFilter& filter);
+void register_id(CLI::App& app, Context& ctx);
+void register_words(CLI::App& app, Context& ctx);
+void register_report(CLI::App& app, Context& ctx);
+void register_log(CLI::App& app, Context& ctx);
+void register_db(CLI::App& app, Context& ctx);
+void register_complete(CLI::App& app, Context& ctx);
+
+// JSON form of a service user (spec: the fields of issue 2, in this order).
+Json service_user_json(const Register& reg, const ServiceUser& su);
+extern const std::vector<std::string> kServiceUserFields;
+
+}  // namespace caseload::cli

@@ -1,0 +1,209 @@
+#include "output.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ostream>
+#include <sstream>
+
+#include "caseload/error.hpp"
+#include "caseload/text.hpp"
+
+namespace caseload::cli {
+
+Format parse_format(const std::string& name) {
+    if (name == "table") return Format::table;
+    if (name == "json") return Format::json;
+    if (name == "jsonl") return Format::jsonl;
+    if (name == "csv") return Format::csv;
+    if (name == "tsv") return Format::tsv;
+    throw Error(Exit::usage, fmt::format("unknown format '{}'", printable(name)),
+                "use --format table, json, jsonl, csv or tsv");
+}
+
+bool colour_enabled(int fd) {
+    const char* no_colour = std::getenv("NO_COLOR");
+    if (no_colour && *no_colour) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::string_view(term) == "dumb") return false;
+    return isatty(fd) == 1;
+}
+
+std::string csv_field(std::string_view value) {
+    bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
+                 (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+    if (!quote) return std::string(value);
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string tsv_field(std::string_view value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '\t') out += "\\t";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\\') out += "\\\\";
+        else out += c;
+    }
+    return out;
+}
+
+std::string flat_text(const Json& value, std::string_view separator) {
+    if (value.is_null()) return "";
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_array()) {
+        std::string out;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (i) out += separator;
+            out += flat_text(value[i], separator);
+        }
+        return out;
+    }
+    if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+    if (value.is_number_float()) return fmt::format("{:.1f}", value.get<double>());
+    return value.dump();
+}
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (unsigned char c : text)
+        if ((c & 0xC0) != 0x80) ++width;
+    return width;
+}
+
+void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                   bool bold_heading) {
+    if (rows.empty()) return;
+    std::vector<std::size_t> widths(rows.front().size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], display_width(row[i]));
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        std::string line;
+        for (std::size_t i = 0; i < rows[r].size(); ++i) {
+            const std::string& cell = rows[r][i];
+            line += cell;
+            if (i + 1 < rows[r].size())
+                line += std::string(widths[i] - display_width(cell) + 2, ' ');
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        if (r == 0 && bold_heading) out << "\x1b[1m" << line << "\x1b[0m\n";
+        else out << line << '\n';
+    }
+}
+
+RecordWriter::RecordWriter(Format format, std::vector<std::string> columns, std::ostream& out)
+    : format_(format), columns_(std::move(columns)), table_columns_(columns_), out_(out) {
+    if (format_ == Format::json) out_ << '[';
+    if (format_ == Format::csv || format_ == Format::tsv) {
+        std::string line;
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+            if (i) line += format_ == Format::csv ? ',' : '\t';
+            line += columns_[i];
+        }
+        out_ << line << "\n";
+    }
+}
+
+void RecordWriter::set_table_columns(std::vector<std::string> columns) {
+    table_columns_ = std::move(columns);
+}
+
+void RecordWriter::add(const Json& record) {
+    ++count_;
+    switch (format_) {
+        case Format::json:
+            out_ << (count_ == 1 ? "\n" : ",\n") << record.dump();
+            break;
+        case Format::jsonl:
+            out_ << record.dump() << '\n';
+            break;
+        case Format::csv:
+        case Format::tsv: {
+            std::string line;
+            for (std::size_t i = 0; i < columns_.size(); ++i) {
+                if (i) line += format_ == Format::csv ? ',' : '\t';
+                auto it = record.find(columns_[i]);
+                std::string text = it == record.end() ? "" : flat_text(*it);
+                line += format_ == Format::csv ? csv_field(text) : tsv_field(text);
+            }
+            out_ << line << "\n";
+            break;
+        }
+        case Format::table: {
+            std::vector<std::string> row;
+            for (const auto& column : table_columns_) {
+                auto it = record.find(column);
+                std::string text = it == record.end() ? "" : flat_text(*it, ",");
+                row.push_back(text.empty() ? "-" : printable(text, 60));
+            }
+            table_rows_.push_back(std::move(row));
+            break;
+        }
+    }
+}
+
+void RecordWriter::finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (format_ == Format::json) out_ << (count_ ? "\n]\n" : "]\n");
+    if (format_ == Format::table && !table_rows_.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        std::vector<std::string> heading;
+        for (const auto& c : table_columns_) {
+            std::string h = c;
+            for (char& ch : h)
+                if (ch == '_') ch = ' ';
+            heading.push_back(h);
+        }
+        rows.push_back(heading);
+        for (auto& r : table_rows_) rows.push_back(std::move(r));
+        write_aligned(rows, out_, colour_enabled(STDOUT_FILENO));
+    }
+    out_.flush();
+}
+
+void write_single(Format format, const Json& record, std::ostream& out) {
+    switch (format) {
+        case Format::json:
+            out << record.dump(2) << '\n';
+            break;
+        case Format::jsonl:
+            out << record.dump() << '\n';
+            break;
+        case Format::csv:
+        case Format::tsv: {
+            std::vector<std::string> columns;
+            for (auto it = record.begin(); it != record.end(); ++it) columns.push_back(it.key());
+            RecordWriter writer(format, columns, out);
+            writer.add(record);
+            writer.finish();
+            break;
+        }
+        case Format::table: {
+            std::vector<std::vector<std::string>> rows;
+            for (auto it = record.begin(); it != record.end(); ++it) {
+                std::string key = it.key();
+                for (char& ch : key)
+                    if (ch == '_') ch = ' ';
+                std::string text = flat_text(it.value(), ", ");
+                rows.push_back({key, text.empty() ? "-" : printable(text, 200)});
+            }
+            // No heading row: key/value pairs.
+            rows.insert(rows.begin(), {"", ""});
+            std::ostringstream buffer;
+            write_aligned(rows, buffer, false);
+            std::string text = buffer.str();
+            out << text.substr(text.find('\n') + 1);
+            break;
+        }
+    }
+}
+
+}  // namespace caseload::cli

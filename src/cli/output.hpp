@@ -1,0 +1,60 @@
+#pragma once
+// Output for people (tables) and scripts (json, jsonl, csv, tsv). Only data
+// goes to stdout; messages go to stderr.
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace caseload::cli {
+
+using Json = nlohmann::ordered_json;
+
+enum class Format { table, json, jsonl, csv, tsv };
+
+Format parse_format(const std::string& name);  // throws Error(usage)
+
+// Colour only on a terminal, never with NO_COLOR set.
+bool colour_enabled(int fd);
+
+// A CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF.
+std::string csv_field(std::string_view value);
+// A TSV field: tab, newline and backslash escaped as \t, \n, \\.
+std::string tsv_field(std::string_view value);
+// A JSON value as text for csv/tsv/table: null is empty, arrays joined by ';'.
+std::string flat_text(const Json& value, std::string_view list_separator = ";");
+
+// Writes records in the chosen format. json streams one array, jsonl one
+// object a line, csv/tsv a header then rows; table buffers to align columns.
+class RecordWriter {
+public:
+    RecordWriter(Format format, std::vector<std::string> columns, std::ostream& out);
+    // Columns shown in table form (default: all), with their headings.
+    void set_table_columns(std::vector<std::string> columns);
+    void add(const Json& record);
+    void finish();
+    std::size_t count() const { return count_; }
+
+private:
+    Format format_;
+    std::vector<std::string> columns_;
+    std::vector<std::string> table_columns_;
+    std::ostream& out_;
+    std::vector<std::vector<std::string>> table_rows_;
+    std::size_t count_ = 0;
+    bool finished_ = false;
+};
+
+// One record: a vertical "field  value" list in table form; the object itself
+// in json and jsonl; header and one row in csv and tsv.
+void write_single(Format format, const Json& record, std::ostream& out);
+
+// Aligned table from rows of cells (first row is the heading).
+void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                   bool bold_heading);
+
+// Display width of UTF-8 text (code points; good enough for our labels).
+std::size_t display_width(std::string_view text);
+
+}  // namespace caseload::cli

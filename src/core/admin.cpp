@@ -1,0 +1,345 @@
+#include "caseload/admin.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Statement.h>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "caseload/error.hpp"
+#include "caseload/text.hpp"
+
+namespace caseload {
+
+std::string current_os_login() {
+    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+    return fmt::format("uid {}", geteuid());
+}
+
+std::string normalise_username(std::string_view raw) {
+    std::string name = ascii_lower(trim(raw));
+    bool ok = name.size() >= 2 && name.size() <= 32 && name[0] >= 'a' && name[0] <= 'z';
+    for (char c : name)
+        ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                    c == '-');
+    if (!ok)
+        throw Error(Exit::invalid, fmt::format("'{}' is not a valid username", printable(raw)),
+                    "a username has 2 to 32 of a-z, 0-9, '.', '_' and '-', and starts with a "
+                    "letter, e.g. wes or a.khan");
+    return name;
+}
+
+std::string normalise_service_code(std::string_view raw) {
+    std::string code(trim(raw));
+    bool ok = code.size() >= 2 && code.size() <= 10 &&
+              ((code[0] >= 'a' && code[0] <= 'z') || (code[0] >= 'A' && code[0] <= 'Z'));
+    for (char& c : code) {
+        ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    if (!ok)
+        throw Error(Exit::invalid, fmt::format("'{}' is not a valid service code", printable(raw)),
+                    "a service code has 2 to 10 letters and digits and starts with a letter, "
+                    "e.g. HOM");
+    return code;
+}
+
+namespace {
+
+std::string checked_text(std::string_view raw, std::string_view what, std::size_t max = 120) {
+    std::string_view text = trim(raw);
+    if (text.empty())
+        throw Error(Exit::invalid, fmt::format("the {} is empty", what),
+                    fmt::format("give a {}", what));
+    if (!is_valid_utf8(text) || text.size() > max)
+        throw Error(Exit::invalid,
+                    fmt::format("the {} '{}' is not valid UTF-8 text of at most {} bytes", what,
+                                printable(text), max),
+                    fmt::format("give a shorter {} in plain text", what));
+    for (unsigned char c : text)
+        if (c < 0x20 || c == 0x7F)
+            throw Error(Exit::invalid,
+                        fmt::format("the {} '{}' contains a control character", what,
+                                    printable(text)),
+                        fmt::format("give the {} as plain text", what));
+    return std::string(text);
+}
+
+void insert_star(SQLite::Database& db, const Star& star, bool builtin) {
+    SQLite::Statement s(db, "INSERT INTO star (code, name, builtin) VALUES (?, ?, ?)");
+    s.bind(1, star.code);
+    s.bind(2, star.name);
+    s.bind(3, builtin ? 1 : 0);
+    s.exec();
+    Key key = db.getLastInsertRowid();
+    SQLite::Statement n(db,
+                        "INSERT INTO star_need (star_id, code, label, position) VALUES (?, ?, ?, ?)");
+    int position = 0;
+    for (const auto& need : star.needs) {
+        n.reset();
+        n.bind(1, key);
+        n.bind(2, need.code);
+        n.bind(3, need.label);
+        n.bind(4, ++position);
+        n.exec();
+    }
+}
+
+Key require_service_key(const Directory& dir, std::string_view code) {
+    return require_service(dir, code).key;
+}
+
+}  // namespace
+
+const Service& require_service(const Directory& dir, std::string_view code) {
+    if (const Service* s = dir.service_by_code(trim(code))) return *s;
+    std::vector<std::string> codes;
+    for (const auto& s : dir.services) codes.push_back(s.code);
+    auto close = nearest(code, codes, 2, 3);
+    throw Error(Exit::not_found, fmt::format("there is no service '{}'", printable(code)),
+                close.empty() ? (codes.empty() ? "a lead adds one with 'caseload service add'"
+                                               : fmt::format("services: {}", join(codes, ", ")))
+                              : fmt::format("did you mean: {}", join(close, ", ")));
+}
+
+const StaffMember& require_staff(const Directory& dir, std::string_view username) {
+    if (const StaffMember* m = dir.staff_by_username(trim(username))) return *m;
+    std::vector<std::string> names;
+    for (const auto& m : dir.staff) names.push_back(m.username);
+    auto close = nearest(username, names, 2, 3);
+    throw Error(Exit::not_found, fmt::format("there is no staff member '{}'", printable(username)),
+                close.empty() ? "see 'caseload staff list'"
+                              : fmt::format("did you mean: {}", join(close, ", ")));
+}
+
+const StoredStar& require_star(const Directory& dir, std::string_view code) {
+    if (const StoredStar* s = dir.star_by_code(trim(code))) return *s;
+    std::vector<std::string> codes;
+    for (const auto& s : dir.stars) codes.push_back(s.star.code);
+    auto close = nearest(code, codes, 3, 3);
+    throw Error(Exit::not_found, fmt::format("there is no Star '{}'", printable(code)),
+                close.empty() ? fmt::format("Stars: {}", join(codes, ", "))
+                              : fmt::format("did you mean: {}", join(close, ", ")));
+}
+
+void initialise_register(const std::string& path, double wait_seconds,
+                         std::string_view organisation, std::string_view lead_username,
+                         std::string_view lead_name, std::string_view login) {
+    std::string org = checked_text(organisation, "organisation name");
+    std::string username = normalise_username(lead_username);
+    std::string name = lead_name.empty() ? username : checked_text(lead_name, "name");
+    auto stars = builtin_stars();
+    Database db = Database::create(path, wait_seconds);
+    try {
+        WriteTransaction tx(db);
+        std::string now = utc_timestamp();
+        SQLite::Statement o(db.sql(),
+                            "INSERT INTO organisation (id, name, created_at) VALUES (1, ?, ?)");
+        o.bind(1, org);
+        o.bind(2, now);
+        o.exec();
+        for (const auto& star : stars) insert_star(db.sql(), star, true);
+        SQLite::Statement s(db.sql(),
+                            "INSERT INTO staff (username, name, login, is_lead, created_at) "
+                            "VALUES (?, ?, ?, 1, ?)");
+        s.bind(1, username);
+        s.bind(2, name);
+        s.bind(3, std::string(login));
+        s.bind(4, now);
+        s.exec();
+        Key lead = db.sql().getLastInsertRowid();
+        SQLite::Statement e(db.sql(),
+                            "INSERT INTO event (at, actor_id, action, detail) VALUES (?, ?, "
+                            "'register.init', ?)");
+        e.bind(1, now);
+        e.bind(2, lead);
+        e.bind(3, fmt::format("organisation {}, lead {} (login {})", org, username, login));
+        e.exec();
+        tx.commit();
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+        std::filesystem::remove(path + "-wal", ec);
+        std::filesystem::remove(path + "-shm", ec);
+        throw;
+    }
+}
+
+void add_service(Register& reg, const Actor& actor, std::string_view raw_code,
+                 std::string_view raw_name, std::string_view star_code) {
+    require_lead(actor.member, "add a service");
+    std::string code = normalise_service_code(raw_code);
+    std::string name = checked_text(raw_name, "service name");
+    const StoredStar& star = require_star(reg.directory(), star_code);
+    if (reg.directory().service_by_code(code))
+        throw Error(Exit::conflict, fmt::format("service {} already exists", code),
+                    "see 'caseload service show " + code + "'");
+    WriteTransaction tx(reg.db());
+    SQLite::Statement s(reg.db().sql(),
+                        "INSERT INTO service (code, name, star_id, created_at) VALUES (?, ?, ?, ?)");
+    s.bind(1, code);
+    s.bind(2, name);
+    s.bind(3, star.key);
+    s.bind(4, utc_timestamp());
+    s.exec();
+    reg.record_event(actor, "service.add", std::nullopt,
+                     fmt::format("{} ({}), Star {}", code, name, star.star.code));
+    tx.commit();
+    reg.reload();
+}
+
+namespace {
+
+void apply_roles(Register& reg, Key staff, const RoleChange& roles) {
+    SQLite::Statement r(reg.db().sql(),
+                        "INSERT OR IGNORE INTO staff_role (staff_id, service_id, role) VALUES (?, ?, ?)");
+    auto add = [&](const std::vector<std::string>& codes, const char* role) {
+        for (const auto& code : codes) {
+            r.reset();
+            r.bind(1, staff);
+            r.bind(2, require_service_key(reg.directory(), code));
+            r.bind(3, role);
+            r.exec();
+        }
+    };
+    add(roles.worker, "worker");
+    add(roles.manager, "manager");
+    if (roles.lead) reg.db().sql().exec(fmt::format("UPDATE staff SET is_lead = 1 WHERE id = {}", staff));
+}
+
+std::string describe_roles(const RoleChange& roles) {
+    std::vector<std::string> parts;
+    if (roles.lead) parts.push_back("lead");
+    for (const auto& s : roles.worker) parts.push_back("worker of " + normalise_service_code(s));
+    for (const auto& s : roles.manager) parts.push_back("manager of " + normalise_service_code(s));
+    return parts.empty() ? "no roles" : join(parts, ", ");
+}
+
+void check_services_exist(const Directory& dir, const RoleChange& roles) {
+    for (const auto& s : roles.worker) require_service(dir, s);
+    for (const auto& s : roles.manager) require_service(dir, s);
+}
+
+}  // namespace
+
+void add_staff(Register& reg, const Actor& actor, std::string_view raw_username,
+               std::string_view raw_name, const std::optional<std::string>& login,
+               const RoleChange& roles) {
+    require_lead(actor.member, "add staff");
+    std::string username = normalise_username(raw_username);
+    std::string name = checked_text(raw_name, "name");
+    std::optional<std::string> os_login;
+    if (login) os_login = checked_text(*login, "OS login", 64);
+    check_services_exist(reg.directory(), roles);
+    if (reg.directory().staff_by_username(username))
+        throw Error(Exit::conflict, fmt::format("staff member '{}' already exists", username),
+                    fmt::format("change their roles with 'caseload staff grant {}'", username));
+    if (os_login)
+        if (const StaffMember* other = reg.directory().staff_by_login(*os_login))
+            throw Error(Exit::conflict,
+                        fmt::format("the OS login '{}' already belongs to staff member '{}'",
+                                    printable(*os_login), other->username),
+                        "each OS login maps to one staff member");
+    WriteTransaction tx(reg.db());
+    SQLite::Statement s(reg.db().sql(),
+                        "INSERT INTO staff (username, name, login, created_at) VALUES (?, ?, ?, ?)");
+    s.bind(1, username);
+    s.bind(2, name);
+    if (os_login) s.bind(3, *os_login);
+    s.bind(4, utc_timestamp());
+    s.exec();
+    Key key = reg.db().sql().getLastInsertRowid();
+    apply_roles(reg, key, roles);
+    reg.record_event(actor, "staff.add", std::nullopt,
+                     fmt::format("{}: {}", username, describe_roles(roles)));
+    tx.commit();
+    reg.reload();
+}
+
+void grant_roles(Register& reg, const Actor& actor, std::string_view raw_username,
+                 const RoleChange& roles) {
+    require_lead(actor.member, "change staff roles");
+    const StaffMember& member = require_staff(reg.directory(), raw_username);
+    if (roles.empty())
+        throw Error(Exit::usage, "nothing to grant",
+                    "give --lead, --worker SERVICE or --manager SERVICE");
+    check_services_exist(reg.directory(), roles);
+    WriteTransaction tx(reg.db());
+    apply_roles(reg, member.key, roles);
+    reg.record_event(actor, "staff.grant", std::nullopt,
+                     fmt::format("{}: {}", member.username, describe_roles(roles)));
+    tx.commit();
+    reg.reload();
+}
+
+void revoke_roles(Register& reg, const Actor& actor, std::string_view raw_username,
+                  const RoleChange& roles) {
+    require_lead(actor.member, "change staff roles");
+    const Directory& dir = reg.directory();
+    const StaffMember& member = require_staff(dir, raw_username);
+    if (roles.empty())
+        throw Error(Exit::usage, "nothing to revoke",
+                    "give --lead, --worker SERVICE or --manager SERVICE");
+    check_services_exist(dir, roles);
+    if (roles.lead && member.lead) {
+        int leads = 0;
+        for (const auto& m : dir.staff) leads += m.lead && m.active;
+        if (leads <= 1)
+            throw Error(Exit::conflict,
+                        fmt::format("'{}' is the only active lead; the register needs one",
+                                    member.username),
+                        "grant --lead to someone else first");
+    }
+    for (const auto& code : roles.worker) {
+        const Service& service = require_service(dir, code);
+        SQLite::Statement c(reg.db().sql(),
+                            "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND "
+                            "service_id = ? AND status = 'active'");
+        c.bind(1, member.key);
+        c.bind(2, service.key);
+        c.executeStep();
+        if (auto n = c.getColumn(0).getInt64(); n > 0)
+            throw Error(Exit::conflict,
+                        fmt::format("'{}' still keyworks {} active service user{} in {}",
+                                    member.username, n, n == 1 ? "" : "s", service.code),
+                        fmt::format("reallocate them first with 'caseload su allocate ID --to "
+                                    "USERNAME' (see 'caseload su list --keyworker {}')",
+                                    member.username));
+    }
+    WriteTransaction tx(reg.db());
+    SQLite::Statement r(reg.db().sql(),
+                        "DELETE FROM staff_role WHERE staff_id = ? AND service_id = ? AND role = ?");
+    auto remove = [&](const std::vector<std::string>& codes, const char* role) {
+        for (const auto& code : codes) {
+            r.reset();
+            r.bind(1, member.key);
+            r.bind(2, require_service(dir, code).key);
+            r.bind(3, role);
+            r.exec();
+        }
+    };
+    remove(roles.worker, "worker");
+    remove(roles.manager, "manager");
+    if (roles.lead)
+        reg.db().sql().exec(fmt::format("UPDATE staff SET is_lead = 0 WHERE id = {}", member.key));
+    reg.record_event(actor, "staff.revoke", std::nullopt,
+                     fmt::format("{}: {}", member.username, describe_roles(roles)));
+    tx.commit();
+    reg.reload();
+}
+
+void add_star(Register& reg, const Actor& actor, const Star& star) {
+    require_lead(actor.member, "add a Star");
+    if (reg.directory().star_by_code(star.code))
+        throw Error(Exit::conflict, fmt::format("a Star '{}' already exists", star.code),
+                    "give your Star another code in its file ('code = ...')");
+    WriteTransaction tx(reg.db());
+    insert_star(reg.db().sql(), star, false);
+    reg.record_event(actor, "star.add", std::nullopt,
+                     fmt::format("{} ({}), {} needs", star.code, star.name, star.needs.size()));
+    tx.commit();
+    reg.reload();
+}
+
+}  // namespace caseload

@@ -1,0 +1,108 @@
+#include "caseload/dates.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "caseload/error.hpp"
+#include "caseload/text.hpp"
+
+namespace caseload {
+
+std::string Date::iso() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
+
+bool is_valid_date(int year, int month, int day) {
+    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    int days = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+    return day <= days;
+}
+
+namespace {
+
+bool digits(std::string_view text, std::size_t from, std::size_t count, int& value) {
+    value = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+        char c = text[i];
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<Date> parse_date(std::string_view text) {
+    text = trim(text);
+    Date d;
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+        if (!digits(text, 0, 4, d.year) || !digits(text, 5, 2, d.month) ||
+            !digits(text, 8, 2, d.day))
+            return std::nullopt;
+    } else if (text.size() == 10 && text[2] == '/' && text[5] == '/') {
+        if (!digits(text, 0, 2, d.day) || !digits(text, 3, 2, d.month) ||
+            !digits(text, 6, 4, d.year))
+            return std::nullopt;
+    } else {
+        return std::nullopt;
+    }
+    if (!is_valid_date(d.year, d.month, d.day)) return std::nullopt;
+    return d;
+}
+
+Date parse_date_or_throw(std::string_view text, std::string_view field) {
+    if (auto d = parse_date(text)) return *d;
+    throw Error(Exit::invalid,
+                fmt::format("{} '{}' is not a date", field, printable(text)),
+                "write it as YYYY-MM-DD or DD/MM/YYYY, for example 1990-04-23 or 23/04/1990");
+}
+
+Date today() {
+    if (const char* fixed = std::getenv("CASELOAD_TODAY"))
+        if (auto d = parse_date(fixed)) return *d;
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+void check_date_of_birth(const Date& dob, const Date& on) {
+    if (dob > on)
+        throw Error(Exit::invalid,
+                    fmt::format("date of birth {} is in the future (today is {})", dob.iso(),
+                                on.iso()),
+                    "check the date; write it as YYYY-MM-DD or DD/MM/YYYY");
+    if (age_on(dob, on) > 120 || (age_on(dob, on) == 120 && dob < Date{on.year - 120, on.month, on.day}))
+        throw Error(Exit::invalid,
+                    fmt::format("date of birth {} is more than 120 years ago", dob.iso()),
+                    "check the year; if the date is not known, give --age-band instead");
+}
+
+int age_on(const Date& dob, const Date& on) {
+    int age = on.year - dob.year;
+    if (on.month < dob.month || (on.month == dob.month && on.day < dob.day)) --age;
+    return age;
+}
+
+std::string_view age_band_for_age(int age) {
+    if (age < 18) return "under-18";
+    if (age <= 24) return "18-24";
+    if (age <= 34) return "25-34";
+    if (age <= 44) return "35-44";
+    if (age <= 54) return "45-54";
+    if (age <= 64) return "55-64";
+    if (age <= 74) return "65-74";
+    return "75-plus";
+}
+
+std::string utc_timestamp() {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                       utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+}  // namespace caseload

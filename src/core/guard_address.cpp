@@ -1,0 +1,241 @@
+// Guard detector: addresses (block).
+//  - a room word next to a number, either order (Room12, rm-12, Flat3B, 12-Flat);
+//  - a number, then a street word ending a letter run (12OakRoad, 4-Mill-Lane);
+//  - the organisation's own address words (Oakwood-House-4);
+//  - UK postcodes, whole or with one separator (SW1A1AA, M1-1AE).
+#include "guard_detectors.hpp"
+
+namespace caseload::guard_internal {
+
+namespace {
+
+constexpr const char* kRoomMessage = "a room number";
+constexpr const char* kStreetMessage = "a street address";
+constexpr const char* kOrgAddressMessage = "an address word of your organisation";
+constexpr const char* kPostcodeMessage = "a postcode";
+
+// A letter or digit run, in ID order.
+struct Item {
+    Span span;
+    bool letters;
+};
+using Items = SmallList<Item, kMaxScan>;
+
+void items_of(const IdScan& scan, Items& items) {
+    std::size_t l = 0, d = 0;
+    while (l < scan.letter_runs.size() || d < scan.digit_runs.size()) {
+        const bool take_letters =
+            d >= scan.digit_runs.size() ||
+            (l < scan.letter_runs.size() && scan.letter_runs[l].begin < scan.digit_runs[d].begin);
+        if (take_letters)
+            items.push(Item{scan.letter_runs[l++], true});
+        else
+            items.push(Item{scan.digit_runs[d++], false});
+    }
+}
+
+// Next to each other: touching, or one separator between.
+bool adjacent(Span a, Span b) { return b.begin >= a.end && b.begin - a.end <= 1; }
+
+bool is_room(std::string_view word) { return (lexicon_lookup(word) & kRoomWord) != 0; }
+bool is_street(std::string_view word) { return (lexicon_lookup(word) & kStreetWord) != 0; }
+
+// Where a room word ending `run` starts (the run, its last case token, or a
+// suffix of 3+ letters), or run.end when none.
+std::uint32_t room_word_at_end(const IdScan& scan, Span run) {
+    if (is_room(scan.low(run))) return run.begin;
+    Tokens tokens;
+    case_tokens(scan, run, tokens);
+    if (tokens.size() > 1 && is_room(scan.low(tokens[tokens.size() - 1])))
+        return tokens[tokens.size() - 1].begin;
+    for (std::uint32_t from = run.begin + 1; from + 3 <= run.end; ++from)
+        if (is_room(scan.low(Span{from, run.end}))) return from;
+    return run.end;
+}
+
+// Where a room word starting `run` ends (the run or its first case token), or
+// run.begin. Two-letter words (rm) count only before the number: 7RM is a code.
+std::uint32_t room_word_at_start(const IdScan& scan, Span run) {
+    if (run.size() >= 3 && is_room(scan.low(run))) return run.end;
+    Tokens tokens;
+    case_tokens(scan, run, tokens);
+    if (tokens.size() > 1 && tokens[0].size() >= 3 && is_room(scan.low(tokens[0])))
+        return tokens[0].end;
+    return run.begin;
+}
+
+void rooms(const IdScan& scan, const Items& items, Hits& hits) {
+    for (std::size_t k = 0; k + 1 < items.size(); ++k) {
+        const Item a = items[k], b = items[k + 1];
+        if (a.letters == b.letters || !adjacent(a.span, b.span)) continue;
+        if (a.letters) {
+            // Room12, rm-12, Flat3B: the room word, the number, a letter after it.
+            const std::uint32_t from = room_word_at_end(scan, a.span);
+            if (from == a.span.end) continue;
+            std::uint32_t to = b.span.end;
+            if (k + 2 < items.size() && items[k + 2].letters && items[k + 2].span.size() == 1 &&
+                items[k + 2].span.begin == to)
+                to = items[k + 2].span.end;
+            hits.push(Hit{FindingKind::address, Severity::block, Span{from, to}, kRoomMessage, 0});
+        } else {
+            // 12-Flat (unless the number is already a room's: Flat-2-Block-C)
+            if (overlaps_kind(hits, FindingKind::address, a.span)) continue;
+            const std::uint32_t to = room_word_at_start(scan, b.span);
+            if (to == b.span.begin) continue;
+            hits.push(
+                Hit{FindingKind::address, Severity::block, Span{a.span.begin, to}, kRoomMessage, 0});
+        }
+    }
+}
+
+// A street word ending `run`: the run itself, its last case token, or (4+
+// letters) a suffix of it. Words of 2-3 letters (St, Rd, Way) count only as
+// a whole run or case token, after a street name of 3+ letters: in the run
+// (BakerSt) or in `name_before` (a letter run between the number and this one).
+bool street_word_ends(const IdScan& scan, Span run, bool name_before) {
+    if (is_street(scan.low(run))) return run.size() >= 4 || name_before;
+    Tokens tokens;
+    case_tokens(scan, run, tokens);
+    if (tokens.size() > 1) {
+        const Span last = tokens[tokens.size() - 1];
+        if (is_street(scan.low(last)) && (last.size() >= 4 || last.begin - run.begin >= 3))
+            return true;
+    }
+    for (std::uint32_t from = run.begin + 1; from + 4 <= run.end; ++from)
+        if (is_street(scan.low(Span{from, run.end}))) return true;
+    return false;
+}
+
+void streets(const IdScan& scan, const Items& items, Hits& hits) {
+    std::size_t number = items.size();  // the last digit item seen
+    bool name_between = false;
+    for (std::size_t k = 0; k < items.size(); ++k) {
+        const Item item = items[k];
+        if (!item.letters) {
+            number = k;
+            name_between = false;
+            continue;
+        }
+        if (number == items.size()) continue;
+        if (street_word_ends(scan, item.span, name_between)) {
+            hits.push(Hit{FindingKind::address, Severity::block,
+                          Span{items[number].span.begin, item.span.end}, kStreetMessage, 0});
+            number = items.size();  // one finding per number
+            continue;
+        }
+        if (item.span.size() >= 3) name_between = true;
+    }
+}
+
+void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits) {
+    for (Span run : scan.letter_runs) {
+        const std::string_view low = scan.low(run);
+        // Whole tokens of any length: the run, or a case-change token.
+        if (state.org.lookup(low) & kOrgAddress) {
+            hits.push(Hit{FindingKind::address, Severity::block, run, kOrgAddressMessage, 0});
+            continue;
+        }
+        Tokens tokens;
+        case_tokens(scan, run, tokens);
+        if (tokens.size() > 1)
+            for (Span token : tokens)
+                if (token.size() < 4 && (state.org.lookup(scan.low(token)) & kOrgAddress))
+                    hits.push(
+                        Hit{FindingKind::address, Severity::block, token, kOrgAddressMessage, 0});
+        // Words of 4+ letters anywhere in the run.
+        for (std::uint32_t i = 0; i + 4 <= run.size(); ++i) {
+            state.org.prefixes(low.substr(i), [&](std::size_t n, std::uint8_t flags) {
+                if ((flags & kOrgAddress) && n >= 4)
+                    hits.push(Hit{FindingKind::address, Severity::block,
+                                  Span{run.begin + i, run.begin + i + static_cast<std::uint32_t>(n)},
+                                  kOrgAddressMessage, 0});
+            });
+        }
+    }
+}
+
+// The UK postcode areas.
+class PostcodeAreas {
+public:
+    PostcodeAreas() {
+        static constexpr std::string_view kAreas[] = {
+            "ab", "al", "b",  "ba", "bb", "bd", "bh", "bl", "bn", "br", "bs", "bt", "ca", "cb",
+            "cf", "ch", "cm", "co", "cr", "ct", "cv", "cw", "da", "dd", "de", "dg", "dh", "dl",
+            "dn", "dt", "dy", "e",  "ec", "eh", "en", "ex", "fk", "fy", "g",  "gl", "gu", "gy",
+            "ha", "hd", "hg", "hp", "hr", "hs", "hu", "hx", "ig", "im", "ip", "iv", "je", "ka",
+            "kt", "kw", "ky", "l",  "la", "ld", "le", "ll", "ln", "ls", "lu", "m",  "me", "mk",
+            "ml", "n",  "ne", "ng", "nn", "np", "nr", "nw", "ol", "ox", "pa", "pe", "ph", "pl",
+            "po", "pr", "rg", "rh", "rm", "s",  "sa", "se", "sg", "sk", "sl", "sm", "sn", "so",
+            "sp", "sr", "ss", "st", "sw", "sy", "ta", "td", "tf", "tn", "tq", "tr", "ts", "tw",
+            "ub", "w",  "wa", "wc", "wd", "wf", "wn", "wr", "ws", "wv", "yo", "ze"};
+        for (std::string_view area : kAreas)
+            table_[area[0] - 'a'][area.size() == 2 ? area[1] - 'a' + 1 : 0] = true;
+    }
+    bool contains(std::string_view letters) const {
+        if (letters.size() == 1) return table_[letters[0] - 'a'][0];
+        if (letters.size() == 2) return table_[letters[0] - 'a'][letters[1] - 'a' + 1];
+        return false;
+    }
+
+private:
+    std::array<std::array<bool, 27>, 26> table_{};
+};
+
+// District after the area: 1-2 digits and an optional letter (1, 14, 1A, 10).
+bool is_district(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && is_digit(text[digits])) ++digits;
+    if (digits < 1 || digits > 2) return false;
+    const std::size_t rest = text.size() - digits;
+    return rest == 0 || (rest == 1 && is_letter(text[digits]));
+}
+
+bool is_inward(std::string_view text) {
+    return text.size() == 3 && is_digit(text[0]) && is_letter(text[1]) && is_letter(text[2]);
+}
+
+void postcodes(const IdScan& scan, Hits& hits) {
+    static const PostcodeAreas areas;
+    const std::string_view low = scan.lower;
+    const auto n = static_cast<std::uint32_t>(low.size());
+    for (std::uint32_t start = 0; start < n; ++start) {
+        if (start > 0 && !is_separator(low[start - 1])) continue;
+        if (!is_letter(low[start])) continue;
+        // The segment up to the next separator.
+        std::uint32_t end = start;
+        while (end < n && !is_separator(low[end])) ++end;
+        std::uint32_t area_end = start;
+        while (area_end < end && is_letter(low[area_end])) ++area_end;
+        if (!areas.contains(low.substr(start, area_end - start))) continue;
+        const std::uint32_t length = end - start;
+        // Whole: SW1A1AA, M146PP (outward, then a 3-character inward code).
+        if (length >= 5 && length <= 7 && is_inward(low.substr(end - 3, 3)) &&
+            is_district(low.substr(area_end, end - 3 - area_end))) {
+            hits.push(Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
+            continue;
+        }
+        // With one separator: M1-1AE, LS1_4AP, G41.2XB.
+        if (end < n && is_district(low.substr(area_end, end - area_end))) {
+            std::uint32_t inward_end = end + 1;
+            while (inward_end < n && !is_separator(low[inward_end])) ++inward_end;
+            if (is_inward(low.substr(end + 1, inward_end - end - 1)))
+                hits.push(Hit{FindingKind::address, Severity::block, Span{start, inward_end},
+                              kPostcodeMessage, 0});
+        }
+    }
+}
+
+}  // namespace
+
+void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
+    if (!scan.digit_runs.empty()) {
+        Items items;
+        items_of(scan, items);
+        rooms(scan, items, hits);
+        streets(scan, items, hits);
+        postcodes(scan, hits);
+    }
+    if (state.org.flags_of_any() & kOrgAddress) organisation_words(scan, state, hits);
+}
+
+}  // namespace caseload::guard_internal

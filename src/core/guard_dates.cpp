@@ -1,0 +1,83 @@
+// Guard detector: dates (warn).
+//  - a plausible date of birth: DDMMYYYY or YYYYMMDD as one 8-digit run, or
+//    D-M-YYYY, YYYY-M-D, D-M-YY with separators; a real calendar date, not in
+//    the future, at most 120 years back;
+//  - a plausible year of birth: a 4-digit run from 1920 to 16 years ago.
+// Six-digit runs (DDMMYY) are serials, not dates. Digits already reported as
+// an identifier are not also a date.
+#include "guard_detectors.hpp"
+
+namespace caseload::guard_internal {
+
+namespace {
+
+constexpr const char* kDateMessage = "may be a date of birth";
+constexpr const char* kYearMessage = "may be a year of birth";
+
+int number(const IdScan& scan, Span span) {
+    int value = 0;
+    for (std::uint32_t i = span.begin; i < span.end; ++i) value = value * 10 + (scan.id[i] - '0');
+    return value;
+}
+
+int number(const IdScan& scan, std::uint32_t from, std::uint32_t count) {
+    return number(scan, Span{from, from + count});
+}
+
+bool plausible(const GuardState& state, int year, int month, int day) {
+    if (!is_valid_date(year, month, day)) return false;
+    if (year < state.today.year - 120) return false;
+    return Date{year, month, day} <= state.today;
+}
+
+// A two-digit year: this century when that is not in the future.
+int full_year(const GuardState& state, int yy) {
+    return 2000 + yy <= state.today.year ? 2000 + yy : 1900 + yy;
+}
+
+bool joined(const IdScan& scan, std::size_t k) {
+    const Span a = scan.digit_runs[k], b = scan.digit_runs[k + 1];
+    return b.begin == a.end + 1 && is_separator(scan.id[a.end]);
+}
+
+void add(Hits& hits, Span span, const char* message) {
+    if (overlaps_kind(hits, FindingKind::identifier, span)) return;
+    hits.push(Hit{FindingKind::date, Severity::warn, span, message, 0});
+}
+
+}  // namespace
+
+void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
+    const std::size_t runs = scan.digit_runs.size();
+    if (runs == 0) return;
+    for (Span run : scan.digit_runs) {
+        if (run.size() != 8) continue;
+        const bool dmy = plausible(state, number(scan, run.begin + 4, 4),
+                                   number(scan, run.begin + 2, 2), number(scan, run.begin, 2));
+        const bool ymd = plausible(state, number(scan, run.begin, 4),
+                                   number(scan, run.begin + 4, 2), number(scan, run.begin + 6, 2));
+        if (dmy || ymd) add(hits, run, kDateMessage);
+    }
+    for (std::size_t a = 0; a + 2 < runs; ++a) {
+        if (!joined(scan, a) || !joined(scan, a + 1)) continue;
+        const Span x = scan.digit_runs[a], y = scan.digit_runs[a + 1], z = scan.digit_runs[a + 2];
+        const auto short_part = [](Span s) { return s.size() == 1 || s.size() == 2; };
+        bool date = false;
+        if (short_part(x) && short_part(y) && (z.size() == 4 || z.size() == 2)) {
+            const int year = z.size() == 4 ? number(scan, z) : full_year(state, number(scan, z));
+            date = plausible(state, year, number(scan, y), number(scan, x));
+        } else if (x.size() == 4 && short_part(y) && short_part(z)) {
+            date = plausible(state, number(scan, x), number(scan, y), number(scan, z));
+        }
+        if (date) add(hits, Span{x.begin, z.end}, kDateMessage);
+    }
+    for (Span run : scan.digit_runs) {
+        if (run.size() != 4) continue;
+        const int year = number(scan, run);
+        if (year < state.min_birth_year || year > state.max_birth_year) continue;
+        if (overlaps_kind(hits, FindingKind::date, run)) continue;
+        add(hits, run, kYearMessage);
+    }
+}
+
+}  // namespace caseload::guard_internal

@@ -1,0 +1,194 @@
+#pragma once
+// Internal to the guard (not installed): the scanned ID, the organisation's
+// words compiled once per Guard, the collected hits, and one function per
+// detector (guard_names.cpp, guard_initials.cpp, guard_address.cpp,
+// guard_identifiers.cpp, guard_dates.cpp). guard.cpp orchestrates them.
+//
+// Hot path rules: no allocation for a clean ID, no std::regex, string_views
+// into one lowercase copy of the ID held in a small fixed buffer.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caseload/dates.hpp"
+#include "caseload/guard.hpp"
+#include "caseload/lexicon.hpp"
+
+namespace caseload {
+
+namespace guard_internal {
+
+// A half-open range [begin, end) of positions in the ID.
+// Trivial (no initialisers) so that fixed lists of spans cost nothing to create.
+struct Span {
+    std::uint32_t begin;
+    std::uint32_t end;
+    std::uint32_t size() const { return end - begin; }
+    bool contains(Span other) const { return begin <= other.begin && other.end <= end; }
+    bool overlaps(Span other) const { return begin < other.end && other.begin < end; }
+    bool operator==(const Span&) const = default;
+};
+
+inline bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool is_alnum(char c) { return is_letter(c) || is_digit(c); }
+// Anything that is not a letter or a digit separates tokens ('-', '_', '.').
+inline bool is_separator(char c) { return !is_alnum(c); }
+
+// A fixed-capacity list on the stack (IDs are at most 32 characters); adding
+// beyond the capacity is ignored, which only ever drops redundant hits.
+template <class T, std::size_t N>
+class SmallList {
+public:
+    void push(const T& value) {
+        if (size_ < N) items_[size_++] = value;
+    }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    bool full() const { return size_ == N; }
+    T& operator[](std::size_t i) { return items_[i]; }
+    const T& operator[](std::size_t i) const { return items_[i]; }
+    T* begin() { return items_.data(); }
+    T* end() { return items_.data() + size_; }
+    const T* begin() const { return items_.data(); }
+    const T* end() const { return items_.data() + size_; }
+    void erase_if_marked(const bool* marked) {
+        std::size_t out = 0;
+        for (std::size_t i = 0; i < size_; ++i)
+            if (!marked[i]) items_[out++] = items_[i];
+        size_ = out;
+    }
+
+private:
+    std::array<T, N> items_;  // left uninitialised: only [0, size_) is read
+    std::size_t size_ = 0;
+};
+
+// The longest ID the guard looks at in full; longer text (never a valid ID) is
+// checked on its first kMaxScan characters.
+inline constexpr std::size_t kMaxScan = 128;
+
+// The ID cut into runs: letters, digits, and letters-or-digits (between separators).
+struct IdScan {
+    std::string_view id;     // as written (at most kMaxScan characters)
+    std::string_view lower;  // ASCII-lowercased copy, same positions
+    SmallList<Span, kMaxScan / 2 + 1> letter_runs;
+    SmallList<Span, kMaxScan / 2 + 1> digit_runs;
+    SmallList<Span, kMaxScan / 2 + 1> alnum_runs;
+    // Per position: true when the letter belongs to a letter run that is a
+    // service code or an allowed word (set by the name detector).
+    std::array<bool, kMaxScan> allowed_letter{};
+
+    std::string_view text(Span s) const { return id.substr(s.begin, s.size()); }
+    std::string_view low(Span s) const { return lower.substr(s.begin, s.size()); }
+};
+
+// Fills `scan` for `id`, using `buffer` for the lowercase copy.
+void scan_id(std::string_view id, std::array<char, kMaxScan>& buffer, IdScan& scan);
+
+// Case-change tokens of a letter run: JohnSmith -> John|Smith, JSmith -> J|Smith,
+// OConnor -> O|Connor.
+using Tokens = SmallList<Span, kMaxScan>;
+void case_tokens(const IdScan& scan, Span run, Tokens& tokens);
+
+// Flags of the organisation's own words.
+enum OrgFlag : std::uint8_t {
+    kOrgName = 1,
+    kOrgAddress = 2,
+    kOrgAllowed = 4,
+    kServiceCode = 8,
+};
+
+// A small dense trie of the organisation's words (a-z), built once per Guard.
+class OrgTrie {
+public:
+    void add(std::string_view word, std::uint8_t flag);
+    bool empty() const { return nodes_.size() <= 1; }
+    std::uint8_t flags_of_any() const { return any_flags_; }
+    std::uint32_t child(std::uint32_t node, char letter) const {
+        return nodes_[node].next[static_cast<unsigned char>(letter - 'a')];
+    }
+    std::uint8_t flags(std::uint32_t node) const { return nodes_[node].flags; }
+    std::uint8_t lookup(std::string_view word) const;  // exact word (a-z), else 0
+    template <class OnMatch>
+    void prefixes(std::string_view text, OnMatch&& on_match) const {
+        std::uint32_t node = 0;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] < 'a' || text[i] > 'z') return;
+            node = child(node, text[i]);
+            if (node == 0) return;
+            if (nodes_[node].flags) on_match(i + 1, nodes_[node].flags);
+        }
+    }
+
+private:
+    struct Node {
+        std::array<std::uint32_t, 26> next{};
+        std::uint8_t flags = 0;
+    };
+    std::vector<Node> nodes_ = std::vector<Node>(1);
+    std::uint8_t any_flags_ = 0;
+};
+
+// Everything a Guard computes once: its words in a trie, today's limits.
+struct GuardState {
+    OrgTrie org;
+    Date today;
+    int min_birth_year = 0;  // plausible year of birth: [1920, today - 16]
+    int max_birth_year = 0;
+
+    // True when `word` (lowercase) is a service code or an allowed word,
+    // built-in or the organisation's.
+    bool is_allowed(std::string_view word) const;
+};
+
+// A finding under construction: positions instead of strings.
+struct Hit {
+    FindingKind kind;
+    Severity severity;
+    Span span;
+    const char* message;  // always a string literal
+    int priority;         // higher wins among duplicates (check_with_name)
+};
+
+using Hits = SmallList<Hit, 96>;
+
+bool overlaps_kind(const Hits& hits, FindingKind kind, Span span);
+bool overlaps_block(const Hits& hits, Span span);
+
+// The detectors, in the order guard.cpp runs them.
+void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits);
+void detect_names(IdScan& scan, const GuardState& state, Hits& hits);
+void detect_address(const IdScan& scan, const GuardState& state, Hits& hits);
+void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits);
+void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits);
+
+// check_with_name: the parts of a real name (lowercase a-z, 2+ letters each).
+struct NameParts {
+    static constexpr std::size_t kMaxChars = 256;
+    static constexpr std::size_t kMaxParts = 16;
+    std::array<char, kMaxChars> chars{};
+    std::size_t used = 0;
+    SmallList<std::string_view, kMaxParts> parts;     // whole parts, in order (for initials)
+    SmallList<std::string_view, kMaxParts> searched;  // parts and pieces searched as names
+    ~NameParts();                                     // wipes `chars`
+};
+void split_real_name(std::string_view real_name, NameParts& out);
+void detect_real_name(const IdScan& scan, const NameParts& name, Hits& hits);
+void detect_real_initials(const IdScan& scan, const NameParts& name, Hits& hits);
+
+// Digits standing in for letters: the letters a digit may stand for.
+inline std::string_view leet_letters(char digit) {
+    static constexpr std::string_view kMap[10] = {"o", "il", "z", "e", "a", "s", "g", "t", "b", "g"};
+    return kMap[digit - '0'];
+}
+
+}  // namespace guard_internal
+
+}  // namespace caseload

@@ -1,0 +1,22 @@
+// Guard detector: initials (warn). An ID whose letters form only one or two
+// groups (maximal letter runs, no case splitting) of 1-3 letters, and which
+// has a digit, may carry a person's initials: JS-0042, 0042jb, J.B.7. A group
+// that is a service code or an allowed word (HOM-0042) is not initials, nor is
+// one already explained by a blocking finding (a name, a postcode...).
+#include "guard_detectors.hpp"
+
+namespace caseload::guard_internal {
+
+void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
+    const std::size_t groups = scan.letter_runs.size();
+    if (groups == 0 || groups > 2 || scan.digit_runs.empty()) return;
+    for (Span group : scan.letter_runs)
+        if (group.size() > 3) return;
+    for (Span group : scan.letter_runs) {
+        if (state.is_allowed(scan.low(group))) continue;
+        if (overlaps_kind(hits, FindingKind::name, group) || overlaps_block(hits, group)) continue;
+        hits.push(Hit{FindingKind::initials, Severity::warn, group, "may be initials", 0});
+    }
+}
+
+}  // namespace caseload::guard_internal

@@ -1,0 +1,457 @@
+// Guard detector: names (given names, surnames, nicknames, the organisation's
+// own names), and the real name given to check_with_name.
+//
+// Tokens come from separators, case changes and letter/digit boundaries.
+// Names of 4+ letters are also found inside longer letter runs (one trie walk
+// per start position); 3-letter names count as whole tokens only. Digits
+// standing in for letters (J0hn5mith) are undone on a mapped walk of each
+// letters-and-digits run, kept only when the match has at least 2 real
+// letters and more letters than digits.
+#include <algorithm>
+
+#include "guard_detectors.hpp"
+
+namespace caseload::guard_internal {
+
+namespace {
+
+constexpr const char* kOrgNameMessage = "a name of your organisation's list";
+constexpr const char* kRealNameMessage = "the name you gave";
+constexpr const char* kRealInitialsMessage = "the initials of the name you gave";
+
+const char* lexicon_name_message(std::uint8_t categories) {
+    const bool given = (categories & kGivenName) != 0;
+    const bool surname = (categories & kSurname) != 0;
+    if (given && surname) return "a name";
+    if (given) return "a given name";
+    if (surname) return "a surname";
+    return "a nickname";
+}
+
+struct Candidate {
+    Span span;
+    const char* message;
+};
+using Candidates = SmallList<Candidate, 80>;
+using SpanList = SmallList<Span, 80>;
+
+// The embedded lexicon, for the branching walk; the root's children cached.
+struct LexiconTrie {
+    std::array<std::uint32_t, 26> root{};
+    LexiconTrie() {
+        for (char c = 'a'; c <= 'z'; ++c) root[c - 'a'] = detail::lexicon_child(0, c);
+    }
+    std::uint32_t child(std::uint32_t node, char c) const {
+        return node == 0 ? root[static_cast<unsigned char>(c - 'a')] : detail::lexicon_child(node, c);
+    }
+    std::uint8_t flags(std::uint32_t node) const { return embedded::kLexiconNodes[node].categories; }
+};
+
+const LexiconTrie& lexicon_trie() {
+    static const LexiconTrie trie;
+    return trie;
+}
+
+// Every entry that is a prefix of `text` (lowercase a-z), as lexicon_prefixes
+// but with the root's children cached.
+template <class OnMatch>
+inline void lexicon_walk(const LexiconTrie& trie, std::string_view text, OnMatch&& on_match) {
+    std::uint32_t node = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        node = trie.child(node, text[i]);
+        if (node == 0) return;
+        if (auto categories = embedded::kLexiconNodes[node].categories)
+            on_match(i + 1, static_cast<std::uint8_t>(categories));
+    }
+}
+
+// Walks `trie` along text[pos...] reading each digit as the letters it may
+// stand for (1 is i or l: the walk branches). Calls
+// on_match(end, flags, letters, digits) at every entry reached.
+template <class Trie, class OnMatch>
+void leet_walk(const Trie& trie, std::string_view text, std::size_t pos, std::uint32_t node,
+               int letters, int digits, OnMatch& on_match) {
+    for (; pos < text.size(); ++pos) {
+        const char c = text[pos];
+        if (is_digit(c)) {
+            std::string_view options = leet_letters(c);
+            ++digits;
+            if (options.size() > 1) {
+                if (std::uint32_t alt = trie.child(node, options[1])) {
+                    if (auto f = trie.flags(alt)) on_match(pos + 1, f, letters, digits);
+                    leet_walk(trie, text, pos + 1, alt, letters, digits, on_match);
+                }
+            }
+            node = trie.child(node, options[0]);
+        } else {
+            ++letters;
+            node = trie.child(node, c);
+        }
+        if (node == 0) return;
+        if (auto f = trie.flags(node)) on_match(pos + 1, f, letters, digits);
+    }
+}
+
+// The letters-and-digits run around `span`.
+Span alnum_run_of(const IdScan& scan, Span span) {
+    for (Span run : scan.alnum_runs)
+        if (run.contains(span)) return run;
+    return span;
+}
+
+// True when everything in the letters-and-digits run around `span`, outside
+// `inner`, is digits: the span stands as a word among numbers (Amy04, J0hn-22).
+bool only_letters_among_digits(const IdScan& scan, Span span, Span inner) {
+    const Span run = alnum_run_of(scan, span);
+    for (std::uint32_t i = run.begin; i < run.end; ++i)
+        if ((i < inner.begin || i >= inner.end) && !is_digit(scan.id[i])) return false;
+    return true;
+}
+
+// Names in one letter run: entries of 4+ letters anywhere, of 3 letters as
+// whole tokens; allowed words found in the run are recorded so that a name
+// inside one (Markham when "markham" is allowed) is not a finding.
+void plain_run(IdScan& scan, const GuardState& state, Span run, Candidates& found,
+               SpanList& allowed) {
+    const std::string_view low = scan.low(run);
+    if (state.is_allowed(low)) {
+        for (std::uint32_t i = run.begin; i < run.end; ++i) scan.allowed_letter[i] = true;
+        return;
+    }
+    const LexiconTrie& trie = lexicon_trie();
+    const bool org = (state.org.flags_of_any() & (kOrgName | kOrgAllowed | kServiceCode)) != 0;
+    for (std::uint32_t i = 0; i + 3 <= run.size(); ++i) {
+        const std::string_view rest = low.substr(i);
+        const std::uint32_t at = run.begin + i;
+        lexicon_walk(trie, rest, [&](std::size_t n, std::uint8_t categories) {
+            const Span span{at, at + static_cast<std::uint32_t>(n)};
+            if ((categories & kAllowedWord) && n >= 3) allowed.push(span);
+            if ((categories & kAnyName) && n >= 4)
+                found.push({span, lexicon_name_message(categories)});
+        });
+        if (org) {
+            state.org.prefixes(rest, [&](std::size_t n, std::uint8_t flags) {
+                const Span span{at, at + static_cast<std::uint32_t>(n)};
+                if ((flags & (kOrgAllowed | kServiceCode)) && n >= 3) allowed.push(span);
+                if ((flags & kOrgName) && n >= 4) found.push({span, kOrgNameMessage});
+            });
+        }
+    }
+    // Three-letter names: whole tokens only. A case-change token (JunWang), a
+    // capitalised run (x7Tom), or a run that is the only letters among its
+    // digits (Amy04, tom-88); not three letters inside a random code (W8YC8FRY).
+    auto whole_token = [&](Span token) {
+        if (token.size() != 3) return;
+        const std::string_view word = scan.low(token);
+        const std::uint8_t categories = lexicon_lookup(word);
+        const std::uint8_t flags = state.org.lookup(word);
+        if ((categories & kAllowedWord) || (flags & (kOrgAllowed | kServiceCode))) return;
+        if (categories & kAnyName)
+            found.push({token, lexicon_name_message(categories)});
+        else if (flags & kOrgName)
+            found.push({token, kOrgNameMessage});
+    };
+    if (run.size() == 3) {
+        const bool capitalised = is_upper(scan.id[run.begin]) && is_lower(scan.id[run.begin + 1]) &&
+                                 is_lower(scan.id[run.begin + 2]);
+        if (capitalised || only_letters_among_digits(scan, run, run)) whole_token(run);
+    } else {
+        Tokens tokens;
+        case_tokens(scan, run, tokens);
+        if (tokens.size() > 1)
+            for (Span token : tokens) whole_token(token);
+    }
+}
+
+// Names spelt with digits for letters in one run of letters and digits.
+void leet_run(const IdScan& scan, const GuardState& state, Span run, Candidates& found) {
+    const std::string_view low = scan.low(run);
+    const auto run_size = static_cast<std::uint32_t>(low.size());
+    std::uint32_t start = 0;
+    auto accept = [&](std::size_t end, int letters, int digits) {
+        if (digits < 1 || letters < 2 || letters <= digits) return false;
+        const auto length = static_cast<std::uint32_t>(end) - start;
+        if (length < 3) return false;
+        const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
+        // A weak match (fewer than 4 letters, or a digit for every 2 letters:
+        // J0hn, G0YA1) counts only with lowercase letters, as a person types
+        // it (J0hn5mith, Pr1ya) and as an upper-case random code (H0D1NG8V,
+        // 9MGC-D3NG) never shows it. Three characters must also stand as a
+        // word, with only digits around them (T0m-5).
+        if (letters < 4 || letters < 2 * digits) {
+            bool lowercase = false;
+            for (std::uint32_t i = match.begin; i < match.end; ++i) lowercase |= is_lower(scan.id[i]);
+            if (!lowercase) return false;
+            if (length == 3 && !only_letters_among_digits(scan, run, match)) return false;
+        }
+        // Letters that all belong to a service code or allowed word ("REC3")
+        // do not make a name.
+        for (std::uint32_t i = match.begin; i < match.end; ++i)
+            if (is_letter(scan.id[i]) && !scan.allowed_letter[i]) return true;
+        return false;
+    };
+    auto on_lexicon = [&](std::size_t end, std::uint8_t categories, int letters, int digits) {
+        if ((categories & kAnyName) && accept(end, letters, digits))
+            found.push({Span{run.begin + start, run.begin + static_cast<std::uint32_t>(end)},
+                        lexicon_name_message(categories)});
+    };
+    auto on_org = [&](std::size_t end, std::uint8_t flags, int letters, int digits) {
+        if ((flags & kOrgName) && accept(end, letters, digits))
+            found.push({Span{run.begin + start, run.begin + static_cast<std::uint32_t>(end)},
+                        kOrgNameMessage});
+    };
+    const LexiconTrie& trie = lexicon_trie();
+    const bool org = (state.org.flags_of_any() & kOrgName) != 0;
+    for (start = 0; start + 3 <= run_size; ++start) {
+        leet_walk(trie, low, start, 0, 0, 0, on_lexicon);
+        if (org) leet_walk(state.org, low, start, 0, 0, 0, on_org);
+    }
+}
+
+bool all_digits(const IdScan& scan, std::uint32_t from, std::uint32_t to) {
+    for (std::uint32_t i = from; i < to; ++i)
+        if (!is_digit(scan.id[i])) return false;
+    return true;
+}
+
+// Keeps the findings a person would name: "John" and "Smith" in JohnSmith
+// (not "Johns"), "Robertson" (not "Robert" inside it), "Smith" in Smith5 (not
+// "Smith5" read as "smiths").
+void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
+    const std::size_t n = found.size();
+    std::array<bool, 80> drop{};
+    for (std::size_t i = 0; i < n; ++i) {
+        const Span s = found[i].span;
+        for (std::size_t j = 0; j < i && !drop[i]; ++j)
+            if (!drop[j] && found[j].span == s) drop[i] = true;  // same span: first wins
+        for (const Span& a : allowed)
+            if (a.contains(s)) drop[i] = true;  // a name inside an allowed word
+    }
+    // A match that only adds digits to another ("Smith5" over "Smith").
+    for (std::size_t i = 0; i < n; ++i) {
+        if (drop[i]) continue;
+        const Span x = found[i].span;
+        for (std::size_t j = 0; j < n; ++j) {
+            if (j == i || drop[j]) continue;
+            const Span y = found[j].span;
+            if (x.contains(y) && !(x == y) && all_digits(scan, x.begin, y.begin) &&
+                all_digits(scan, y.end, x.end)) {
+                drop[i] = true;
+                break;
+            }
+        }
+    }
+    // A match that straddles two others and is covered by the rest ("Johns").
+    std::array<std::size_t, 80> order{};
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.begin() + n, [&](std::size_t a, std::size_t b) {
+        return found[a].span.size() < found[b].span.size();
+    });
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = order[k];
+        if (drop[i]) continue;
+        const Span x = found[i].span;
+        bool straddles = false;
+        for (std::size_t j = 0; j < n && !straddles; ++j) {
+            if (j == i || drop[j]) continue;
+            const Span y = found[j].span;
+            straddles = x.overlaps(y) && !x.contains(y) && !y.contains(x);
+        }
+        if (!straddles) continue;
+        bool covered = true;
+        for (std::uint32_t p = x.begin; p < x.end && covered; ++p) {
+            covered = false;
+            for (std::size_t j = 0; j < n && !covered; ++j)
+                if (j != i && !drop[j] && found[j].span.begin <= p && p < found[j].span.end)
+                    covered = true;
+        }
+        if (covered) drop[i] = true;
+    }
+    // A match inside a longer one ("Robert" in "Robertson").
+    for (std::size_t i = 0; i < n; ++i) {
+        if (drop[i]) continue;
+        for (std::size_t j = 0; j < n; ++j) {
+            if (j == i || drop[j]) continue;
+            if (found[j].span.contains(found[i].span) && !(found[j].span == found[i].span)) {
+                drop[i] = true;
+                break;
+            }
+        }
+    }
+    found.erase_if_marked(drop.data());
+}
+
+// Latin letters with diacritics (U+00C0..U+017F) folded to a-z; '_' when not a letter.
+constexpr std::string_view kLatinFold =
+    "aaaaaaaceeeeiiiidnooooo_ouuuuytsaaaaaaaceeeeiiiidnooooo_ouuuuyty"
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllll"
+    "nnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+}  // namespace
+
+void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
+    Candidates found;
+    SpanList allowed;
+    for (Span run : scan.letter_runs) plain_run(scan, state, run, found, allowed);
+    for (std::size_t r = 0; r < scan.alnum_runs.size(); ++r) {
+        const Span run = scan.alnum_runs[r];
+        bool letters = false, digits = false;
+        for (std::uint32_t i = run.begin; i < run.end; ++i)
+            (is_digit(scan.id[i]) ? digits : letters) = true;
+        if (letters && digits) leet_run(scan, state, run, found);
+    }
+    if (found.empty()) return;
+    tidy(scan, found, allowed);
+    for (const Candidate& c : found)
+        hits.push(Hit{FindingKind::name, Severity::block, c.span, c.message, 0});
+}
+
+NameParts::~NameParts() {
+    volatile char* p = chars.data();
+    for (std::size_t i = 0; i < chars.size(); ++i) p[i] = 0;
+}
+
+void split_real_name(std::string_view real_name, NameParts& out) {
+    std::size_t word_start = out.used;
+    std::size_t piece_start = out.used;
+    bool has_pieces = false;
+    auto end_piece = [&]() {
+        if (out.used - piece_start >= 3 && has_pieces)
+            out.searched.push(std::string_view(out.chars.data() + piece_start, out.used - piece_start));
+        piece_start = out.used;
+    };
+    auto end_word = [&]() {
+        end_piece();
+        const std::size_t length = out.used - word_start;
+        if (length >= 2) {
+            std::string_view word(out.chars.data() + word_start, length);
+            out.parts.push(word);
+            if (length >= 3) out.searched.push(word);
+        }
+        word_start = piece_start = out.used;
+        has_pieces = false;
+    };
+    auto put = [&](char c) {
+        if (out.used < out.chars.size()) out.chars[out.used++] = c;
+    };
+    for (std::size_t i = 0; i < real_name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(real_name[i]);
+        if (is_letter(static_cast<char>(c))) {
+            put(static_cast<char>(is_upper(static_cast<char>(c)) ? c - 'A' + 'a' : c));
+        } else if (c == '\'' || c == '`') {
+            end_piece();  // O'Connor: "oconnor", also "connor"
+            has_pieces = true;
+        } else if (c == 0xE2 && i + 2 < real_name.size() &&
+                   static_cast<unsigned char>(real_name[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(real_name[i + 2]) == 0x98 ||
+                    static_cast<unsigned char>(real_name[i + 2]) == 0x99)) {
+            end_piece();  // typographic apostrophes
+            has_pieces = true;
+            i += 2;
+        } else if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < real_name.size()) {
+            const auto next = static_cast<unsigned char>(real_name[i + 1]);
+            const unsigned code = ((c & 0x1Fu) << 6) | (next & 0x3Fu);
+            if (code >= 0xC0 && code < 0x180 && kLatinFold[code - 0xC0] != '_') {
+                put(kLatinFold[code - 0xC0]);
+                ++i;
+            } else {
+                end_word();
+            }
+        } else if (c >= 0x80) {
+            // Other non-ASCII: skip the whole sequence; it ends the word.
+            end_word();
+            while (i + 1 < real_name.size() &&
+                   (static_cast<unsigned char>(real_name[i + 1]) & 0xC0) == 0x80)
+                ++i;
+        } else {
+            end_word();
+        }
+    }
+    end_word();
+}
+
+void detect_real_name(const IdScan& scan, const NameParts& name, Hits& hits) {
+    Candidates found;
+    for (std::string_view part : name.searched) {
+        const auto length = static_cast<std::uint32_t>(part.size());
+        // As written in letters, anywhere in a letter run.
+        for (Span run : scan.letter_runs) {
+            const std::string_view low = scan.low(run);
+            for (std::size_t at = low.find(part); at != std::string_view::npos;
+                 at = low.find(part, at + 1)) {
+                const auto from = run.begin + static_cast<std::uint32_t>(at);
+                found.push({Span{from, from + length}, kRealNameMessage});
+            }
+        }
+        // With digits for letters, inside a run of letters and digits.
+        for (Span run : scan.alnum_runs) {
+            const std::string_view low = scan.low(run);
+            for (std::size_t at = 0; at + length <= low.size(); ++at) {
+                int letters = 0, digits = 0;
+                bool match = true;
+                for (std::size_t k = 0; k < length && match; ++k) {
+                    const char c = low[at + k];
+                    if (is_digit(c)) {
+                        ++digits;
+                        match = leet_letters(c).find(part[k]) != std::string_view::npos;
+                    } else {
+                        ++letters;
+                        match = c == part[k];
+                    }
+                }
+                if (match && digits >= 1 && letters >= 2 && letters > digits) {
+                    const auto from = run.begin + static_cast<std::uint32_t>(at);
+                    found.push({Span{from, from + length}, kRealNameMessage});
+                }
+            }
+        }
+    }
+    if (found.empty()) return;
+    tidy(scan, found, SpanList{});
+    for (const Candidate& c : found)
+        hits.push(Hit{FindingKind::name, Severity::block, c.span, c.message, 1});
+}
+
+void detect_real_initials(const IdScan& scan, const NameParts& name, Hits& hits) {
+    const std::size_t parts = name.parts.size();
+    if (parts < 2) return;
+    // All initials (jmb), first and last (jb), last and first (bj).
+    std::array<char, NameParts::kMaxParts> all{};
+    for (std::size_t i = 0; i < parts; ++i) all[i] = name.parts[i][0];
+    const char first = name.parts[0][0], last = name.parts[parts - 1][0];
+    const char first_last[2] = {first, last};
+    const char last_first[2] = {last, first};
+    const std::string_view wanted[3] = {std::string_view(all.data(), parts),
+                                        std::string_view(first_last, 2),
+                                        std::string_view(last_first, 2)};
+    auto is_wanted = [&](std::string_view letters) {
+        for (std::string_view w : wanted)
+            if (letters == w) return true;
+        return false;
+    };
+    const std::size_t runs = scan.letter_runs.size();
+    for (std::size_t r = 0; r < runs; ++r) {
+        const Span run = scan.letter_runs[r];
+        if (run.size() >= 2 && is_wanted(scan.low(run))) {
+            hits.push(
+                Hit{FindingKind::initials, Severity::warn, run, kRealInitialsMessage, 1});
+            continue;
+        }
+        if (run.size() != 1) continue;
+        // Single letters in a row: J.B.7, J-M-B
+        std::array<char, NameParts::kMaxParts> letters{};
+        std::size_t count = 0;
+        for (std::size_t k = r; k < runs && count < letters.size(); ++k) {
+            const Span next = scan.letter_runs[k];
+            if (next.size() != 1) break;
+            letters[count++] = scan.lower[next.begin];
+            if (count >= 2 && is_wanted(std::string_view(letters.data(), count))) {
+                hits.push(Hit{FindingKind::initials, Severity::warn, Span{run.begin, next.end},
+                              kRealInitialsMessage, 1});
+                break;
+            }
+        }
+    }
+}
+
+}  // namespace caseload::guard_internal

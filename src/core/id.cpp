@@ -1,0 +1,116 @@
+#include "caseload/id.hpp"
+
+#include <fmt/format.h>
+
+#include <regex>
+#include <set>
+
+#include "caseload/error.hpp"
+#include "caseload/text.hpp"
+
+namespace caseload {
+
+namespace {
+
+bool is_id_symbol(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+}
+
+bool is_alnum(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+constexpr std::string_view kAllowed = "ASCII letters, digits, '-', '_' and '.'";
+
+// Describes the character starting at byte i (position counted in characters).
+std::string describe_character(std::string_view text, std::size_t i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ') return "a space";
+    if (c == '\t') return "a tab";
+    if (c < 0x20 || c == 0x7F) return fmt::format("a control character (\\x{:02X})", c);
+    if (c < 0x80) return fmt::format("'{}'", static_cast<char>(c));
+    // Non-ASCII: show the code point, never the raw character (bidi overrides).
+    std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    std::string_view sequence = text.substr(i, length);
+    if (!is_valid_utf8(sequence))
+        return fmt::format("an invalid UTF-8 byte (\\x{:02X})", c);
+    return fmt::format("a non-ASCII character ({})", printable(sequence));
+}
+
+}  // namespace
+
+std::optional<std::string> id_format_problem(std::string_view id) {
+    // Position is counted in characters, as a person would count.
+    std::size_t position = 0;
+    for (std::size_t i = 0; i < id.size();) {
+        ++position;
+        unsigned char c = static_cast<unsigned char>(id[i]);
+        if (!is_id_symbol(c)) {
+            return fmt::format("has {} at position {}; an ID may contain only {}",
+                               describe_character(id, i), position, kAllowed);
+        }
+        ++i;
+    }
+    if (id.size() < kIdMinLength)
+        return fmt::format("is too short ({} characters); an ID has {} to {} characters", id.size(),
+                           kIdMinLength, kIdMaxLength);
+    if (id.size() > kIdMaxLength)
+        return fmt::format("is too long ({} characters); an ID has {} to {} characters", id.size(),
+                           kIdMinLength, kIdMaxLength);
+    if (!is_alnum(static_cast<unsigned char>(id.front())))
+        return fmt::format("starts with '{}'; an ID starts and ends with a letter or digit",
+                           id.front());
+    if (!is_alnum(static_cast<unsigned char>(id.back())))
+        return fmt::format("ends with '{}'; an ID starts and ends with a letter or digit",
+                           id.back());
+    return std::nullopt;
+}
+
+std::string normalise_id(std::string_view raw) {
+    std::string_view id = trim(raw);
+    if (id.empty())
+        throw Error(Exit::invalid, "the ID is empty",
+                    "give an ID of 3 to 32 characters, or use --generate");
+    if (auto problem = id_format_problem(id))
+        throw Error(Exit::invalid, fmt::format("'{}' {}", printable(id), *problem),
+                    "choose another ID, or run 'caseload id new' for one that is safe");
+    return std::string(id);
+}
+
+std::string id_key(std::string_view id) { return ascii_lower(id); }
+
+std::vector<std::string> one_edit_neighbours(std::string_view key) {
+    static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_.";
+    std::set<std::string> out;
+    std::string word(key);
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        for (char c : kAlphabet) {
+            if (c == word[i]) continue;
+            std::string w = word;
+            w[i] = c;
+            out.insert(std::move(w));
+        }
+        std::string deleted = word.substr(0, i) + word.substr(i + 1);
+        out.insert(deleted);
+        if (i + 1 < word.size() && word[i] != word[i + 1]) {
+            std::string swapped = word;
+            std::swap(swapped[i], swapped[i + 1]);
+            out.insert(swapped);
+        }
+    }
+    for (std::size_t i = 0; i <= word.size(); ++i)
+        for (char c : kAlphabet) out.insert(word.substr(0, i) + c + word.substr(i));
+    out.erase(word);
+    std::vector<std::string> result;
+    for (auto& w : out)
+        if (w.size() >= kIdMinLength && w.size() <= kIdMaxLength) result.push_back(w);
+    return result;
+}
+
+bool matches_id_pattern(std::string_view id, const std::string& pattern) {
+    std::regex re(pattern, std::regex::ECMAScript);
+    return std::regex_match(id.begin(), id.end(), re);
+}
+
+}  // namespace caseload

@@ -1,0 +1,587 @@
+#include "caseload/register.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <set>
+#include <variant>
+
+#include "caseload/error.hpp"
+#include "caseload/id.hpp"
+#include "caseload/idgen.hpp"
+#include "caseload/options.hpp"
+#include "caseload/text.hpp"
+
+namespace caseload {
+
+namespace {
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getString();
+}
+
+std::string os_login() {
+    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+    return fmt::format("uid {}", geteuid());
+}
+
+}  // namespace
+
+Directory load_directory(SQLite::Database& db) {
+    Directory dir;
+    {
+        SQLite::Statement q(db,
+                            "SELECT name, id_pattern, id_pattern_description FROM organisation "
+                            "WHERE id = 1");
+        if (q.executeStep()) {
+            dir.organisation.name = q.getColumn(0).getString();
+            dir.organisation.id_pattern = optional_text(q.getColumn(1));
+            dir.organisation.id_pattern_description = optional_text(q.getColumn(2));
+        }
+    }
+    {
+        SQLite::Statement q(db, "SELECT id, code, name, builtin FROM star ORDER BY code");
+        while (q.executeStep()) {
+            StoredStar s;
+            s.key = q.getColumn(0).getInt64();
+            s.star.code = q.getColumn(1).getString();
+            s.star.name = q.getColumn(2).getString();
+            s.builtin = q.getColumn(3).getInt() != 0;
+            dir.stars.push_back(std::move(s));
+        }
+        SQLite::Statement n(db,
+                            "SELECT star_id, id, code, label FROM star_need ORDER BY star_id, "
+                            "position");
+        while (n.executeStep()) {
+            Key star = n.getColumn(0).getInt64();
+            for (auto& s : dir.stars) {
+                if (s.key != star) continue;
+                s.need_keys.push_back(n.getColumn(1).getInt64());
+                s.star.needs.push_back({n.getColumn(2).getString(), n.getColumn(3).getString()});
+            }
+        }
+    }
+    {
+        SQLite::Statement q(db, "SELECT id, code, name, star_id FROM service ORDER BY code");
+        while (q.executeStep())
+            dir.services.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                    q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+    }
+    {
+        SQLite::Statement q(db,
+                            "SELECT id, username, name, login, is_lead, active FROM staff "
+                            "ORDER BY username");
+        while (q.executeStep()) {
+            StaffMember m;
+            m.key = q.getColumn(0).getInt64();
+            m.username = q.getColumn(1).getString();
+            m.name = q.getColumn(2).getString();
+            m.login = optional_text(q.getColumn(3));
+            m.lead = q.getColumn(4).getInt() != 0;
+            m.active = q.getColumn(5).getInt() != 0;
+            dir.staff.push_back(std::move(m));
+        }
+        SQLite::Statement r(db, "SELECT staff_id, service_id, role FROM staff_role");
+        while (r.executeStep()) {
+            Key staff = r.getColumn(0).getInt64();
+            Key service = r.getColumn(1).getInt64();
+            std::string role = r.getColumn(2).getString();
+            for (auto& m : dir.staff) {
+                if (m.key != staff) continue;
+                auto& entry = m.roles[service];
+                entry.service_key = service;
+                (role == "manager" ? entry.manager : entry.worker) = true;
+            }
+        }
+    }
+    {
+        SQLite::Statement q(db, "SELECT word, kind, coalesce(reason, '') FROM guard_word ORDER BY word");
+        while (q.executeStep())
+            dir.words.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                 q.getColumn(2).getString()});
+    }
+    return dir;
+}
+
+// ---------------------------------------------------------------------------
+// Validation: the one code path of `su add` and `su import`.
+
+std::vector<std::string> finding_lines(const std::vector<GuardFinding>& findings) {
+    std::vector<std::string> lines;
+    for (const auto& f : findings)
+        lines.push_back(fmt::format("  {:<10} {:<12} {}{}", kind_name(f.kind),
+                                    "\"" + f.match + "\"", f.message,
+                                    f.severity == Severity::warn ? " (warning)" : ""));
+    return lines;
+}
+
+Error guard_refusal(std::string_view id, const std::vector<GuardFinding>& findings) {
+    return Error(Exit::invalid, fmt::format("'{}' can't be used as an ID:", id),
+                 "an ID must not contain a name, nickname, initials, address or room number.\n"
+                 "      'caseload id new' makes one that is safe.",
+                 finding_lines(findings));
+}
+
+void validate_details(std::optional<std::string>& date_of_birth,
+                      std::optional<std::string>& age_band, const std::optional<std::string>& gender,
+                      const std::optional<std::string>& ethnicity, const Date& today,
+                      std::vector<FieldProblem>& problems) {
+    auto attempt = [&](const char* field, auto&& check) {
+        try {
+            check();
+        } catch (const Error& e) {
+            problems.push_back({field, e.code(), e.what(), e.hint(), {}});
+        }
+    };
+    if (date_of_birth && age_band)
+        problems.push_back({"age_band", Exit::invalid,
+                            "give a date of birth or an age band, not both",
+                            "the age band follows from the date of birth; drop one of them", {}});
+    if (date_of_birth)
+        attempt("date_of_birth", [&] {
+            Date dob = parse_date_or_throw(*date_of_birth, "date of birth");
+            check_date_of_birth(dob, today);
+            date_of_birth = dob.iso();
+        });
+    if (age_band) attempt("age_band", [&] { require_option(age_band_options(), *age_band); });
+    if (gender) attempt("gender", [&] { require_option(gender_options(), *gender); });
+    if (ethnicity) attempt("ethnicity", [&] { require_option(ethnicity_options(), *ethnicity); });
+}
+
+std::vector<Key> resolve_needs(const StoredStar& star, const std::vector<std::string>& codes,
+                               std::vector<std::string>& canonical,
+                               std::vector<FieldProblem>& problems) {
+    std::set<std::size_t> chosen;
+    for (const auto& raw : codes) {
+        std::string code = ascii_lower(trim(raw));
+        if (code.empty()) continue;
+        std::size_t index = star.star.needs.size();
+        for (std::size_t i = 0; i < star.star.needs.size(); ++i)
+            if (star.star.needs[i].code == code) index = i;
+        if (index == star.star.needs.size()) {
+            std::vector<std::string> all;
+            for (const auto& n : star.star.needs) all.push_back(n.code);
+            auto close = nearest(code, all, 3, 1);
+            problems.push_back(
+                {"needs", Exit::invalid,
+                 fmt::format("'{}' is not a need of the {} Star", printable(code), star.star.code),
+                 (close.empty() ? "" : fmt::format("did you mean '{}'? ", close.front())) +
+                     fmt::format("see 'caseload star show {}'", star.star.code),
+                 {}});
+            continue;
+        }
+        chosen.insert(index);
+    }
+    std::vector<Key> keys;
+    canonical.clear();
+    for (std::size_t i : chosen) {  // the Star's own order
+        keys.push_back(star.need_keys[i]);
+        canonical.push_back(star.star.needs[i].code);
+    }
+    return keys;
+}
+
+std::optional<ValidatedServiceUser> validate_new_service_user(
+    const Directory& dir, const StaffMember& actor, const Guard& guard,
+    const NewServiceUserInput& input, const Date& today, std::vector<FieldProblem>& problems) {
+    const std::size_t problems_before = problems.size();
+    ValidatedServiceUser out;
+
+    // The ID: format, the organisation's pattern, the guard.
+    if (!input.generate) {
+        try {
+            out.id = normalise_id(input.id);
+            const auto& org = dir.organisation;
+            if (org.id_pattern && !matches_id_pattern(out.id, *org.id_pattern))
+                problems.push_back(
+                    {"id", Exit::invalid,
+                     fmt::format("'{}' does not match your organisation's ID pattern", out.id),
+                     org.id_pattern_description
+                         ? fmt::format("IDs here are: {}", *org.id_pattern_description)
+                         : fmt::format("IDs here must match {}", *org.id_pattern),
+                     {}});
+            auto findings = guard.check(out.id);
+            if (Guard::blocks(findings)) {
+                Error e = guard_refusal(out.id, findings);
+                problems.push_back({"id", e.code(), e.what(), e.hint(), e.details()});
+            } else {
+                out.warnings = std::move(findings);
+            }
+        } catch (const Error& e) {
+            problems.push_back({"id", e.code(), e.what(), e.hint(), e.details()});
+        }
+    }
+
+    // The service: named, or the actor's only one.
+    const Service* service = nullptr;
+    if (input.service && !trim(*input.service).empty()) {
+        service = dir.service_by_code(trim(*input.service));
+        if (!service) {
+            std::vector<std::string> codes;
+            for (const auto& s : dir.services) codes.push_back(s.code);
+            problems.push_back({"service", Exit::invalid,
+                                fmt::format("there is no service '{}'", printable(*input.service)),
+                                codes.empty() ? "a lead adds services with 'caseload service add'"
+                                              : fmt::format("services: {}", join(codes, ", ")),
+                                {}});
+        }
+    } else {
+        auto mine = actor.services();
+        if (mine.size() == 1) {
+            service = dir.service_by_key(mine.front());
+        } else {
+            problems.push_back({"service", Exit::invalid, "which service? give --service CODE",
+                                mine.empty() ? "see 'caseload service list'"
+                                             : "you work in more than one service",
+                                {}});
+        }
+    }
+
+    if (service) {
+        out.service_key = service->key;
+        bool lead = actor.lead;
+        bool manager = actor.is_manager_of(service->key);
+        bool worker = actor.is_worker_of(service->key);
+        if (!lead && !manager && !worker) {
+            problems.push_back({"service", Exit::denied,
+                                fmt::format("you are not staff of {}", service->code),
+                                fmt::format("a lead or a manager of {} can add people to it",
+                                            service->code),
+                                {}});
+        } else {
+            // The keyworker rules of spec §1.
+            std::optional<std::string> named;
+            if (input.keyworker && !trim(*input.keyworker).empty())
+                named = ascii_lower(trim(*input.keyworker));
+            auto workers = dir.workers_of(service->key);
+            std::string worker_list =
+                workers.empty() ? fmt::format("{} has no active workers yet", service->code)
+                                : fmt::format("workers: {}", join(workers, ", "));
+            if (!lead && !manager) {
+                if (named && *named != actor.username)
+                    problems.push_back(
+                        {"keyworker", Exit::denied,
+                         fmt::format("a worker's new service users go on their own caseload; you "
+                                     "cannot name '{}' as keyworker",
+                                     printable(*named)),
+                         fmt::format("leave out --keyworker, or ask a manager of {} to add them",
+                                     service->code),
+                         {}});
+                else
+                    out.keyworker_key = actor.key;
+            } else if (!named) {
+                if (worker) {
+                    out.keyworker_key = actor.key;
+                } else {
+                    problems.push_back(
+                        {"keyworker", Exit::invalid,
+                         fmt::format("name the keyworker: a manager or a lead adding to {} must "
+                                     "give --keyworker",
+                                     service->code),
+                         worker_list, {}});
+                }
+            } else {
+                const StaffMember* k = dir.staff_by_username(*named);
+                if (!k || !k->active || !k->is_worker_of(service->key))
+                    problems.push_back({"keyworker", Exit::invalid,
+                                        fmt::format("'{}' is not {} of {}", printable(*named),
+                                                    k && !k->active ? "an active worker"
+                                                                    : "a worker",
+                                                    service->code),
+                                        worker_list, {}});
+                else
+                    out.keyworker_key = k->key;
+            }
+        }
+        // Needs: only those of the service's Star.
+        if (const StoredStar* star = dir.star_by_key(service->star_key))
+            out.need_keys = resolve_needs(*star, input.needs, out.need_codes, problems);
+    }
+
+    out.date_of_birth = input.date_of_birth;
+    out.age_band = input.age_band;
+    out.gender = input.gender;
+    out.ethnicity = input.ethnicity;
+    validate_details(out.date_of_birth, out.age_band, out.gender, out.ethnicity, today, problems);
+    if (problems.size() != problems_before) return std::nullopt;
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+
+Register Register::open(const std::string& path, double wait_seconds) {
+    return Register(Database::open(path, wait_seconds));
+}
+
+Register::Register(Database db) : db_(std::move(db)) { reload(); }
+
+void Register::reload() { dir_ = load_directory(db_.sql()); }
+
+Actor Register::resolve_actor(const std::optional<std::string>& as_user) const {
+    std::string login = os_login();
+    const StaffMember* me = dir_.staff_by_login(login);
+    if (!me)
+        throw Error(Exit::denied,
+                    fmt::format("your login '{}' is not a staff member of this register",
+                                printable(login)),
+                    fmt::format("ask a lead to run 'caseload staff add USERNAME --name NAME "
+                                "--login {}'",
+                                login));
+    if (!me->active)
+        throw Error(Exit::denied, fmt::format("staff member '{}' is deactivated", me->username),
+                    "ask a lead to reactivate you with 'caseload staff grant'");
+    if (!as_user || trim(*as_user).empty() || ascii_lower(trim(*as_user)) == me->username)
+        return Actor{*me, std::nullopt};
+    if (!me->lead)
+        throw Error(Exit::denied,
+                    fmt::format("only a lead may act as another staff member (--as {})",
+                                printable(*as_user)),
+                    "leave out --as and CASELOAD_USER");
+    const StaffMember* other = dir_.staff_by_username(trim(*as_user));
+    if (!other) {
+        std::vector<std::string> names;
+        for (const auto& m : dir_.staff) names.push_back(m.username);
+        auto close = nearest(*as_user, names, 2, 3);
+        throw Error(Exit::not_found, fmt::format("there is no staff member '{}'", printable(*as_user)),
+                    close.empty() ? "see 'caseload staff list'"
+                                  : fmt::format("did you mean: {}", join(close, ", ")));
+    }
+    if (!other->active)
+        throw Error(Exit::denied,
+                    fmt::format("staff member '{}' is deactivated and cannot act", other->username),
+                    "choose an active staff member");
+    return Actor{*other, *me};
+}
+
+GuardWords Register::guard_words() const {
+    GuardWords words;
+    for (const auto& w : dir_.words) {
+        if (w.kind == "name") words.names.push_back(w.word);
+        else if (w.kind == "address") words.addresses.push_back(w.word);
+        else words.allowed.push_back(w.word);
+    }
+    for (const auto& s : dir_.services) words.service_codes.push_back(ascii_lower(s.code));
+    return words;
+}
+
+Guard Register::guard() const { return Guard(guard_words()); }
+
+Key Register::record_event(const Actor& actor, std::string_view action, std::optional<Key> su,
+                           std::string_view detail) {
+    SQLite::Statement q(db_.sql(),
+                        "INSERT INTO event (at, actor_id, lead_id, action, su_id, detail) "
+                        "VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, utc_timestamp());
+    q.bind(2, actor.member.key);
+    if (actor.lead) q.bind(3, actor.lead->key);
+    q.bind(4, std::string(action));
+    if (su) q.bind(5, *su);
+    q.bind(6, std::string(detail));
+    q.exec();
+    return db_.sql().getLastInsertRowid();
+}
+
+namespace {
+
+constexpr const char* kSelectServiceUser =
+    "SELECT su.id, su.uid, su.service_id, su.keyworker_id, su.date_of_birth, su.age_band, "
+    "su.gender, su.ethnicity, su.status, su.left_on, su.created_at, su.updated_at, "
+    "(SELECT group_concat(code, ';') FROM (SELECT n.code FROM su_need x JOIN star_need n ON "
+    "n.id = x.need_id WHERE x.su_id = su.id ORDER BY n.position)) "
+    "FROM service_user su ";
+
+ServiceUser read_service_user(SQLite::Statement& q) {
+    ServiceUser su;
+    su.key = q.getColumn(0).getInt64();
+    su.id = q.getColumn(1).getString();
+    su.service_key = q.getColumn(2).getInt64();
+    su.keyworker_key = q.getColumn(3).getInt64();
+    su.date_of_birth = optional_text(q.getColumn(4));
+    su.age_band = optional_text(q.getColumn(5));
+    su.gender = optional_text(q.getColumn(6));
+    su.ethnicity = optional_text(q.getColumn(7));
+    su.status = q.getColumn(8).getString();
+    su.left_on = optional_text(q.getColumn(9));
+    su.created_at = q.getColumn(10).getString();
+    su.updated_at = q.getColumn(11).getString();
+    if (!q.getColumn(12).isNull()) su.needs = split(q.getColumn(12).getString(), ';');
+    return su;
+}
+
+}  // namespace
+
+std::optional<ServiceUser> Register::find(std::string_view id) {
+    SQLite::Statement q(db_.sql(), std::string(kSelectServiceUser) + "WHERE su.uid = ?");
+    q.bind(1, std::string(trim(id)));
+    if (!q.executeStep()) return std::nullopt;
+    return read_service_user(q);
+}
+
+std::optional<ServiceUser> Register::find_by_key(Key key) {
+    SQLite::Statement q(db_.sql(), std::string(kSelectServiceUser) + "WHERE su.id = ?");
+    q.bind(1, key);
+    if (!q.executeStep()) return std::nullopt;
+    return read_service_user(q);
+}
+
+bool Register::id_in_use(std::string_view id) {
+    SQLite::Statement q(db_.sql(), "SELECT 1 FROM service_user WHERE uid = ?");
+    q.bind(1, std::string(id));
+    return q.executeStep();
+}
+
+std::vector<std::string> Register::near_ids(const StaffMember& who, std::string_view id) {
+    std::vector<std::string> out;
+    std::string key = id_key(trim(id));
+    if (key.size() > kIdMaxLength + 1 || id_format_problem(trim(id)).has_value()) {
+        // Still try: a stray character is a likely typo; but keep it bounded.
+        if (key.size() > kIdMaxLength + 1) return out;
+    }
+    SQLite::Statement q(db_.sql(),
+                        "SELECT uid, service_id, keyworker_id FROM service_user WHERE uid = ?");
+    for (const auto& candidate : one_edit_neighbours(key)) {
+        q.reset();
+        q.bind(1, candidate);
+        if (q.executeStep() && may_see(who, q.getColumn(1).getInt64(), q.getColumn(2).getInt64())) {
+            out.push_back(q.getColumn(0).getString());
+            if (out.size() == 3) break;
+        }
+    }
+    return out;
+}
+
+ServiceUser Register::require(const Actor& actor, std::string_view id, SuAction action) {
+    auto su = find(id);
+    if (!su) {
+        auto near = near_ids(actor.member, id);
+        throw Error(Exit::not_found, fmt::format("no service user '{}'", printable(trim(id))),
+                    near.empty() ? "check the ID on your locked list; 'caseload su list' shows "
+                                   "the service users you may see"
+                                 : "",
+                    near.empty() ? std::vector<std::string>{}
+                                 : std::vector<std::string>{"did you mean: " + join(near, ", ")});
+    }
+    require_may(dir_, actor.member, action, *su);
+    return *su;
+}
+
+void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
+                        const std::function<void(const ServiceUser&)>& visit) {
+    std::string sql = kSelectServiceUser;
+    std::vector<std::string> where;
+    std::vector<std::variant<std::string, Key>> binds;
+    if (filter.only_left) where.push_back("su.status = 'left'");
+    else if (!filter.include_left) where.push_back("su.status = 'active'");
+    if (filter.service) {
+        const Service* s = dir_.service_by_code(*filter.service);
+        if (!s)
+            throw Error(Exit::not_found, fmt::format("there is no service '{}'", printable(*filter.service)),
+                        "see 'caseload service list'");
+        where.push_back("su.service_id = ?");
+        binds.emplace_back(s->key);
+    }
+    if (filter.keyworker) {
+        const StaffMember* k = dir_.staff_by_username(*filter.keyworker);
+        if (!k)
+            throw Error(Exit::not_found,
+                        fmt::format("there is no staff member '{}'", printable(*filter.keyworker)),
+                        "see 'caseload staff list'");
+        where.push_back("su.keyworker_id = ?");
+        binds.emplace_back(k->key);
+    }
+    if (filter.need) {
+        std::vector<Key> keys;
+        for (const auto& star : dir_.stars)
+            for (std::size_t i = 0; i < star.star.needs.size(); ++i)
+                if (star.star.needs[i].code == ascii_lower(*filter.need))
+                    keys.push_back(star.need_keys[i]);
+        if (keys.empty())
+            throw Error(Exit::not_found, fmt::format("no Star has a need '{}'", printable(*filter.need)),
+                        "see 'caseload star show STAR'");
+        std::vector<std::string> marks(keys.size(), "?");
+        where.push_back("su.id IN (SELECT su_id FROM su_need WHERE need_id IN (" +
+                        join(marks, ",") + "))");
+        for (Key k : keys) binds.emplace_back(k);
+    }
+    // Scope: a lead sees all; others their own caseload and the services they manage.
+    if (!who.lead) {
+        std::vector<std::string> managed;
+        for (const auto& [service, role] : who.roles)
+            if (role.manager) managed.push_back(std::to_string(service));
+        std::string scope = fmt::format("(su.keyworker_id = {}", who.key);
+        if (!managed.empty()) scope += " OR su.service_id IN (" + join(managed, ",") + ")";
+        // A keyworker sees their caseload only in services where they still work.
+        where.push_back(scope + ")");
+    }
+    if (!where.empty()) sql += "WHERE " + join(where, " AND ");
+    sql += " ORDER BY su.uid";
+    SQLite::Statement q(db_.sql(), sql);
+    for (std::size_t i = 0; i < binds.size(); ++i) {
+        if (auto* s = std::get_if<std::string>(&binds[i])) q.bind(static_cast<int>(i + 1), *s);
+        else q.bind(static_cast<int>(i + 1), std::get<Key>(binds[i]));
+    }
+    while (q.executeStep()) {
+        ServiceUser su = read_service_user(q);
+        if (!who.active || !may_see(who, su.service_key, su.keyworker_key)) continue;
+        visit(su);
+    }
+}
+
+Key Register::insert(const Actor& actor, const ValidatedServiceUser& su, std::optional<Key> event) {
+    if (id_in_use(su.id)) {
+        auto existing = find(su.id);
+        throw Error(Exit::conflict,
+                    fmt::format("the ID '{}' is already in use{}", su.id,
+                                existing && existing->id != su.id
+                                    ? fmt::format(" (as '{}'; IDs ignore case)", existing->id)
+                                    : ""),
+                    "choose another ID, or run 'caseload id new'");
+    }
+    std::string now = utc_timestamp();
+    SQLite::Statement q(db_.sql(),
+                        "INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, "
+                        "age_band, gender, ethnicity, created_at, updated_at, created_event) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, su.id);
+    q.bind(2, su.service_key);
+    q.bind(3, su.keyworker_key);
+    if (su.date_of_birth) q.bind(4, *su.date_of_birth);
+    if (su.age_band) q.bind(5, *su.age_band);
+    if (su.gender) q.bind(6, *su.gender);
+    if (su.ethnicity) q.bind(7, *su.ethnicity);
+    q.bind(8, now);
+    q.bind(9, now);
+    if (event) q.bind(10, *event);
+    q.exec();
+    Key key = db_.sql().getLastInsertRowid();
+    SQLite::Statement n(db_.sql(), "INSERT INTO su_need (su_id, need_id) VALUES (?, ?)");
+    for (Key need : su.need_keys) {
+        n.reset();
+        n.bind(1, key);
+        n.bind(2, need);
+        n.exec();
+    }
+    // A single add has its own event; an import's rows point at the import's event.
+    if (!event)
+        record_event(actor, "su.add", key,
+                     fmt::format("service {}, keyworker {}", service_code(su.service_key),
+                                 username(su.keyworker_key)));
+    return key;
+}
+
+std::string Register::service_code(Key key) const {
+    const Service* s = dir_.service_by_key(key);
+    return s ? s->code : "?";
+}
+
+std::string Register::username(Key key) const {
+    const StaffMember* m = dir_.staff_by_key(key);
+    return m ? m->username : "?";
+}
+
+}  // namespace caseload

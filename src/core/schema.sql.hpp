@@ -1,0 +1,104 @@
+#pragma once
+// Forward migrations: kMigrations[i] takes user_version i to i + 1.
+namespace caseload::schema {
+
+inline constexpr const char* kMigrations[] = {
+    // 0 -> 1: the register.
+    R"sql(
+CREATE TABLE organisation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    id_pattern TEXT,
+    id_pattern_description TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE star (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE star_need (
+    id INTEGER PRIMARY KEY,
+    star_id INTEGER NOT NULL REFERENCES star(id),
+    code TEXT NOT NULL,
+    label TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (star_id, code)
+);
+CREATE TABLE service (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    star_id INTEGER NOT NULL REFERENCES star(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE staff (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    login TEXT UNIQUE,
+    is_lead INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE staff_role (
+    staff_id INTEGER NOT NULL REFERENCES staff(id),
+    service_id INTEGER NOT NULL REFERENCES service(id),
+    role TEXT NOT NULL CHECK (role IN ('worker', 'manager')),
+    PRIMARY KEY (staff_id, service_id, role)
+) WITHOUT ROWID;
+-- AUTOINCREMENT: a key is never reused, so audit events of an erased person
+-- can never point at someone added later.
+CREATE TABLE service_user (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    service_id INTEGER NOT NULL REFERENCES service(id),
+    keyworker_id INTEGER NOT NULL REFERENCES staff(id),
+    date_of_birth TEXT,
+    age_band TEXT,
+    gender TEXT,
+    ethnicity TEXT,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'left')),
+    left_on TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    created_event INTEGER
+);
+CREATE INDEX service_user_keyworker ON service_user(keyworker_id, status);
+CREATE INDEX service_user_service ON service_user(service_id, status);
+CREATE TABLE su_need (
+    su_id INTEGER NOT NULL REFERENCES service_user(id) ON DELETE CASCADE,
+    need_id INTEGER NOT NULL REFERENCES star_need(id),
+    PRIMARY KEY (su_id, need_id)
+) WITHOUT ROWID;
+CREATE INDEX su_need_need ON su_need(need_id);
+CREATE TABLE guard_word (
+    word TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('name', 'address', 'allow')),
+    reason TEXT,
+    added_by INTEGER REFERENCES staff(id),
+    added_at TEXT NOT NULL
+);
+-- The audit trail. su_id is the service user's internal key, never an ID
+-- string, so that a renamed-away or erased ID is kept nowhere.
+CREATE TABLE event (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id INTEGER REFERENCES staff(id),
+    lead_id INTEGER REFERENCES staff(id),
+    action TEXT NOT NULL,
+    su_id INTEGER,
+    detail TEXT NOT NULL DEFAULT ''
+);
+)sql",
+    // 1 -> 2: indexes for 'caseload log'.
+    R"sql(
+CREATE INDEX event_su ON event(su_id);
+CREATE INDEX event_at ON event(at);
+)sql",
+};
+
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 2);
+
+}  // namespace caseload::schema

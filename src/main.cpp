@@ -1,0 +1,3 @@
+#include "caseload/cli.hpp"
+
+int main(int argc, char** argv) { return caseload::cli::run(argc, argv); }

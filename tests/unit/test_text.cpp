@@ -1,0 +1,37 @@
+#include <doctest/doctest.h>
+
+#include "caseload/text.hpp"
+
+using namespace caseload;
+
+TEST_CASE("text: printable escapes what could rewrite a terminal") {
+    CHECK(printable("abc") == "abc");
+    CHECK(printable("a\x1b[2Jb") == "a\\x1B[2Jb");
+    CHECK(printable("\xe2\x80\xae") == "\\u{202E}");
+    CHECK(printable("\xff") == "\\xFF");
+    CHECK(printable(std::string(100, 'a'), 10).find("(100 bytes)") != std::string::npos);
+}
+
+TEST_CASE("text: utf-8 validation") {
+    CHECK(is_valid_utf8("plain"));
+    CHECK(is_valid_utf8("caf\xc3\xa9"));
+    CHECK_FALSE(is_valid_utf8("\xc3"));
+    CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));  // surrogate
+    CHECK_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong
+}
+
+TEST_CASE("text: helpers") {
+    CHECK(ascii_lower("HoM-1") == "hom-1");
+    CHECK(trim("  a b \r\n") == "a b");
+    CHECK(split("a;b;;c", ';').size() == 4);
+    CHECK(join({"a", "b"}, ", ") == "a, b");
+    CHECK(is_kebab_code("rough-sleeping"));
+    CHECK_FALSE(is_kebab_code("Rough"));
+    CHECK_FALSE(is_kebab_code("a--b"));
+    CHECK_FALSE(is_kebab_code("-a"));
+    CHECK(with_thousands(1204) == "1,204");
+    CHECK(with_thousands(1000000) == "1,000,000");
+    CHECK(edit_distance("show", "sohw") == 1);
+    CHECK(edit_distance("list", "lsit") == 1);
+    CHECK(nearest("sohw", {"show", "list", "add"}) == std::vector<std::string>{"show"});
+}

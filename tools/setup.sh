@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One-step set-up for a fresh Debian 12 machine (as root): installs what is
+# missing, builds caseload, then either runs the demo or the whole test suite.
+#   tools/setup.sh demo   build, then run examples/quickstart.sh on a demo register
+#   tools/setup.sh test   build, then run every test through ctest
+#   tools/setup.sh build  build only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+    # build
+    cmake make g++ pkg-config
+    libcli11-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev
+    # tests: the sqlite3 shell, python3 for JSON checks, shells for completions, groff/man for pages
+    sqlite3 python3 bash-completion zsh fish groff man-db procps
+    # fuzzing and sanitizers (tests/fuzz/run), benchmarks (bench/)
+    clang libclang-rt-14-dev hyperfine time
+)
+
+install_missing() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+build() {
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$dir" -j"$(nproc)"
+}
+
+mode=${1:-test}
+install_missing
+case "$mode" in
+    build) build build ;;
+    demo)
+        build build
+        export PATH="$PWD/build:$PATH"
+        rm -rf demo && mkdir -p demo
+        CASELOAD_DB="$PWD/demo/caseload.db" bash examples/quickstart.sh
+        ;;
+    test)
+        build build
+        (cd build && ctest --output-on-failure -j"$(nproc)")
+        ;;
+    sanitize)
+        build build-asan -DCASELOAD_SANITIZE=ON
+        (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" -LE slow)
+        ;;
+    *)
+        echo "usage: tools/setup.sh demo|test|build|sanitize" >&2
+        exit 2
+        ;;
+esac
