@@ -44,16 +44,64 @@ void scan_id(std::string_view id, std::array<char, kMaxScan>& buffer, IdScan& sc
 void case_tokens(const IdScan& scan, Span run, Tokens& tokens) {
     std::uint32_t start = run.begin;
     for (std::uint32_t i = run.begin + 1; i < run.end; ++i) {
-        const char prev = scan.id[i - 1], c = scan.id[i];
-        const bool split =
-            (is_lower(prev) && is_upper(c)) ||
-            (is_upper(prev) && is_upper(c) && i + 1 < run.end && is_lower(scan.id[i + 1]));
-        if (split) {
+        if (case_split_at(scan, run, i)) {
             tokens.push(Span{start, i});
             start = i;
         }
     }
     tokens.push(Span{start, run.end});
+}
+
+CompactLexicon::CompactLexicon() {
+    // Breadth-first renumbering: the children of a node get consecutive numbers
+    // in letter order, so child = first_child + rank of the letter in the mask.
+    const std::size_t count = embedded::kLexiconNodeCount;
+    nodes_.resize(count == 0 ? 1 : count);
+    if (count == 0) return;
+    std::vector<std::uint32_t> queue;  // old node numbers, in new order
+    queue.reserve(count);
+    queue.push_back(0);
+    for (std::size_t k = 0; k < queue.size(); ++k) {
+        const embedded::TrieNode& old = embedded::kLexiconNodes[queue[k]];
+        Node& node = nodes_[k];
+        node.categories = old.categories;
+        node.first_child = static_cast<std::uint32_t>(queue.size());
+        // The generator writes each node's edges in letter order; sort when not.
+        const embedded::TrieEdge* edges = embedded::kLexiconEdges + old.first_edge;
+        bool sorted = true;
+        for (std::uint32_t e = 1; e < old.edge_count; ++e)
+            sorted = sorted && edges[e - 1].letter < edges[e].letter;
+        std::array<embedded::TrieEdge, 26> copy;
+        if (!sorted) {
+            const std::uint32_t n = std::min<std::uint32_t>(old.edge_count, 26);
+            std::copy(edges, edges + n, copy.begin());
+            std::sort(copy.begin(), copy.begin() + n,
+                      [](const auto& a, const auto& b) { return a.letter < b.letter; });
+            edges = copy.data();
+        }
+        for (std::uint32_t e = 0; e < old.edge_count && e < 26; ++e) {
+            const char letter = edges[e].letter;
+            if (letter < 'a' || letter > 'z') continue;
+            node.mask |= 1u << static_cast<unsigned>(letter - 'a');
+            queue.push_back(edges[e].target);
+        }
+    }
+}
+
+std::uint8_t CompactLexicon::lookup(std::string_view word) const {
+    if (word.empty()) return 0;
+    std::uint32_t node = 0;
+    for (char c : word) {
+        if (c < 'a' || c > 'z') return 0;
+        node = child(node, c);
+        if (node == 0) return 0;
+    }
+    return nodes_[node].categories;
+}
+
+const CompactLexicon& compact_lexicon() {
+    static const CompactLexicon lexicon;
+    return lexicon;
 }
 
 void OrgTrie::add(std::string_view word, std::uint8_t flag) {
@@ -88,7 +136,7 @@ std::uint8_t OrgTrie::lookup(std::string_view word) const {
 
 bool GuardState::is_allowed(std::string_view word) const {
     if (word.empty()) return false;
-    if (lexicon_lookup(word) & kAllowedWord) return true;
+    if (compact_lexicon().lookup(word) & kAllowedWord) return true;
     return (org.lookup(word) & (kOrgAllowed | kServiceCode)) != 0;
 }
 

@@ -37,19 +37,24 @@ void items_of(const IdScan& scan, Items& items) {
 // Next to each other: touching, or one separator between.
 bool adjacent(Span a, Span b) { return b.begin >= a.end && b.begin - a.end <= 1; }
 
-bool is_room(std::string_view word) { return (lexicon_lookup(word) & kRoomWord) != 0; }
-bool is_street(std::string_view word) { return (lexicon_lookup(word) & kStreetWord) != 0; }
+bool is_room(std::string_view word) { return (compact_lexicon().lookup(word) & kRoomWord) != 0; }
+
+// Where the last case token of `run` starts (run.begin when it has one token).
+std::uint32_t last_token_begin(const IdScan& scan, Span run) {
+    for (std::uint32_t i = run.end - 1; i > run.begin; --i)
+        if (case_split_at(scan, run, i)) return i;
+    return run.begin;
+}
 
 // Where a room word ending `run` starts (the run, its last case token, or a
-// suffix of 3+ letters), or run.end when none.
+// suffix of 3+ letters), or run.end when none. The name detector's walk left
+// the categories of every suffix in scan.suffix_categories.
 std::uint32_t room_word_at_end(const IdScan& scan, Span run) {
-    if (is_room(scan.low(run))) return run.begin;
-    Tokens tokens;
-    case_tokens(scan, run, tokens);
-    if (tokens.size() > 1 && is_room(scan.low(tokens[tokens.size() - 1])))
-        return tokens[tokens.size() - 1].begin;
-    for (std::uint32_t from = run.begin + 1; from + 3 <= run.end; ++from)
-        if (is_room(scan.low(Span{from, run.end}))) return from;
+    const std::uint32_t token = last_token_begin(scan, run);
+    for (std::uint32_t from = run.begin; from < run.end; ++from) {
+        if (!(scan.suffix_categories[from] & kRoomWord)) continue;
+        if (from == run.begin || from == token || run.end - from >= 3) return from;
+    }
     return run.end;
 }
 
@@ -93,16 +98,13 @@ void rooms(const IdScan& scan, const Items& items, Hits& hits) {
 // a whole run or case token, after a street name of 3+ letters: in the run
 // (BakerSt) or in `name_before` (a letter run between the number and this one).
 bool street_word_ends(const IdScan& scan, Span run, bool name_before) {
-    if (is_street(scan.low(run))) return run.size() >= 4 || name_before;
-    Tokens tokens;
-    case_tokens(scan, run, tokens);
-    if (tokens.size() > 1) {
-        const Span last = tokens[tokens.size() - 1];
-        if (is_street(scan.low(last)) && (last.size() >= 4 || last.begin - run.begin >= 3))
-            return true;
-    }
+    if (scan.suffix_categories[run.begin] & kStreetWord) return run.size() >= 4 || name_before;
+    const std::uint32_t token = last_token_begin(scan, run);
+    if (token > run.begin && (scan.suffix_categories[token] & kStreetWord) &&
+        (run.end - token >= 4 || token - run.begin >= 3))
+        return true;
     for (std::uint32_t from = run.begin + 1; from + 4 <= run.end; ++from)
-        if (is_street(scan.low(Span{from, run.end}))) return true;
+        if (scan.suffix_categories[from] & kStreetWord) return true;
     return false;
 }
 

@@ -84,6 +84,10 @@ struct IdScan {
     // Per position: true when the letter belongs to a letter run that is a
     // service code or an allowed word (set by the name detector).
     std::array<bool, kMaxScan> allowed_letter{};
+    // Per position p inside a letter run: the lexicon categories of the entry
+    // spelt from p to the end of that run (0 when none). Filled by the name
+    // detector's walk; the address detector reads room and street words here.
+    std::array<std::uint8_t, kMaxScan> suffix_categories{};
 
     std::string_view text(Span s) const { return id.substr(s.begin, s.size()); }
     std::string_view low(Span s) const { return lower.substr(s.begin, s.size()); }
@@ -96,6 +100,39 @@ void scan_id(std::string_view id, std::array<char, kMaxScan>& buffer, IdScan& sc
 // OConnor -> O|Connor.
 using Tokens = SmallList<Span, kMaxScan>;
 void case_tokens(const IdScan& scan, Span run, Tokens& tokens);
+
+// True when a case-change token of `run` starts at position i (run.begin < i < run.end).
+inline bool case_split_at(const IdScan& scan, Span run, std::uint32_t i) {
+    const char prev = scan.id[i - 1], c = scan.id[i];
+    return (is_lower(prev) && is_upper(c)) ||
+           (is_upper(prev) && is_upper(c) && i + 1 < run.end && is_lower(scan.id[i + 1]));
+}
+
+// The embedded lexicon re-laid for speed on first use: nodes in breadth-first
+// order, each with a bit mask of its letters, so that a child is found with
+// one popcount and every step reads one small record.
+class CompactLexicon {
+public:
+    CompactLexicon();
+    std::uint32_t child(std::uint32_t node, char letter) const {
+        const Node& n = nodes_[node];
+        const std::uint32_t bit = 1u << static_cast<unsigned>(letter - 'a');
+        if (!(n.mask & bit)) return 0;
+        return n.first_child + static_cast<std::uint32_t>(__builtin_popcount(n.mask & (bit - 1)));
+    }
+    std::uint8_t flags(std::uint32_t node) const { return nodes_[node].categories; }
+    std::uint8_t lookup(std::string_view word) const;  // as lexicon_lookup
+
+private:
+    struct Node {
+        std::uint32_t mask = 0;
+        std::uint32_t first_child = 0;
+        std::uint8_t categories = 0;
+    };
+    std::vector<Node> nodes_;
+};
+
+const CompactLexicon& compact_lexicon();
 
 // Flags of the organisation's own words.
 enum OrgFlag : std::uint8_t {

@@ -35,36 +35,6 @@ struct Candidate {
 using Candidates = SmallList<Candidate, 80>;
 using SpanList = SmallList<Span, 80>;
 
-// The embedded lexicon, for the branching walk; the root's children cached.
-struct LexiconTrie {
-    std::array<std::uint32_t, 26> root{};
-    LexiconTrie() {
-        for (char c = 'a'; c <= 'z'; ++c) root[c - 'a'] = detail::lexicon_child(0, c);
-    }
-    std::uint32_t child(std::uint32_t node, char c) const {
-        return node == 0 ? root[static_cast<unsigned char>(c - 'a')] : detail::lexicon_child(node, c);
-    }
-    std::uint8_t flags(std::uint32_t node) const { return embedded::kLexiconNodes[node].categories; }
-};
-
-const LexiconTrie& lexicon_trie() {
-    static const LexiconTrie trie;
-    return trie;
-}
-
-// Every entry that is a prefix of `text` (lowercase a-z), as lexicon_prefixes
-// but with the root's children cached.
-template <class OnMatch>
-inline void lexicon_walk(const LexiconTrie& trie, std::string_view text, OnMatch&& on_match) {
-    std::uint32_t node = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        node = trie.child(node, text[i]);
-        if (node == 0) return;
-        if (auto categories = embedded::kLexiconNodes[node].categories)
-            on_match(i + 1, static_cast<std::uint8_t>(categories));
-    }
-}
-
 // Walks `trie` along text[pos...] reading each digit as the letters it may
 // stand for (1 is i or l: the walk branches). Calls
 // on_match(end, flags, letters, digits) at every entry reached.
@@ -108,42 +78,17 @@ bool only_letters_among_digits(const IdScan& scan, Span span, Span inner) {
     return true;
 }
 
-// Names in one letter run: entries of 4+ letters anywhere, of 3 letters as
-// whole tokens; allowed words found in the run are recorded so that a name
-// inside one (Markham when "markham" is allowed) is not a finding.
-void plain_run(IdScan& scan, const GuardState& state, Span run, Candidates& found,
-               SpanList& allowed) {
-    const std::string_view low = scan.low(run);
-    if (state.is_allowed(low)) {
-        for (std::uint32_t i = run.begin; i < run.end; ++i) scan.allowed_letter[i] = true;
-        return;
-    }
-    const LexiconTrie& trie = lexicon_trie();
-    const bool org = (state.org.flags_of_any() & (kOrgName | kOrgAllowed | kServiceCode)) != 0;
-    for (std::uint32_t i = 0; i + 3 <= run.size(); ++i) {
-        const std::string_view rest = low.substr(i);
-        const std::uint32_t at = run.begin + i;
-        lexicon_walk(trie, rest, [&](std::size_t n, std::uint8_t categories) {
-            const Span span{at, at + static_cast<std::uint32_t>(n)};
-            if ((categories & kAllowedWord) && n >= 3) allowed.push(span);
-            if ((categories & kAnyName) && n >= 4)
-                found.push({span, lexicon_name_message(categories)});
-        });
-        if (org) {
-            state.org.prefixes(rest, [&](std::size_t n, std::uint8_t flags) {
-                const Span span{at, at + static_cast<std::uint32_t>(n)};
-                if ((flags & (kOrgAllowed | kServiceCode)) && n >= 3) allowed.push(span);
-                if ((flags & kOrgName) && n >= 4) found.push({span, kOrgNameMessage});
-            });
-        }
-    }
-    // Three-letter names: whole tokens only. A case-change token (JunWang), a
-    // capitalised run (x7Tom), or a run that is the only letters among its
-    // digits (Amy04, tom-88); not three letters inside a random code (W8YC8FRY).
+// Letter runs: a run that is a service code or allowed word gives no name
+// (its letters are marked); 3-letter names count as whole tokens only: a
+// case-change token (JunWang), a capitalised run (x7Tom), or a run that is the
+// only letters among its digits (Amy04, tom-88), not three letters inside a
+// random code (W8YC8FRY).
+void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
+    const CompactLexicon& lexicon = compact_lexicon();
     auto whole_token = [&](Span token) {
         if (token.size() != 3) return;
         const std::string_view word = scan.low(token);
-        const std::uint8_t categories = lexicon_lookup(word);
+        const std::uint8_t categories = lexicon.lookup(word);
         const std::uint8_t flags = state.org.lookup(word);
         if ((categories & kAllowedWord) || (flags & (kOrgAllowed | kServiceCode))) return;
         if (categories & kAnyName)
@@ -151,60 +96,90 @@ void plain_run(IdScan& scan, const GuardState& state, Span run, Candidates& foun
         else if (flags & kOrgName)
             found.push({token, kOrgNameMessage});
     };
-    if (run.size() == 3) {
-        const bool capitalised = is_upper(scan.id[run.begin]) && is_lower(scan.id[run.begin + 1]) &&
-                                 is_lower(scan.id[run.begin + 2]);
-        if (capitalised || only_letters_among_digits(scan, run, run)) whole_token(run);
-    } else {
-        Tokens tokens;
-        case_tokens(scan, run, tokens);
-        if (tokens.size() > 1)
-            for (Span token : tokens) whole_token(token);
+    for (Span run : scan.letter_runs) {
+        if (state.is_allowed(scan.low(run))) {
+            for (std::uint32_t i = run.begin; i < run.end; ++i) scan.allowed_letter[i] = true;
+            continue;
+        }
+        if (run.size() == 3) {
+            const bool capitalised = is_upper(scan.id[run.begin]) &&
+                                     is_lower(scan.id[run.begin + 1]) &&
+                                     is_lower(scan.id[run.begin + 2]);
+            if (capitalised || only_letters_among_digits(scan, run, run)) whole_token(run);
+        } else if (run.size() > 3) {
+            Tokens tokens;
+            case_tokens(scan, run, tokens);
+            if (tokens.size() > 1)
+                for (Span token : tokens) whole_token(token);
+        }
     }
 }
 
-// Names spelt with digits for letters in one run of letters and digits.
-void leet_run(const IdScan& scan, const GuardState& state, Span run, Candidates& found) {
-    const std::string_view low = scan.low(run);
-    const auto run_size = static_cast<std::uint32_t>(low.size());
-    std::uint32_t start = 0;
-    auto accept = [&](std::size_t end, int letters, int digits) {
-        if (digits < 1 || letters < 2 || letters <= digits) return false;
-        const auto length = static_cast<std::uint32_t>(end) - start;
-        if (length < 3) return false;
-        const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
-        // A weak match (fewer than 4 letters, or a digit for every 2 letters:
-        // J0hn, G0YA1) counts only with lowercase letters, as a person types
-        // it (J0hn5mith, Pr1ya) and as an upper-case random code (H0D1NG8V,
-        // 9MGC-D3NG) never shows it. Three characters must also stand as a
-        // word, with only digits around them (T0m-5).
-        if (letters < 4 || letters < 2 * digits) {
-            bool lowercase = false;
-            for (std::uint32_t i = match.begin; i < match.end; ++i) lowercase |= is_lower(scan.id[i]);
-            if (!lowercase) return false;
-            if (length == 3 && !only_letters_among_digits(scan, run, match)) return false;
+// One walk per start position of each run of letters and digits, digits read
+// as the letters they may stand for. A match without digits lies in a letter
+// run: a name of 4+ letters anywhere, an allowed word (recorded, so that a
+// name inside it is not a finding: Markham when "markham" is allowed), and
+// the room and street words ending a run (for the address detector). A match
+// with digits is a name only as the spec's digits-for-letters rule says.
+void walk_runs(IdScan& scan, const GuardState& state, Candidates& found, SpanList& allowed) {
+    const CompactLexicon& lexicon = compact_lexicon();
+    const bool org = (state.org.flags_of_any() & (kOrgName | kOrgAllowed | kServiceCode)) != 0;
+    for (Span run : scan.alnum_runs) {
+        bool letters_in_run = false;
+        for (std::uint32_t i = run.begin; i < run.end && !letters_in_run; ++i)
+            letters_in_run = is_letter(scan.id[i]);
+        if (!letters_in_run) continue;
+        const std::string_view low = scan.low(run);
+        std::uint32_t start = 0;
+        // Whether a match with digits counts as a name.
+        auto accept = [&](Span match, int letters, int digits) {
+            if (letters < 2 || letters <= digits) return false;
+            if (match.size() < 3) return false;
+            // A weak match (fewer than 4 letters, or a digit for every 2
+            // letters: J0hn, G0YA1) counts only with lowercase letters, as a
+            // person types it (J0hn5mith, Pr1ya) and as an upper-case random
+            // code (H0D1NG8V, 9MGC-D3NG) never shows it. Three characters must
+            // also stand as a word, with only digits around them (T0m-5).
+            if (letters < 4 || letters < 2 * digits) {
+                bool lowercase = false;
+                for (std::uint32_t i = match.begin; i < match.end; ++i)
+                    lowercase |= is_lower(scan.id[i]);
+                if (!lowercase) return false;
+                if (match.size() == 3 && !only_letters_among_digits(scan, run, match)) return false;
+            }
+            // Letters that all belong to a service code or allowed word
+            // ("REC3") do not make a name.
+            for (std::uint32_t i = match.begin; i < match.end; ++i)
+                if (is_letter(scan.id[i]) && !scan.allowed_letter[i]) return true;
+            return false;
+        };
+        auto on_lexicon = [&](std::size_t end, std::uint8_t categories, int letters, int digits) {
+            const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
+            if (digits == 0) {
+                if (match.end == run.end || is_digit(scan.id[match.end]))
+                    scan.suffix_categories[match.begin] = categories;
+                if (scan.allowed_letter[match.begin]) return;
+                if ((categories & kAllowedWord) && match.size() >= 3) allowed.push(match);
+                if ((categories & kAnyName) && match.size() >= 4)
+                    found.push({match, lexicon_name_message(categories)});
+            } else if ((categories & kAnyName) && accept(match, letters, digits)) {
+                found.push({match, lexicon_name_message(categories)});
+            }
+        };
+        auto on_org = [&](std::size_t end, std::uint8_t flags, int letters, int digits) {
+            const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
+            if (digits == 0) {
+                if (scan.allowed_letter[match.begin]) return;
+                if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3) allowed.push(match);
+                if ((flags & kOrgName) && match.size() >= 4) found.push({match, kOrgNameMessage});
+            } else if ((flags & kOrgName) && accept(match, letters, digits)) {
+                found.push({match, kOrgNameMessage});
+            }
+        };
+        for (start = 0; start < low.size(); ++start) {
+            leet_walk(lexicon, low, start, 0, 0, 0, on_lexicon);
+            if (org) leet_walk(state.org, low, start, 0, 0, 0, on_org);
         }
-        // Letters that all belong to a service code or allowed word ("REC3")
-        // do not make a name.
-        for (std::uint32_t i = match.begin; i < match.end; ++i)
-            if (is_letter(scan.id[i]) && !scan.allowed_letter[i]) return true;
-        return false;
-    };
-    auto on_lexicon = [&](std::size_t end, std::uint8_t categories, int letters, int digits) {
-        if ((categories & kAnyName) && accept(end, letters, digits))
-            found.push({Span{run.begin + start, run.begin + static_cast<std::uint32_t>(end)},
-                        lexicon_name_message(categories)});
-    };
-    auto on_org = [&](std::size_t end, std::uint8_t flags, int letters, int digits) {
-        if ((flags & kOrgName) && accept(end, letters, digits))
-            found.push({Span{run.begin + start, run.begin + static_cast<std::uint32_t>(end)},
-                        kOrgNameMessage});
-    };
-    const LexiconTrie& trie = lexicon_trie();
-    const bool org = (state.org.flags_of_any() & kOrgName) != 0;
-    for (start = 0; start + 3 <= run_size; ++start) {
-        leet_walk(trie, low, start, 0, 0, 0, on_lexicon);
-        if (org) leet_walk(state.org, low, start, 0, 0, 0, on_org);
     }
 }
 
@@ -292,14 +267,8 @@ constexpr std::string_view kLatinFold =
 void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
     Candidates found;
     SpanList allowed;
-    for (Span run : scan.letter_runs) plain_run(scan, state, run, found, allowed);
-    for (std::size_t r = 0; r < scan.alnum_runs.size(); ++r) {
-        const Span run = scan.alnum_runs[r];
-        bool letters = false, digits = false;
-        for (std::uint32_t i = run.begin; i < run.end; ++i)
-            (is_digit(scan.id[i]) ? digits : letters) = true;
-        if (letters && digits) leet_run(scan, state, run, found);
-    }
+    letter_runs(scan, state, found);
+    walk_runs(scan, state, found, allowed);
     if (found.empty()) return;
     tidy(scan, found, allowed);
     for (const Candidate& c : found)

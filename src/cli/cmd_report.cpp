@@ -1,0 +1,8 @@
+// Placeholder: this command group is being written.
+#include "context.hpp"
+
+namespace caseload::cli {
+
+void register_report(CLI::App&, Context&) {}
+
+}  // namespace caseload::cli
