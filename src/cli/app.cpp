@@ -15,6 +15,8 @@ namespace caseload::cli {
 namespace {
 
 void print_error(const Error& e) {
+    // An empty message: the command has already said everything (id check).
+    if (std::string_view(e.what()).empty()) return;
     std::cerr << "caseload: error: " << e.what() << '\n';
     for (const auto& line : e.details()) std::cerr << line << '\n';
     if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
@@ -78,6 +80,32 @@ void require_leaf(CLI::App* group) {
     });
 }
 
+struct CommandGroup {
+    const char* name;
+    void (*add)(CLI::App&, Context&);
+};
+
+// The command table: one entry per command group, one file each in src/cli/.
+constexpr CommandGroup kCommandGroups[] = {
+    {"init", register_init},       {"service", register_service}, {"staff", register_staff},
+    {"star", register_star},       {"options", register_options}, {"su", register_su},
+    {"id", register_id},           {"words", register_words},     {"report", register_report},
+    {"log", register_log},         {"db", register_db},           {"_complete", register_complete},
+};
+
+// The first word that is not a global option or its value: the command group.
+std::string command_word(int argc, char** argv) {
+    static constexpr std::string_view kTakesValue[] = {"--db", "--as", "--format", "--wait"};
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") return i + 1 < argc ? argv[i + 1] : "";
+        if (arg.empty() || arg.front() != '-') return std::string(arg);
+        for (auto option : kTakesValue)
+            if (arg == option) ++i;
+    }
+    return "";
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -106,18 +134,14 @@ int run(int argc, char** argv) {
         ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");
 
-    register_init(app, ctx);
-    register_service(app, ctx);
-    register_staff(app, ctx);
-    register_star(app, ctx);
-    register_options(app, ctx);
-    register_su(app, ctx);
-    register_id(app, ctx);
-    register_words(app, ctx);
-    register_report(app, ctx);
-    register_log(app, ctx);
-    register_db(app, ctx);
-    register_complete(app, ctx);
+    // Building every command's options costs more than a lookup itself, so
+    // only the group named on the command line is built; all of them when
+    // none is named (help, a typo, completion).
+    std::string group = command_word(argc, argv);
+    bool known = false;
+    for (const auto& entry : kCommandGroups) known = known || group == entry.name;
+    for (const auto& entry : kCommandGroups)
+        if (!known || group == entry.name) entry.add(app, ctx);
     for (CLI::App* group : app.get_subcommands({}))
         if (!group->get_subcommands({}).empty()) require_leaf(group);
 
