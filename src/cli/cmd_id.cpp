@@ -40,6 +40,24 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
+// As finding_lines, without a formatting library in the hot path.
+void append_finding_lines(std::string& out, const std::vector<GuardFinding>& findings) {
+    auto padded = [&](std::string_view text, std::size_t width) {
+        out += text;
+        if (text.size() < width) out.append(width - text.size(), ' ');
+    };
+    for (const auto& f : findings) {
+        out += "  ";
+        padded(kind_name(f.kind), 10);
+        out += ' ';
+        padded("\"" + f.match + "\"", 12);
+        out += ' ';
+        out += f.message;
+        if (f.severity == Severity::warn) out += " (warning)";
+        out += '\n';
+    }
+}
+
 // The guard of the register when there is one (its words and service codes),
 // else the built-in lexicon alone.
 Guard guard_for(Context& ctx) {
@@ -61,7 +79,10 @@ public:
     void add(std::string_view id, const std::string* format_problem,
              const std::vector<GuardFinding>& findings) {
         bool ok = !format_problem && findings.empty();
-        std::string shown = is_valid_utf8(id) ? std::string(id) : printable(id, 200);
+        // An ID that passed the format check is plain ASCII; others are escaped.
+        std::string_view shown = id;
+        std::string escaped;
+        if (format_problem && !is_valid_utf8(id)) shown = escaped = printable(id, 200);
         switch (format_) {
             case Format::json:
             case Format::jsonl: {
@@ -125,10 +146,7 @@ public:
                 } else {
                     buffer_ += findings.front().severity == Severity::block ? ": can't be used\n"
                                                                             : ": needs care\n";
-                    for (const auto& line : finding_lines(findings)) {
-                        buffer_ += line;
-                        buffer_ += '\n';
-                    }
+                    append_finding_lines(buffer_, findings);
                 }
                 break;
             }
@@ -163,12 +181,13 @@ std::string read_secret(const char* prompt) {
     tcgetattr(fd, &saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    // Echo off before the prompt, so that nothing typed after it is shown.
+    tcsetattr(fd, TCSANOW, &quiet);
     std::fputs(prompt, tty);
     std::fflush(tty);
-    tcsetattr(fd, TCSAFLUSH, &quiet);
     std::string line;
     for (int c; (c = std::fgetc(tty)) != EOF && c != '\n';) line += static_cast<char>(c);
-    tcsetattr(fd, TCSAFLUSH, &saved);
+    tcsetattr(fd, TCSANOW, &saved);
     std::fputs("\n", tty);
     std::fclose(tty);
     return line;

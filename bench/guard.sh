@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The guard's speed (spec §9): `caseload id check -` over 1,000,000 IDs, half
+# generated-looking and half identifying, beside `grep -i -F -f` over the same
+# input with the lexicon's names of 4+ letters. Prints the ratio (target: <= 1).
+# Usage: bench/guard.sh [BUILD_DIR] [COUNT]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+count=${2:-1000000}
+caseload=$(cd "$build" && pwd)/caseload
+lexicon=$here/../data/lexicon
+work=$(mktemp -d /tmp/caseload-guard-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+cat "$lexicon"/given-names.txt "$lexicon"/surnames.txt "$lexicon"/nicknames.txt |
+    grep -v '^#' | awk 'length($0) >= 4' | sort -u >"$work/names.txt"
+echo "names of 4+ letters for grep: $(wc -l <"$work/names.txt")"
+
+# Deterministic input: a seeded generator, no real data.
+python3 - "$work/names.txt" "$count" >"$work/ids.txt" <<'PY'
+import random, sys
+names = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+count = int(sys.argv[2])
+rng = random.Random(20261126)
+symbols = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+out = []
+for i in range(count):
+    kind = i % 8
+    if kind < 4:   # generated-looking codes, some with a service prefix
+        code = "".join(rng.choice(symbols) for _ in range(8))
+        out.append(("HOM-" if kind < 2 else "") + code + "-" + rng.choice(symbols))
+    elif kind == 4:  # first name + surname
+        out.append(rng.choice(names).capitalize() + rng.choice(names).capitalize())
+    elif kind == 5:  # initial + surname + digits
+        out.append(rng.choice("abcdefghjkmnprstw") + rng.choice(names) + str(rng.randint(1, 99)))
+    elif kind == 6:  # service serials
+        out.append("REC-%06d" % rng.randint(0, 999999))
+    else:            # rooms and dates
+        out.append(rng.choice(["Room", "rm-", "Flat", "JB-"]) + str(rng.randint(1, 1999)))
+print("\n".join(out))
+PY
+echo "input: $(wc -l <"$work/ids.txt") IDs"
+
+time_of() { # time_of INPUT COMMAND...: seconds of wall time, best of 3
+    local input=$1 best=""
+    shift
+    for _ in 1 2 3; do
+        local start end
+        start=$(date +%s.%N)
+        "$@" <"$input" >/dev/null || true
+        end=$(date +%s.%N)
+        best=$(python3 -c "a=$end-$start; b='$best'; print(a if not b or a < float(b) else b)")
+    done
+    echo "$best"
+}
+
+ids=$work/ids.txt
+grep_s=$(time_of "$ids" grep -i -F -f "$work/names.txt")
+table_s=$(time_of "$ids" env CASELOAD_DB=/nonexistent "$caseload" id check -)
+jsonl_s=$(time_of "$ids" env CASELOAD_DB=/nonexistent "$caseload" id check - --format jsonl)
+printf 'grep -i -F -f:                     %.2f s\n' "$grep_s"
+printf 'caseload id check - (table):       %.2f s   ratio %.2f\n' "$table_s" "$(python3 -c "print($table_s/$grep_s)")"
+printf 'caseload id check - --format jsonl: %.2f s   ratio %.2f\n' "$jsonl_s" "$(python3 -c "print($jsonl_s/$grep_s)")"
+echo "(target: ratio <= 1.00; caseload checks names, addresses, identifiers, dates and initials)"

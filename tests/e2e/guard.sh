@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Issue 3: the guard through the CLI — id check (args, stdin, formats, with and
+# without a register, --ask-name), id scan, id new, words, su add's use of it.
+. "$(dirname "$0")/lib.sh"
+
+t "id check without a register"
+export CASELOAD_DB="$SCRATCH/none.db"
+run id check HOM-0042
+expect_status 0
+expect_out "HOM-0042: ok"
+run id check JSmith1985
+expect_status 3
+expect_out_has "JSmith1985: can't be used"
+expect_out_has '"Smith"'
+expect_out_has "a surname"
+expect_out_has "may be a year of birth (warning)"
+[ ! -e "$CASELOAD_DB" ] && pass || fail "id check created a register"
+
+t "id check formats"
+run id check JSmith1985 HOM-0042 --format jsonl
+expect_status 3
+expect_eq "$(printf '%s\n' "$out" | sed -n 1p)" '{"id":"JSmith1985","ok":false,"findings":[{"kind":"name","severity":"block","match":"Smith","message":"a surname"},{"kind":"date","severity":"warn","match":"1985","message":"may be a year of birth"}]}'
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" '{"id":"HOM-0042","ok":true,"findings":[]}'
+run id check Room12 --format json
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["findings"][0]["kind"], d[0]["ok"])')" "address False"
+run id check 9434765919 --format csv
+expect_out_has "9434765919,false,identifier,block,9434765919,an NHS number"
+run id check "bad id" --format jsonl
+expect_status 3
+expect_out_has '"ok":false,"error":"has a space at position 4'
+
+t "every kind of the spec's table"
+for id in JohnSmith jsmith01 smith-j Bazza-7 Mohammed2 OConnor priya_k; do
+    run id check "$id" --format jsonl
+    expect_status 3
+    expect_out_has '"kind":"name","severity":"block"'
+done
+for id in Room12 rm-12 Flat3B 12OakRoad SW1A1AA M1-1AE; do
+    run id check "$id" --format jsonl
+    expect_out_has '"kind":"address","severity":"block"'
+done
+for id in 01021985 1985-02-01 JB-1985; do
+    run id check "$id" --format jsonl
+    expect_out_has '"kind":"date","severity":"warn"'
+done
+for id in JS-0042 0042jb J.B.7; do
+    run id check "$id" --format jsonl
+    expect_out_has '"kind":"initials","severity":"warn"'
+done
+
+t "id check - streams stdin"
+printf 'HOM-0042\n\nJSmith\n  REC-0001  \n' >"$SCRATCH/ids.txt"
+"$CASELOAD_BIN" id check - --format jsonl <"$SCRATCH/ids.txt" >"$SCRATCH/o.jsonl"
+status=$?
+expect_status 3
+expect_eq "$(wc -l <"$SCRATCH/o.jsonl")" "3"
+printf 'HOM-0042\nREC-0001\n' | "$CASELOAD_BIN" id check - >/dev/null
+status=$?
+expect_status 0
+# Constant memory: 200,000 lines with a small address-space limit.
+python3 -c "print('\n'.join('HOM-%06d' % i for i in range(200000)))" >"$SCRATCH/many.txt"
+( ulimit -v 200000; "$CASELOAD_BIN" id check - --format jsonl <"$SCRATCH/many.txt" | tail -1 >"$SCRATCH/last" )
+expect_eq "$(cat "$SCRATCH/last")" '{"id":"HOM-199999","ok":true,"findings":[]}'
+
+t "--ask-name needs a terminal"
+run id check K7M2-QX9A --ask-name
+expect_status 2
+expect_err_has "--ask-name needs a terminal"
+
+t "--ask-name on a terminal checks against the name, and stores nothing"
+export CASELOAD_DB="$SCRATCH/register.db"
+standard_register
+python3 - "$CASELOAD_BIN" >"$SCRATCH/askname.txt" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "id", "check", "Quorrel-77", "HOM-7781", "--ask-name"])
+out = b""
+def read_until(marker, limit=5):
+    global out
+    end = time.time() + limit
+    while marker not in out and time.time() < end:
+        if not select.select([fd], [], [], 0.2)[0]:
+            continue
+        try:
+            out += os.read(fd, 1024)
+        except OSError:
+            break
+read_until(b"never stored")
+os.write(fd, b"Xanthe Quorrel\n")
+read_until(b"HOM-7781")
+read_until(b"\n", 1)
+for _ in range(50):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    time.sleep(0.1)
+else:
+    os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+print(out.decode(errors="replace"))
+print("EXIT", os.waitstatus_to_exitcode(status))
+PY
+out=$(cat "$SCRATCH/askname.txt")
+expect_out_has "Real name (not shown, never stored)"
+expect_out_lacks "Xanthe"
+expect_out_has "Quorrel-77: can't be used"
+expect_out_has "the name you gave"
+expect_out_has "HOM-7781: ok"
+expect_out_has "EXIT 3"
+run id check Quorrel-77
+expect_status 0
+if grep -a -q -i "xanthe" "$CASELOAD_DB"* 2>/dev/null; then fail "the name reached the register"; else pass; fi
+
+t "the register's words and service codes"
+run id check HOM-0042 REC-0042
+expect_status 0
+run id check ZZQ-0042 --format jsonl
+expect_out_has '"kind":"initials"'
+run words add oakwood --kind address
+expect_status 0
+run words add bazzer --kind name --reason "local nickname"
+expect_status 0
+run id check Oakwood-4 --format jsonl
+expect_status 3
+expect_out_has '"kind":"address","severity":"block","match":"Oakwood"'
+run id check Bazzer7 --format jsonl
+expect_out_has '"kind":"name","severity":"block","match":"Bazzer"'
+run words allow zzq --reason "our prefix for the outreach team"
+expect_status 0
+run id check ZZQ-0042
+expect_status 0
+run words list --format csv
+expect_out_has "zzq,allow,our prefix for the outreach team"
+expect_out_has "oakwood,address,"
+run log --format csv
+expect_out_has "words.allow"
+expect_out_has "zzq (allow): our prefix for the outreach team"
+
+t "words refusals"
+refused 6 "only a lead may change the guard words" --as mia words add foo --kind name
+refused 5 "'oakwood' is already a guard word (address)" words add Oakwood --kind name
+refused 3 "'oak wood' is not a guard word" words add "oak wood" --kind address
+refused 2 "--reason is required" words allow abc
+refused 2 "an allowed word needs a reason" words allow abc --reason " "
+refused 4 "'nope' is not a guard word" words remove nope
+refused 2 "kind" words add foo --kind street
+run words remove bazzer
+expect_status 0
+run id check Bazzer7 --format jsonl
+expect_out_lacks '"match":"Bazzer"'
+
+t "su add runs the guard: a block is refused, naming the kind and the part"
+refused 3 "'JSmith1985' can't be used as an ID:" --as wes su add JSmith1985 --confirm-anonymous
+expect_err_has '"Smith"'
+expect_err_has "a surname"
+expect_err_has "caseload id new"
+refused 3 "can't be used as an ID" --as wes su add Room12 --confirm-anonymous
+expect_err_has "a room number"
+refused 3 "can't be used as an ID" --as wes su add 9434765919 --confirm-anonymous
+expect_err_has "an NHS number"
+
+t "warnings need the confirmation; confirmation never overrides a block"
+refused 3 "confirm that 'HOM-1985' is anonymous" --as wes su add HOM-1985
+expect_err_has "may be a year of birth"
+run --as wes su add HOM-1985 --confirm-anonymous
+expect_status 0
+expect_err_has "may be a year of birth"
+
+t "su add --generate"
+run --as wes su add --generate --age-band 25-34
+expect_status 0
+generated=$out
+[[ "$generated" =~ ^HOM-[0-9A-HJKMNP-TV-Z]{8}-[0-9A-HJKMNP-TV-Z]$ ]] && pass || fail "generated ID '$generated' has the wrong shape"
+expect_err_has "Write it on your locked list: $generated"
+run id check "$generated"
+expect_status 0
+
+t "id new"
+run id new -n 5 --service HOM
+expect_status 0
+expect_eq "$(printf '%s\n' "$out" | sort -u | grep -c '^HOM-')" "5"
+run id new
+expect_status 0
+[[ "$out" =~ ^[0-9A-HJKMNP-TV-Z]{8}-[0-9A-HJKMNP-TV-Z]$ ]] && pass || fail "id new gave '$out'"
+refused 4 "there is no service 'NOPE'" id new --service NOPE
+refused 2 "" id new -n 0
+
+t "id scan"
+run id scan
+expect_status 0
+sqlite3 "$CASELOAD_DB" "INSERT INTO service_user (uid, service_id, keyworker_id, created_at, updated_at) SELECT 'PatelR-9', 1, id, 'x', 'x' FROM staff WHERE username = 'wes'"
+run id scan --format csv
+expect_status 3
+expect_out_has "PatelR-9,HOM,wes,block"
+expect_out_has "HOM-1985,HOM,wes,warn"
+expect_err_has "1 stored ID would now be refused"
+run --as rex id scan --format csv
+expect_status 0
+expect_out_lacks "PatelR-9"
+
+finish
