@@ -3,6 +3,7 @@
 #include "caseload/guard.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "guard_detectors.hpp"
 
@@ -12,37 +13,52 @@ namespace guard_internal {
 
 void scan_id(std::string_view id, std::array<char, kMaxScan>& buffer, IdScan& scan) {
     if (id.size() > kMaxScan) id = id.substr(0, kMaxScan);
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        char c = id[i];
-        buffer[i] = is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-    }
+    scan.lexicon = lexicon_for_check();
     scan.id = id;
     scan.lower = std::string_view(buffer.data(), id.size());
+    // One pass: lowercase copy, and the runs closed at each change of class.
+    enum Class { kNone, kLetter, kDigit };
     const auto n = static_cast<std::uint32_t>(id.size());
-    std::uint32_t i = 0;
-    while (i < n) {
-        char c = id[i];
-        if (!is_alnum(c)) {
-            ++i;
-            continue;
-        }
-        std::uint32_t start = i;
-        while (i < n && is_alnum(id[i])) {
-            std::uint32_t from = i;
-            if (is_letter(id[i])) {
-                while (i < n && is_letter(id[i])) ++i;
-                scan.letter_runs.push(Span{from, i});
+    bool upper = false, lower = false;
+    Class current = kNone;
+    std::uint32_t run_start = 0, alnum_start = 0;
+    for (std::uint32_t i = 0; i <= n; ++i) {
+        Class kind = kNone;
+        if (i < n) {
+            const char c = id[i];
+            if (is_lower(c)) {
+                lower = true;
+                kind = kLetter;
+                buffer[i] = c;
+            } else if (is_upper(c)) {
+                upper = true;
+                kind = kLetter;
+                buffer[i] = static_cast<char>(c - 'A' + 'a');
             } else {
-                while (i < n && is_digit(id[i])) ++i;
-                scan.digit_runs.push(Span{from, i});
+                kind = is_digit(c) ? kDigit : kNone;
+                buffer[i] = c;
             }
         }
-        scan.alnum_runs.push(Span{start, i});
+        if (kind == current) continue;
+        if (current == kLetter) scan.letter_runs.push(Span{run_start, i});
+        if (current == kDigit) {
+            scan.digit_runs.push(Span{run_start, i});
+            scan.digit_count += i - run_start;
+        }
+        if (kind == kNone && current != kNone) scan.alnum_runs.push(Span{alnum_start, i});
+        if (kind != kNone && current == kNone) alnum_start = i;
+        run_start = i;
+        current = kind;
     }
+    scan.mixed_case = upper && lower;
 }
 
 void case_tokens(const IdScan& scan, Span run, Tokens& tokens) {
     std::uint32_t start = run.begin;
+    if (!scan.mixed_case) {
+        tokens.push(run);
+        return;
+    }
     for (std::uint32_t i = run.begin + 1; i < run.end; ++i) {
         if (case_split_at(scan, run, i)) {
             tokens.push(Span{start, i});
@@ -59,11 +75,16 @@ CompactLexicon::CompactLexicon() {
     nodes_.resize(count == 0 ? 1 : count);
     if (count == 0) return;
     std::vector<std::uint32_t> queue;  // old node numbers, in new order
+    std::vector<std::uint8_t> depth;   // letters from the root
     queue.reserve(count);
+    depth.reserve(count);
     queue.push_back(0);
+    depth.push_back(0);
     for (std::size_t k = 0; k < queue.size(); ++k) {
         const embedded::TrieNode& old = embedded::kLexiconNodes[queue[k]];
         Node& node = nodes_[k];
+        if (old.categories & kAllowedWord)
+            longest_allowed_ = std::max<std::size_t>(longest_allowed_, depth[k]);
         node.categories = old.categories;
         node.first_child = static_cast<std::uint32_t>(queue.size());
         // The generator writes each node's edges in letter order; sort when not.
@@ -84,24 +105,33 @@ CompactLexicon::CompactLexicon() {
             if (letter < 'a' || letter > 'z') continue;
             node.mask |= 1u << static_cast<unsigned>(letter - 'a');
             queue.push_back(edges[e].target);
+            depth.push_back(static_cast<std::uint8_t>(std::min(depth[k] + 1, 255)));
         }
     }
-}
-
-std::uint8_t CompactLexicon::lookup(std::string_view word) const {
-    if (word.empty()) return 0;
-    std::uint32_t node = 0;
-    for (char c : word) {
-        if (c < 'a' || c > 'z') return 0;
-        node = child(node, c);
-        if (node == 0) return 0;
+    has_pairs_ = true;
+    for (char a = 'a'; a <= 'z'; ++a) {
+        const std::uint32_t first = child(0, a);
+        if (first != 0 && nodes_[first].categories != 0) has_pairs_ = false;
+        for (char b = 'a'; b <= 'z'; ++b)
+            pairs_[static_cast<unsigned>(a - 'a') * 26 + static_cast<unsigned>(b - 'a')] =
+                first == 0 ? 0 : child(first, b);
     }
-    return nodes_[node].categories;
 }
 
 const CompactLexicon& compact_lexicon() {
     static const CompactLexicon lexicon;
     return lexicon;
+}
+
+Lexicon lexicon_for_check() {
+    constexpr unsigned kWarmUp = 256;
+    static std::atomic<unsigned> checks{0};
+    static std::atomic<const CompactLexicon*> ready{nullptr};
+    if (const CompactLexicon* fast = ready.load(std::memory_order_acquire)) return Lexicon(fast);
+    if (checks.fetch_add(1, std::memory_order_relaxed) < kWarmUp) return Lexicon();
+    const CompactLexicon* fast = &compact_lexicon();
+    ready.store(fast, std::memory_order_release);
+    return Lexicon(fast);
 }
 
 void OrgTrie::add(std::string_view word, std::uint8_t flag) {
@@ -121,23 +151,8 @@ void OrgTrie::add(std::string_view word, std::uint8_t flag) {
     if (!any) return;
     nodes_[node].flags |= flag;
     any_flags_ |= flag;
-}
-
-std::uint8_t OrgTrie::lookup(std::string_view word) const {
-    if (word.empty() || empty()) return 0;
-    std::uint32_t node = 0;
-    for (char c : word) {
-        if (c < 'a' || c > 'z') return 0;
-        node = child(node, c);
-        if (node == 0) return 0;
-    }
-    return nodes_[node].flags;
-}
-
-bool GuardState::is_allowed(std::string_view word) const {
-    if (word.empty()) return false;
-    if (compact_lexicon().lookup(word) & kAllowedWord) return true;
-    return (org.lookup(word) & (kOrgAllowed | kServiceCode)) != 0;
+    if (flag & (kOrgAllowed | kServiceCode))
+        longest_allowed_ = std::max(longest_allowed_, word.size());
 }
 
 bool overlaps_kind(const Hits& hits, FindingKind kind, Span span) {
@@ -160,6 +175,7 @@ namespace {
 
 void run_detectors(IdScan& scan, const GuardState& state, Hits& hits) {
     detect_identifiers(scan, state, hits);
+    detect_postcodes(scan, hits);
     detect_names(scan, state, hits);
     detect_address(scan, state, hits);
     detect_dates(scan, state, hits);
@@ -170,12 +186,19 @@ void run_detectors(IdScan& scan, const GuardState& state, Hits& hits) {
 std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
     std::vector<GuardFinding> out;
     if (hits.empty()) return out;
-    std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    auto before = [](const Hit& a, const Hit& b) {
         if (a.severity != b.severity) return a.severity == Severity::block;
         if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
         if (a.span.end != b.span.end) return a.span.end > b.span.end;
         return a.priority > b.priority;
-    });
+    };
+    // Insertion sort: a handful of hits, stable, no temporary buffer.
+    for (std::size_t i = 1; i < hits.size(); ++i) {
+        const Hit hit = hits[i];
+        std::size_t j = i;
+        for (; j > 0 && before(hit, hits[j - 1]); --j) hits[j] = hits[j - 1];
+        hits[j] = hit;
+    }
     out.reserve(hits.size());
     std::vector<int> priority;
     priority.reserve(hits.size());
@@ -193,8 +216,8 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
             }
         }
         if (duplicate) continue;
-        out.push_back(GuardFinding{hit.kind, hit.severity, std::string(match),
-                                   std::string(hit.message)});
+        out.push_back(
+            GuardFinding{hit.kind, hit.severity, std::string(match), std::string(hit.message)});
         priority.push_back(hit.priority);
     }
     return out;
@@ -204,11 +227,16 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
 
 std::string_view kind_name(FindingKind kind) {
     switch (kind) {
-        case FindingKind::name: return "name";
-        case FindingKind::address: return "address";
-        case FindingKind::identifier: return "identifier";
-        case FindingKind::date: return "date";
-        case FindingKind::initials: return "initials";
+        case FindingKind::name:
+            return "name";
+        case FindingKind::address:
+            return "address";
+        case FindingKind::identifier:
+            return "identifier";
+        case FindingKind::date:
+            return "date";
+        case FindingKind::initials:
+            return "initials";
     }
     return "unknown";
 }

@@ -35,12 +35,17 @@ void items_of(const IdScan& scan, Items& items) {
 }
 
 // Next to each other: touching, or one separator between.
-bool adjacent(Span a, Span b) { return b.begin >= a.end && b.begin - a.end <= 1; }
+bool adjacent(Span a, Span b) {
+    return b.begin >= a.end && b.begin - a.end <= 1;
+}
 
-bool is_room(std::string_view word) { return (compact_lexicon().lookup(word) & kRoomWord) != 0; }
+bool is_room(const IdScan& scan, std::string_view word) {
+    return (scan.lexicon.lookup(word) & kRoomWord) != 0;
+}
 
 // Where the last case token of `run` starts (run.begin when it has one token).
 std::uint32_t last_token_begin(const IdScan& scan, Span run) {
+    if (!scan.mixed_case) return run.begin;
     for (std::uint32_t i = run.end - 1; i > run.begin; --i)
         if (case_split_at(scan, run, i)) return i;
     return run.begin;
@@ -61,10 +66,10 @@ std::uint32_t room_word_at_end(const IdScan& scan, Span run) {
 // Where a room word starting `run` ends (the run or its first case token), or
 // run.begin. Two-letter words (rm) count only before the number: 7RM is a code.
 std::uint32_t room_word_at_start(const IdScan& scan, Span run) {
-    if (run.size() >= 3 && is_room(scan.low(run))) return run.end;
+    if (run.size() >= 3 && is_room(scan, scan.low(run))) return run.end;
     Tokens tokens;
     case_tokens(scan, run, tokens);
-    if (tokens.size() > 1 && tokens[0].size() >= 3 && is_room(scan.low(tokens[0])))
+    if (tokens.size() > 1 && tokens[0].size() >= 3 && is_room(scan, scan.low(tokens[0])))
         return tokens[0].end;
     return run.begin;
 }
@@ -87,8 +92,8 @@ void rooms(const IdScan& scan, const Items& items, Hits& hits) {
             if (overlaps_kind(hits, FindingKind::address, a.span)) continue;
             const std::uint32_t to = room_word_at_start(scan, b.span);
             if (to == b.span.begin) continue;
-            hits.push(
-                Hit{FindingKind::address, Severity::block, Span{a.span.begin, to}, kRoomMessage, 0});
+            hits.push(Hit{FindingKind::address, Severity::block, Span{a.span.begin, to},
+                          kRoomMessage, 0});
         }
     }
 }
@@ -108,25 +113,33 @@ bool street_word_ends(const IdScan& scan, Span run, bool name_before) {
     return false;
 }
 
+// From a number to the last street word before the next number: 4-Mill-Lane
+// (Mill is a street word too; the finding is the whole address).
 void streets(const IdScan& scan, const Items& items, Hits& hits) {
-    std::size_t number = items.size();  // the last digit item seen
+    const std::size_t none = items.size();
+    std::size_t number = none;      // the last digit item seen
+    std::size_t street_end = none;  // the last letter item ending in a street word after it
     bool name_between = false;
+    auto flush = [&]() {
+        if (number != none && street_end != none)
+            hits.push(Hit{FindingKind::address, Severity::block,
+                          Span{items[number].span.begin, items[street_end].span.end},
+                          kStreetMessage, 0});
+        street_end = none;
+    };
     for (std::size_t k = 0; k < items.size(); ++k) {
         const Item item = items[k];
         if (!item.letters) {
+            flush();
             number = k;
             name_between = false;
             continue;
         }
-        if (number == items.size()) continue;
-        if (street_word_ends(scan, item.span, name_between)) {
-            hits.push(Hit{FindingKind::address, Severity::block,
-                          Span{items[number].span.begin, item.span.end}, kStreetMessage, 0});
-            number = items.size();  // one finding per number
-            continue;
-        }
+        if (number == none) continue;
+        if (street_word_ends(scan, item.span, name_between)) street_end = k;
         if (item.span.size() >= 3) name_between = true;
     }
+    flush();
 }
 
 void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits) {
@@ -148,9 +161,10 @@ void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits)
         for (std::uint32_t i = 0; i + 4 <= run.size(); ++i) {
             state.org.prefixes(low.substr(i), [&](std::size_t n, std::uint8_t flags) {
                 if ((flags & kOrgAddress) && n >= 4)
-                    hits.push(Hit{FindingKind::address, Severity::block,
-                                  Span{run.begin + i, run.begin + i + static_cast<std::uint32_t>(n)},
-                                  kOrgAddressMessage, 0});
+                    hits.push(
+                        Hit{FindingKind::address, Severity::block,
+                            Span{run.begin + i, run.begin + i + static_cast<std::uint32_t>(n)},
+                            kOrgAddressMessage, 0});
             });
         }
     }
@@ -158,7 +172,7 @@ void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits)
 
 // The UK postcode areas.
 class PostcodeAreas {
-public:
+  public:
     PostcodeAreas() {
         static constexpr std::string_view kAreas[] = {
             "ab", "al", "b",  "ba", "bb", "bd", "bh", "bl", "bn", "br", "bs", "bt", "ca", "cb",
@@ -179,7 +193,7 @@ public:
         return false;
     }
 
-private:
+  private:
     std::array<std::array<bool, 27>, 26> table_{};
 };
 
@@ -196,28 +210,36 @@ bool is_inward(std::string_view text) {
     return text.size() == 3 && is_digit(text[0]) && is_letter(text[1]) && is_letter(text[2]);
 }
 
-void postcodes(const IdScan& scan, Hits& hits) {
+}  // namespace
+
+void detect_postcodes(const IdScan& scan, Hits& hits) {
     static const PostcodeAreas areas;
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
-    for (std::uint32_t start = 0; start < n; ++start) {
-        if (start > 0 && !is_separator(low[start - 1])) continue;
-        if (!is_letter(low[start])) continue;
-        // The segment up to the next separator.
-        std::uint32_t end = start;
+    // Quick test: 1-2 letters starting a segment, then a digit.
+    bool candidate = false;
+    for (Span run : scan.letter_runs)
+        candidate |= run.size() <= 2 && (run.begin == 0 || is_separator(low[run.begin - 1])) &&
+                     run.end < n && is_digit(low[run.end]);
+    if (!candidate) return;
+    // Segments between separators; a postcode starts one.
+    for (std::uint32_t start = 0, end = 0; start < n; start = end + 1) {
+        end = start;
         while (end < n && !is_separator(low[end])) ++end;
+        const std::uint32_t length = end - start;
+        if (length < 2 || length > 7 || !is_letter(low[start])) continue;
         std::uint32_t area_end = start;
         while (area_end < end && is_letter(low[area_end])) ++area_end;
-        if (!areas.contains(low.substr(start, area_end - start))) continue;
-        const std::uint32_t length = end - start;
+        if (area_end - start > 2 || !areas.contains(low.substr(start, area_end - start))) continue;
         // Whole: SW1A1AA, M146PP (outward, then a 3-character inward code).
-        if (length >= 5 && length <= 7 && is_inward(low.substr(end - 3, 3)) &&
+        if (length >= 5 && is_inward(low.substr(end - 3, 3)) &&
             is_district(low.substr(area_end, end - 3 - area_end))) {
-            hits.push(Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
+            hits.push(
+                Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
             continue;
         }
         // With one separator: M1-1AE, LS1_4AP, G41.2XB.
-        if (end < n && is_district(low.substr(area_end, end - area_end))) {
+        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end))) {
             std::uint32_t inward_end = end + 1;
             while (inward_end < n && !is_separator(low[inward_end])) ++inward_end;
             if (is_inward(low.substr(end + 1, inward_end - end - 1)))
@@ -227,15 +249,15 @@ void postcodes(const IdScan& scan, Hits& hits) {
     }
 }
 
-}  // namespace
-
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
-    if (!scan.digit_runs.empty()) {
+    // Room and street words were seen by the name detector's walk (all but a
+    // room word as the first case token of a run: 12FlatB).
+    const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
+    if (!scan.digit_runs.empty() && !scan.letter_runs.empty() && words) {
         Items items;
         items_of(scan, items);
         rooms(scan, items, hits);
         streets(scan, items, hits);
-        postcodes(scan, hits);
     }
     if (state.org.flags_of_any() & kOrgAddress) organisation_words(scan, state, hits);
 }

@@ -49,7 +49,9 @@ void add(Hits& hits, Span span, const char* message) {
 
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
-    if (runs == 0) return;
+    bool candidate = runs >= 3;
+    for (Span run : scan.digit_runs) candidate |= run.size() == 4 || run.size() == 8;
+    if (!candidate) return;
     for (Span run : scan.digit_runs) {
         if (run.size() != 8) continue;
         const bool dmy = plausible(state, number(scan, run.begin + 4, 4),

@@ -33,19 +33,38 @@ struct Span {
     bool operator==(const Span&) const = default;
 };
 
-inline bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-inline bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-inline bool is_alnum(char c) { return is_letter(c) || is_digit(c); }
+inline bool is_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+inline bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+inline bool is_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+inline bool is_alnum(char c) {
+    return is_letter(c) || is_digit(c);
+}
 // Anything that is not a letter or a digit separates tokens ('-', '_', '.').
-inline bool is_separator(char c) { return !is_alnum(c); }
+inline bool is_separator(char c) {
+    return !is_alnum(c);
+}
+
+// Digits standing in for letters: the letters a digit may stand for.
+inline std::string_view leet_letters(char digit) {
+    static constexpr std::string_view kMap[10] = {"o", "il", "z", "e", "a",
+                                                  "s", "g",  "t", "b", "g"};
+    return kMap[digit - '0'];
+}
 
 // A fixed-capacity list on the stack (IDs are at most 32 characters); adding
 // beyond the capacity is ignored, which only ever drops redundant hits.
 template <class T, std::size_t N>
 class SmallList {
-public:
+  public:
     void push(const T& value) {
         if (size_ < N) items_[size_++] = value;
     }
@@ -65,10 +84,99 @@ public:
         size_ = out;
     }
 
-private:
+  private:
     std::array<T, N> items_;  // left uninitialised: only [0, size_) is read
     std::size_t size_ = 0;
 };
+
+// The embedded lexicon re-laid for speed on first use: nodes in breadth-first
+// order, each with a bit mask of its letters, so that a child is found with
+// one popcount and every step reads one small record.
+class CompactLexicon {
+  public:
+    CompactLexicon();
+    std::uint32_t child(std::uint32_t node, char letter) const {
+        const Node& n = nodes_[node];
+        const std::uint32_t bit = 1u << static_cast<unsigned>(letter - 'a');
+        if (!(n.mask & bit)) return 0;
+        return n.first_child + bits_set(n.mask & (bit - 1));
+    }
+    std::uint8_t flags(std::uint32_t node) const { return nodes_[node].categories; }
+    std::uint8_t lookup(std::string_view word) const {  // as lexicon_lookup
+        if (word.empty()) return 0;
+        std::uint32_t node = 0;
+        for (char c : word) {
+            if (c < 'a' || c > 'z') return 0;
+            node = child(node, c);
+            if (node == 0) return 0;
+        }
+        return nodes_[node].categories;
+    }
+    // The node two letters (a-z) down from the root, 0 when none: most walks
+    // end there. Usable when no entry has a single letter.
+    bool has_pairs() const { return has_pairs_; }
+    std::size_t longest_allowed() const { return longest_allowed_; }  // kAllowedWord entries
+    std::uint32_t pair(char a, char b) const {
+        return pairs_[static_cast<unsigned>(a - 'a') * 26 + static_cast<unsigned>(b - 'a')];
+    }
+
+  private:
+    // Population count without relying on a POPCNT instruction being enabled.
+    static std::uint32_t bits_set(std::uint32_t v) {
+#if defined(__POPCNT__)
+        return static_cast<std::uint32_t>(__builtin_popcount(v));
+#else
+        v = v - ((v >> 1) & 0x55555555u);
+        v = (v & 0x33333333u) + ((v >> 2) & 0x33333333u);
+        return (((v + (v >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
+#endif
+    }
+    struct Node {
+        std::uint32_t mask = 0;
+        std::uint32_t first_child = 0;
+        std::uint8_t categories = 0;
+    };
+    std::vector<Node> nodes_;
+    std::array<std::uint32_t, 26 * 26> pairs_{};
+    bool has_pairs_ = false;
+    std::size_t longest_allowed_ = 0;
+};
+
+// The embedded trie as compiled, with the same interface (cold path).
+struct EmbeddedLexicon {
+    std::uint32_t child(std::uint32_t node, char letter) const {
+        return detail::lexicon_child(node, letter);
+    }
+    std::uint8_t flags(std::uint32_t node) const {
+        return embedded::kLexiconNodes[node].categories;
+    }
+};
+
+const CompactLexicon& compact_lexicon();
+
+// The lexicon as one check reads it: the embedded trie as compiled (nothing to
+// build: a single `su add` pays nothing), or, once a process has checked a
+// few hundred IDs (id check -, imports), the compact copy.
+class Lexicon {
+  public:
+    explicit Lexicon(const CompactLexicon* fast = nullptr) : fast_(fast) {}
+    std::uint32_t child(std::uint32_t node, char letter) const {
+        return fast_ ? fast_->child(node, letter) : detail::lexicon_child(node, letter);
+    }
+    std::uint8_t flags(std::uint32_t node) const {
+        return fast_ ? fast_->flags(node) : embedded::kLexiconNodes[node].categories;
+    }
+    std::uint8_t lookup(std::string_view word) const {
+        return fast_ ? fast_->lookup(word) : lexicon_lookup(word);
+    }
+    const CompactLexicon* fast() const { return fast_; }
+
+  private:
+    const CompactLexicon* fast_;
+};
+
+// The Lexicon for the next check (counts checks; builds the compact copy after a warm-up).
+Lexicon lexicon_for_check();
 
 // The longest ID the guard looks at in full; longer text (never a valid ID) is
 // checked on its first kMaxScan characters.
@@ -76,6 +184,9 @@ inline constexpr std::size_t kMaxScan = 128;
 
 // The ID cut into runs: letters, digits, and letters-or-digits (between separators).
 struct IdScan {
+    Lexicon lexicon;
+    bool mixed_case = false;  // upper and lower case letters: case changes split tokens
+    std::uint32_t digit_count = 0;
     std::string_view id;     // as written (at most kMaxScan characters)
     std::string_view lower;  // ASCII-lowercased copy, same positions
     SmallList<Span, kMaxScan / 2 + 1> letter_runs;
@@ -88,6 +199,7 @@ struct IdScan {
     // spelt from p to the end of that run (0 when none). Filled by the name
     // detector's walk; the address detector reads room and street words here.
     std::array<std::uint8_t, kMaxScan> suffix_categories{};
+    std::uint8_t suffix_any = 0;  // every category in suffix_categories, or-ed
 
     std::string_view text(Span s) const { return id.substr(s.begin, s.size()); }
     std::string_view low(Span s) const { return lower.substr(s.begin, s.size()); }
@@ -103,36 +215,11 @@ void case_tokens(const IdScan& scan, Span run, Tokens& tokens);
 
 // True when a case-change token of `run` starts at position i (run.begin < i < run.end).
 inline bool case_split_at(const IdScan& scan, Span run, std::uint32_t i) {
+    if (!scan.mixed_case) return false;
     const char prev = scan.id[i - 1], c = scan.id[i];
     return (is_lower(prev) && is_upper(c)) ||
            (is_upper(prev) && is_upper(c) && i + 1 < run.end && is_lower(scan.id[i + 1]));
 }
-
-// The embedded lexicon re-laid for speed on first use: nodes in breadth-first
-// order, each with a bit mask of its letters, so that a child is found with
-// one popcount and every step reads one small record.
-class CompactLexicon {
-public:
-    CompactLexicon();
-    std::uint32_t child(std::uint32_t node, char letter) const {
-        const Node& n = nodes_[node];
-        const std::uint32_t bit = 1u << static_cast<unsigned>(letter - 'a');
-        if (!(n.mask & bit)) return 0;
-        return n.first_child + static_cast<std::uint32_t>(__builtin_popcount(n.mask & (bit - 1)));
-    }
-    std::uint8_t flags(std::uint32_t node) const { return nodes_[node].categories; }
-    std::uint8_t lookup(std::string_view word) const;  // as lexicon_lookup
-
-private:
-    struct Node {
-        std::uint32_t mask = 0;
-        std::uint32_t first_child = 0;
-        std::uint8_t categories = 0;
-    };
-    std::vector<Node> nodes_;
-};
-
-const CompactLexicon& compact_lexicon();
 
 // Flags of the organisation's own words.
 enum OrgFlag : std::uint8_t {
@@ -144,15 +231,35 @@ enum OrgFlag : std::uint8_t {
 
 // A small dense trie of the organisation's words (a-z), built once per Guard.
 class OrgTrie {
-public:
+  public:
     void add(std::string_view word, std::uint8_t flag);
     bool empty() const { return nodes_.size() <= 1; }
+    // Whether a word may start with this character (a digit: any letter it stands for).
+    bool may_start(char c) const {
+        if (is_lower(c)) return child(0, c) != 0;
+        if (!is_digit(c)) return false;
+        for (char letter : leet_letters(c))
+            if (child(0, letter) != 0) return true;
+        return false;
+    }
     std::uint8_t flags_of_any() const { return any_flags_; }
+    std::size_t longest_allowed() const {
+        return longest_allowed_;
+    }  // allowed words, service codes
     std::uint32_t child(std::uint32_t node, char letter) const {
         return nodes_[node].next[static_cast<unsigned char>(letter - 'a')];
     }
     std::uint8_t flags(std::uint32_t node) const { return nodes_[node].flags; }
-    std::uint8_t lookup(std::string_view word) const;  // exact word (a-z), else 0
+    std::uint8_t lookup(std::string_view word) const {  // exact word (a-z), else 0
+        if (word.empty() || empty()) return 0;
+        std::uint32_t node = 0;
+        for (char c : word) {
+            if (c < 'a' || c > 'z') return 0;
+            node = child(node, c);
+            if (node == 0) return 0;
+        }
+        return nodes_[node].flags;
+    }
     template <class OnMatch>
     void prefixes(std::string_view text, OnMatch&& on_match) const {
         std::uint32_t node = 0;
@@ -164,13 +271,14 @@ public:
         }
     }
 
-private:
+  private:
     struct Node {
         std::array<std::uint32_t, 26> next{};
         std::uint8_t flags = 0;
     };
     std::vector<Node> nodes_ = std::vector<Node>(1);
     std::uint8_t any_flags_ = 0;
+    std::size_t longest_allowed_ = 0;
 };
 
 // Everything a Guard computes once: its words in a trie, today's limits.
@@ -182,7 +290,15 @@ struct GuardState {
 
     // True when `word` (lowercase) is a service code or an allowed word,
     // built-in or the organisation's.
-    bool is_allowed(std::string_view word) const;
+    bool is_allowed(const Lexicon& lexicon, std::string_view word) const {
+        if (word.empty()) return false;
+        const CompactLexicon* fast = lexicon.fast();
+        if ((!fast || word.size() <= fast->longest_allowed()) &&
+            (lexicon.lookup(word) & kAllowedWord))
+            return true;
+        if (word.size() > org.longest_allowed()) return false;
+        return (org.lookup(word) & (kOrgAllowed | kServiceCode)) != 0;
+    }
 };
 
 // A finding under construction: positions instead of strings.
@@ -201,6 +317,7 @@ bool overlaps_block(const Hits& hits, Span span);
 
 // The detectors, in the order guard.cpp runs them.
 void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits);
+void detect_postcodes(const IdScan& scan, Hits& hits);  // before names: their digits are explained
 void detect_names(IdScan& scan, const GuardState& state, Hits& hits);
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits);
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits);
@@ -219,12 +336,6 @@ struct NameParts {
 void split_real_name(std::string_view real_name, NameParts& out);
 void detect_real_name(const IdScan& scan, const NameParts& name, Hits& hits);
 void detect_real_initials(const IdScan& scan, const NameParts& name, Hits& hits);
-
-// Digits standing in for letters: the letters a digit may stand for.
-inline std::string_view leet_letters(char digit) {
-    static constexpr std::string_view kMap[10] = {"o", "il", "z", "e", "a", "s", "g", "t", "b", "g"};
-    return kMap[digit - '0'];
-}
 
 }  // namespace guard_internal
 

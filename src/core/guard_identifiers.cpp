@@ -24,7 +24,9 @@ bool valid_nhs(const char* d) {
     return check == d[9] - '0';
 }
 
-bool phone_lead(char c) { return c == '1' || c == '2' || c == '3' || c == '7' || c == '8'; }
+bool phone_lead(char c) {
+    return c == '1' || c == '2' || c == '3' || c == '7' || c == '8';
+}
 
 bool valid_phone(const char* d, std::size_t count) {
     if (count == 11) return d[0] == '0' && phone_lead(d[1]);
@@ -51,11 +53,11 @@ void numbers(const IdScan& scan, Hits& hits) {
             const Span span{scan.digit_runs[a].begin, run.end};
             const std::size_t groups = b - a + 1;
             if (count == 10 && valid_nhs(digits)) {
-                const bool grouped = groups == 1 || (groups == 3 && scan.digit_runs[a].size() == 3 &&
-                                                     scan.digit_runs[a + 1].size() == 3);
+                const bool grouped =
+                    groups == 1 || (groups == 3 && scan.digit_runs[a].size() == 3 &&
+                                    scan.digit_runs[a + 1].size() == 3);
                 if (grouped)
-                    hits.push(
-                        Hit{FindingKind::identifier, Severity::block, span, kNhsMessage, 0});
+                    hits.push(Hit{FindingKind::identifier, Severity::block, span, kNhsMessage, 0});
             }
             if (valid_phone(digits, count))
                 hits.push(Hit{FindingKind::identifier, Severity::block, span, kPhoneMessage, 0});
@@ -78,7 +80,9 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
     const std::size_t runs = scan.digit_runs.size();
     for (Span prefix : scan.letter_runs) {
         if (prefix.size() != 2 || !nino_prefix(scan.low(prefix))) continue;
-        if (state.is_allowed(scan.low(prefix))) continue;
+        // The organisation's own prefixes (a service code SN, an allowed
+        // word) are its serials; a built-in allowed word (nr, sn) is not enough.
+        if (state.org.lookup(scan.low(prefix)) & (kOrgAllowed | kServiceCode)) continue;
         std::uint32_t p = prefix.end;
         if (p < n && is_separator(scan.id[p])) ++p;
         std::size_t r = 0;
@@ -96,7 +100,8 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
         if (s < n && is_letter(scan.id[s])) {
             std::uint32_t letters_end = s;
             while (letters_end < n && is_letter(scan.id[letters_end])) ++letters_end;
-            const bool suffix = letters_end - s == 1 && scan.lower[s] >= 'a' && scan.lower[s] <= 'd';
+            const bool suffix =
+                letters_end - s == 1 && scan.lower[s] >= 'a' && scan.lower[s] <= 'd';
             if (suffix)
                 end = letters_end;
             else if (s == end)
@@ -110,7 +115,7 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
 }  // namespace
 
 void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits) {
-    if (scan.digit_runs.empty()) return;
+    if (scan.digit_count < 6) return;  // the shortest is a National Insurance number
     numbers(scan, hits);
     national_insurance(scan, state, hits);
 }

@@ -13,7 +13,7 @@ void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
     for (Span group : scan.letter_runs)
         if (group.size() > 3) return;
     for (Span group : scan.letter_runs) {
-        if (state.is_allowed(scan.low(group))) continue;
+        if (state.is_allowed(scan.lexicon, scan.low(group))) continue;
         if (overlaps_kind(hits, FindingKind::name, group) || overlaps_block(hits, group)) continue;
         hits.push(Hit{FindingKind::initials, Severity::warn, group, "may be initials", 0});
     }

@@ -4,9 +4,13 @@
 // Tokens come from separators, case changes and letter/digit boundaries.
 // Names of 4+ letters are also found inside longer letter runs (one trie walk
 // per start position); 3-letter names count as whole tokens only. Digits
-// standing in for letters (J0hn5mith) are undone on a mapped walk of each
-// letters-and-digits run, kept only when the match has at least 2 real
-// letters and more letters than digits.
+// standing in for letters (J0hn5mith) are undone on the same walk over each
+// letters-and-digits run; a match with digits is kept only with at least 2
+// real letters and more letters than digits, and, when weak (fewer than 4
+// letters, or a digit for every 2 letters), only as a person would type it
+// (see walk_runs): random codes (9MGC-D3NG) must stay clean.
+// tidy() then keeps the names a person would name (John and Smith in
+// JohnSmith, not Johns; Robertson, not Robert inside it).
 #include <algorithm>
 
 #include "guard_detectors.hpp"
@@ -34,6 +38,25 @@ struct Candidate {
 };
 using Candidates = SmallList<Candidate, 80>;
 using SpanList = SmallList<Span, 80>;
+
+// As leet_walk for text without the digit 1 (no branching): a plain loop the
+// compiler can inline with its callback.
+template <class Trie, class OnMatch>
+inline void straight_walk(const Trie& trie, std::string_view text, std::size_t pos,
+                          std::uint32_t node, int letters, int digits, OnMatch& on_match) {
+    for (; pos < text.size(); ++pos) {
+        const char c = text[pos];
+        if (is_digit(c)) {
+            ++digits;
+            node = trie.child(node, leet_letters(c)[0]);
+        } else {
+            ++letters;
+            node = trie.child(node, c);
+        }
+        if (node == 0) return;
+        if (auto f = trie.flags(node)) on_match(pos + 1, f, letters, digits);
+    }
+}
 
 // Walks `trie` along text[pos...] reading each digit as the letters it may
 // stand for (1 is i or l: the walk branches). Calls
@@ -78,13 +101,24 @@ bool only_letters_among_digits(const IdScan& scan, Span span, Span inner) {
     return true;
 }
 
+// True when every run of letters and digits other than `run` is digits, or
+// letters of service codes and allowed words (set by letter_runs).
+bool rest_is_plain(const IdScan& scan, Span run) {
+    for (Span other : scan.alnum_runs) {
+        if (other == run) continue;
+        for (std::uint32_t i = other.begin; i < other.end; ++i)
+            if (is_letter(scan.id[i]) && !scan.allowed_letter[i]) return false;
+    }
+    return true;
+}
+
 // Letter runs: a run that is a service code or allowed word gives no name
 // (its letters are marked); 3-letter names count as whole tokens only: a
 // case-change token (JunWang), a capitalised run (x7Tom), or a run that is the
 // only letters among its digits (Amy04, tom-88), not three letters inside a
 // random code (W8YC8FRY).
 void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
-    const CompactLexicon& lexicon = compact_lexicon();
+    const Lexicon& lexicon = scan.lexicon;
     auto whole_token = [&](Span token) {
         if (token.size() != 3) return;
         const std::string_view word = scan.low(token);
@@ -97,7 +131,7 @@ void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
             found.push({token, kOrgNameMessage});
     };
     for (Span run : scan.letter_runs) {
-        if (state.is_allowed(scan.low(run))) {
+        if (state.is_allowed(scan.lexicon, scan.low(run))) {
             for (std::uint32_t i = run.begin; i < run.end; ++i) scan.allowed_letter[i] = true;
             continue;
         }
@@ -121,14 +155,17 @@ void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
 // name inside it is not a finding: Markham when "markham" is allowed), and
 // the room and street words ending a run (for the address detector). A match
 // with digits is a name only as the spec's digits-for-letters rule says.
-void walk_runs(IdScan& scan, const GuardState& state, Candidates& found, SpanList& allowed) {
-    const CompactLexicon& lexicon = compact_lexicon();
+template <class Trie>
+void walk_runs(const Trie& lexicon, const CompactLexicon* pairs, IdScan& scan,
+               const GuardState& state, const Hits& hits, Candidates& found, SpanList& allowed) {
     const bool org = (state.org.flags_of_any() & (kOrgName | kOrgAllowed | kServiceCode)) != 0;
     for (Span run : scan.alnum_runs) {
-        bool letters_in_run = false;
-        for (std::uint32_t i = run.begin; i < run.end && !letters_in_run; ++i)
-            letters_in_run = is_letter(scan.id[i]);
+        bool letters_in_run = false, digits_in_run = false;
+        for (std::uint32_t i = run.begin; i < run.end; ++i)
+            (is_letter(scan.id[i]) ? letters_in_run : digits_in_run) = true;
         if (!letters_in_run) continue;
+        // A service code or allowed word on its own (HOM in HOM-0042) has nothing to find.
+        if (!digits_in_run && scan.allowed_letter[run.begin]) continue;
         const std::string_view low = scan.low(run);
         std::uint32_t start = 0;
         // Whether a match with digits counts as a name.
@@ -136,16 +173,28 @@ void walk_runs(IdScan& scan, const GuardState& state, Candidates& found, SpanLis
             if (letters < 2 || letters <= digits) return false;
             if (match.size() < 3) return false;
             // A weak match (fewer than 4 letters, or a digit for every 2
-            // letters: J0hn, G0YA1) counts only with lowercase letters, as a
-            // person types it (J0hn5mith, Pr1ya) and as an upper-case random
-            // code (H0D1NG8V, 9MGC-D3NG) never shows it. Three characters must
-            // also stand as a word, with only digits around them (T0m-5).
+            // letters: J0hn, G0YA1) could be chance in a random code
+            // (H0D1NG8V, 9MGC-D3NG). It counts when it shows lowercase
+            // letters, as a person types and an upper-case code never does
+            // (J0hn5mith, Pr1ya), or when it stands as a word among nothing
+            // but numbers and allowed words (0MAR-7, HOM-T0M-5, J0HN22).
+            // Three characters count as whole tokens only: the whole run (T0m-5,
+            // not AB1 in AB123).
+            if (match.size() == 3 && match != run) return false;
+            // Digits already explained (a postcode, an NHS number...) make no name.
+            if (overlaps_block(hits, match)) return false;
             if (letters < 4 || letters < 2 * digits) {
+                // It starts a token: the run, a change of case, letters after digits.
+                const std::uint32_t p = match.begin;
+                const bool token_start = p == run.begin || case_split_at(scan, run, p) ||
+                                         (is_letter(scan.id[p]) && is_digit(scan.id[p - 1]));
+                if (!token_start) return false;
                 bool lowercase = false;
                 for (std::uint32_t i = match.begin; i < match.end; ++i)
                     lowercase |= is_lower(scan.id[i]);
-                if (!lowercase) return false;
-                if (match.size() == 3 && !only_letters_among_digits(scan, run, match)) return false;
+                if (!lowercase &&
+                    !(only_letters_among_digits(scan, run, match) && rest_is_plain(scan, run)))
+                    return false;
             }
             // Letters that all belong to a service code or allowed word
             // ("REC3") do not make a name.
@@ -156,8 +205,10 @@ void walk_runs(IdScan& scan, const GuardState& state, Candidates& found, SpanLis
         auto on_lexicon = [&](std::size_t end, std::uint8_t categories, int letters, int digits) {
             const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
             if (digits == 0) {
-                if (match.end == run.end || is_digit(scan.id[match.end]))
+                if (match.end == run.end || is_digit(scan.id[match.end])) {
                     scan.suffix_categories[match.begin] = categories;
+                    scan.suffix_any |= categories;
+                }
                 if (scan.allowed_letter[match.begin]) return;
                 if ((categories & kAllowedWord) && match.size() >= 3) allowed.push(match);
                 if ((categories & kAnyName) && match.size() >= 4)
@@ -170,23 +221,34 @@ void walk_runs(IdScan& scan, const GuardState& state, Candidates& found, SpanLis
             const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
             if (digits == 0) {
                 if (scan.allowed_letter[match.begin]) return;
-                if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3) allowed.push(match);
+                if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3)
+                    allowed.push(match);
                 if ((flags & kOrgName) && match.size() >= 4) found.push({match, kOrgNameMessage});
             } else if ((flags & kOrgName) && accept(match, letters, digits)) {
                 found.push({match, kOrgNameMessage});
             }
         };
-        for (start = 0; start < low.size(); ++start) {
-            leet_walk(lexicon, low, start, 0, 0, 0, on_lexicon);
-            if (org) leet_walk(state.org, low, start, 0, 0, 0, on_org);
+        const auto size = static_cast<std::uint32_t>(low.size());
+        const bool branches = low.find('1') != std::string_view::npos;  // 1 is i or l
+        for (start = 0; start < size; ++start) {
+            // Two letters at once from the pair table, when there is one.
+            if (pairs && start + 1 < size && is_lower(low[start]) && is_lower(low[start + 1])) {
+                if (const std::uint32_t node = pairs->pair(low[start], low[start + 1])) {
+                    if (auto f = lexicon.flags(node)) on_lexicon(start + 2, f, 2, 0);
+                    if (branches)
+                        leet_walk(lexicon, low, start + 2, node, 2, 0, on_lexicon);
+                    else
+                        straight_walk(lexicon, low, start + 2, node, 2, 0, on_lexicon);
+                }
+            } else if (branches) {
+                leet_walk(lexicon, low, start, 0, 0, 0, on_lexicon);
+            } else {
+                straight_walk(lexicon, low, start, 0, 0, 0, on_lexicon);
+            }
+            if (org && state.org.may_start(low[start]))
+                leet_walk(state.org, low, start, 0, 0, 0, on_org);
         }
     }
-}
-
-bool all_digits(const IdScan& scan, std::uint32_t from, std::uint32_t to) {
-    for (std::uint32_t i = from; i < to; ++i)
-        if (!is_digit(scan.id[i])) return false;
-    return true;
 }
 
 // Keeps the findings a person would name: "John" and "Smith" in JohnSmith
@@ -202,27 +264,88 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
         for (const Span& a : allowed)
             if (a.contains(s)) drop[i] = true;  // a name inside an allowed word
     }
-    // A match that only adds digits to another ("Smith5" over "Smith").
+    if (n == 1) {
+        found.erase_if_marked(drop.data());
+        return;
+    }
+    // How many remaining matches cover each position.
+    std::array<std::uint8_t, kMaxScan> cover{};
+    for (std::size_t i = 0; i < n; ++i)
+        if (!drop[i])
+            for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p) ++cover[p];
+    auto remove = [&](std::size_t i) {
+        drop[i] = true;
+        for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p) --cover[p];
+    };
+    // Every position of x (a remaining match), or its letters only, covered by another.
+    auto covered = [&](Span x, bool letters_only) {
+        for (std::uint32_t p = x.begin; p < x.end; ++p)
+            if (cover[p] < 2 && !(letters_only && is_digit(scan.id[p]))) return false;
+        return true;
+    };
+    // Changes of case inside a span: JohnSmith has one between n and S.
+    std::array<std::uint8_t, kMaxScan + 1> splits_before{};  // splits at positions < p
+    if (scan.mixed_case) {
+        const Span whole{0, static_cast<std::uint32_t>(scan.id.size())};
+        for (std::uint32_t p = 1; p <= whole.end; ++p)
+            splits_before[p] = static_cast<std::uint8_t>(
+                splits_before[p - 1] + (p - 1 > 0 && p - 1 < whole.end &&
+                                        is_letter(scan.id[p - 2]) && is_letter(scan.id[p - 1]) &&
+                                        case_split_at(scan, whole, p - 1)));
+    }
+    auto crosses_case = [&](Span x) {
+        return splits_before[x.end] - splits_before[x.begin + 1] > 0;
+    };
+    auto split_at = [&](std::uint32_t p) { return splits_before[p + 1] - splits_before[p] > 0; };
+
+    std::array<std::uint8_t, 80> order;  // longest first
     for (std::size_t i = 0; i < n; ++i) {
+        std::size_t k = i;
+        for (; k > 0 && found[order[k - 1]].span.size() < found[i].span.size(); --k)
+            order[k] = order[k - 1];
+        order[k] = static_cast<std::uint8_t>(i);
+    }
+    // A match that only adds digits to others: "Smith5" read as "smiths" over
+    // "Smith", "dad4" over "Haddad" in Haddad4.
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = order[k];
         if (drop[i]) continue;
-        const Span x = found[i].span;
-        for (std::size_t j = 0; j < n; ++j) {
-            if (j == i || drop[j]) continue;
-            const Span y = found[j].span;
-            if (x.contains(y) && !(x == y) && all_digits(scan, x.begin, y.begin) &&
-                all_digits(scan, y.end, x.end)) {
-                drop[i] = true;
-                break;
-            }
+        bool digits = false;
+        for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p)
+            digits |= is_digit(scan.id[p]);
+        if (digits && covered(found[i].span, true)) remove(i);
+    }
+    if (scan.mixed_case) {
+        // A match across a change of case, covered by matches that are not
+        // ("SelinA" and "lina" in SelinArslan, over "Selin" and "Arslan").
+        std::array<bool, 80> crosses{};
+        std::array<std::uint8_t, kMaxScan> plain_cover{};
+        for (std::size_t i = 0; i < n; ++i) {
+            if (drop[i]) continue;
+            crosses[i] = crosses_case(found[i].span);
+            if (!crosses[i])
+                for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p)
+                    ++plain_cover[p];
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (drop[i] || !crosses[i]) continue;
+            bool all = true;
+            for (std::uint32_t p = found[i].span.begin; p < found[i].span.end && all; ++p)
+                all = plain_cover[p] > 0;
+            if (all) remove(i);
+        }
+        // A match that runs on across a change of case by one letter past
+        // another match ("mirA" over "Demir" in DemirA, "akerS" in BakerSt).
+        for (std::size_t i = 0; i < n; ++i) {
+            if (drop[i] || !crosses[i]) continue;
+            const Span x = found[i].span;
+            if (x.size() < 2 || !is_letter(scan.id[x.end - 2]) || !split_at(x.end - 1)) continue;
+            if (covered(Span{x.begin, x.end - 1}, false)) remove(i);
         }
     }
-    // A match that straddles two others and is covered by the rest ("Johns").
-    std::array<std::size_t, 80> order{};
-    for (std::size_t i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.begin() + n, [&](std::size_t a, std::size_t b) {
-        return found[a].span.size() < found[b].span.size();
-    });
-    for (std::size_t k = 0; k < n; ++k) {
+    // A match that straddles two others and is covered by the rest ("johns"
+    // in johnsmith). Shortest first.
+    for (std::size_t k = n; k-- > 0;) {
         const std::size_t i = order[k];
         if (drop[i]) continue;
         const Span x = found[i].span;
@@ -232,22 +355,20 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
             const Span y = found[j].span;
             straddles = x.overlaps(y) && !x.contains(y) && !y.contains(x);
         }
-        if (!straddles) continue;
-        bool covered = true;
-        for (std::uint32_t p = x.begin; p < x.end && covered; ++p) {
-            covered = false;
-            for (std::size_t j = 0; j < n && !covered; ++j)
-                if (j != i && !drop[j] && found[j].span.begin <= p && p < found[j].span.end)
-                    covered = true;
-        }
-        if (covered) drop[i] = true;
+        if (straddles && covered(x, false)) remove(i);
     }
-    // A match inside a longer one ("Robert" in "Robertson").
+    // A match inside a longer one ("Robert" in "Robertson"), unless the
+    // longer one only runs on across a change of case into the next token
+    // ("John" in "JohnS-01"; but "OConnor" and "McDonald" stay whole).
     for (std::size_t i = 0; i < n; ++i) {
         if (drop[i]) continue;
         for (std::size_t j = 0; j < n; ++j) {
             if (j == i || drop[j]) continue;
-            if (found[j].span.contains(found[i].span) && !(found[j].span == found[i].span)) {
+            const Span outer = found[j].span, inner = found[i].span;
+            if (!outer.contains(inner) || outer == inner) continue;
+            if (outer.begin == inner.begin && crosses_case(outer) && !crosses_case(inner)) {
+                drop[j] = true;
+            } else {
                 drop[i] = true;
                 break;
             }
@@ -268,7 +389,10 @@ void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
     Candidates found;
     SpanList allowed;
     letter_runs(scan, state, found);
-    walk_runs(scan, state, found, allowed);
+    if (const CompactLexicon* fast = scan.lexicon.fast())
+        walk_runs(*fast, fast->has_pairs() ? fast : nullptr, scan, state, hits, found, allowed);
+    else
+        walk_runs(EmbeddedLexicon{}, nullptr, scan, state, hits, found, allowed);
     if (found.empty()) return;
     tidy(scan, found, allowed);
     for (const Candidate& c : found)
@@ -286,7 +410,8 @@ void split_real_name(std::string_view real_name, NameParts& out) {
     bool has_pieces = false;
     auto end_piece = [&]() {
         if (out.used - piece_start >= 3 && has_pieces)
-            out.searched.push(std::string_view(out.chars.data() + piece_start, out.used - piece_start));
+            out.searched.push(
+                std::string_view(out.chars.data() + piece_start, out.used - piece_start));
         piece_start = out.used;
     };
     auto end_word = [&]() {
@@ -402,8 +527,7 @@ void detect_real_initials(const IdScan& scan, const NameParts& name, Hits& hits)
     for (std::size_t r = 0; r < runs; ++r) {
         const Span run = scan.letter_runs[r];
         if (run.size() >= 2 && is_wanted(scan.low(run))) {
-            hits.push(
-                Hit{FindingKind::initials, Severity::warn, run, kRealInitialsMessage, 1});
+            hits.push(Hit{FindingKind::initials, Severity::warn, run, kRealInitialsMessage, 1});
             continue;
         }
         if (run.size() != 1) continue;

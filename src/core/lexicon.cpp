@@ -13,6 +13,8 @@ std::uint8_t lexicon_lookup(std::string_view word) {
     return embedded::kLexiconNodes[node].categories;
 }
 
-std::size_t lexicon_word_count() { return embedded::kLexiconWordCount; }
+std::size_t lexicon_word_count() {
+    return embedded::kLexiconWordCount;
+}
 
 }  // namespace caseload

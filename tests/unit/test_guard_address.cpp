@@ -1,0 +1,108 @@
+// The guard's address detector (block): room numbers, street addresses, the
+// organisation's address words, UK postcodes.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "caseload/guard.hpp"
+
+using caseload::FindingKind;
+using caseload::Guard;
+using caseload::GuardFinding;
+using caseload::GuardWords;
+using caseload::Severity;
+
+namespace {
+
+// The address findings, as "match: message".
+std::vector<std::string> address_in(const Guard& guard, std::string_view id) {
+    std::vector<std::string> out;
+    for (const auto& f : guard.check(id))
+        if (f.kind == FindingKind::address) {
+            CHECK(f.severity == Severity::block);
+            out.push_back(f.match + ": " + f.message);
+        }
+    return out;
+}
+
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("guard address: every example of the spec's table is blocked") {
+    Guard guard(GuardWords{{}, {"oakwood"}, {}, {}});
+    for (std::string id :
+         {"Room12", "rm-12", "Flat3B", "12OakRoad", "Oakwood-House-4", "SW1A1AA", "M1-1AE"}) {
+        CAPTURE(id);
+        CHECK_FALSE(address_in(guard, id).empty());
+        CHECK(Guard::blocks(guard.check(id)));
+    }
+}
+
+TEST_CASE("guard address: a room word next to a number, either order") {
+    Guard guard;
+    CHECK(address_in(guard, "Room12") == Lines{"Room12: a room number"});
+    CHECK(address_in(guard, "rm-12") == Lines{"rm-12: a room number"});
+    CHECK(address_in(guard, "Flat3B") == Lines{"Flat3B: a room number"});
+    CHECK(address_in(guard, "12-Flat") == Lines{"12-Flat: a room number"});
+    CHECK(address_in(guard, "Bed4") == Lines{"Bed4: a room number"});
+    CHECK(address_in(guard, "Unit-9") == Lines{"Unit-9: a room number"});
+    CHECK(address_in(guard, "RM12B") == Lines{"RM12B: a room number"});
+    CHECK(address_in(guard, "HostelRoom7") == Lines{"Room7: a room number"});
+    CHECK(address_in(guard, "annexroom7") == Lines{"room7: a room number"});
+    // a room word without a number, or "rm" after a number (a code, not "12-Flat")
+    CHECK(address_in(guard, "Room-Alpha").empty());
+    CHECK(address_in(guard, "9S7RM").empty());
+    CHECK(address_in(guard, "HOM-0042").empty());
+}
+
+TEST_CASE("guard address: a number, then a street word ending a letter run") {
+    Guard guard;
+    CHECK(address_in(guard, "12OakRoad") == Lines{"12OakRoad: a street address"});
+    CHECK(address_in(guard, "4-Mill-Lane") == Lines{"4-Mill-Lane: a street address"});
+    CHECK(address_in(guard, "221BakerSt") == Lines{"221BakerSt: a street address"});
+    CHECK(address_in(guard, "7HighStreet") == Lines{"7HighStreet: a street address"});
+    CHECK(address_in(guard, "15-Station-Rd") == Lines{"15-Station-Rd: a street address"});
+    CHECK(address_in(guard, "12oakroad") == Lines{"12oakroad: a street address"});
+    CHECK(address_in(guard, "HOM-12-Heol-Y-Felin") == Lines{"12-Heol: a street address"});
+    // a street word with no number before it; two letters with no street name
+    CHECK(address_in(guard, "OakRoad").empty());
+    CHECK(address_in(guard, "12-ST").empty());
+    CHECK(address_in(guard, "0QHWARD").empty());
+    CHECK(address_in(guard, "5TVMEWY1").empty());
+}
+
+TEST_CASE("guard address: the organisation's address words") {
+    Guard guard(GuardWords{{}, {"oakwood", "elm"}, {}, {}});
+    auto lines = address_in(guard, "Oakwood-House-4");
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines[0] == "Oakwood: an address word of your organisation");
+    CHECK(address_in(guard, "theoakwood7") ==
+          Lines{"oakwood: an address word of your organisation"});
+    CHECK(address_in(guard, "Elm-3") == Lines{"Elm: an address word of your organisation"});
+    CHECK(address_in(guard, "helmet").empty());  // three letters: whole tokens only
+    CHECK(address_in(Guard(), "Oakwood-7").empty());
+}
+
+TEST_CASE("guard address: UK postcodes, whole or with one separator") {
+    Guard guard;
+    for (std::string id : {"SW1A1AA", "M1-1AE", "B33-8TH", "LS1_4AP", "CR2-6XH", "EC1A-1BB",
+                           "W1D-3QF", "G41.2XB", "M146PP", "cf24_4hq", "HOM-M1-1AE"}) {
+        CAPTURE(id);
+        auto lines = address_in(guard, id);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0].find(": a postcode") != std::string::npos);
+    }
+    CHECK(address_in(guard, "HOM-M1-1AE") == Lines{"M1-1AE: a postcode"});
+    CHECK(address_in(guard, "SW1A-1AA-B2") == Lines{"SW1A-1AA: a postcode"});
+    // not an area (KQ, P), not at a separator, not a whole inward code
+    for (std::string id : {"KQ1-2AB", "P3R8ZT5V-4", "7KQ2M9XD", "XSW1A1AA", "SW1A1AAX", "M1-1A",
+                           "M1--1AE", "SW1A1A-A", "HOM-0042"}) {
+        CAPTURE(id);
+        bool postcode = false;
+        for (const auto& line : address_in(guard, id))
+            postcode |= line.find("postcode") != std::string::npos;
+        CHECK_FALSE(postcode);
+    }
+}
