@@ -334,7 +334,7 @@ Actor Register::resolve_actor(const std::optional<std::string>& as_user) const {
                                 login));
     if (!me->active)
         throw Error(Exit::denied, fmt::format("staff member '{}' is deactivated", me->username),
-                    "ask a lead to reactivate you with 'caseload staff grant'");
+                    "ask a lead to run 'caseload staff activate USERNAME'");
     if (!as_user || trim(*as_user).empty() || ascii_lower(trim(*as_user)) == me->username)
         return Actor{*me, std::nullopt};
     if (!me->lead)

@@ -1,0 +1,507 @@
+#include "caseload/records.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+#include <algorithm>
+#include <set>
+
+#include "caseload/admin.hpp"
+#include "caseload/error.hpp"
+#include "caseload/id.hpp"
+#include "caseload/idgen.hpp"
+#include "caseload/text.hpp"
+
+namespace caseload {
+
+namespace {
+
+// The first problem decides the exit code; the others follow as details.
+[[noreturn]] void throw_problems(const std::vector<FieldProblem>& problems) {
+    const FieldProblem& first = problems.front();
+    std::vector<std::string> details = first.details;
+    for (std::size_t i = 1; i < problems.size(); ++i)
+        details.push_back("also: " + problems[i].message);
+    throw Error(first.code, first.message, first.hint, details);
+}
+
+// A write: takes the lock, then reloads the directory so that every rule is
+// checked against what is committed now (a staff member deactivated a moment
+// ago cannot be given a caseload).
+struct Change {
+    WriteTransaction tx;
+    explicit Change(Register& reg) : tx(reg.db()) { reg.reload(); }
+};
+
+void touch(Register& reg, Key key) {
+    SQLite::Statement q(reg.db().sql(), "UPDATE service_user SET updated_at = ? WHERE id = ?");
+    q.bind(1, utc_timestamp());
+    q.bind(2, key);
+    q.exec();
+}
+
+// Moves the WAL into the database and empties it, so that the bytes of a
+// renamed-away or erased ID survive in no file. Best effort: the change is
+// committed, and the next checkpoint does the same.
+void checkpoint(Register& reg) {
+    try {
+        reg.db().checkpoint_truncate();
+    } catch (const std::exception&) {
+    }
+}
+
+const StoredStar& star_of(const Directory& dir, const ServiceUser& su) {
+    const Service* service = dir.service_by_key(su.service_key);
+    const StoredStar* star = service ? dir.star_by_key(service->star_key) : nullptr;
+    if (!star)
+        throw Error(Exit::failure, "the service of this service user has no Star",
+                    "run 'caseload db check'");
+    return *star;
+}
+
+std::string worker_list(const Directory& dir, Key service) {
+    auto workers = dir.workers_of(service);
+    return workers.empty()
+               ? fmt::format("{} has no active workers yet", dir.service_by_key(service)->code)
+               : fmt::format("workers of {}: {}", dir.service_by_key(service)->code,
+                             join(workers, ", "));
+}
+
+Error id_in_use_error(std::string_view wanted, const ServiceUser& holder) {
+    return Error(
+        Exit::conflict,
+        fmt::format(
+            "the ID '{}' is already in use{}", wanted,
+            holder.id != wanted ? fmt::format(" (as '{}'; IDs ignore case)", holder.id) : ""),
+        "choose another ID, or use --generate");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// IDs
+
+std::string check_new_id(const Directory& dir, const Guard& guard, std::string_view raw,
+                         std::vector<GuardFinding>& warnings) {
+    std::string id = normalise_id(raw);
+    const auto& org = dir.organisation;
+    if (org.id_pattern && !matches_id_pattern(id, *org.id_pattern))
+        throw Error(Exit::invalid,
+                    fmt::format("'{}' does not match your organisation's ID pattern", id),
+                    org.id_pattern_description
+                        ? fmt::format("IDs here are: {}", *org.id_pattern_description)
+                        : fmt::format("IDs here must match {}", *org.id_pattern));
+    auto findings = guard.check(id);
+    if (Guard::blocks(findings)) throw guard_refusal(id, findings);
+    warnings = std::move(findings);
+    return id;
+}
+
+RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_id,
+                       const std::optional<std::string>& new_id) {
+    ServiceUser su = reg.require(actor, old_id, SuAction::rename);
+    RenamePlan plan;
+    plan.key = su.key;
+    plan.old_id = su.id;
+    Guard guard = reg.guard();
+    if (!new_id) {
+        plan.new_id = generate_id(reg.service_code(su.service_key), guard,
+                                  [&](std::string_view id) { return reg.id_in_use(id); });
+        plan.generated = true;
+        return plan;
+    }
+    plan.new_id = check_new_id(reg.directory(), guard, *new_id, plan.warnings);
+    if (plan.new_id == su.id)
+        throw Error(Exit::usage, fmt::format("'{}' already has this ID; nothing to change", su.id),
+                    "give a new ID, or use --generate");
+    if (auto holder = reg.find(plan.new_id); holder && holder->key != su.key)
+        throw id_in_use_error(plan.new_id, *holder);
+    return plan;
+}
+
+void apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan) {
+    {
+        WriteTransaction tx(reg.db());
+        // Between the plan and now (a prompt may have waited) someone else may
+        // have renamed, erased or taken the ID.
+        auto now = reg.find_by_key(plan.key);
+        if (!now || now->id != plan.old_id)
+            throw Error(Exit::conflict,
+                        fmt::format("'{}' was changed by someone else meanwhile; nothing was "
+                                    "renamed",
+                                    plan.old_id),
+                        "look it up again and run the command again");
+        if (auto holder = reg.find(plan.new_id); holder && holder->key != plan.key)
+            throw id_in_use_error(plan.new_id, *holder);
+        SQLite::Statement q(reg.db().sql(),
+                            "UPDATE service_user SET uid = ?, updated_at = ? WHERE id = ?");
+        q.bind(1, plan.new_id);
+        q.bind(2, utc_timestamp());
+        q.bind(3, plan.key);
+        q.exec();
+        // The detail never holds an ID: the old one must be kept nowhere.
+        reg.record_event(actor, "su.rename", plan.key,
+                         plan.generated                               ? "new ID generated"
+                         : id_key(plan.new_id) == id_key(plan.old_id) ? "case of the ID changed"
+                                                                      : "new ID entered");
+        tx.commit();
+    }
+    checkpoint(reg);
+}
+
+// ---------------------------------------------------------------------------
+// Allocation
+
+AllocateResult allocate_service_user(Register& reg, const Actor& actor, std::string_view id,
+                                     std::string_view to_username) {
+    Change change(reg);
+    const Directory& dir = reg.directory();
+    ServiceUser su = reg.require(actor, id, SuAction::allocate);
+    const Service* service = dir.service_by_key(su.service_key);
+    std::string name = ascii_lower(trim(to_username));
+    const StaffMember* to = dir.staff_by_username(name);
+    if (!to || !to->active || !to->is_worker_of(su.service_key))
+        throw Error(Exit::invalid,
+                    fmt::format("'{}' is not {} of {}", printable(trim(to_username)),
+                                to && !to->active ? "an active worker" : "a worker", service->code),
+                    worker_list(dir, su.service_key) +
+                        "; a lead adds workers with 'caseload staff grant USERNAME --worker " +
+                        service->code + "'");
+    AllocateResult result;
+    result.from = reg.username(su.keyworker_key);
+    result.to = to->username;
+    if (to->key == su.keyworker_key) {
+        result.su = su;
+        return result;  // nothing to write; the transaction rolls back
+    }
+    SQLite::Statement q(reg.db().sql(),
+                        "UPDATE service_user SET keyworker_id = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, to->key);
+    q.bind(2, utc_timestamp());
+    q.bind(3, su.key);
+    q.exec();
+    reg.record_event(actor, "su.allocate", su.key,
+                     fmt::format("keyworker {} -> {}", result.from, result.to));
+    change.tx.commit();
+    result.changed = true;
+    result.su = *reg.find_by_key(su.key);
+    return result;
+}
+
+// ---------------------------------------------------------------------------
+// Needs
+
+std::vector<StarNeed> needs_with_labels(const Directory& dir, const ServiceUser& su) {
+    std::vector<StarNeed> out;
+    const Service* service = dir.service_by_key(su.service_key);
+    const StoredStar* star = service ? dir.star_by_key(service->star_key) : nullptr;
+    for (const auto& code : su.needs) {
+        std::string label;
+        if (star)
+            for (const auto& n : star->star.needs)
+                if (n.code == code) label = n.label;
+        out.push_back({code, label});
+    }
+    return out;
+}
+
+NeedsResult change_needs(Register& reg, const Actor& actor, std::string_view id,
+                         const NeedsChange& change) {
+    if (change.set && (!change.add.empty() || !change.remove.empty()))
+        throw Error(Exit::usage, "give --set, or --add and --remove, not both",
+                    "--set replaces the whole list; --add and --remove change it");
+    if (change.empty())
+        throw Error(Exit::usage, "nothing to change",
+                    "give --add NEED, --remove NEED or --set NEED,...");
+    Change tx(reg);
+    const Directory& dir = reg.directory();
+    ServiceUser su = reg.require(actor, id, SuAction::needs);
+    const StoredStar& star = star_of(dir, su);
+
+    std::vector<FieldProblem> problems;
+    std::vector<std::string> set_codes, add_codes, remove_codes;
+    if (change.set) resolve_needs(star, *change.set, set_codes, problems);
+    resolve_needs(star, change.add, add_codes, problems);
+    resolve_needs(star, change.remove, remove_codes, problems);
+    if (!problems.empty()) throw_problems(problems);
+    for (const auto& code : add_codes)
+        if (std::find(remove_codes.begin(), remove_codes.end(), code) != remove_codes.end())
+            throw Error(Exit::usage, fmt::format("'{}' is both added and removed", code),
+                        "give each need to --add or to --remove, not to both");
+
+    std::set<std::string> target;
+    if (change.set) {
+        target.insert(set_codes.begin(), set_codes.end());
+    } else {
+        target.insert(su.needs.begin(), su.needs.end());
+        target.insert(add_codes.begin(), add_codes.end());
+        for (const auto& code : remove_codes) target.erase(code);
+    }
+    std::set<std::string> current(su.needs.begin(), su.needs.end());
+
+    NeedsResult result;
+    SQLite::Statement del(reg.db().sql(), "DELETE FROM su_need WHERE su_id = ? AND need_id = ?");
+    SQLite::Statement ins(reg.db().sql(), "INSERT INTO su_need (su_id, need_id) VALUES (?, ?)");
+    // In the Star's order, so that messages read like the lists.
+    for (std::size_t i = 0; i < star.star.needs.size(); ++i) {
+        const std::string& code = star.star.needs[i].code;
+        bool had = current.count(code) > 0, wants = target.count(code) > 0;
+        if (had == wants) continue;
+        SQLite::Statement& q = wants ? ins : del;
+        q.reset();
+        q.bind(1, su.key);
+        q.bind(2, star.need_keys[i]);
+        q.exec();
+        (wants ? result.added : result.removed).push_back(code);
+    }
+    if (!result.changed()) {
+        result.su = su;
+        return result;
+    }
+    touch(reg, su.key);
+    // Counts only: the needs themselves are personal data, kept on the record.
+    reg.record_event(actor, "su.needs", su.key,
+                     fmt::format("{} added, {} removed, {} now", result.added.size(),
+                                 result.removed.size(), target.size()));
+    tx.tx.commit();
+    result.su = *reg.find_by_key(su.key);
+    return result;
+}
+
+// ---------------------------------------------------------------------------
+// Details
+
+std::optional<std::string> details_field(std::string_view clear_name) {
+    std::string name = ascii_lower(trim(clear_name));
+    if (name == "dob" || name == "date-of-birth" || name == "date_of_birth") return "date_of_birth";
+    if (name == "age-band" || name == "age_band") return "age_band";
+    if (name == "gender") return "gender";
+    if (name == "ethnicity") return "ethnicity";
+    return std::nullopt;
+}
+
+EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view id,
+                             const DetailsChange& change, const Date& today) {
+    if (change.empty())
+        throw Error(Exit::usage, "nothing to change",
+                    "give --dob, --age-band, --gender, --ethnicity or --clear FIELD");
+    if (change.date_of_birth && change.age_band)
+        throw Error(Exit::usage, "give --dob or --age-band, not both",
+                    "the age band follows from the date of birth; a new one replaces the other");
+    std::set<std::string> clear;
+    for (const auto& raw : change.clear) {
+        auto field = details_field(raw);
+        if (!field)
+            throw Error(Exit::usage, fmt::format("--clear '{}' is not a field", printable(raw)),
+                        "fields: dob, age-band, gender, ethnicity");
+        clear.insert(*field);
+    }
+    auto set_and_cleared = [&](const std::optional<std::string>& value, const char* field,
+                               const char* option) {
+        if (value && clear.count(field))
+            throw Error(Exit::usage, fmt::format("{} is both set and cleared", option),
+                        fmt::format("give {} or --clear, not both", option));
+    };
+    set_and_cleared(change.date_of_birth, "date_of_birth", "--dob");
+    set_and_cleared(change.age_band, "age_band", "--age-band");
+    set_and_cleared(change.gender, "gender", "--gender");
+    set_and_cleared(change.ethnicity, "ethnicity", "--ethnicity");
+
+    // The validation of su add, on the values given.
+    std::optional<std::string> dob = change.date_of_birth, band = change.age_band;
+    std::vector<FieldProblem> problems;
+    validate_details(dob, band, change.gender, change.ethnicity, today, problems);
+    if (!problems.empty()) throw_problems(problems);
+
+    Change tx(reg);
+    ServiceUser su = reg.require(actor, id, SuAction::edit);
+    ServiceUser after = su;
+    if (clear.count("date_of_birth")) after.date_of_birth.reset();
+    if (clear.count("age_band")) after.age_band.reset();
+    if (clear.count("gender")) after.gender.reset();
+    if (clear.count("ethnicity")) after.ethnicity.reset();
+    // A date of birth and an age band exclude each other: the new one wins.
+    if (dob) {
+        after.date_of_birth = dob;
+        after.age_band.reset();
+    }
+    if (band) {
+        after.age_band = band;
+        after.date_of_birth.reset();
+    }
+    if (change.gender) after.gender = change.gender;
+    if (change.ethnicity) after.ethnicity = change.ethnicity;
+
+    EditResult result;
+    if (after.date_of_birth != su.date_of_birth) result.changed.push_back("date_of_birth");
+    if (after.age_band != su.age_band) result.changed.push_back("age_band");
+    if (after.gender != su.gender) result.changed.push_back("gender");
+    if (after.ethnicity != su.ethnicity) result.changed.push_back("ethnicity");
+    if (result.changed.empty()) {
+        result.su = su;
+        return result;
+    }
+    SQLite::Statement q(reg.db().sql(),
+                        "UPDATE service_user SET date_of_birth = ?, age_band = ?, gender = ?, "
+                        "ethnicity = ?, updated_at = ? WHERE id = ?");
+    auto bind = [&](int index, const std::optional<std::string>& value) {
+        if (value)
+            q.bind(index, *value);
+        else
+            q.bind(index);
+    };
+    bind(1, after.date_of_birth);
+    bind(2, after.age_band);
+    bind(3, after.gender);
+    bind(4, after.ethnicity);
+    q.bind(5, utc_timestamp());
+    q.bind(6, su.key);
+    q.exec();
+    // Field names only: the values are personal data, kept on the record.
+    reg.record_event(actor, "su.edit", su.key, "changed " + join(result.changed, ", "));
+    tx.tx.commit();
+    result.su = *reg.find_by_key(su.key);
+    return result;
+}
+
+// ---------------------------------------------------------------------------
+// Leaving and returning
+
+ServiceUser leave_service_user(Register& reg, const Actor& actor, std::string_view id,
+                               const std::optional<std::string>& date, const Date& today) {
+    Date on = date ? parse_date_or_throw(trim(*date), "leaving date") : today;
+    if (on > today)
+        throw Error(Exit::invalid, fmt::format("the leaving date {} is in the future", on.iso()),
+                    "give today's date or an earlier one; without --date it is today");
+    Change tx(reg);
+    ServiceUser su = reg.require(actor, id, SuAction::leave);
+    if (su.status == "left")
+        throw Error(Exit::conflict,
+                    fmt::format("'{}' already left on {}", su.id, su.left_on.value_or("?")),
+                    fmt::format("if they came back, run 'caseload su return {}' first", su.id));
+    SQLite::Statement q(reg.db().sql(),
+                        "UPDATE service_user SET status = 'left', left_on = ?, updated_at = ? "
+                        "WHERE id = ?");
+    q.bind(1, on.iso());
+    q.bind(2, utc_timestamp());
+    q.bind(3, su.key);
+    q.exec();
+    reg.record_event(actor, "su.leave", su.key, "status active -> left");
+    tx.tx.commit();
+    return *reg.find_by_key(su.key);
+}
+
+ServiceUser return_service_user(Register& reg, const Actor& actor, std::string_view id) {
+    Change tx(reg);
+    const Directory& dir = reg.directory();
+    ServiceUser su = reg.require(actor, id, SuAction::leave);
+    if (su.status != "left")
+        throw Error(Exit::conflict, fmt::format("'{}' has not left; it is active", su.id),
+                    fmt::format("'caseload su leave {}' marks someone as having left", su.id));
+    const StaffMember* keyworker = dir.staff_by_key(su.keyworker_key);
+    if (!keyworker || !keyworker->active || !keyworker->is_worker_of(su.service_key))
+        throw Error(
+            Exit::conflict,
+            fmt::format("'{}' cannot return to keyworker {}: they are no longer an "
+                        "active worker of {}",
+                        su.id, reg.username(su.keyworker_key), reg.service_code(su.service_key)),
+            fmt::format("reallocate first with 'caseload su allocate {} --to USERNAME' "
+                        "({})",
+                        su.id, worker_list(dir, su.service_key)));
+    SQLite::Statement q(reg.db().sql(),
+                        "UPDATE service_user SET status = 'active', left_on = NULL, updated_at = ? "
+                        "WHERE id = ?");
+    q.bind(1, utc_timestamp());
+    q.bind(2, su.key);
+    q.exec();
+    reg.record_event(actor, "su.return", su.key, "status left -> active");
+    tx.tx.commit();
+    return *reg.find_by_key(su.key);
+}
+
+// ---------------------------------------------------------------------------
+// Erasure
+
+std::string erase_service_user(Register& reg, const Actor& actor, std::string_view id,
+                               std::string_view confirm) {
+    std::string erased;
+    {
+        Change tx(reg);
+        ServiceUser su = reg.require(actor, id, SuAction::erase);
+        if (id_key(trim(confirm)) != id_key(su.id))
+            throw Error(Exit::invalid,
+                        fmt::format("--confirm '{}' does not repeat the ID '{}'; nothing was "
+                                    "erased",
+                                    printable(trim(confirm)), su.id),
+                        fmt::format("give the same ID twice: 'caseload su erase {0} --confirm {0}'",
+                                    su.id));
+        // su_need rows go with it (ON DELETE CASCADE); with secure_delete on,
+        // the freed bytes are overwritten.
+        SQLite::Statement q(reg.db().sql(), "DELETE FROM service_user WHERE id = ?");
+        q.bind(1, su.key);
+        q.exec();
+        // Against the key: the trail shows its events as "(erased)", and
+        // 'db check' knows the key was erased on purpose.
+        reg.record_event(actor, "su.erase", su.key, "record and needs erased");
+        tx.tx.commit();
+        erased = su.id;
+    }
+    checkpoint(reg);
+    return erased;
+}
+
+// ---------------------------------------------------------------------------
+// Staff
+
+void deactivate_staff(Register& reg, const Actor& actor, std::string_view username) {
+    require_lead(actor.member, "deactivate staff");
+    Change tx(reg);
+    const Directory& dir = reg.directory();
+    const StaffMember& member = require_staff(dir, username);
+    if (!member.active)
+        throw Error(Exit::conflict, fmt::format("'{}' is already deactivated", member.username),
+                    fmt::format("'caseload staff activate {}' undoes it", member.username));
+    if (member.lead) {
+        int leads = 0;
+        for (const auto& m : dir.staff) leads += m.lead && m.active;
+        if (leads <= 1)
+            throw Error(Exit::conflict,
+                        fmt::format("'{}' is the only active lead; the register needs one",
+                                    member.username),
+                        "grant --lead to someone else first");
+    }
+    SQLite::Statement c(reg.db().sql(),
+                        "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND status = "
+                        "'active'");
+    c.bind(1, member.key);
+    c.executeStep();
+    if (auto n = c.getColumn(0).getInt64(); n > 0)
+        throw Error(Exit::conflict,
+                    fmt::format("'{}' still keyworks {} active service user{}", member.username, n,
+                                n == 1 ? "" : "s"),
+                    fmt::format("reallocate them first with 'caseload su allocate ID --to "
+                                "USERNAME' (see 'caseload su list --keyworker {}')",
+                                member.username));
+    SQLite::Statement q(reg.db().sql(), "UPDATE staff SET active = 0 WHERE id = ?");
+    q.bind(1, member.key);
+    q.exec();
+    reg.record_event(actor, "staff.deactivate", std::nullopt, member.username);
+    tx.tx.commit();
+    reg.reload();
+}
+
+void activate_staff(Register& reg, const Actor& actor, std::string_view username) {
+    require_lead(actor.member, "activate staff");
+    Change tx(reg);
+    const StaffMember& member = require_staff(reg.directory(), username);
+    if (member.active)
+        throw Error(Exit::conflict, fmt::format("'{}' is already active", member.username),
+                    fmt::format("'caseload staff show {}' shows their roles", member.username));
+    SQLite::Statement q(reg.db().sql(), "UPDATE staff SET active = 1 WHERE id = ?");
+    q.bind(1, member.key);
+    q.exec();
+    reg.record_event(actor, "staff.activate", std::nullopt, member.username);
+    tx.tx.commit();
+    reg.reload();
+}
+
+}  // namespace caseload
