@@ -47,7 +47,6 @@ void add_role_options(CLI::App* cmd, RoleArgs& roles) {
 
 }  // namespace
 
-void register_staff_deactivate(CLI::App& staff, Context& ctx);  // cmd_staff_deactivate.cpp
 
 void register_staff(CLI::App& app, Context& ctx) {
     auto* group = add_command(app, "staff", "Staff, their OS logins and their roles", "");

@@ -58,6 +58,8 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
 void register_init(CLI::App& app, Context& ctx);
 void register_service(CLI::App& app, Context& ctx);
 void register_staff(CLI::App& app, Context& ctx);
+// Inside the staff group: deactivate, activate (cmd_staff_deactivate.cpp)
+void register_staff_deactivate(CLI::App& staff, Context& ctx);
 void register_star(CLI::App& app, Context& ctx);
 void register_options(CLI::App& app, Context& ctx);
 void register_su(CLI::App& app, Context& ctx);
