@@ -1,0 +1,468 @@
+// Reports: dimensions, ordering, percentages, --compare, suppression, age
+// bands in SQL, and the actor's scope over a real (temporary) register.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <filesystem>
+#include <map>
+
+#include "caseload/error.hpp"
+#include "caseload/register.hpp"
+#include "caseload/report.hpp"
+
+using namespace caseload;
+
+namespace {
+
+ReportRequest by(std::vector<Dimension> dims) {
+    ReportRequest r;
+    r.by = std::move(dims);
+    return r;
+}
+
+Tally tally(std::vector<SegmentCount> segments, long long people = -1) {
+    Tally t;
+    long long sum = 0;
+    for (const auto& s : segments) sum += s.count;
+    t.segments = std::move(segments);
+    t.people = people < 0 ? sum : people;
+    return t;
+}
+
+std::vector<std::string> first_values(const Report& r) {
+    std::vector<std::string> out;
+    for (const auto& row : r.rows) out.push_back(row.values.at(0));
+    return out;
+}
+
+const ReportRow& row_of(const Report& r, const std::vector<std::string>& values) {
+    for (const auto& row : r.rows)
+        if (row.values == values) return row;
+    FAIL("no row");
+    return r.rows.front();
+}
+
+Exit code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return Exit::ok;
+}
+
+}  // namespace
+
+TEST_CASE("report: dimension names") {
+    CHECK(parse_dimension("age-band") == Dimension::age_band);
+    CHECK(parse_dimension("AGE_BAND") == Dimension::age_band);
+    CHECK(parse_dimension(" keyworker ") == Dimension::keyworker);
+    CHECK(parse_dimension("needs") == Dimension::need);
+    CHECK_FALSE(parse_dimension("sex").has_value());
+    CHECK(all_dimensions().size() == 7);
+    for (Dimension d : all_dimensions()) {
+        CHECK(parse_dimension(dimension_name(d)) == d);
+        CHECK(parse_dimension(dimension_field(d)) == d);
+    }
+    try {
+        parse_dimension_or_throw("gendr");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == Exit::usage);
+        CHECK(std::string(e.what()).find("service, keyworker, age-band, gender, ethnicity, need, "
+                                         "status") != std::string::npos);
+        CHECK(e.hint() == "did you mean '--by gender'?");
+    }
+}
+
+TEST_CASE("report: at most two dimensions, each once") {
+    CHECK_NOTHROW(check_dimensions({}));
+    CHECK_NOTHROW(check_dimensions({Dimension::service, Dimension::gender}));
+    CHECK(code_of([] {
+              check_dimensions({Dimension::service, Dimension::gender, Dimension::need});
+          }) == Exit::usage);
+    CHECK(code_of([] { check_dimensions({Dimension::need, Dimension::need}); }) == Exit::usage);
+}
+
+TEST_CASE("report: percentages round half up in tenths") {
+    CHECK(percent_tenths(1, 3) == 333);
+    CHECK(percent_tenths(2, 3) == 667);
+    CHECK(percent_tenths(1, 8) == 125);
+    CHECK(percent_tenths(1, 16) == 63);  // 6.25 -> 6.3
+    CHECK(percent_tenths(5, 5) == 1000);
+    CHECK(percent_tenths(0, 7) == 0);
+    CHECK(percent_tenths(3, 0) == 0);
+    CHECK(percent_tenths(999999, 1000000) == 1000);
+}
+
+TEST_CASE("report: rows in each dimension's natural order") {
+    auto r = assemble_report(
+        by({Dimension::gender}),
+        tally({{{"not-recorded"}, 1}, {{"prefer-not-to-say"}, 2}, {{"male"}, 3}, {{"female"}, 4}}),
+        std::nullopt);
+    CHECK(first_values(r) ==
+          std::vector<std::string>{"female", "male", "prefer-not-to-say", "not-recorded"});
+    CHECK(r.total == 10);
+    CHECK(row_of(r, {"female"}).percent_tenths == 400);
+
+    r = assemble_report(
+        by({Dimension::age_band}),
+        tally({{{"unknown"}, 1}, {{"75-plus"}, 1}, {{"18-24"}, 1}, {{"under-18"}, 1}}),
+        std::nullopt);
+    CHECK(first_values(r) == std::vector<std::string>{"under-18", "18-24", "75-plus", "unknown"});
+
+    r = assemble_report(by({Dimension::keyworker}),
+                        tally({{{"wyn"}, 9}, {{"abe"}, 1}, {{"wes"}, 5}}), std::nullopt);
+    CHECK(first_values(r) == std::vector<std::string>{"abe", "wes", "wyn"});
+
+    r = assemble_report(
+        by({Dimension::status, Dimension::service}),
+        tally({{{"left", "HOM"}, 1}, {{"active", "REC"}, 1}, {{"active", "HOM"}, 1}}),
+        std::nullopt);
+    REQUIRE(r.rows.size() == 3);
+    CHECK(r.rows[0].values == std::vector<std::string>{"active", "HOM"});
+    CHECK(r.rows[1].values == std::vector<std::string>{"active", "REC"});
+    CHECK(r.rows[2].values == std::vector<std::string>{"left", "HOM"});
+
+    CHECK(report_value_less(Dimension::ethnicity, "asian-bangladeshi", "white-british"));
+    CHECK(report_value_less(Dimension::ethnicity, "prefer-not-to-say", "not-recorded"));
+    CHECK(report_value_less(Dimension::need, "money", "not-recorded"));
+}
+
+TEST_CASE("report: no dimension gives one row of everyone") {
+    auto r = assemble_report(by({}), tally({{{}, 42}}), std::nullopt);
+    REQUIRE(r.rows.size() == 1);
+    CHECK(r.rows[0].values.empty());
+    CHECK(r.rows[0].count == 42);
+    CHECK(r.rows[0].percent_tenths == 1000);
+}
+
+TEST_CASE("report: by need, a person counts once under each need") {
+    auto r = assemble_report(by({Dimension::need}),
+                             tally({{{"money"}, 3}, {{"housing"}, 2}, {{"not-recorded"}, 1}}, 4),
+                             std::nullopt);
+    CHECK(r.overlapping);
+    CHECK(r.total == 4);
+    CHECK(row_of(r, {"money"}).percent_tenths == 750);
+    CHECK(row_of(r, {"housing"}).percent_tenths == 500);
+    CHECK(first_values(r) == std::vector<std::string>{"housing", "money", "not-recorded"});
+}
+
+TEST_CASE("report: --compare gives the organisation's share and the difference") {
+    ReportRequest req = by({Dimension::gender});
+    req.compare = true;
+    Tally scope =
+        tally({{{"female"}, 41}, {{"male"}, 74}, {{"non-binary"}, 3}, {{"prefer-not-to-say"}, 2}});
+    Tally org = tally(
+        {{{"female"}, 470}, {{"male"}, 495}, {{"non-binary"}, 19}, {{"prefer-not-to-say"}, 16}});
+    auto r = assemble_report(req, scope, org);
+    const auto& female = row_of(r, {"female"});
+    CHECK(female.percent_tenths == 342);
+    CHECK(female.organisation_percent_tenths == 470);
+    CHECK(female.difference_tenths == -128);
+    const auto& male = row_of(r, {"male"});
+    CHECK(male.percent_tenths == 617);
+    CHECK(male.organisation_percent_tenths == 495);
+    CHECK(male.difference_tenths == 122);
+    for (const auto& row : r.rows)
+        CHECK(*row.difference_tenths == row.percent_tenths - *row.organisation_percent_tenths);
+
+    // A fixed-list segment the organisation has and the scope lacks: count 0.
+    org.segments.push_back({{"self-described"}, 5});
+    org.people += 5;
+    r = assemble_report(req, scope, org);
+    const auto& self = row_of(r, {"self-described"});
+    CHECK(self.count == 0);
+    CHECK(self.percent_tenths == 0);
+    CHECK(self.organisation_percent_tenths == 5);
+    CHECK(self.difference_tenths == -5);
+
+    // Not so for keyworkers: names outside the scope never appear.
+    ReportRequest kw = by({Dimension::keyworker});
+    kw.compare = true;
+    r = assemble_report(kw, tally({{{"wes"}, 3}}), tally({{{"wes"}, 3}, {{"rex"}, 7}}));
+    CHECK(first_values(r) == std::vector<std::string>{"wes"});
+    CHECK(r.rows[0].organisation_percent_tenths == 300);
+    CHECK(r.rows[0].difference_tenths == 700);
+}
+
+TEST_CASE("report: --suppress-below hides small counts and what would give them away") {
+    ReportRequest req = by({Dimension::gender});
+    req.suppress_below = 5;
+    auto r = assemble_report(
+        req,
+        tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 8}}),
+        std::nullopt);
+    CHECK(row_of(r, {"non-binary"}).suppressed);
+    // One hidden count = total - the others: the next smallest goes too.
+    CHECK(row_of(r, {"self-described"}).suppressed);
+    CHECK_FALSE(row_of(r, {"female"}).suppressed);
+    CHECK_FALSE(row_of(r, {"male"}).suppressed);
+    CHECK_FALSE(r.total_suppressed);
+
+    // Two hidden already: nothing more.
+    r = assemble_report(
+        req, tally({{{"female"}, 40}, {{"male"}, 3}, {{"non-binary"}, 2}, {{"self-described"}, 8}}),
+        std::nullopt);
+    CHECK(row_of(r, {"male"}).suppressed);
+    CHECK(row_of(r, {"non-binary"}).suppressed);
+    CHECK_FALSE(row_of(r, {"self-described"}).suppressed);
+
+    // A small total hides everything.
+    r = assemble_report(req, tally({{{"female"}, 2}, {{"male"}, 1}}), std::nullopt);
+    CHECK(r.total_suppressed);
+    CHECK(row_of(r, {"female"}).suppressed);
+    CHECK(row_of(r, {"male"}).suppressed);
+
+    // Exactly N is shown.
+    r = assemble_report(req, tally({{{"female"}, 5}, {{"male"}, 5}}), std::nullopt);
+    CHECK_FALSE(row_of(r, {"female"}).suppressed);
+
+    // By need the rows overlap: one hidden count cannot be worked out.
+    ReportRequest need = by({Dimension::need});
+    need.suppress_below = 5;
+    r = assemble_report(need, tally({{{"money"}, 9}, {{"housing"}, 2}, {{"drugs"}, 7}}, 12),
+                        std::nullopt);
+    CHECK(row_of(r, {"housing"}).suppressed);
+    CHECK_FALSE(row_of(r, {"drugs"}).suppressed);
+
+    // With --compare: hidden rows lose every percentage, and a benchmark of
+    // fewer than N people is hidden.
+    ReportRequest cmp = by({Dimension::gender});
+    cmp.compare = true;
+    cmp.suppress_below = 5;
+    r = assemble_report(
+        cmp,
+        tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 6}}),
+        tally({{{"female"}, 400}, {{"male"}, 300}, {{"non-binary"}, 20}, {{"self-described"}, 3}}));
+    const auto& nb = row_of(r, {"non-binary"});
+    CHECK(nb.suppressed);
+    CHECK_FALSE(nb.organisation_percent_tenths.has_value());
+    CHECK_FALSE(nb.difference_tenths.has_value());
+    CHECK(row_of(r, {"self-described"}).suppressed);
+    CHECK(row_of(r, {"female"}).organisation_percent_tenths.has_value());
+
+    // A zero row of the benchmark is hidden too, but does not change what
+    // else is hidden: the same rows as without --compare.
+    r = assemble_report(
+        cmp, tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}}),
+        tally({{{"female"}, 400}, {{"male"}, 300}, {{"non-binary"}, 20}, {{"self-described"}, 9}}));
+    CHECK(row_of(r, {"self-described"}).count == 0);
+    CHECK(row_of(r, {"self-described"}).suppressed);
+    CHECK(row_of(r, {"non-binary"}).suppressed);
+    CHECK(row_of(r, {"male"}).suppressed);
+    CHECK_FALSE(row_of(r, {"female"}).suppressed);
+
+    r = assemble_report(cmp, tally({{{"female"}, 40}, {{"male"}, 30}, {{"self-described"}, 6}}),
+                        tally({{{"female"}, 400}, {{"male"}, 300}, {{"self-described"}, 3}}));
+    const auto& sd = row_of(r, {"self-described"});
+    CHECK_FALSE(sd.suppressed);
+    CHECK_FALSE(sd.organisation_percent_tenths.has_value());
+    CHECK_FALSE(sd.difference_tenths.has_value());
+}
+
+TEST_CASE("report: age bands in SQL agree with age_on") {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE service_user (id INTEGER PRIMARY KEY, date_of_birth TEXT, age_band TEXT)");
+    // Every day of a span of years around each band boundary, leap days included.
+    SQLite::Statement insert(db, "INSERT INTO service_user (date_of_birth) VALUES (?)");
+    db.exec("BEGIN");
+    std::vector<Date> dobs;
+    for (int year = 1920; year <= 2028; ++year)
+        for (int month = 1; month <= 12; ++month)
+            for (int day = 1; day <= 31; ++day)
+                if (is_valid_date(year, month, day) &&
+                    (day % 7 == 1 || (month == 2 && day >= 27) || (month == 3 && day == 1)))
+                    dobs.push_back({year, month, day});
+    for (const auto& d : dobs) {
+        insert.reset();
+        insert.bind(1, d.iso());
+        insert.exec();
+    }
+    db.exec(
+        "INSERT INTO service_user (date_of_birth, age_band) VALUES (NULL, '35-44'), (NULL, NULL)");
+    db.exec("COMMIT");
+    for (Date today : {Date{2026, 11, 26}, Date{2028, 2, 29}, Date{2027, 2, 28}, Date{2027, 3, 1},
+                       Date{2026, 1, 1}, Date{2028, 12, 31}}) {
+        SQLite::Statement q(db, "SELECT su.date_of_birth, " + age_band_sql(today) +
+                                    " FROM service_user su ORDER BY su.id");
+        std::size_t i = 0, mismatches = 0;
+        while (q.executeStep()) {
+            if (i < dobs.size()) {
+                if (dobs[i] <= today &&
+                    q.getColumn(1).getString() != age_band_for_age(age_on(dobs[i], today)))
+                    ++mismatches;
+            } else if (i == dobs.size()) {
+                CHECK(q.getColumn(1).getString() == "35-44");
+            } else {
+                CHECK(q.getColumn(1).getString() == "unknown");
+            }
+            ++i;
+        }
+        CHECK(i == dobs.size() + 2);
+        CHECK_MESSAGE(mismatches == 0, "today ", today.iso());
+    }
+}
+
+namespace {
+
+// A temporary register with two services (HOM, REC), each its own Star:
+//   boss lead; mia manager of HOM; wes, wyn workers of HOM; rex worker of REC.
+struct ScratchRegister {
+    std::filesystem::path dir;
+    std::unique_ptr<Register> reg;
+
+    ScratchRegister() {
+        dir = std::filesystem::temp_directory_path() /
+              ("caseload-report-test-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        Database db = Database::create((dir / "r.db").string(), 5);
+        db.sql().exec(R"sql(
+INSERT INTO organisation VALUES (1, 'Test', NULL, NULL, '2026-01-01');
+INSERT INTO star VALUES (1, 'homelessness', 'Homelessness Star', 1), (2, 'recovery', 'Recovery Star', 1);
+INSERT INTO star_need VALUES (11, 1, 'money', 'Money', 1), (12, 1, 'rough-sleeping', 'Rough sleeping', 2),
+                             (21, 2, 'drug-use', 'Drug use', 1), (22, 2, 'money', 'Money', 2);
+INSERT INTO service VALUES (100, 'HOM', 'Hostel', 1, '2026-01-01'), (200, 'REC', 'Recovery', 2, '2026-01-01');
+INSERT INTO staff VALUES (1, 'boss', 'Boss', 'boss-login', 1, 1, '2026-01-01'),
+                         (2, 'mia', 'Mia', NULL, 0, 1, '2026-01-01'),
+                         (3, 'wes', 'Wes', NULL, 0, 1, '2026-01-01'),
+                         (4, 'wyn', 'Wyn', NULL, 0, 1, '2026-01-01'),
+                         (5, 'rex', 'Rex', NULL, 0, 1, '2026-01-01');
+INSERT INTO staff_role VALUES (2, 100, 'manager'), (3, 100, 'worker'), (4, 100, 'worker'), (5, 200, 'worker');
+INSERT INTO service_user (id, uid, service_id, keyworker_id, date_of_birth, age_band, gender, status, created_at, updated_at) VALUES
+  (1, 'A1', 100, 3, '1990-06-01', NULL, 'female', 'active', 'x', 'x'),
+  (2, 'A2', 100, 3, NULL, '18-24', 'male', 'active', 'x', 'x'),
+  (3, 'A3', 100, 4, NULL, NULL, NULL, 'active', 'x', 'x'),
+  (4, 'A4', 100, 4, '2010-01-01', NULL, 'female', 'left', 'x', 'x'),
+  (5, 'A5', 200, 5, NULL, '45-54', 'male', 'active', 'x', 'x'),
+  (6, 'A6', 200, 5, NULL, NULL, 'male', 'active', 'x', 'x');
+INSERT INTO su_need VALUES (1, 11), (1, 12), (2, 12), (5, 21), (5, 22), (6, 22), (4, 11);
+)sql");
+        reg = std::make_unique<Register>(std::move(db));
+    }
+    ~ScratchRegister() {
+        reg.reset();
+        std::filesystem::remove_all(dir);
+    }
+    const StaffMember& staff(std::string_view username) {
+        return *reg->directory().staff_by_username(username);
+    }
+    Report report(std::string_view who, ReportRequest request) {
+        return run_report(*reg, staff(who), request, Date{2026, 11, 26});
+    }
+};
+
+std::map<std::vector<std::string>, long long> counts_of(const Report& r) {
+    std::map<std::vector<std::string>, long long> out;
+    for (const auto& row : r.rows) out[row.values] = row.count;
+    return out;
+}
+
+using Counts = std::map<std::vector<std::string>, long long>;
+
+}  // namespace
+
+TEST_CASE("report: counting a register follows the actor's scope") {
+    ScratchRegister s;
+    // Lead: everything active.
+    auto r = s.report("boss", by({Dimension::service}));
+    CHECK(r.total == 5);
+    CHECK(counts_of(r) == Counts{{{"HOM"}, 3}, {{"REC"}, 2}});
+    // Manager of HOM: HOM only.
+    r = s.report("mia", by({Dimension::keyworker}));
+    CHECK(counts_of(r) == Counts{{{"wes"}, 2}, {{"wyn"}, 1}});
+    // Worker: own caseload.
+    r = s.report("wes", by({Dimension::gender}));
+    CHECK(counts_of(r) == Counts{{{"female"}, 1}, {{"male"}, 1}});
+    CHECK(s.report("rex", by({})).total == 2);
+
+    // Age bands: from the date of birth, else the band, else unknown.
+    r = s.report("boss", by({Dimension::age_band}));
+    CHECK(counts_of(r) == Counts{{{"18-24"}, 1}, {{"35-44"}, 1}, {{"45-54"}, 1}, {{"unknown"}, 2}});
+    // Missing gender: not-recorded.
+    r = s.report("boss", by({Dimension::gender}));
+    CHECK(counts_of(r) == Counts{{{"female"}, 1}, {{"male"}, 3}, {{"not-recorded"}, 1}});
+
+    // Needs: once under each; the two Stars' "money" are one code; no need: not-recorded.
+    r = s.report("boss", by({Dimension::need}));
+    CHECK(r.total == 5);
+    CHECK(
+        counts_of(r) ==
+        Counts{{{"drug-use"}, 1}, {{"money"}, 3}, {{"not-recorded"}, 1}, {{"rough-sleeping"}, 2}});
+    CHECK(row_of(r, {"money"}).percent_tenths == 600);
+
+    // Left people with --include-left; status then tells them apart.
+    ReportRequest left = by({Dimension::status, Dimension::service});
+    left.include_left = true;
+    r = s.report("boss", left);
+    CHECK(counts_of(r) ==
+          Counts{{{"active", "HOM"}, 3}, {{"active", "REC"}, 2}, {{"left", "HOM"}, 1}});
+    r = s.report("wyn", left);
+    CHECK(counts_of(r) == Counts{{{"active", "HOM"}, 1}, {{"left", "HOM"}, 1}});
+
+    // The --need filter: people with the need, any Star.
+    ReportRequest money = by({Dimension::service});
+    money.need = "MONEY";
+    r = s.report("boss", money);
+    CHECK(counts_of(r) == Counts{{{"HOM"}, 1}, {{"REC"}, 2}});
+}
+
+TEST_CASE("report: filters outside the scope are refused, unknown ones not found") {
+    ScratchRegister s;
+    ReportRequest r = by({Dimension::gender});
+    r.service = "REC";
+    CHECK(code_of([&] { s.report("wes", r); }) == Exit::denied);
+    CHECK(code_of([&] { s.report("mia", r); }) == Exit::denied);
+    CHECK(code_of([&] { s.report("rex", r); }) == Exit::ok);
+    CHECK(code_of([&] { s.report("boss", r); }) == Exit::ok);
+    r.service = "NOPE";
+    CHECK(code_of([&] { s.report("boss", r); }) == Exit::not_found);
+    r.service.reset();
+    r.keyworker = "wyn";
+    CHECK(code_of([&] { s.report("wes", r); }) == Exit::denied);
+    CHECK(code_of([&] { s.report("rex", r); }) == Exit::denied);
+    CHECK(code_of([&] { s.report("mia", r); }) == Exit::ok);
+    CHECK(code_of([&] { s.report("wyn", r); }) == Exit::ok);
+    r.keyworker = "nobody";
+    CHECK(code_of([&] { s.report("boss", r); }) == Exit::not_found);
+    r.keyworker.reset();
+    r.need = "flying";
+    CHECK(code_of([&] { s.report("boss", r); }) == Exit::not_found);
+
+    // A worker naming their own service sees their own caseload in it only.
+    ReportRequest own = by({});
+    own.service = "HOM";
+    CHECK(s.report("wes", own).total == 2);
+    CHECK(s.report("mia", own).total == 3);
+}
+
+TEST_CASE("report: --compare benchmarks against the whole organisation") {
+    ScratchRegister s;
+    ReportRequest r = by({Dimension::gender});
+    r.compare = true;
+    auto rep = s.report(
+        "wes", r);  // wes: female 1, male 1; organisation: 1 female, 3 male, 1 not recorded
+    const auto& female = row_of(rep, {"female"});
+    CHECK(female.percent_tenths == 500);
+    CHECK(female.organisation_percent_tenths == 200);
+    CHECK(female.difference_tenths == 300);
+    const auto& none = row_of(rep, {"not-recorded"});  // in the organisation only
+    CHECK(none.count == 0);
+    CHECK(none.organisation_percent_tenths == 200);
+    // --service narrows the scope, not the benchmark.
+    r.service = "HOM";
+    rep = s.report("boss", r);
+    CHECK(row_of(rep, {"male"}).percent_tenths == 333);
+    CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 600);
+    // --need narrows both.
+    r.service.reset();
+    r.need = "money";
+    rep = s.report("mia", r);  // HOM with money: A1 (female); organisation: A1, A5, A6
+    CHECK(row_of(rep, {"female"}).percent_tenths == 1000);
+    CHECK(row_of(rep, {"female"}).organisation_percent_tenths == 333);
+    CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 667);
+}
