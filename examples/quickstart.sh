@@ -2,7 +2,7 @@
 # A first register: an organisation, a service, staff, and service users added
 # and listed. Runs against $CASELOAD_DB (set it to a scratch file to try this).
 set -euo pipefail
-: "${CASELOAD_DB:?set CASELOAD_DB to the demo register's path}"
+: "${CASELOAD_DB:?set CASELOAD_DB to the path of the demo register}"
 export CASELOAD_DB
 echo "== a register for Northside Support, with you as its lead 'ana'"
 caseload init --organisation "Northside Support" --lead ana --name "Ana (lead)"
