@@ -1,8 +1,338 @@
-// Placeholder: this command group is being written.
+// caseload su import|export (spec §6): the engine is in the core
+// (caseload/import.hpp); this file maps options, terminal and exit codes.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "caseload/csv.hpp"
+#include "caseload/error.hpp"
+#include "caseload/import.hpp"
+#include "caseload/text.hpp"
 #include "context.hpp"
 
 namespace caseload::cli {
 
-void register_su_bulk(CLI::App&, Context&) {}
+namespace {
+
+struct ImportArgs {
+    std::string file;
+    std::string format;
+    bool dry_run = false;
+    std::string on_error = "abort";
+    std::optional<std::string> rejects;
+    bool skip_existing = false;
+    bool generate_ids = false;
+    bool confirm = false;
+};
+
+// Closes the input file on every way out.
+struct InputFile {
+    int fd = -1;
+    bool owned = false;
+    ~InputFile() {
+        if (owned && fd >= 0) ::close(fd);
+    }
+};
+
+std::string count(std::uint64_t n) {
+    return with_thousands(static_cast<long long>(n));
+}
+
+std::string duration(double seconds) {
+    if (seconds < 10) return fmt::format("{:.1f} s", seconds);
+    if (seconds < 120) return fmt::format("{:.0f} s", seconds);
+    return fmt::format("{}:{:02} min", static_cast<long>(seconds) / 60,
+                       static_cast<long>(seconds) % 60);
+}
+
+// The progress line: rows, rows/s, ETA; redrawn in place on a terminal.
+class ProgressLine {
+  public:
+    void show(const ImportProgress& p) {
+        const double rate = p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0;
+        std::string text;
+        std::optional<double> eta;
+        if (p.phase == ImportProgress::Phase::checking) {
+            text = fmt::format("checking: {} rows", count(p.rows));
+            if (p.total_bytes > 0 && p.bytes > 0 && p.bytes <= p.total_bytes)
+                eta = p.seconds * static_cast<double>(p.total_bytes - p.bytes) /
+                      static_cast<double>(p.bytes);
+        } else {
+            text = fmt::format("writing: {} of {} rows", count(p.rows), count(p.total_rows));
+            if (rate > 0) eta = static_cast<double>(p.total_rows - p.rows) / rate;
+        }
+        text += fmt::format(", {} rows/s", count(static_cast<std::uint64_t>(rate)));
+        if (eta) text += fmt::format(", ETA {}", duration(*eta));
+        std::cerr << "\r\x1b[K" << text << std::flush;
+        shown_ = true;
+    }
+    void clear() {
+        if (shown_) std::cerr << "\r\x1b[K" << std::flush;
+        shown_ = false;
+    }
+
+  private:
+    bool shown_ = false;
+};
+
+void run_import(Context& ctx, const ImportArgs& args) {
+    ImportOptions options;
+    const bool from_stdin = args.file == "-";
+    std::string format = args.format;
+    if (format.empty() && (ctx.global.format == "csv" || ctx.global.format == "jsonl"))
+        format = ctx.global.format;  // caseload --format jsonl su import ...
+    if (format.empty())
+        options.format = from_stdin ? ImportFormat::csv : import_format_for(args.file);
+    else
+        options.format = format == "jsonl" ? ImportFormat::jsonl : ImportFormat::csv;
+    options.source_name =
+        from_stdin ? "stdin" : std::filesystem::path(args.file).filename().string();
+    options.dry_run = args.dry_run;
+    options.on_error = args.on_error == "skip" ? OnError::skip : OnError::abort;
+    options.skip_existing = args.skip_existing;
+    options.generate_ids = args.generate_ids;
+    options.confirm_anonymous = args.confirm;
+    options.rejects_path = args.rejects;
+    options.input_path = args.file;
+
+    Register& reg = ctx.reg();
+    const Actor& actor = ctx.actor();
+
+    InputFile input;
+    std::uint64_t size = 0;
+    if (from_stdin) {
+        input.fd = STDIN_FILENO;
+    } else {
+        input.fd = ::open(args.file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (input.fd < 0) {
+            const int e = errno;
+            throw Error(
+                e == ENOENT   ? Exit::not_found
+                : e == EACCES ? Exit::denied
+                              : Exit::failure,
+                fmt::format("cannot open {}: {}", printable(args.file, 200), std::strerror(e)),
+                e == ENOENT ? "check the path; give - to read from standard input"
+                            : "check that you may read the file");
+        }
+        input.owned = true;
+    }
+    struct stat st {};
+    if (::fstat(input.fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            throw Error(Exit::usage, fmt::format("{} is a directory", printable(args.file, 200)),
+                        "give the file to import, or - for standard input");
+        if (S_ISREG(st.st_mode)) size = static_cast<std::uint64_t>(st.st_size);
+    }
+
+    ImportHooks hooks;
+    ProgressLine progress;
+    const bool terminal = isatty(STDERR_FILENO) == 1 && !ctx.global.quiet;
+    hooks.problem = [&](const std::string& line) {
+        progress.clear();
+        std::cerr << line << '\n';
+    };
+    hooks.note = [&](const std::string& line) {
+        progress.clear();
+        ctx.note(line);
+    };
+    if (terminal) hooks.progress = [&](const ImportProgress& p) { progress.show(p); };
+    if (Context::interactive() && !from_stdin && !args.confirm) {
+        hooks.confirm = [&](std::uint64_t warned) {
+            progress.clear();
+            std::cerr << fmt::format(
+                "{} ID{} above {} guard warnings. {} anonymous: no name, nickname, initials, "
+                "address, room number, date of birth or other identifier? [y/N] ",
+                count(warned), warned == 1 ? "" : "s", warned == 1 ? "has" : "have",
+                warned == 1 ? "Is it" : "Are they");
+            std::string answer;
+            if (!std::getline(std::cin, answer)) answer.clear();
+            answer = ascii_lower(trim(answer));
+            return answer == "y" || answer == "yes";
+        };
+    }
+    hooks.generated = [&](std::uint64_t line, std::string_view id) {
+        std::cout << "line " << line << " -> " << id << '\n';
+    };
+
+    ImportSummary s =
+        import_service_users(reg, actor, csv::fd_reader(input.fd, args.file), size, options, hooks);
+    progress.clear();
+    std::cout.flush();
+
+    if (s.problems > s.problems_shown)
+        std::cerr << fmt::format(
+            "... and {} more problem{} not shown{}\n", count(s.problems - s.problems_shown),
+            s.problems - s.problems_shown == 1 ? "" : "s",
+            args.rejects ? fmt::format(" (every bad row is in {})", printable(*args.rejects, 200))
+                         : " (--rejects FILE writes every bad row to a file)");
+
+    const std::string name = printable(options.source_name, 200);
+    const std::string counts =
+        fmt::format("{} {}, {} skipped, {} rejected in {}", count(s.added),
+                    args.dry_run ? "would be added" : "added", count(s.skipped), count(s.rejected),
+                    duration(s.seconds));
+    if (args.dry_run)
+        ctx.note(fmt::format("Dry run of {}: {}; nothing was written.", name, counts));
+    else if (s.committed)
+        ctx.note(fmt::format("Imported {}: {}.", name, counts));
+    else
+        ctx.note(fmt::format("{}: {}; nothing was written.", name, counts));
+    if (s.rejects_written)
+        ctx.note(fmt::format("The rejected rows are in {}.", printable(*args.rejects, 200)));
+    if (s.generated > 0) {
+        if (args.dry_run)
+            ctx.note(fmt::format("{} ID{} would be generated; a real import prints them.",
+                                 count(s.generated), s.generated == 1 ? "" : "s"));
+        else if (s.committed)
+            ctx.note("Write the generated IDs on your locked list now.");
+    }
+
+    if (s.refusal != Exit::ok) {
+        std::string message =
+            fmt::format("{} of {} row{} {} bad; {}", count(s.rejected), count(s.rows),
+                        s.rows == 1 ? "" : "s", s.rejected == 1 ? "is" : "are",
+                        args.dry_run ? "the import would be refused." : "nothing was imported.");
+        std::string hint =
+            args.rejects ? fmt::format("fix them in {} and run again, or use --on-error skip",
+                                       printable(*args.rejects, 200))
+                         : "fix them and run again, or use --on-error skip --rejects rejects.csv";
+        if (s.refusal == Exit::conflict && !args.skip_existing)
+            hint =
+                "choose other IDs, or add --skip-existing to skip rows already there with the same "
+                "data";
+        throw Error(s.refusal, message, hint);
+    }
+    if (options.on_error == OnError::skip && s.rejected > 0) {
+        throw Error(
+            Exit::partial,
+            fmt::format("{} of {} row{} {} rejected; {} {}.", count(s.rejected), count(s.rows),
+                        s.rows == 1 ? "" : "s", s.rejected == 1 ? "was" : "were", count(s.added),
+                        args.dry_run   ? "would be imported"
+                        : s.added == 1 ? "was imported"
+                                       : "were imported"),
+            args.rejects ? fmt::format("fix the rows in {} and import that file",
+                                       printable(*args.rejects, 200))
+                         : "add --rejects FILE to get the bad rows in a file to fix and import");
+    }
+}
+
+void run_export(Context& ctx, const ServiceUserFilter& filter) {
+    Format format = ctx.format();
+    if (format == Format::table) format = Format::csv;
+    if (format == Format::tsv)
+        throw Error(Exit::usage, "su export writes csv, jsonl or json",
+                    "use --format csv (the default), jsonl or json");
+    Register& reg = ctx.reg();
+    const Actor& actor = ctx.actor();
+    std::string buffer;
+    buffer.reserve(1 << 17);
+    auto flush = [&] {
+        std::cout.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        buffer.clear();
+    };
+    if (format == Format::csv) csv::append_record(buffer, kImportColumns);
+    if (format == Format::json) buffer += '[';
+    std::uint64_t rows = 0;
+    auto optional = [](const std::optional<std::string>& v) {
+        return v ? Json(*v) : Json(nullptr);
+    };
+    reg.for_each(actor.member, filter, [&](const ServiceUser& su) {
+        const std::string service = reg.service_code(su.service_key);
+        const std::string keyworker = reg.username(su.keyworker_key);
+        if (format == Format::csv) {
+            const std::string needs = join(su.needs, ";");
+            const std::string_view cells[] = {
+                su.id,
+                service,
+                keyworker,
+                su.date_of_birth ? *su.date_of_birth : std::string_view(),
+                su.age_band ? *su.age_band : std::string_view(),
+                su.gender ? *su.gender : std::string_view(),
+                su.ethnicity ? *su.ethnicity : std::string_view(),
+                needs};
+            csv::append_record(buffer, cells);
+        } else {
+            Json j{{"id", su.id},
+                   {"service", service},
+                   {"keyworker", keyworker},
+                   {"date_of_birth", optional(su.date_of_birth)},
+                   {"age_band", optional(su.age_band)},
+                   {"gender", optional(su.gender)},
+                   {"ethnicity", optional(su.ethnicity)},
+                   {"needs", su.needs}};
+            if (format == Format::json) buffer += rows == 0 ? "\n" : ",\n";
+            buffer += j.dump();
+            if (format == Format::jsonl) buffer += '\n';
+        }
+        ++rows;
+        if (buffer.size() >= (1 << 16)) flush();
+    });
+    if (format == Format::json) buffer += rows ? "\n]\n" : "]\n";
+    flush();
+    std::cout.flush();
+    if (!std::cout) throw Error(Exit::failure, "could not write the export to standard output");
+    ctx.note(fmt::format("Exported {} service user{}.", count(rows), rows == 1 ? "" : "s"));
+}
+
+}  // namespace
+
+void register_su_bulk(CLI::App& su, Context& ctx) {
+    auto args = std::make_shared<ImportArgs>();
+    auto* import = add_command(
+        su, "import", "Add service users from a CSV or JSON-lines file, all checked like su add",
+        "  caseload su import intake.csv --dry-run\n"
+        "  caseload su import intake.csv --on-error skip --rejects rejects.csv "
+        "--confirm-anonymous\n"
+        "  caseload su import people.jsonl --skip-existing\n"
+        "  other-system-export | caseload su import - --generate-ids > locked-list.txt\n"
+        "\nColumns: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs\n"
+        "(needs separated by ';'; any order; only id is required; an 'error' column is ignored).\n"
+        "Exit 0: all added; 3: bad rows, nothing written; 5: IDs already in use; 7: busy;\n"
+        "8: --on-error skip rejected some rows.");
+    import->add_option("file", args->file, "The file to import, or - for standard input")
+        ->required()
+        ->option_text("FILE|-");
+    import
+        ->add_option("--format", args->format,
+                     "csv or jsonl (default: from the file name; csv for -)")
+        ->option_text("FORMAT")
+        ->check(CLI::IsMember({"csv", "jsonl"}));
+    import->add_flag("--dry-run", args->dry_run,
+                     "Check and write everything, then roll back: nothing is kept");
+    import
+        ->add_option(
+            "--on-error", args->on_error,
+            "abort (default): one bad row and nothing is written; skip: write the good rows")
+        ->option_text("abort|skip")
+        ->check(CLI::IsMember({"abort", "skip"}));
+    import
+        ->add_option(
+            "--rejects", args->rejects,
+            "Write the bad rows to this CSV (same columns plus 'error'), to fix and re-run")
+        ->option_text("FILE");
+    import->add_flag("--skip-existing", args->skip_existing,
+                     "Skip rows already in the register with the same data (safe re-runs)");
+    import->add_flag("--generate-ids", args->generate_ids,
+                     "Generate IDs for rows with an empty id, printed as 'line N -> ID'");
+    import->add_flag(
+        "--confirm-anonymous", args->confirm,
+        "Confirm that IDs with guard warnings are anonymous (needed without a terminal)");
+    import->callback([&ctx, args] { run_import(ctx, *args);
+});
+
+auto filter = std::make_shared<ServiceUserFilter>();
+auto* exp =
+    add_command(su, "export", "Write the service users you may see, in the columns import reads",
+                "  caseload su export > backup.csv\n"
+                "  caseload su export --service HOM --format jsonl\n"
+                "  caseload su export --keyworker wes --json");
+add_list_filters(exp, *filter);
+exp->callback([&ctx, filter] { run_export(ctx, *filter); });
+}  // namespace caseload::cli
 
 }  // namespace caseload::cli

@@ -1,0 +1,111 @@
+#pragma once
+// Bulk import of service users (spec §6).
+//
+// Every row goes through validate_new_service_user, the one code path of
+// `su add` (format, guard, the actor's roles, keyworker, Star needs, dates),
+// then through uniqueness within the file (IDs ignore case) and against the
+// register. Rows are checked on several threads without any lock; the write
+// is one BEGIN IMMEDIATE transaction that inserts the rows in the order of
+// their case-folded IDs (so every B-tree insert of the ID index appends), with
+// ONE audit event that every inserted row points at. Default all or nothing;
+// `skip` writes the good rows. A dry run does the inserts and rolls back.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caseload/csv.hpp"
+#include "caseload/register.hpp"
+
+namespace caseload {
+
+enum class ImportFormat { csv, jsonl };
+enum class OnError { abort, skip };
+
+// The columns of import and export, in export's order. In the needs column,
+// needs are separated by ';' (export writes that); ',' and line breaks inside
+// the cell also separate them, as people type them in spreadsheets.
+// CASELOAD_IMPORT_TIMING=1 prints the time of each phase on stderr (bench/,
+// and the test that kills an import while it writes).
+inline constexpr std::string_view kImportColumns[] = {
+    "id", "service", "keyworker", "date_of_birth", "age_band", "gender", "ethnicity", "needs"};
+
+// A column (or JSON field) that import accepts and ignores: the reason a
+// rejects file gives for each row, so that a fixed rejects file can be
+// imported as it is.
+inline constexpr std::string_view kRejectsErrorColumn = "error";
+
+// .jsonl and .ndjson are JSON lines; anything else (and stdin) is CSV.
+ImportFormat import_format_for(std::string_view path);
+
+struct ImportOptions {
+    ImportFormat format = ImportFormat::csv;
+    std::string source_name = "stdin";  // base name: messages and the audit event
+    bool dry_run = false;
+    OnError on_error = OnError::abort;
+    bool skip_existing = false;
+    bool generate_ids = false;
+    bool confirm_anonymous = false;
+    std::optional<std::string> rejects_path;  // CSV of the bad rows, created 0600
+    std::optional<std::string> input_path;    // to refuse rejects == input
+    unsigned threads = 0;                     // checking threads; 0: one per core
+    std::size_t max_problems_shown = 100;     // problem lines printed; the rest are counted
+    std::size_t max_notes_shown = 20;
+    csv::Limits limits;
+};
+
+struct ImportProgress {
+    enum class Phase { checking, writing };
+    Phase phase = Phase::checking;
+    std::uint64_t rows = 0;         // rows read (checking) or written (writing)
+    std::uint64_t total_rows = 0;   // writing: rows to write; checking: 0
+    std::uint64_t bytes = 0;        // checking: input read so far
+    std::uint64_t total_bytes = 0;  // checking: input size, 0 when unknown (a pipe)
+    double seconds = 0;             // since the phase started
+};
+
+// How the engine talks to the command line; every hook may be empty.
+struct ImportHooks {
+    // One problem: "line N, column C: reason". Called after the rows are
+    // checked, in line order, for at most max_problems_shown problems.
+    std::function<void(const std::string&)> problem;
+    // A note for people: IDs with guard warnings, generated IDs in a dry run.
+    std::function<void(const std::string&)> note;
+    // Progress, at most about ten times a second.
+    std::function<void(const ImportProgress&)> progress;
+    // Asks, once, whether `count` IDs with guard warnings (shown as notes) are
+    // anonymous. Empty when nobody can be asked (no terminal): those rows are
+    // then refused unless --confirm-anonymous was given.
+    std::function<bool(std::uint64_t count)> confirm;
+    // After the commit only: each generated ID and its row's line, in line order.
+    std::function<void(std::uint64_t line, std::string_view id)> generated;
+};
+
+struct ImportSummary {
+    std::uint64_t rows = 0;       // data rows (blank lines are not rows)
+    std::uint64_t added = 0;      // written, or would be in a dry run
+    std::uint64_t skipped = 0;    // already present with the same data (--skip-existing)
+    std::uint64_t rejected = 0;   // bad rows
+    std::uint64_t generated = 0;  // generated IDs among the added
+    std::uint64_t problems = 0;   // problem lines, shown or not
+    std::uint64_t problems_shown = 0;
+    std::uint64_t notes = 0;
+    bool committed = false;
+    bool rejects_written = false;  // the rejects file holds at least one row
+    // Under --on-error abort with bad rows: the exit code of the refusal: 5
+    // when every bad row is a conflict, 6 when every one is denied, else 3.
+    Exit refusal = Exit::ok;
+    double seconds = 0;
+};
+
+// Imports from `input` (input_size: bytes, 0 when unknown). Throws Error for
+// what stops the whole import, with nothing written: a malformed file or an
+// unknown column (3), a rejects file that cannot be created (2), a busy
+// register (7).
+ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadFn input,
+                                   std::uint64_t input_size, const ImportOptions& options,
+                                   const ImportHooks& hooks);
+
+}  // namespace caseload
