@@ -17,6 +17,10 @@ std::string normalise_username(std::string_view raw);
 // Service codes: 2-10 letters and digits, starting with a letter; stored upper-case.
 std::string normalise_service_code(std::string_view raw);
 
+// Free text (names, reasons): trimmed, non-empty, valid UTF-8 without control
+// characters, at most `max` bytes; else Error(invalid) naming `what`.
+std::string checked_text(std::string_view raw, std::string_view what, std::size_t max = 120);
+
 // Creates the register with the default Star catalogue and its first lead,
 // mapped to `login`.
 void initialise_register(const std::string& path, double wait_seconds,

@@ -5,26 +5,33 @@
 
 namespace caseload::embedded {
 
-struct TrieNode {
-    std::uint32_t first_edge;
-    std::uint8_t edge_count;
-    std::uint8_t categories;  // LexiconCategory bits of the word ending here
-};
-
-struct TrieEdge {
-    char letter;
-    std::uint32_t target;
-};
+// The guard lexicon as a double-array trie, built at compile time (nothing to
+// build at start-up). Cell 0 is the root. Each cell packs, low bits first:
+//   bits  0-31  check: the cell of the parent node (0xFFFFFFFF: a free cell);
+//   bits 32-55  base:  the children of this node are in cells base + code,
+//                      code = letter - 'a' + 1 (1..26);
+//   bits 56-63  the LexiconCategory bits of the entry ending here (0: none).
+// The node in cell s has a child by code c exactly when
+// check(cell[base(s) + c]) == s; base + 26 is always inside the array.
+extern const std::uint64_t kLexiconCells[];
+// kLexiconPairs[a * 27 + b]: the cell of the node reached from the root by
+// the letters of codes a then b (1..26), or 0 when there is none.
+extern const std::uint32_t kLexiconPairs[27 * 27];
+// Bit a << 10 | b << 5 | c, for letter codes a, b (1..26) and c (1..26, or 0
+// for none): whether a walk from the root by the letters a, b, c finds
+// anything (an entry of the two letters a, b, or a node after c).
+extern const std::uint64_t kLexiconStarts[32 * 32 * 32 / 64];
+extern const std::size_t kLexiconCellCount;
+extern const std::size_t kLexiconNodeCount;
+extern const std::size_t kLexiconWordCount;
+extern const std::size_t kLexiconLongestAllowed;  // letters of the longest kAllowedWord entry
+extern const bool kLexiconOneLetterWords;         // whether any entry has a single letter
 
 struct EmbeddedFile {
     const char* name;
     const char* text;
 };
 
-extern const TrieNode kLexiconNodes[];
-extern const TrieEdge kLexiconEdges[];
-extern const std::size_t kLexiconNodeCount;
-extern const std::size_t kLexiconWordCount;
 extern const EmbeddedFile kStarFiles[];
 extern const std::size_t kStarFileCount;
 

@@ -1,17 +1,35 @@
 #pragma once
-// Inline trie walk for lexicon_prefixes (hot path of the guard).
+// Inline trie walk for lexicon_prefixes (hot path of the guard): the
+// double-array trie of include/caseload/embedded.hpp.
 #include "caseload/embedded.hpp"
 
 namespace caseload {
 
 namespace detail {
-inline std::uint32_t lexicon_child(std::uint32_t node, char letter) {
-    const auto& n = embedded::kLexiconNodes[node];
-    const embedded::TrieEdge* edge = embedded::kLexiconEdges + n.first_edge;
-    for (std::uint32_t i = 0; i < n.edge_count; ++i)
-        if (edge[i].letter == letter) return edge[i].target;
-    return 0;  // the root is never a child
+
+inline std::uint32_t lexicon_check(std::uint64_t cell) {
+    return static_cast<std::uint32_t>(cell);
 }
+inline std::uint32_t lexicon_base(std::uint64_t cell) {
+    return static_cast<std::uint32_t>(cell >> 32) & 0xFFFFFFu;
+}
+inline std::uint8_t lexicon_categories(std::uint64_t cell) {
+    return static_cast<std::uint8_t>(cell >> 56);
+}
+
+// The child of the node in cell `node` by `code` (1..26: a..z), or 0 (the
+// root is never a child).
+inline std::uint32_t lexicon_child_code(std::uint32_t node, unsigned code) {
+    const std::uint32_t next = lexicon_base(embedded::kLexiconCells[node]) + code;
+    return lexicon_check(embedded::kLexiconCells[next]) == node ? next : 0;
+}
+
+// As lexicon_child_code, by a letter a-z (anything else: 0).
+inline std::uint32_t lexicon_child(std::uint32_t node, char letter) {
+    if (letter < 'a' || letter > 'z') return 0;
+    return lexicon_child_code(node, static_cast<unsigned>(letter - 'a' + 1));
+}
+
 }  // namespace detail
 
 template <class OnMatch>
@@ -20,8 +38,8 @@ void lexicon_prefixes(std::string_view text, OnMatch&& on_match) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         node = detail::lexicon_child(node, text[i]);
         if (node == 0) return;
-        if (auto categories = embedded::kLexiconNodes[node].categories)
-            on_match(i + 1, static_cast<std::uint8_t>(categories));
+        if (auto categories = detail::lexicon_categories(embedded::kLexiconCells[node]))
+            on_match(i + 1, categories);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "caseload/cli.hpp"
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
+#include "command_table.hpp"
 #include "context.hpp"
 
 namespace caseload::cli {
@@ -79,19 +80,6 @@ void require_leaf(CLI::App* group) {
                     fmt::format("see '{} --help'", command_path(group)));
     });
 }
-
-struct CommandGroup {
-    const char* name;
-    void (*add)(CLI::App&, Context&);
-};
-
-// The command table: one entry per command group, one file each in src/cli/.
-constexpr CommandGroup kCommandGroups[] = {
-    {"init", register_init},       {"service", register_service}, {"staff", register_staff},
-    {"star", register_star},       {"options", register_options}, {"su", register_su},
-    {"id", register_id},           {"words", register_words},     {"report", register_report},
-    {"log", register_log},         {"db", register_db},           {"_complete", register_complete},
-};
 
 // The first word that is not a global option or its value: the command group.
 std::string command_word(int argc, char** argv) {

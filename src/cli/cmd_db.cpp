@@ -2,6 +2,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
 #include "caseload/error.hpp"
 #include "caseload/maintenance.hpp"
 #include "caseload/text.hpp"
@@ -9,25 +15,75 @@
 
 namespace caseload::cli {
 
-void register_db(CLI::App& app, Context& ctx) {
-    auto* group = add_command(app, "db", "The register file: integrity check, online backup, upgrade", "");
+namespace {
 
-    auto* check = add_command(*group, "check",
-                              "Check the register's integrity and the domain's rules (lead)",
-                              "  caseload db check\n  caseload db check --format json");
+// SQLite's own check of the file, for a register too damaged to load (its
+// staff or settings cannot be read, so neither can the acting member's role).
+// It names tables and pages, never a person, so it needs no role: whoever may
+// read the file could run it with sqlite3 anyway.
+std::vector<CheckProblem> file_problems(const std::string& path, double wait) {
+    std::vector<CheckProblem> problems;
+    try {
+        SQLite::Database db(path, SQLite::OPEN_READONLY, static_cast<int>(wait * 1000));
+        SQLite::Statement q(db, "PRAGMA integrity_check");
+        while (q.executeStep()) {
+            // One row may hold several lines ("*** in database main ***\nPage 4: ...").
+            for (const auto& line : split(q.getColumn(0).getString(), '\n'))
+                if (!line.empty() && line != "ok" && !line.starts_with("***"))
+                    problems.push_back({"integrity", printable(line, 500)});
+        }
+    } catch (const SQLite::Exception& e) {
+        const int code = e.getErrorCode() & 0xFF;
+        if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;
+        problems.push_back({"integrity", fmt::format("the file cannot be read: {}",
+                                                     printable(e.getErrorStr(), 200))});
+    }
+    return problems;
+}
+
+void print_problems(Context& ctx, const std::vector<CheckProblem>& problems) {
+    RecordWriter out(ctx.format(), {"check", "problem"}, std::cout);
+    for (const auto& p : problems) out.add(Json{{"check", p.check}, {"problem", p.detail}});
+    out.finish();
+}
+
+}  // namespace
+
+void register_db(CLI::App& app, Context& ctx) {
+    auto* group =
+        add_command(app, "db", "The register file: integrity check, online backup, upgrade", "");
+
+    auto* check =
+        add_command(*group, "check", "Check the register's integrity and the domain's rules (lead)",
+                    "  caseload db check\n  caseload db check --format json");
     check->callback([&ctx] {
-        Register& reg = ctx.reg();
-        require_lead(ctx.actor().member, "run 'caseload db check'");
-        auto problems = check_register(reg.db());
-        RecordWriter out(ctx.format(), {"check", "problem"}, std::cout);
-        for (const auto& p : problems) out.add(Json{{"check", p.check}, {"problem", p.detail}});
-        out.finish();
-        if (!problems.empty())
+        Register* reg = nullptr;
+        try {
+            reg = &ctx.reg();
+        } catch (const Error& e) {
+            // A damaged register fails to load with exit 1 ("run 'caseload db
+            // check'"): say what SQLite finds wrong with the file.
+            if (e.code() != Exit::failure) throw;
+            auto problems = file_problems(ctx.database_path(), ctx.global.wait);
+            if (problems.empty()) throw;
+            print_problems(ctx, problems);
             throw Error(Exit::invalid,
-                        fmt::format("the register {} has {} problem{}", ctx.database_path(),
-                                    problems.size(), problems.size() == 1 ? "" : "s"),
-                        "restore from a backup, or fix each record named above");
-        ctx.note(fmt::format("{}: all checks passed.", ctx.database_path()));
+                        fmt::format("the register {} is damaged ({} problem{} in the file)",
+                                    printable(ctx.database_path(), 200), problems.size(),
+                                    problems.size() == 1 ? "" : "s"),
+                        "restore it from a backup ('caseload db backup FILE' makes one); "
+                        "'sqlite3 FILE .recover' may save what is left");
+        }
+        require_lead(ctx.actor().member, "run 'caseload db check'");
+        auto problems = check_register(reg->db());
+        print_problems(ctx, problems);
+        if (!problems.empty())
+            throw Error(
+                Exit::invalid,
+                fmt::format("the register {} has {} problem{}", printable(ctx.database_path(), 200),
+                            problems.size(), problems.size() == 1 ? "" : "s"),
+                "restore from a backup, or fix each record named above");
+        ctx.note(fmt::format("{}: all checks passed.", printable(ctx.database_path(), 200)));
     });
 
     auto target = std::make_shared<std::string>();
@@ -49,9 +105,9 @@ void register_db(CLI::App& app, Context& ctx) {
         ctx.note(fmt::format("Backed up {} pages to {}.", pages, printable(*target, 200)));
     });
 
-    auto* upgrade = add_command(*group, "upgrade",
-                                "Migrate the register to this caseload's schema version",
-                                "  caseload db backup before-upgrade.db && caseload db upgrade");
+    auto* upgrade =
+        add_command(*group, "upgrade", "Migrate the register to this caseload's schema version",
+                    "  caseload db backup before-upgrade.db && caseload db upgrade");
     upgrade->callback([&ctx] {
         Database db = Database::open(ctx.database_path(), ctx.global.wait, true);
         auto [from, to] = db.upgrade();

@@ -2,6 +2,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
+#include "caseload/admin.hpp"
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
@@ -28,6 +29,7 @@ void change_words(Context& ctx, const std::vector<std::string>& raw_words, const
     require_lead(actor.member, "change the guard words");
     std::vector<std::string> words;
     for (const auto& raw : raw_words) words.push_back(normalise_word(raw));
+    if (!reason.empty()) checked_text(reason, "reason", 500);
     for (const auto& w : words)
         for (const auto& existing : reg.directory().words)
             if (existing.word == w)

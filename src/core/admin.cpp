@@ -45,9 +45,7 @@ std::string normalise_service_code(std::string_view raw) {
     return code;
 }
 
-namespace {
-
-std::string checked_text(std::string_view raw, std::string_view what, std::size_t max = 120) {
+std::string checked_text(std::string_view raw, std::string_view what, std::size_t max) {
     std::string_view text = trim(raw);
     if (text.empty())
         throw Error(Exit::invalid, fmt::format("the {} is empty", what),
@@ -65,6 +63,8 @@ std::string checked_text(std::string_view raw, std::string_view what, std::size_
                         fmt::format("give the {} as plain text", what));
     return std::string(text);
 }
+
+namespace {
 
 void insert_star(SQLite::Database& db, const Star& star, bool builtin) {
     SQLite::Statement s(db, "INSERT INTO star (code, name, builtin) VALUES (?, ?, ?)");

@@ -3,7 +3,8 @@
 #include "caseload/guard.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <bit>
+#include <cstring>
 
 #include "guard_detectors.hpp"
 
@@ -11,46 +12,190 @@ namespace caseload {
 
 namespace guard_internal {
 
-void scan_id(std::string_view id, std::array<char, kMaxScan>& buffer, IdScan& scan) {
+namespace {
+
+// Per byte, what scan_id needs to know of it, from one table look-up:
+//   bits  0-7   the byte, ASCII-lowercased;
+//   bits  8-15  the lexicon's letter code (1..26) of a letter, or of the first
+//               letter a digit may stand for (leet_letters); 0 otherwise;
+//   bits 16-17  its class: 0 separator (anything else), 1 letter, 2 digit;
+//   bit  18     a digit; bit 19 lowercase letter; bit 20 uppercase letter;
+//   bit  21     the digit 1.
+constexpr std::uint32_t kDigitBit = 1u << 18, kLowerBit = 1u << 19, kUpperBit = 1u << 20,
+                        kOneBit = 1u << 21;
+
+constexpr std::array<std::uint32_t, 256> make_char_info() {
+    std::array<std::uint32_t, 256> table{};
+    for (std::uint32_t c = 0; c < 256; ++c) table[c] = c;
+    for (std::uint32_t c = 'a'; c <= 'z'; ++c)
+        table[c] = c | ((c - 'a' + 1) << 8) | (1u << 16) | kLowerBit;
+    for (std::uint32_t c = 'A'; c <= 'Z'; ++c)
+        table[c] = (c - 'A' + 'a') | ((c - 'A' + 1) << 8) | (1u << 16) | kUpperBit;
+    constexpr char kLeetFirst[] = "oizeasgtbg";  // leet_letters(d)[0]
+    for (std::uint32_t d = 0; d < 10; ++d)
+        table['0' + d] = ('0' + d) | (static_cast<std::uint32_t>(kLeetFirst[d] - 'a' + 1) << 8) |
+                         (2u << 16) | kDigitBit | (d == 1 ? kOneBit : 0);
+    return table;
+}
+
+constexpr std::array<std::uint32_t, 256> kCharInfo = make_char_info();
+
+}  // namespace
+
+// The detectors' quick tests: the sizes of the runs.
+void summarise_runs(IdScan& scan) {
+    std::uint32_t longest = 0, letter_sizes = 0, digit_sizes = 0;
+    for (Span run : scan.letter_runs) {
+        longest = std::max(longest, run.size());
+        letter_sizes |= 1u << std::min<std::uint32_t>(run.size(), 31);
+    }
+    for (Span run : scan.digit_runs) digit_sizes |= 1u << std::min<std::uint32_t>(run.size(), 31);
+    scan.longest_letter_run = longest;
+    scan.letter_run_sizes = letter_sizes;
+    scan.digit_run_sizes = digit_sizes;
+}
+
+void scan_id_bytes(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
     if (id.size() > kMaxScan) id = id.substr(0, kMaxScan);
-    scan.lexicon = lexicon_for_check();
     scan.id = id;
     scan.lower = std::string_view(buffer.data(), id.size());
-    // One pass: lowercase copy, and the runs closed at each change of class.
-    enum Class { kNone, kLetter, kDigit };
     const auto n = static_cast<std::uint32_t>(id.size());
-    bool upper = false, lower = false;
-    Class current = kNone;
+    // One pass: lowercase copy, letter codes, digit counts, and the runs
+    // closed at each change of class (0: separator, 1: letter, 2: digit).
+    // Locals and raw pointers: the byte stores could alias scan's fields.
+    const auto* in = reinterpret_cast<const unsigned char*>(id.data());
+    char* lower = buffer.data();
+    std::uint8_t* digits_before = scan.digits_before.data();
+    std::uint32_t seen = 0, current = 0, digits = 0;
     std::uint32_t run_start = 0, alnum_start = 0;
-    for (std::uint32_t i = 0; i <= n; ++i) {
-        Class kind = kNone;
-        if (i < n) {
-            const char c = id[i];
-            if (is_lower(c)) {
-                lower = true;
-                kind = kLetter;
-                buffer[i] = c;
-            } else if (is_upper(c)) {
-                upper = true;
-                kind = kLetter;
-                buffer[i] = static_cast<char>(c - 'A' + 'a');
-            } else {
-                kind = is_digit(c) ? kDigit : kNone;
-                buffer[i] = c;
-            }
-        }
-        if (kind == current) continue;
-        if (current == kLetter) scan.letter_runs.push(Span{run_start, i});
-        if (current == kDigit) {
-            scan.digit_runs.push(Span{run_start, i});
-            scan.digit_count += i - run_start;
-        }
-        if (kind == kNone && current != kNone) scan.alnum_runs.push(Span{alnum_start, i});
-        if (kind != kNone && current == kNone) alnum_start = i;
+    digits_before[0] = 0;
+    auto change = [&](std::uint32_t i, std::uint32_t kind) {
+        if (current == 1) scan.letter_runs.push(Span{run_start, i});
+        if (current == 2) scan.digit_runs.push(Span{run_start, i});
+        if (kind == 0) scan.alnum_runs.push(Span{alnum_start, i});  // current != 0 here
+        if (current == 0) alnum_start = i;
         run_start = i;
         current = kind;
+    };
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint32_t info = kCharInfo[in[i]];
+        lower[i] = static_cast<char>(info);
+        digits += (info >> 18) & 1u;
+        digits_before[i + 1] = static_cast<std::uint8_t>(digits);
+        seen |= info;
+        const std::uint32_t kind = (info >> 16) & 3u;
+        if (kind != current) change(i, kind);
     }
-    scan.mixed_case = upper && lower;
+    if (current != 0) change(n, 0);
+    std::memset(lower + n, 0, 8);
+    scan.digit_count = digits;
+    scan.mixed_case = (seen & (kLowerBit | kUpperBit)) == (kLowerBit | kUpperBit);
+    scan.any_one = (seen & kOneBit) != 0;
+    summarise_runs(scan);
+}
+
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101u;
+constexpr std::uint64_t kHigh = 0x8080808080808080u;
+
+// Bytes of `x` (each 0x80 | a 7-bit value) in [low, high]: their high bit.
+inline std::uint64_t bytes_between(std::uint64_t x, unsigned low, unsigned high) {
+    return (x - low * kOnes) & ~(x - (high + 1) * kOnes) & kHigh;
+}
+
+// The high bits of the 8 bytes of `m` (nothing else set) as bits 0..7.
+inline std::uint64_t high_bits(std::uint64_t m) {
+    return ((m >> 7) * 0x0102040810204080u) >> 56;
+}
+
+// The runs of set bits of `mask` as spans, in order, into `runs` (empty, with
+// room for 32: `mask` has at most 64 bits). With kSizes, or-s into `sizes`
+// bit k for a run of k (31: 31 or more) and keeps the longest.
+template <bool kSizes, class List>
+inline void push_runs(std::uint64_t mask, List& runs, std::uint32_t& sizes,
+                      std::uint32_t& longest) {
+    std::uint64_t starts = mask & ~(mask << 1);
+    std::uint64_t ends = mask & ~(mask >> 1);
+    Span* out = runs.begin();
+    std::size_t count = 0;
+    while (starts) {
+        const auto begin = static_cast<std::uint32_t>(std::countr_zero(starts));
+        const auto end = static_cast<std::uint32_t>(std::countr_zero(ends)) + 1;
+        out[count++] = Span{begin, end};
+        if constexpr (kSizes) {
+            const std::uint32_t size = end - begin;
+            sizes |= 1u << (size < 31 ? size : 31);
+            longest = size > longest ? size : longest;
+        }
+        starts &= starts - 1;
+        ends &= ends - 1;
+    }
+    runs.resize(count);
+}
+
+}  // namespace
+
+void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    // Eight characters at a time in a 64-bit word: the lowercase copy and the
+    // digit counts as bytes, the classes as bit masks. IDs of up to 64
+    // characters (a valid ID has at most 32).
+    static_assert(decltype(scan.letter_runs)::capacity() >= 32);
+    const std::size_t n = id.size();
+    scan.id = id;
+    scan.lower = std::string_view(buffer.data(), n);
+    const char* in = id.data();
+    std::uint64_t letters = 0, digits = 0, any_upper = 0, any_lower = 0, ones = 0;
+    std::uint64_t digit_total = 0;
+    scan.digits_before[0] = 0;
+    for (std::size_t at = 0; at < n; at += 8) {
+        const std::size_t count = n - at < 8 ? n - at : 8;
+        std::uint64_t w = 0;  // the bytes past the end are 0: separators
+        if (count == 8) {
+            std::memcpy(&w, in + at, 8);
+        } else if (n >= 8) {
+            std::memcpy(&w, in + n - 8, 8);  // the last 8 bytes, shifted down
+            w >>= 8 * (8 - count);
+        } else {
+            for (std::size_t k = 0; k < count; ++k)
+                w |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[at + k])) << (8 * k);
+        }
+        const std::uint64_t ascii = ~w & kHigh;  // non-ASCII bytes are separators
+        const std::uint64_t x = w | kHigh;
+        // Letters: a-z once the case bit (0x20) is set; upper case without it.
+        const std::uint64_t letter = bytes_between(x | (0x20 * kOnes), 'a', 'z') & ascii;
+        const std::uint64_t upper = letter & ~((w & (0x20 * kOnes)) << 2);
+        const std::uint64_t digit = bytes_between(x, '0', '9') & ascii;
+        const std::uint64_t folded = w | (upper >> 2);  // 0x80 >> 2: the case bit
+        std::memcpy(buffer.data() + at, &folded, 8);
+        const std::uint64_t counts = ((digit >> 7) * kOnes) + digit_total * kOnes;
+        std::memcpy(scan.digits_before.data() + 1 + at, &counts, 8);
+        digit_total = counts >> 56;
+        any_upper |= upper;
+        any_lower |= letter & ~upper;
+        ones |= bytes_between(x, '1', '1') & ascii;
+        letters |= high_bits(letter) << at;
+        digits |= high_bits(digit) << at;
+    }
+    std::memset(buffer.data() + n, 0, 8);
+    std::uint32_t letter_sizes = 0, digit_sizes = 0, unused = 0;
+    std::uint32_t longest_letters = 0, longest_digits = 0;
+    push_runs<true>(letters, scan.letter_runs, letter_sizes, longest_letters);
+    push_runs<true>(digits, scan.digit_runs, digit_sizes, longest_digits);
+    push_runs<false>(letters | digits, scan.alnum_runs, unused, unused);
+    scan.longest_letter_run = longest_letters;
+    scan.letter_run_sizes = letter_sizes;
+    scan.digit_run_sizes = digit_sizes;
+    scan.digit_count = static_cast<std::uint32_t>(digit_total);
+    scan.mixed_case = any_upper != 0 && any_lower != 0;
+    scan.any_one = ones != 0;
+}
+
+void scan_id(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    if (id.size() <= 64)
+        scan_id_words(id, buffer, scan);
+    else
+        scan_id_bytes(id, buffer, scan);
 }
 
 void case_tokens(const IdScan& scan, Span run, Tokens& tokens) {
@@ -66,72 +211,6 @@ void case_tokens(const IdScan& scan, Span run, Tokens& tokens) {
         }
     }
     tokens.push(Span{start, run.end});
-}
-
-CompactLexicon::CompactLexicon() {
-    // Breadth-first renumbering: the children of a node get consecutive numbers
-    // in letter order, so child = first_child + rank of the letter in the mask.
-    const std::size_t count = embedded::kLexiconNodeCount;
-    nodes_.resize(count == 0 ? 1 : count);
-    if (count == 0) return;
-    std::vector<std::uint32_t> queue;  // old node numbers, in new order
-    std::vector<std::uint8_t> depth;   // letters from the root
-    queue.reserve(count);
-    depth.reserve(count);
-    queue.push_back(0);
-    depth.push_back(0);
-    for (std::size_t k = 0; k < queue.size(); ++k) {
-        const embedded::TrieNode& old = embedded::kLexiconNodes[queue[k]];
-        Node& node = nodes_[k];
-        if (old.categories & kAllowedWord)
-            longest_allowed_ = std::max<std::size_t>(longest_allowed_, depth[k]);
-        node.categories = old.categories;
-        node.first_child = static_cast<std::uint32_t>(queue.size());
-        // The generator writes each node's edges in letter order; sort when not.
-        const embedded::TrieEdge* edges = embedded::kLexiconEdges + old.first_edge;
-        bool sorted = true;
-        for (std::uint32_t e = 1; e < old.edge_count; ++e)
-            sorted = sorted && edges[e - 1].letter < edges[e].letter;
-        std::array<embedded::TrieEdge, 26> copy;
-        if (!sorted) {
-            const std::uint32_t n = std::min<std::uint32_t>(old.edge_count, 26);
-            std::copy(edges, edges + n, copy.begin());
-            std::sort(copy.begin(), copy.begin() + n,
-                      [](const auto& a, const auto& b) { return a.letter < b.letter; });
-            edges = copy.data();
-        }
-        for (std::uint32_t e = 0; e < old.edge_count && e < 26; ++e) {
-            const char letter = edges[e].letter;
-            if (letter < 'a' || letter > 'z') continue;
-            node.mask |= 1u << static_cast<unsigned>(letter - 'a');
-            queue.push_back(edges[e].target);
-            depth.push_back(static_cast<std::uint8_t>(std::min(depth[k] + 1, 255)));
-        }
-    }
-    has_pairs_ = true;
-    for (char a = 'a'; a <= 'z'; ++a) {
-        const std::uint32_t first = child(0, a);
-        if (first != 0 && nodes_[first].categories != 0) has_pairs_ = false;
-        for (char b = 'a'; b <= 'z'; ++b)
-            pairs_[static_cast<unsigned>(a - 'a') * 26 + static_cast<unsigned>(b - 'a')] =
-                first == 0 ? 0 : child(first, b);
-    }
-}
-
-const CompactLexicon& compact_lexicon() {
-    static const CompactLexicon lexicon;
-    return lexicon;
-}
-
-Lexicon lexicon_for_check() {
-    constexpr unsigned kWarmUp = 256;
-    static std::atomic<unsigned> checks{0};
-    static std::atomic<const CompactLexicon*> ready{nullptr};
-    if (const CompactLexicon* fast = ready.load(std::memory_order_acquire)) return Lexicon(fast);
-    if (checks.fetch_add(1, std::memory_order_relaxed) < kWarmUp) return Lexicon();
-    const CompactLexicon* fast = &compact_lexicon();
-    ready.store(fast, std::memory_order_release);
-    return Lexicon(fast);
 }
 
 void OrgTrie::add(std::string_view word, std::uint8_t flag) {
@@ -200,15 +279,14 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
         hits[j] = hit;
     }
     out.reserve(hits.size());
-    std::vector<int> priority;
-    priority.reserve(hits.size());
+    std::array<int, Hits::capacity()> priority;  // of out[k]
     for (const Hit& hit : hits) {
         std::string_view match = scan.text(hit.span);
         bool duplicate = false;
         for (std::size_t k = 0; k < out.size(); ++k) {
             if (out[k].kind == hit.kind && out[k].match == match) {
                 if (hit.priority > priority[k]) {
-                    out[k].message = hit.message;
+                    out[k].message = hit.message.view();
                     priority[k] = hit.priority;
                 }
                 duplicate = true;
@@ -216,9 +294,9 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
             }
         }
         if (duplicate) continue;
+        priority[out.size()] = hit.priority;
         out.push_back(
-            GuardFinding{hit.kind, hit.severity, std::string(match), std::string(hit.message)});
-        priority.push_back(hit.priority);
+            GuardFinding{hit.kind, hit.severity, std::string(match), std::string(hit.message.view())});
     }
     return out;
 }
@@ -258,7 +336,7 @@ Guard::Guard(GuardWords words) : words_(std::move(words)) {
 }
 
 std::vector<GuardFinding> Guard::check(std::string_view id) const {
-    std::array<char, kMaxScan> buffer;
+    LowerBuffer buffer;
     IdScan scan;
     scan_id(id, buffer, scan);
     Hits hits;
@@ -268,7 +346,7 @@ std::vector<GuardFinding> Guard::check(std::string_view id) const {
 
 std::vector<GuardFinding> Guard::check_with_name(std::string_view id,
                                                  std::string_view real_name) const {
-    std::array<char, kMaxScan> buffer;
+    LowerBuffer buffer;
     IdScan scan;
     scan_id(id, buffer, scan);
     Hits hits;

@@ -9,10 +9,10 @@ namespace caseload::guard_internal {
 
 namespace {
 
-constexpr const char* kRoomMessage = "a room number";
-constexpr const char* kStreetMessage = "a street address";
-constexpr const char* kOrgAddressMessage = "an address word of your organisation";
-constexpr const char* kPostcodeMessage = "a postcode";
+constexpr std::string_view kRoomMessage = "a room number";
+constexpr std::string_view kStreetMessage = "a street address";
+constexpr std::string_view kOrgAddressMessage = "an address word of your organisation";
+constexpr std::string_view kPostcodeMessage = "a postcode";
 
 // A letter or digit run, in ID order.
 struct Item {
@@ -57,7 +57,7 @@ std::uint32_t last_token_begin(const IdScan& scan, Span run) {
 std::uint32_t room_word_at_end(const IdScan& scan, Span run) {
     const std::uint32_t token = last_token_begin(scan, run);
     for (std::uint32_t from = run.begin; from < run.end; ++from) {
-        if (!(scan.suffix_categories[from] & kRoomWord)) continue;
+        if (!(scan.suffix_categories(from) & kRoomWord)) continue;
         if (from == run.begin || from == token || run.end - from >= 3) return from;
     }
     return run.end;
@@ -103,13 +103,13 @@ void rooms(const IdScan& scan, const Items& items, Hits& hits) {
 // a whole run or case token, after a street name of 3+ letters: in the run
 // (BakerSt) or in `name_before` (a letter run between the number and this one).
 bool street_word_ends(const IdScan& scan, Span run, bool name_before) {
-    if (scan.suffix_categories[run.begin] & kStreetWord) return run.size() >= 4 || name_before;
+    if (scan.suffix_categories(run.begin) & kStreetWord) return run.size() >= 4 || name_before;
     const std::uint32_t token = last_token_begin(scan, run);
-    if (token > run.begin && (scan.suffix_categories[token] & kStreetWord) &&
+    if (token > run.begin && (scan.suffix_categories(token) & kStreetWord) &&
         (run.end - token >= 4 || token - run.begin >= 3))
         return true;
     for (std::uint32_t from = run.begin + 1; from + 4 <= run.end; ++from)
-        if (scan.suffix_categories[from] & kStreetWord) return true;
+        if (scan.suffix_categories(from) & kStreetWord) return true;
     return false;
 }
 
@@ -213,6 +213,8 @@ bool is_inward(std::string_view text) {
 }  // namespace
 
 void detect_postcodes(const IdScan& scan, Hits& hits) {
+    // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
+    if (scan.digit_count < 2 || !(scan.letter_run_sizes & ((1u << 1) | (1u << 2)))) return;
     static const PostcodeAreas areas;
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());

@@ -11,8 +11,8 @@ namespace caseload::guard_internal {
 
 namespace {
 
-constexpr const char* kDateMessage = "may be a date of birth";
-constexpr const char* kYearMessage = "may be a year of birth";
+constexpr std::string_view kDateMessage = "may be a date of birth";
+constexpr std::string_view kYearMessage = "may be a year of birth";
 
 int number(const IdScan& scan, Span span) {
     int value = 0;
@@ -40,7 +40,7 @@ bool joined(const IdScan& scan, std::size_t k) {
     return b.begin == a.end + 1 && is_separator(scan.id[a.end]);
 }
 
-void add(Hits& hits, Span span, const char* message) {
+void add(Hits& hits, Span span, std::string_view message) {
     if (overlaps_kind(hits, FindingKind::identifier, span)) return;
     hits.push(Hit{FindingKind::date, Severity::warn, span, message, 0});
 }
@@ -49,8 +49,7 @@ void add(Hits& hits, Span span, const char* message) {
 
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
-    bool candidate = runs >= 3;
-    for (Span run : scan.digit_runs) candidate |= run.size() == 4 || run.size() == 8;
+    const bool candidate = runs >= 3 || (scan.digit_run_sizes & ((1u << 4) | (1u << 8)));
     if (!candidate) return;
     for (Span run : scan.digit_runs) {
         if (run.size() != 8) continue;

@@ -33,6 +33,12 @@ struct Span {
     bool operator==(const Span&) const = default;
 };
 
+// The positions of `s` (within the first 64) as bits.
+inline std::uint64_t span_bits(Span s) {
+    const std::uint64_t below_end = s.end >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.end) - 1;
+    return s.begin >= 64 ? 0 : below_end & ~((std::uint64_t{1} << s.begin) - 1);
+}
+
 inline bool is_letter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -53,6 +59,20 @@ inline bool is_separator(char c) {
     return !is_alnum(c);
 }
 
+// The lexicon's letter code (1..26) of a lowercase letter, or of the first
+// letter a digit may stand for (leet_letters); 0 for anything else. The walks
+// read IdScan::lower through it.
+inline constexpr std::array<std::uint8_t, 256> kLetterCode = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (int c = 'a'; c <= 'z'; ++c) table[c] = static_cast<std::uint8_t>(c - 'a' + 1);
+    constexpr char kLeetFirst[] = "oizeasgtbg";  // leet_letters(d)[0]
+    for (int d = 0; d < 10; ++d) table['0' + d] = static_cast<std::uint8_t>(kLeetFirst[d] - 'a' + 1);
+    return table;
+}();
+inline unsigned letter_code(char c) {
+    return kLetterCode[static_cast<unsigned char>(c)];
+}
+
 // Digits standing in for letters: the letters a digit may stand for.
 inline std::string_view leet_letters(char digit) {
     static constexpr std::string_view kMap[10] = {"o", "il", "z", "e", "a",
@@ -65,6 +85,8 @@ inline std::string_view leet_letters(char digit) {
 template <class T, std::size_t N>
 class SmallList {
   public:
+    static constexpr std::size_t capacity() { return N; }
+    void resize(std::size_t size) { size_ = size < N ? size : N; }  // keeps [0, size) as written
     void push(const T& value) {
         if (size_ < N) items_[size_++] = value;
     }
@@ -89,98 +111,39 @@ class SmallList {
     std::size_t size_ = 0;
 };
 
-// The embedded lexicon re-laid for speed on first use: nodes in breadth-first
-// order, each with a bit mask of its letters, so that a child is found with
-// one popcount and every step reads one small record.
-class CompactLexicon {
-  public:
-    CompactLexicon();
-    std::uint32_t child(std::uint32_t node, char letter) const {
-        const Node& n = nodes_[node];
-        const std::uint32_t bit = 1u << static_cast<unsigned>(letter - 'a');
-        if (!(n.mask & bit)) return 0;
-        return n.first_child + bits_set(n.mask & (bit - 1));
+// The lexicon as the guard reads it: the double-array trie compiled into the
+// program (include/caseload/embedded.hpp), nothing to build at start-up.
+// A node is the number of its cell; the root is 0.
+struct Lexicon {
+    static std::uint64_t cell(std::uint32_t node) { return embedded::kLexiconCells[node]; }
+    // The child by a letter code (1..26), or 0.
+    static std::uint32_t child_code(std::uint32_t node, unsigned code) {
+        return detail::lexicon_child_code(node, code);
     }
-    std::uint8_t flags(std::uint32_t node) const { return nodes_[node].categories; }
-    std::uint8_t lookup(std::string_view word) const {  // as lexicon_lookup
-        if (word.empty()) return 0;
-        std::uint32_t node = 0;
-        for (char c : word) {
-            if (c < 'a' || c > 'z') return 0;
-            node = child(node, c);
-            if (node == 0) return 0;
-        }
-        return nodes_[node].categories;
-    }
-    // The node two letters (a-z) down from the root, 0 when none: most walks
-    // end there. Usable when no entry has a single letter.
-    bool has_pairs() const { return has_pairs_; }
-    std::size_t longest_allowed() const { return longest_allowed_; }  // kAllowedWord entries
-    std::uint32_t pair(char a, char b) const {
-        return pairs_[static_cast<unsigned>(a - 'a') * 26 + static_cast<unsigned>(b - 'a')];
-    }
-
-  private:
-    // Population count without relying on a POPCNT instruction being enabled.
-    static std::uint32_t bits_set(std::uint32_t v) {
-#if defined(__POPCNT__)
-        return static_cast<std::uint32_t>(__builtin_popcount(v));
-#else
-        v = v - ((v >> 1) & 0x55555555u);
-        v = (v & 0x33333333u) + ((v >> 2) & 0x33333333u);
-        return (((v + (v >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
-#endif
-    }
-    struct Node {
-        std::uint32_t mask = 0;
-        std::uint32_t first_child = 0;
-        std::uint8_t categories = 0;
-    };
-    std::vector<Node> nodes_;
-    std::array<std::uint32_t, 26 * 26> pairs_{};
-    bool has_pairs_ = false;
-    std::size_t longest_allowed_ = 0;
-};
-
-// The embedded trie as compiled, with the same interface (cold path).
-struct EmbeddedLexicon {
-    std::uint32_t child(std::uint32_t node, char letter) const {
+    // The child by a lowercase letter a-z (anything else: 0), or 0.
+    static std::uint32_t child(std::uint32_t node, char letter) {
         return detail::lexicon_child(node, letter);
     }
-    std::uint8_t flags(std::uint32_t node) const {
-        return embedded::kLexiconNodes[node].categories;
+    static std::uint8_t flags(std::uint32_t node) {
+        return detail::lexicon_categories(embedded::kLexiconCells[node]);
     }
+    static std::uint8_t lookup(std::string_view word) { return lexicon_lookup(word); }
+    static std::size_t longest_allowed() { return embedded::kLexiconLongestAllowed; }
 };
-
-const CompactLexicon& compact_lexicon();
-
-// The lexicon as one check reads it: the embedded trie as compiled (nothing to
-// build: a single `su add` pays nothing), or, once a process has checked a
-// few hundred IDs (id check -, imports), the compact copy.
-class Lexicon {
-  public:
-    explicit Lexicon(const CompactLexicon* fast = nullptr) : fast_(fast) {}
-    std::uint32_t child(std::uint32_t node, char letter) const {
-        return fast_ ? fast_->child(node, letter) : detail::lexicon_child(node, letter);
-    }
-    std::uint8_t flags(std::uint32_t node) const {
-        return fast_ ? fast_->flags(node) : embedded::kLexiconNodes[node].categories;
-    }
-    std::uint8_t lookup(std::string_view word) const {
-        return fast_ ? fast_->lookup(word) : lexicon_lookup(word);
-    }
-    const CompactLexicon* fast() const { return fast_; }
-
-  private:
-    const CompactLexicon* fast_;
-};
-
-// The Lexicon for the next check (counts checks; builds the compact copy after a warm-up).
-Lexicon lexicon_for_check();
 
 // The longest ID the guard looks at in full; longer text (never a valid ID) is
 // checked on its first kMaxScan characters.
 inline constexpr std::size_t kMaxScan = 128;
+
+// A set of positions in the ID (0 .. kMaxScan - 1), one bit each.
+struct PositionSet {
+    std::array<std::uint64_t, kMaxScan / 64> words{};
+    bool test(std::uint32_t i) const { return (words[i >> 6] >> (i & 63)) & 1u; }
+    void set(std::uint32_t i) { words[i >> 6] |= std::uint64_t{1} << (i & 63); }
+    void set(Span s) {
+        for (std::uint32_t i = s.begin; i < s.end; ++i) set(i);
+    }
+};
 
 // The ID cut into runs: letters, digits, and letters-or-digits (between separators).
 struct IdScan {
@@ -192,21 +155,54 @@ struct IdScan {
     SmallList<Span, kMaxScan / 2 + 1> letter_runs;
     SmallList<Span, kMaxScan / 2 + 1> digit_runs;
     SmallList<Span, kMaxScan / 2 + 1> alnum_runs;
-    // Per position: true when the letter belongs to a letter run that is a
+    bool any_one = false;  // a digit 1 (i or l: digits-for-letters walks branch)
+    // Take the reference paths: the first ways of the guard, without its
+    // shortcuts (the tests check that both find the same).
+    bool reference = false;
+    // A summary of the runs, for the detectors' quick tests.
+    std::uint32_t longest_letter_run = 0;  // letters in the longest letter run
+    std::uint32_t letter_run_sizes = 0;    // bit k: a letter run of k letters (31: 31 or more)
+    std::uint32_t digit_run_sizes = 0;     // bit k: a digit run of k digits (31: 31 or more)
+    // Per position: whether the letter belongs to a letter run that is a
     // service code or an allowed word (set by the name detector).
-    std::array<bool, kMaxScan> allowed_letter{};
+    PositionSet allowed_letter;
     // Per position p inside a letter run: the lexicon categories of the entry
     // spelt from p to the end of that run (0 when none). Filled by the name
     // detector's walk; the address detector reads room and street words here.
-    std::array<std::uint8_t, kMaxScan> suffix_categories{};
+    // Read through suffix_categories(p): only positions in suffix_set are set.
+    PositionSet suffix_set;
+    std::array<std::uint8_t, kMaxScan> suffix_values;
     std::uint8_t suffix_any = 0;  // every category in suffix_categories, or-ed
+    // Set by the name detector once allowed_letter marks every letter run
+    // that is a service code or an allowed word (the initials detector reuses it).
+    bool allowed_letters_known = false;
+    std::uint8_t suffix_categories(std::uint32_t p) const {
+        return suffix_set.test(p) ? suffix_values[p] : 0;
+    }
+    void set_suffix_categories(std::uint32_t p, std::uint8_t categories) {
+        suffix_set.set(p);
+        suffix_values[p] = categories;
+        suffix_any |= categories;
+    }
+    // digits_before[p]: how many digits are in [0, p).
+    std::array<std::uint8_t, kMaxScan + 1> digits_before;
+
+    std::uint32_t digits_in(Span s) const { return digits_before[s.end] - digits_before[s.begin]; }
 
     std::string_view text(Span s) const { return id.substr(s.begin, s.size()); }
     std::string_view low(Span s) const { return lower.substr(s.begin, s.size()); }
 };
 
+// The lowercase copy of an ID, and after it 8 zero bytes (separators), so
+// that a look a few characters ahead needs no test of the end.
+using LowerBuffer = std::array<char, kMaxScan + 8>;
+
 // Fills `scan` for `id`, using `buffer` for the lowercase copy.
-void scan_id(std::string_view id, std::array<char, kMaxScan>& buffer, IdScan& scan);
+void scan_id(std::string_view id, LowerBuffer& buffer, IdScan& scan);
+// Its two ways, which give the same scan: a byte at a time (any length), and
+// 8 bytes at a time (up to 64 characters), which scan_id uses when it can.
+void scan_id_bytes(std::string_view id, LowerBuffer& buffer, IdScan& scan);
+void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan);
 
 // Case-change tokens of a letter run: JohnSmith -> John|Smith, JSmith -> J|Smith,
 // OConnor -> O|Connor.
@@ -292,13 +288,22 @@ struct GuardState {
     // built-in or the organisation's.
     bool is_allowed(const Lexicon& lexicon, std::string_view word) const {
         if (word.empty()) return false;
-        const CompactLexicon* fast = lexicon.fast();
-        if ((!fast || word.size() <= fast->longest_allowed()) &&
-            (lexicon.lookup(word) & kAllowedWord))
+        if (word.size() <= lexicon.longest_allowed() && (lexicon.lookup(word) & kAllowedWord))
             return true;
         if (word.size() > org.longest_allowed()) return false;
         return (org.lookup(word) & (kOrgAllowed | kServiceCode)) != 0;
     }
+};
+
+// A finding's message: a string literal and its length. Trivial, so that
+// fixed lists of hits cost nothing to create (std::string_view is not).
+struct Message {
+    const char* text;
+    std::uint32_t size;
+    Message() = default;
+    constexpr Message(std::string_view literal)
+        : text(literal.data()), size(static_cast<std::uint32_t>(literal.size())) {}
+    std::string_view view() const { return {text, size}; }
 };
 
 // A finding under construction: positions instead of strings.
@@ -306,7 +311,7 @@ struct Hit {
     FindingKind kind;
     Severity severity;
     Span span;
-    const char* message;  // always a string literal
+    Message message;  // always a string literal
     int priority;         // higher wins among duplicates (check_with_name)
 };
 

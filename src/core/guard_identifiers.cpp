@@ -11,9 +11,9 @@ namespace caseload::guard_internal {
 
 namespace {
 
-constexpr const char* kNhsMessage = "an NHS number";
-constexpr const char* kNinoMessage = "a National Insurance number";
-constexpr const char* kPhoneMessage = "a phone number";
+constexpr std::string_view kNhsMessage = "an NHS number";
+constexpr std::string_view kNinoMessage = "a National Insurance number";
+constexpr std::string_view kPhoneMessage = "a phone number";
 
 bool valid_nhs(const char* d) {
     int sum = 0;
@@ -116,8 +116,8 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
 
 void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits) {
     if (scan.digit_count < 6) return;  // the shortest is a National Insurance number
-    numbers(scan, hits);
-    national_insurance(scan, state, hits);
+    if (scan.digit_count >= 10) numbers(scan, hits);  // NHS: 10 digits, phones: 11 or 12
+    if (scan.letter_run_sizes & (1u << 2)) national_insurance(scan, state, hits);  // 2 letters
 }
 
 }  // namespace caseload::guard_internal

@@ -12,6 +12,8 @@
 // tidy() then keeps the names a person would name (John and Smith in
 // JohnSmith, not Johns; Robertson, not Robert inside it).
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "guard_detectors.hpp"
 
@@ -19,11 +21,11 @@ namespace caseload::guard_internal {
 
 namespace {
 
-constexpr const char* kOrgNameMessage = "a name of your organisation's list";
-constexpr const char* kRealNameMessage = "the name you gave";
-constexpr const char* kRealInitialsMessage = "the initials of the name you gave";
+constexpr std::string_view kOrgNameMessage = "a name of your organisation's list";
+constexpr std::string_view kRealNameMessage = "the name you gave";
+constexpr std::string_view kRealInitialsMessage = "the initials of the name you gave";
 
-const char* lexicon_name_message(std::uint8_t categories) {
+std::string_view lexicon_name_message(std::uint8_t categories) {
     const bool given = (categories & kGivenName) != 0;
     const bool surname = (categories & kSurname) != 0;
     if (given && surname) return "a name";
@@ -34,27 +36,52 @@ const char* lexicon_name_message(std::uint8_t categories) {
 
 struct Candidate {
     Span span;
-    const char* message;
+    Message message;
 };
 using Candidates = SmallList<Candidate, 80>;
 using SpanList = SmallList<Span, 80>;
 
-// As leet_walk for text without the digit 1 (no branching): a plain loop the
-// compiler can inline with its callback.
-template <class Trie, class OnMatch>
-inline void straight_walk(const Trie& trie, std::string_view text, std::size_t pos,
-                          std::uint32_t node, int letters, int digits, OnMatch& on_match) {
-    for (; pos < text.size(); ++pos) {
-        const char c = text[pos];
-        if (is_digit(c)) {
-            ++digits;
-            node = trie.child(node, leet_letters(c)[0]);
-        } else {
-            ++letters;
-            node = trie.child(node, c);
+// The lexicon's walk along low[pos, size) from `node` (IdScan::lower, by
+// letter_code: a digit read as the first letter it may stand for). Calls
+// on_match(end, categories) at every entry reached. No branching: for text
+// without the digit 1.
+template <class OnMatch>
+inline void lexicon_walk(const char* low, std::size_t pos, std::size_t size,
+                         std::uint32_t node, OnMatch& on_match) {
+    const std::uint64_t* cells = embedded::kLexiconCells;
+    std::uint64_t cell = cells[node];
+    for (; pos < size; ++pos) {
+        const std::uint32_t next = detail::lexicon_base(cell) + letter_code(low[pos]);
+        const std::uint64_t next_cell = cells[next];
+        if (detail::lexicon_check(next_cell) != node) return;
+        node = next;
+        cell = next_cell;
+        if (auto categories = detail::lexicon_categories(cell)) on_match(pos + 1, categories);
+    }
+}
+
+// As lexicon_walk, reading the digit 1 as i or l (the walk branches), in the
+// order of leet_walk: l first.
+template <class OnMatch>
+void lexicon_leet_walk(const char* low, std::size_t pos,
+                       std::size_t size, std::uint32_t node, OnMatch& on_match) {
+    constexpr unsigned kCodeL = 'l' - 'a' + 1;
+    const std::uint64_t* cells = embedded::kLexiconCells;
+    std::uint64_t cell = cells[node];
+    for (; pos < size; ++pos) {
+        if (low[pos] == '1') {
+            if (const std::uint32_t alt = detail::lexicon_child_code(node, kCodeL)) {
+                if (auto categories = detail::lexicon_categories(cells[alt]))
+                    on_match(pos + 1, categories);
+                lexicon_leet_walk(low, pos + 1, size, alt, on_match);
+            }
         }
-        if (node == 0) return;
-        if (auto f = trie.flags(node)) on_match(pos + 1, f, letters, digits);
+        const std::uint32_t next = detail::lexicon_base(cell) + letter_code(low[pos]);
+        const std::uint64_t next_cell = cells[next];
+        if (detail::lexicon_check(next_cell) != node) return;
+        node = next;
+        cell = next_cell;
+        if (auto categories = detail::lexicon_categories(cell)) on_match(pos + 1, categories);
     }
 }
 
@@ -107,9 +134,24 @@ bool rest_is_plain(const IdScan& scan, Span run) {
     for (Span other : scan.alnum_runs) {
         if (other == run) continue;
         for (std::uint32_t i = other.begin; i < other.end; ++i)
-            if (is_letter(scan.id[i]) && !scan.allowed_letter[i]) return false;
+            if (is_letter(scan.id[i]) && !scan.allowed_letter.test(i)) return false;
     }
     return true;
+}
+
+// The categories of the lexicon entry spelt by low[0, size) (lowercase
+// letters: a letter run of IdScan::lower), or 0.
+std::uint8_t lookup_letters(const char* low, std::size_t size) {
+    const std::uint64_t* cells = embedded::kLexiconCells;
+    std::uint32_t node = 0;
+    std::uint64_t cell = cells[0];
+    for (std::size_t i = 0; i < size; ++i) {
+        const std::uint32_t next = detail::lexicon_base(cell) + letter_code(low[i]);
+        cell = cells[next];
+        if (detail::lexicon_check(cell) != node) return 0;
+        node = next;
+    }
+    return detail::lexicon_categories(cell);
 }
 
 // Letter runs: a run that is a service code or allowed word gives no name
@@ -118,11 +160,13 @@ bool rest_is_plain(const IdScan& scan, Span run) {
 // only letters among its digits (Amy04, tom-88), not three letters inside a
 // random code (W8YC8FRY).
 void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
-    const Lexicon& lexicon = scan.lexicon;
-    auto whole_token = [&](Span token) {
-        if (token.size() != 3) return;
+    // As lexicon.lookup(scan.low(token)): a letter run or a token of one.
+    auto lookup = [&](Span token) {
+        return lookup_letters(scan.lower.data() + token.begin, token.size());
+    };
+    // A 3-letter token, `categories` its lexicon entry's.
+    auto whole_token = [&](Span token, std::uint8_t categories) {
         const std::string_view word = scan.low(token);
-        const std::uint8_t categories = lexicon.lookup(word);
         const std::uint8_t flags = state.org.lookup(word);
         if ((categories & kAllowedWord) || (flags & (kOrgAllowed | kServiceCode))) return;
         if (categories & kAnyName)
@@ -130,22 +174,155 @@ void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
         else if (flags & kOrgName)
             found.push({token, kOrgNameMessage});
     };
+    const std::size_t longest_allowed = std::max(Lexicon::longest_allowed(), state.org.longest_allowed());
     for (Span run : scan.letter_runs) {
-        if (state.is_allowed(scan.lexicon, scan.low(run))) {
-            for (std::uint32_t i = run.begin; i < run.end; ++i) scan.allowed_letter[i] = true;
+        // As state.is_allowed(lexicon, low(run)), keeping the lexicon's answer.
+        const std::uint8_t categories = run.size() <= longest_allowed ? lookup(run) : 0;
+        if ((categories & kAllowedWord) ||
+            (run.size() <= state.org.longest_allowed() &&
+             (state.org.lookup(scan.low(run)) & (kOrgAllowed | kServiceCode)))) {
+            scan.allowed_letter.set(run);
             continue;
         }
         if (run.size() == 3) {
             const bool capitalised = is_upper(scan.id[run.begin]) &&
                                      is_lower(scan.id[run.begin + 1]) &&
                                      is_lower(scan.id[run.begin + 2]);
-            if (capitalised || only_letters_among_digits(scan, run, run)) whole_token(run);
-        } else if (run.size() > 3) {
+            if (capitalised || only_letters_among_digits(scan, run, run))
+                whole_token(run, longest_allowed >= 3 ? categories : lookup(run));
+        } else if (run.size() > 3 && scan.mixed_case) {  // one token without case changes
             Tokens tokens;
             case_tokens(scan, run, tokens);
             if (tokens.size() > 1)
-                for (Span token : tokens) whole_token(token);
+                for (Span token : tokens)
+                    if (token.size() == 3) whole_token(token, lookup(token));
         }
+    }
+    scan.allowed_letters_known = true;
+}
+
+// The walks of walk_runs over one run of letters and digits: what a lexicon
+// or organisation entry found from `start` to `end` (run offsets) means.
+class RunWalker {
+  public:
+    RunWalker(IdScan& scan, const Hits& hits, Candidates& found, SpanList& allowed, Span run)
+        : scan_(scan), hits_(hits), found_(found), allowed_(allowed), run_(run) {}
+
+    // A lexicon entry read from start to end: digits read as letters.
+    [[gnu::noinline]] void on_lexicon(std::uint32_t start, std::uint32_t end,
+                                      std::uint8_t categories) {
+        const Span match{run_.begin + start, run_.begin + end};
+        const auto digits = static_cast<int>(scan_.digits_in(match));
+        if (digits == 0) {
+            if (match.end == run_.end || is_digit(scan_.id[match.end]))
+                scan_.set_suffix_categories(match.begin, categories);
+            if (scan_.allowed_letter.test(match.begin)) return;
+            if ((categories & kAllowedWord) && match.size() >= 3) allowed_.push(match);
+            if ((categories & kAnyName) && match.size() >= 4)
+                found_.push({match, lexicon_name_message(categories)});
+        } else if ((categories & kAnyName) &&
+                   accept(match, static_cast<int>(match.size()) - digits, digits)) {
+            found_.push({match, lexicon_name_message(categories)});
+        }
+    }
+
+    // An entry of the organisation's words.
+    void on_org(std::uint32_t start, std::uint32_t end, std::uint8_t flags, int letters,
+                int digits) {
+        const Span match{run_.begin + start, run_.begin + end};
+        if (digits == 0) {
+            if (scan_.allowed_letter.test(match.begin)) return;
+            if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3) allowed_.push(match);
+            if ((flags & kOrgName) && match.size() >= 4) found_.push({match, kOrgNameMessage});
+        } else if ((flags & kOrgName) && accept(match, letters, digits)) {
+            found_.push({match, kOrgNameMessage});
+        }
+    }
+
+  private:
+    // Whether a match with digits counts as a name.
+    bool accept(Span match, int letters, int digits) const {
+        const IdScan& scan = scan_;
+        const Span run = run_;
+        if (letters < 2 || letters <= digits) return false;
+        if (match.size() < 3) return false;
+        // A weak match (fewer than 4 letters, or a digit for every 2
+        // letters: J0hn, G0YA1) could be chance in a random code
+        // (H0D1NG8V, 9MGC-D3NG). It counts when it shows lowercase
+        // letters, as a person types and an upper-case code never does
+        // (J0hn5mith, Pr1ya), or when it stands as a word among nothing
+        // but numbers and allowed words (0MAR-7, HOM-T0M-5, J0HN22).
+        // Three characters count as whole tokens only: the whole run (T0m-5,
+        // not AB1 in AB123).
+        if (match.size() == 3 && match != run) return false;
+        // Digits already explained (a postcode, an NHS number...) make no name.
+        if (overlaps_block(hits_, match)) return false;
+        if (letters < 4 || letters < 2 * digits) {
+            // It starts a token: the run, a change of case, letters after digits.
+            const std::uint32_t p = match.begin;
+            const bool token_start = p == run.begin || case_split_at(scan, run, p) ||
+                                     (is_letter(scan.id[p]) && is_digit(scan.id[p - 1]));
+            if (!token_start) return false;
+            bool lowercase = false;
+            for (std::uint32_t i = match.begin; i < match.end; ++i)
+                lowercase |= is_lower(scan.id[i]);
+            if (!lowercase &&
+                !(only_letters_among_digits(scan, run, match) && rest_is_plain(scan, run)))
+                return false;
+        }
+        // Letters that all belong to a service code or allowed word
+        // ("REC3") do not make a name.
+        for (std::uint32_t i = match.begin; i < match.end; ++i)
+            if (is_letter(scan.id[i]) && !scan.allowed_letter.test(i)) return true;
+        return false;
+    }
+
+    IdScan& scan_;
+    const Hits& hits_;
+    Candidates& found_;
+    SpanList& allowed_;
+    const Span run_;
+};
+
+// The walks of walk_runs' general loop from every start of text[0, size) (a
+// run of letters and digits of up to 64 in IdScan::lower, followed by a
+// separator or the zeros after the ID; no one-letter entries; no words of
+// the organisation), in the same order. Most walks end within three letters:
+// one look-up a start (kLexiconStarts) tells, for all starts, before any walk.
+template <class Walker>
+void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walker& walker) {
+    std::uint64_t walk = 0;  // bit s: something to find from start s
+    // The letter codes of text[start, start + 3) as 5-bit fields.
+    std::uint32_t window = letter_code(text[0]) << 5 | letter_code(text[1]);
+    for (std::uint32_t start = 0; start + 1 < size; ++start) {
+        window = (window << 5 | letter_code(text[start + 2])) & 0x7FFFu;
+        walk |= ((embedded::kLexiconStarts[window / 64] >> (window % 64)) & 1u) << start;
+    }
+    std::uint64_t root = 0;  // bit s: a 1 among its first three, walk from the root
+    if (branches) {
+        for (std::uint32_t start = 0; start + 1 < size; ++start) {
+            const bool one = text[start] == '1' || text[start + 1] == '1' || text[start + 2] == '1';
+            root |= std::uint64_t{one} << start;
+        }
+        walk |= root;
+    }
+    for (; walk; walk &= walk - 1) {
+        const auto start = static_cast<std::uint32_t>(std::countr_zero(walk));
+        auto on_lexicon = [&walker, start](std::size_t end, std::uint8_t categories) {
+            walker.on_lexicon(start, static_cast<std::uint32_t>(end), categories);
+        };
+        if ((root >> start) & 1u) {
+            lexicon_leet_walk(text, start, size, 0, on_lexicon);
+            continue;
+        }
+        const std::uint32_t node = embedded::kLexiconPairs[letter_code(text[start]) * 27u +
+                                                           letter_code(text[start + 1])];
+        if (auto categories = Lexicon::flags(node))
+            walker.on_lexicon(start, start + 2, categories);
+        if (branches)
+            lexicon_leet_walk(text, start + 2, size, node, on_lexicon);
+        else
+            lexicon_walk(text, start + 2, size, node, on_lexicon);
     }
 }
 
@@ -155,149 +332,203 @@ void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
 // name inside it is not a finding: Markham when "markham" is allowed), and
 // the room and street words ending a run (for the address detector). A match
 // with digits is a name only as the spec's digits-for-letters rule says.
-template <class Trie>
-void walk_runs(const Trie& lexicon, const CompactLexicon* pairs, IdScan& scan,
-               const GuardState& state, const Hits& hits, Candidates& found, SpanList& allowed) {
+void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidates& found,
+               SpanList& allowed) {
     const bool org = (state.org.flags_of_any() & (kOrgName | kOrgAllowed | kServiceCode)) != 0;
+    // No entry has a single letter (the generator says so): a walk starts
+    // with the node of its first two letters, from the pair table.
+    const bool pairs = !embedded::kLexiconOneLetterWords;
+    // The common case: the walks of the general loop below, from the starts
+    // where there is something to find (walk_from_starts).
+    const bool fast = pairs && !org && !scan.reference;
     for (Span run : scan.alnum_runs) {
-        bool letters_in_run = false, digits_in_run = false;
-        for (std::uint32_t i = run.begin; i < run.end; ++i)
-            (is_letter(scan.id[i]) ? letters_in_run : digits_in_run) = true;
-        if (!letters_in_run) continue;
+        const std::uint32_t digits_in_run = scan.digits_in(run);
+        if (digits_in_run == run.size()) continue;  // no letters
         // A service code or allowed word on its own (HOM in HOM-0042) has nothing to find.
-        if (!digits_in_run && scan.allowed_letter[run.begin]) continue;
+        if (digits_in_run == 0 && scan.allowed_letter.test(run.begin)) continue;
+        RunWalker walker(scan, hits, found, allowed, run);
         const std::string_view low = scan.low(run);
-        std::uint32_t start = 0;
-        // Whether a match with digits counts as a name.
-        auto accept = [&](Span match, int letters, int digits) {
-            if (letters < 2 || letters <= digits) return false;
-            if (match.size() < 3) return false;
-            // A weak match (fewer than 4 letters, or a digit for every 2
-            // letters: J0hn, G0YA1) could be chance in a random code
-            // (H0D1NG8V, 9MGC-D3NG). It counts when it shows lowercase
-            // letters, as a person types and an upper-case code never does
-            // (J0hn5mith, Pr1ya), or when it stands as a word among nothing
-            // but numbers and allowed words (0MAR-7, HOM-T0M-5, J0HN22).
-            // Three characters count as whole tokens only: the whole run (T0m-5,
-            // not AB1 in AB123).
-            if (match.size() == 3 && match != run) return false;
-            // Digits already explained (a postcode, an NHS number...) make no name.
-            if (overlaps_block(hits, match)) return false;
-            if (letters < 4 || letters < 2 * digits) {
-                // It starts a token: the run, a change of case, letters after digits.
-                const std::uint32_t p = match.begin;
-                const bool token_start = p == run.begin || case_split_at(scan, run, p) ||
-                                         (is_letter(scan.id[p]) && is_digit(scan.id[p - 1]));
-                if (!token_start) return false;
-                bool lowercase = false;
-                for (std::uint32_t i = match.begin; i < match.end; ++i)
-                    lowercase |= is_lower(scan.id[i]);
-                if (!lowercase &&
-                    !(only_letters_among_digits(scan, run, match) && rest_is_plain(scan, run)))
-                    return false;
-            }
-            // Letters that all belong to a service code or allowed word
-            // ("REC3") do not make a name.
-            for (std::uint32_t i = match.begin; i < match.end; ++i)
-                if (is_letter(scan.id[i]) && !scan.allowed_letter[i]) return true;
-            return false;
-        };
-        auto on_lexicon = [&](std::size_t end, std::uint8_t categories, int letters, int digits) {
-            const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
-            if (digits == 0) {
-                if (match.end == run.end || is_digit(scan.id[match.end])) {
-                    scan.suffix_categories[match.begin] = categories;
-                    scan.suffix_any |= categories;
-                }
-                if (scan.allowed_letter[match.begin]) return;
-                if ((categories & kAllowedWord) && match.size() >= 3) allowed.push(match);
-                if ((categories & kAnyName) && match.size() >= 4)
-                    found.push({match, lexicon_name_message(categories)});
-            } else if ((categories & kAnyName) && accept(match, letters, digits)) {
-                found.push({match, lexicon_name_message(categories)});
-            }
-        };
-        auto on_org = [&](std::size_t end, std::uint8_t flags, int letters, int digits) {
-            const Span match{run.begin + start, run.begin + static_cast<std::uint32_t>(end)};
-            if (digits == 0) {
-                if (scan.allowed_letter[match.begin]) return;
-                if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3)
-                    allowed.push(match);
-                if ((flags & kOrgName) && match.size() >= 4) found.push({match, kOrgNameMessage});
-            } else if ((flags & kOrgName) && accept(match, letters, digits)) {
-                found.push({match, kOrgNameMessage});
-            }
-        };
         const auto size = static_cast<std::uint32_t>(low.size());
-        const bool branches = low.find('1') != std::string_view::npos;  // 1 is i or l
-        for (start = 0; start < size; ++start) {
-            // Two letters at once from the pair table, when there is one.
-            if (pairs && start + 1 < size && is_lower(low[start]) && is_lower(low[start + 1])) {
-                if (const std::uint32_t node = pairs->pair(low[start], low[start + 1])) {
-                    if (auto f = lexicon.flags(node)) on_lexicon(start + 2, f, 2, 0);
+        const char* text = low.data();
+        const bool branches = scan.any_one && low.find('1') != std::string_view::npos;
+        if (fast && size <= 64) {
+            walk_from_starts(text, size, branches, walker);
+            continue;
+        }
+        for (std::uint32_t start = 0; start < size; ++start) {
+            auto on_lexicon = [&walker, start](std::size_t end, std::uint8_t categories) {
+                walker.on_lexicon(start, static_cast<std::uint32_t>(end), categories);
+            };
+            const bool two = start + 1 < size;
+            // (A last letter alone, or a walk with a 1 among its first two,
+            // walks from the root.)
+            if (!pairs || (two && branches && (low[start] == '1' || low[start + 1] == '1'))) {
+                if (branches)
+                    lexicon_leet_walk(text, start, size, 0, on_lexicon);
+                else
+                    lexicon_walk(text, start, size, 0, on_lexicon);
+            } else if (two) {
+                const std::uint32_t node =
+                    embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
+                if (node != 0) {
+                    if (auto categories = Lexicon::flags(node)) on_lexicon(start + 2, categories);
                     if (branches)
-                        leet_walk(lexicon, low, start + 2, node, 2, 0, on_lexicon);
+                        lexicon_leet_walk(text, start + 2, size, node, on_lexicon);
                     else
-                        straight_walk(lexicon, low, start + 2, node, 2, 0, on_lexicon);
+                        lexicon_walk(text, start + 2, size, node, on_lexicon);
                 }
-            } else if (branches) {
-                leet_walk(lexicon, low, start, 0, 0, 0, on_lexicon);
-            } else {
-                straight_walk(lexicon, low, start, 0, 0, 0, on_lexicon);
             }
-            if (org && state.org.may_start(low[start]))
+            if (org && state.org.may_start(low[start])) {
+                auto on_org = [&walker, start](std::size_t end, std::uint8_t flags, int letters,
+                                               int digits) {
+                    walker.on_org(start, static_cast<std::uint32_t>(end), flags, letters, digits);
+                };
                 leet_walk(state.org, low, start, 0, 0, 0, on_org);
+            }
         }
     }
 }
 
+// Zeroes a[0, length), and maybe more: a valid ID has at most 32 characters.
+template <std::size_t N>
+void clear_prefix(std::array<std::uint8_t, N>& a, std::size_t length) {
+    static_assert(N >= 32);
+    std::memset(a.data(), 0, 32);
+    if (length > 32) std::memset(a.data() + 32, 0, N - 32);
+}
+
+using Drops = std::array<bool, 80>;
+
+// What tidy asks of the positions of the ID, a count a position: how many
+// remaining matches cover each; its digits and changes of case. Any length.
+class CoverByCounts {
+  public:
+    CoverByCounts(const IdScan& scan, const Candidates& found, const Drops& drop)
+        : scan_(scan), found_(found) {
+        const std::size_t length = scan.id.size();
+        clear_prefix(cover_, length);
+        for (std::size_t i = 0; i < found.size(); ++i)
+            if (!drop[i])
+                for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p) ++cover_[p];
+        if (scan.mixed_case) {
+            // A split at q (1 <= q < length) as case_split_at over the whole ID:
+            // lower then upper, or upper, upper, lower (the split before the last
+            // upper). splits_before[p] counts those at q < p.
+            const auto end = static_cast<std::uint32_t>(length);
+            const char* id = scan.id.data();
+            splits_before_[0] = 0;
+            if (end > 0) splits_before_[1] = 0;
+            std::uint32_t count = 0;
+            for (std::uint32_t q = 1; q < end; ++q) {
+                const char prev = id[q - 1], c = id[q];
+                count += is_upper(c) && (is_lower(prev) || (is_upper(prev) && q + 1 < end &&
+                                                            is_lower(id[q + 1])));
+                splits_before_[q + 1] = static_cast<std::uint8_t>(count);
+            }
+        }
+    }
+    // found[i] is no longer a remaining match.
+    void remove(std::size_t i, const Drops&) {
+        for (std::uint32_t p = found_[i].span.begin; p < found_[i].span.end; ++p) --cover_[p];
+    }
+    // Every position of x (a remaining match), or its letters only, covered by another.
+    bool covered(Span x, bool letters_only) const {
+        for (std::uint32_t p = x.begin; p < x.end; ++p)
+            if (cover_[p] < 2 && !(letters_only && is_digit(scan_.id[p]))) return false;
+        return true;
+    }
+    bool has_digit(Span x) const {
+        bool digits = false;
+        for (std::uint32_t p = x.begin; p < x.end; ++p) digits |= is_digit(scan_.id[p]);
+        return digits;
+    }
+    // Changes of case inside a span: JohnSmith has one between n and S.
+    bool crosses_case(Span x) const {
+        return scan_.mixed_case && splits_before_[x.end] - splits_before_[x.begin + 1] > 0;
+    }
+    bool split_at(std::uint32_t p) const { return splits_before_[p + 1] - splits_before_[p] > 0; }
+    // The matches that do not cross a change of case.
+    void clear_plain() { clear_prefix(plain_cover_, scan_.id.size()); }
+    void add_plain(Span x) {
+        for (std::uint32_t p = x.begin; p < x.end; ++p) ++plain_cover_[p];
+    }
+    bool all_plain(Span x) const {
+        bool all = true;
+        for (std::uint32_t p = x.begin; p < x.end && all; ++p) all = plain_cover_[p] > 0;
+        return all;
+    }
+
+  private:
+    const IdScan& scan_;
+    const Candidates& found_;
+    std::array<std::uint8_t, kMaxScan> cover_;
+    std::array<std::uint8_t, kMaxScan + 1> splits_before_;
+    std::array<std::uint8_t, kMaxScan> plain_cover_;
+};
+
+// As CoverByCounts, a bit a position, for IDs of up to 64 characters: the
+// positions covered once and twice or more as two masks.
+class CoverByMasks {
+  public:
+    static std::uint64_t mask(Span x) { return span_bits(x); }
+
+    CoverByMasks(const IdScan& scan, const Candidates& found, const Drops& drop)
+        : scan_(scan), found_(found) {
+        for (std::size_t i = 0; i < found.size(); ++i) masks_[i] = mask(found[i].span);
+        count(drop);
+        for (Span run : scan.digit_runs) digits_ |= mask(run);
+        if (scan.mixed_case) {
+            std::uint64_t lower = 0, upper = 0;
+            for (std::uint32_t p = 0; p < scan.id.size(); ++p) {
+                lower |= std::uint64_t{is_lower(scan.id[p])} << p;
+                upper |= std::uint64_t{is_upper(scan.id[p])} << p;
+            }
+            // Upper case after lower case, or the last upper case before lower case.
+            splits_ = upper & ((lower << 1) | ((upper << 1) & (lower >> 1)));
+        }
+    }
+    void remove(std::size_t, const Drops& drop) { count(drop); }
+    bool covered(Span x, bool letters_only) const {
+        return (mask(x) & ~(letters_only ? digits_ : 0) & ~twice_) == 0;
+    }
+    bool has_digit(Span x) const { return (mask(x) & digits_) != 0; }
+    bool crosses_case(Span x) const {
+        return scan_.mixed_case && (splits_ & mask(x) & ~(std::uint64_t{1} << x.begin)) != 0;
+    }
+    bool split_at(std::uint32_t p) const { return (splits_ >> p) & 1u; }
+    void clear_plain() { plain_ = 0; }
+    void add_plain(Span x) { plain_ |= mask(x); }
+    bool all_plain(Span x) const { return (mask(x) & ~plain_) == 0; }
+
+  private:
+    // The positions covered by the remaining matches, once and twice or more.
+    void count(const Drops& drop) {
+        std::uint64_t once = 0, twice = 0;
+        for (std::size_t i = 0; i < found_.size(); ++i) {
+            if (drop[i]) continue;
+            twice |= once & masks_[i];
+            once |= masks_[i];
+        }
+        twice_ = twice;
+    }
+
+    const IdScan& scan_;
+    const Candidates& found_;
+    std::array<std::uint64_t, 80> masks_;
+    std::uint64_t twice_ = 0, digits_ = 0, splits_ = 0, plain_ = 0;
+};
+
 // Keeps the findings a person would name: "John" and "Smith" in JohnSmith
 // (not "Johns"), "Robertson" (not "Robert" inside it), "Smith" in Smith5 (not
 // "Smith5" read as "smiths").
-void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
+template <class Cover>
+void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
     const std::size_t n = found.size();
-    std::array<bool, 80> drop{};
-    for (std::size_t i = 0; i < n; ++i) {
-        const Span s = found[i].span;
-        for (std::size_t j = 0; j < i && !drop[i]; ++j)
-            if (!drop[j] && found[j].span == s) drop[i] = true;  // same span: first wins
-        for (const Span& a : allowed)
-            if (a.contains(s)) drop[i] = true;  // a name inside an allowed word
-    }
-    if (n == 1) {
-        found.erase_if_marked(drop.data());
-        return;
-    }
-    // How many remaining matches cover each position.
-    std::array<std::uint8_t, kMaxScan> cover{};
-    for (std::size_t i = 0; i < n; ++i)
-        if (!drop[i])
-            for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p) ++cover[p];
+    Cover cover(scan, found, drop);
     auto remove = [&](std::size_t i) {
         drop[i] = true;
-        for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p) --cover[p];
+        cover.remove(i, drop);
     };
-    // Every position of x (a remaining match), or its letters only, covered by another.
-    auto covered = [&](Span x, bool letters_only) {
-        for (std::uint32_t p = x.begin; p < x.end; ++p)
-            if (cover[p] < 2 && !(letters_only && is_digit(scan.id[p]))) return false;
-        return true;
-    };
-    // Changes of case inside a span: JohnSmith has one between n and S.
-    std::array<std::uint8_t, kMaxScan + 1> splits_before{};  // splits at positions < p
-    if (scan.mixed_case) {
-        const Span whole{0, static_cast<std::uint32_t>(scan.id.size())};
-        for (std::uint32_t p = 1; p <= whole.end; ++p)
-            splits_before[p] = static_cast<std::uint8_t>(
-                splits_before[p - 1] + (p - 1 > 0 && p - 1 < whole.end &&
-                                        is_letter(scan.id[p - 2]) && is_letter(scan.id[p - 1]) &&
-                                        case_split_at(scan, whole, p - 1)));
-    }
-    auto crosses_case = [&](Span x) {
-        return splits_before[x.end] - splits_before[x.begin + 1] > 0;
-    };
-    auto split_at = [&](std::uint32_t p) { return splits_before[p + 1] - splits_before[p] > 0; };
-
     std::array<std::uint8_t, 80> order;  // longest first
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t k = i;
@@ -310,37 +541,30 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     for (std::size_t k = 0; k < n; ++k) {
         const std::size_t i = order[k];
         if (drop[i]) continue;
-        bool digits = false;
-        for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p)
-            digits |= is_digit(scan.id[p]);
-        if (digits && covered(found[i].span, true)) remove(i);
+        if (cover.has_digit(found[i].span) && cover.covered(found[i].span, true)) remove(i);
     }
     if (scan.mixed_case) {
         // A match across a change of case, covered by matches that are not
         // ("SelinA" and "lina" in SelinArslan, over "Selin" and "Arslan").
         std::array<bool, 80> crosses{};
-        std::array<std::uint8_t, kMaxScan> plain_cover{};
+        cover.clear_plain();
         for (std::size_t i = 0; i < n; ++i) {
             if (drop[i]) continue;
-            crosses[i] = crosses_case(found[i].span);
-            if (!crosses[i])
-                for (std::uint32_t p = found[i].span.begin; p < found[i].span.end; ++p)
-                    ++plain_cover[p];
+            crosses[i] = cover.crosses_case(found[i].span);
+            if (!crosses[i]) cover.add_plain(found[i].span);
         }
         for (std::size_t i = 0; i < n; ++i) {
             if (drop[i] || !crosses[i]) continue;
-            bool all = true;
-            for (std::uint32_t p = found[i].span.begin; p < found[i].span.end && all; ++p)
-                all = plain_cover[p] > 0;
-            if (all) remove(i);
+            if (cover.all_plain(found[i].span)) remove(i);
         }
         // A match that runs on across a change of case by one letter past
         // another match ("mirA" over "Demir" in DemirA, "akerS" in BakerSt).
         for (std::size_t i = 0; i < n; ++i) {
             if (drop[i] || !crosses[i]) continue;
             const Span x = found[i].span;
-            if (x.size() < 2 || !is_letter(scan.id[x.end - 2]) || !split_at(x.end - 1)) continue;
-            if (covered(Span{x.begin, x.end - 1}, false)) remove(i);
+            if (x.size() < 2 || !is_letter(scan.id[x.end - 2]) || !cover.split_at(x.end - 1))
+                continue;
+            if (cover.covered(Span{x.begin, x.end - 1}, false)) remove(i);
         }
     }
     // A match that straddles two others and is covered by the rest ("johns"
@@ -355,7 +579,7 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
             const Span y = found[j].span;
             straddles = x.overlaps(y) && !x.contains(y) && !y.contains(x);
         }
-        if (straddles && covered(x, false)) remove(i);
+        if (straddles && cover.covered(x, false)) remove(i);
     }
     // A match inside a longer one ("Robert" in "Robertson"), unless the
     // longer one only runs on across a change of case into the next token
@@ -366,13 +590,40 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
             if (j == i || drop[j]) continue;
             const Span outer = found[j].span, inner = found[i].span;
             if (!outer.contains(inner) || outer == inner) continue;
-            if (outer.begin == inner.begin && crosses_case(outer) && !crosses_case(inner)) {
+            if (outer.begin == inner.begin && cover.crosses_case(outer) &&
+                !cover.crosses_case(inner)) {
                 drop[j] = true;
             } else {
                 drop[i] = true;
                 break;
             }
         }
+    }
+}
+
+void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
+    const std::size_t n = found.size();
+    Drops drop{};
+    for (std::size_t i = 0; i < n; ++i) {
+        const Span s = found[i].span;
+        for (std::size_t j = 0; j < i && !drop[i]; ++j)
+            if (!drop[j] && found[j].span == s) drop[i] = true;  // same span: first wins
+        for (const Span& a : allowed)
+            if (a.contains(s)) drop[i] = true;  // a name inside an allowed word
+    }
+    // Matches that do not overlap: none of the rules of tidy_overlapping
+    // removes any (each asks for an overlap, a position covered twice).
+    bool overlap = false;
+    for (std::size_t i = 1; i < n && !overlap; ++i) {
+        if (drop[i]) continue;
+        for (std::size_t j = 0; j < i && !overlap; ++j)
+            overlap = !drop[j] && found[i].span.overlaps(found[j].span);
+    }
+    if (overlap || scan.reference) {
+        if (scan.id.size() <= 64 && !scan.reference)
+            tidy_overlapping<CoverByMasks>(scan, found, drop);
+        else
+            tidy_overlapping<CoverByCounts>(scan, found, drop);
     }
     found.erase_if_marked(drop.data());
 }
@@ -389,10 +640,7 @@ void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
     Candidates found;
     SpanList allowed;
     letter_runs(scan, state, found);
-    if (const CompactLexicon* fast = scan.lexicon.fast())
-        walk_runs(*fast, fast->has_pairs() ? fast : nullptr, scan, state, hits, found, allowed);
-    else
-        walk_runs(EmbeddedLexicon{}, nullptr, scan, state, hits, found, allowed);
+    walk_runs(scan, state, hits, found, allowed);
     if (found.empty()) return;
     tidy(scan, found, allowed);
     for (const Candidate& c : found)

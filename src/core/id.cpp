@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <regex>
 #include <set>
 
@@ -12,12 +13,12 @@ namespace caseload {
 
 namespace {
 
-bool is_id_symbol(unsigned char c) {
+constexpr bool is_id_symbol(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.';
 }
 
-bool is_alnum(unsigned char c) {
+constexpr bool is_alnum(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
@@ -40,7 +41,27 @@ std::string describe_character(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::optional<std::string> id_format_problem(std::string_view id) {
+// Per byte: 1 for a symbol an ID may contain, 2 for one it may also start and end with.
+constexpr std::array<unsigned char, 256> kIdSymbolClass = [] {
+    std::array<unsigned char, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        const auto u = static_cast<unsigned char>(c);
+        table[c] = is_alnum(u) ? 2 : is_id_symbol(u) ? 1 : 0;
+    }
+    return table;
+}();
+
+// Per byte: 1 for one an ID may not contain.
+constexpr std::array<unsigned char, 256> kIdNotSymbol = [] {
+    std::array<unsigned char, 256> table{};
+    for (int c = 0; c < 256; ++c) table[c] = kIdSymbolClass[c] == 0;
+    return table;
+}();
+
+namespace {
+
+// id_format_problem beyond its fast path: which rule the ID breaks.
+[[gnu::noinline]] std::optional<std::string> format_problem_of(std::string_view id) {
     // Position is counted in characters, as a person would count.
     std::size_t position = 0;
     for (std::size_t i = 0; i < id.size();) {
@@ -65,6 +86,26 @@ std::optional<std::string> id_format_problem(std::string_view id) {
         return fmt::format("ends with '{}'; an ID starts and ends with a letter or digit",
                            id.back());
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> id_format_problem(std::string_view id) {
+    // Fast path: a valid ID is confirmed with one table look-up a character.
+    if (id.size() >= kIdMinLength && id.size() <= kIdMaxLength &&
+        kIdSymbolClass[static_cast<unsigned char>(id.front())] == 2 &&
+        kIdSymbolClass[static_cast<unsigned char>(id.back())] == 2) {
+        const auto* p = reinterpret_cast<const unsigned char*>(id.data());
+        const std::size_t n = id.size();
+        unsigned bad = 0;  // or-ed: 1 when a character is not a symbol
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4)
+            bad |= kIdNotSymbol[p[i]] | kIdNotSymbol[p[i + 1]] | kIdNotSymbol[p[i + 2]] |
+                   kIdNotSymbol[p[i + 3]];
+        for (; i < n; ++i) bad |= kIdNotSymbol[p[i]];
+        if (!bad) return std::nullopt;
+    }
+    return format_problem_of(id);
 }
 
 std::string normalise_id(std::string_view raw) {

@@ -195,7 +195,7 @@ std::string warning_text(std::string_view id, const std::vector<GuardFinding>& w
 
 std::string problem_line(std::uint64_t line, std::string_view column, std::string_view reason) {
     if (column.empty()) return fmt::format("line {}: {}", line, reason);
-    return fmt::format("line {}, column {}: {}", line, column, reason);
+    return fmt::format("line {}, column {}: {}", line, printable(column), reason);
 }
 
 struct Shown {

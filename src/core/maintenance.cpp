@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <cerrno>
 #include <chrono>
@@ -22,22 +23,37 @@ namespace caseload {
 std::vector<CheckProblem> check_register(Database& db) {
     std::vector<CheckProblem> problems;
     auto& sql = db.sql();
-    {
+    // A damaged file may fail a query part-way: that is one more problem to
+    // list, not a reason to stop checking.
+    auto section = [&](const char* check, const std::function<void()>& run) {
+        try {
+            run();
+        } catch (const SQLite::Exception& e) {
+            const int code = e.getErrorCode() & 0xFF;
+            if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB && code != SQLITE_IOERR) throw;
+            problems.push_back({check, fmt::format("cannot be checked: the file is damaged ({})",
+                                                   printable(e.getErrorStr(), 200))});
+        }
+    };
+    section("integrity", [&] {
         SQLite::Statement q(sql, "PRAGMA integrity_check");
         while (q.executeStep()) {
-            std::string row = q.getColumn(0).getString();
-            if (row != "ok") problems.push_back({"integrity", row});
+            // One row may hold several lines ("*** in database main ***\nPage 4: ...").
+            for (const auto& line : split(q.getColumn(0).getString(), '\n'))
+                if (!line.empty() && line != "ok" && !line.starts_with("***"))
+                    problems.push_back({"integrity", printable(line, 500)});
         }
-    }
-    {
+    });
+    section("foreign-keys", [&] {
         SQLite::Statement q(sql, "PRAGMA foreign_key_check");
         while (q.executeStep())
-            problems.push_back({"foreign-keys",
-                                fmt::format("row {} of {} refers to a missing row of {}",
-                                            q.getColumn(1).getString(), q.getColumn(0).getString(),
-                                            q.getColumn(2).getString())});
-    }
-    {
+            problems.push_back(
+                {"foreign-keys",
+                 fmt::format("row {} of {} refers to a missing row of {}",
+                             q.getColumn(1).getString(), printable(q.getColumn(0).getString()),
+                             printable(q.getColumn(2).getString()))});
+    });
+    section("keyworker", [&] {
         SQLite::Statement q(sql,
                             "SELECT su.uid, sv.code, st.username, st.active FROM service_user su "
                             "JOIN service sv ON sv.id = su.service_id "
@@ -48,10 +64,11 @@ std::vector<CheckProblem> check_register(Database& db) {
         while (q.executeStep())
             problems.push_back(
                 {"keyworker", fmt::format("'{}': keyworker {} is not an active worker of {}",
-                                          q.getColumn(0).getString(), q.getColumn(2).getString(),
-                                          q.getColumn(1).getString())});
-    }
-    {
+                                          printable(q.getColumn(0).getString()),
+                                          printable(q.getColumn(2).getString()),
+                                          printable(q.getColumn(1).getString()))});
+    });
+    section("needs", [&] {
         SQLite::Statement q(sql,
                             "SELECT su.uid, n.code, sv.code FROM su_need x "
                             "JOIN service_user su ON su.id = x.su_id "
@@ -59,11 +76,11 @@ std::vector<CheckProblem> check_register(Database& db) {
                             "JOIN star_need n ON n.id = x.need_id WHERE n.star_id <> sv.star_id");
         while (q.executeStep())
             problems.push_back({"needs", fmt::format("'{}': need {} is not of the Star of {}",
-                                                     q.getColumn(0).getString(),
-                                                     q.getColumn(1).getString(),
-                                                     q.getColumn(2).getString())});
-    }
-    {
+                                                     printable(q.getColumn(0).getString()),
+                                                     printable(q.getColumn(1).getString()),
+                                                     printable(q.getColumn(2).getString()))});
+    });
+    section("ids", [&] {
         SQLite::Statement q(sql, "SELECT uid FROM service_user");
         while (q.executeStep()) {
             std::string id = q.getColumn(0).getString();
@@ -77,10 +94,10 @@ std::vector<CheckProblem> check_register(Database& db) {
                             "HAVING count(*) > 1");
         while (d.executeStep())
             problems.push_back({"ids", fmt::format("'{}' is stored {} times (IDs ignore case)",
-                                                   d.getColumn(0).getString(),
+                                                   printable(d.getColumn(0).getString()),
                                                    d.getColumn(1).getInt())});
-    }
-    {
+    });
+    section("events", [&] {
         // An event's service user exists, or was erased (and the erasure is recorded).
         SQLite::Statement q(sql,
                             "SELECT e.id, e.su_id FROM event e WHERE e.su_id IS NOT NULL "
@@ -88,71 +105,128 @@ std::vector<CheckProblem> check_register(Database& db) {
                             "AND NOT EXISTS (SELECT 1 FROM event x WHERE x.su_id = e.su_id AND "
                             "x.action = 'su.erase')");
         while (q.executeStep())
-            problems.push_back({"events", fmt::format("event {} refers to service user key {}, "
-                                                      "which neither exists nor was erased",
-                                                      q.getColumn(0).getInt64(),
-                                                      q.getColumn(1).getInt64())});
-    }
+            problems.push_back(
+                {"events", fmt::format("event {} refers to service user key {}, "
+                                       "which neither exists nor was erased",
+                                       q.getColumn(0).getInt64(), q.getColumn(1).getInt64())});
+    });
     return problems;
 }
 
+namespace {
+
+// The Error for a backup file that cannot be created, by what stopped it.
+[[noreturn]] void cannot_create(const std::string& target, int error) {
+    const std::string shown = printable(target, 200);
+    switch (error) {
+        case EEXIST:
+            throw Error(
+                Exit::conflict, fmt::format("{} already exists", shown),
+                "a backup never overwrites a file; choose a new name or remove the old one");
+        case ENOENT:
+        case ENOTDIR:
+            throw Error(Exit::not_found,
+                        fmt::format("cannot create {}: its directory does not exist", shown),
+                        "create the directory first, or choose another path");
+        case EACCES:
+        case EPERM:
+        case EROFS:
+            throw Error(Exit::denied,
+                        fmt::format("cannot create {}: {}", shown, std::strerror(error)),
+                        "choose a directory you may write to");
+        default:
+            throw Error(Exit::failure,
+                        fmt::format("cannot create {}: {}", shown, std::strerror(error)),
+                        "check that the directory exists and is writable, and the disk has space");
+    }
+}
+
+}  // namespace
+
 int backup_register(Database& db, const std::string& target,
                     const std::function<void(int, int)>& progress) {
-    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            throw Error(Exit::conflict, fmt::format("{} already exists", printable(target, 200)),
-                        "a backup never overwrites a file; choose a new name or remove the old one");
-        throw Error(Exit::failure,
-                    fmt::format("cannot create {}: {}", printable(target, 200), std::strerror(errno)),
-                    "check that the directory exists and is writable");
-    }
+    // The file is ours from its first byte: created here, never an existing
+    // one (O_EXCL also refuses a symbolic link), mode 0600 whatever the umask.
+    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) cannot_create(target, errno);
     ::fchmod(fd, 0600);
     ::close(fd);
+
+    sqlite3* source = db.sql().getHandle();
     sqlite3* dest = nullptr;
-    auto fail = [&](const std::string& what) {
+    sqlite3_backup* backup = nullptr;
+    bool reading = false;
+    auto cleanup = [&] {
+        if (backup) sqlite3_backup_finish(backup);
+        backup = nullptr;
         if (dest) sqlite3_close(dest);
+        dest = nullptr;
+        if (reading) sqlite3_exec(source, "ROLLBACK", nullptr, nullptr, nullptr);
+        reading = false;
         std::error_code ec;
         std::filesystem::remove(target, ec);
-        throw Error(Exit::failure, fmt::format("backup to {} failed: {}", printable(target, 200), what),
+        std::filesystem::remove(target + "-journal", ec);
+    };
+    auto fail = [&](const std::string& what) {
+        cleanup();
+        throw Error(Exit::failure,
+                    fmt::format("backup to {} failed: {}", printable(target, 200), what),
                     "check the disk space and try again; the register itself is unchanged");
     };
+    auto busy = [&] {
+        cleanup();
+        throw Error(
+            Exit::busy,
+            fmt::format("the register {} stayed busy during the backup", printable(db.path(), 200)),
+            "try again later, or give --wait SECONDS to wait longer");
+    };
+
+    // One read transaction for the whole copy: the copy is the register as it
+    // was at this moment, and writers in other processes carry on meanwhile
+    // (WAL). Without it each step would start a new read, and every commit
+    // made between two steps would restart the backup from its first page, so
+    // a large register with busy writers might never be copied.
+    int rc = sqlite3_exec(source, "BEGIN DEFERRED; SELECT count(*) FROM sqlite_schema;", nullptr,
+                          nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        sqlite3_exec(source, "ROLLBACK", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) busy();
+        fail(sqlite3_errmsg(source));
+    }
+    reading = true;
+
     if (sqlite3_open_v2(target.c_str(), &dest, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
         fail(dest ? sqlite3_errmsg(dest) : "cannot open");
-    sqlite3_backup* backup = sqlite3_backup_init(dest, "main", db.sql().getHandle(), "main");
+    backup = sqlite3_backup_init(dest, "main", source, "main");
     if (!backup) fail(sqlite3_errmsg(dest));
-    int rc;
     auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(static_cast<long>(db.wait_seconds() * 1000) + 60000);
-    // Copy in steps so that writers get the lock between them; a step that
-    // meets a busy or locked source is simply retried.
+                    std::chrono::milliseconds(static_cast<long>(db.wait_seconds() * 1000));
+    // Copy in steps (for the progress line); a step that meets a busy or
+    // locked database is retried until --wait runs out.
     while (true) {
-        rc = sqlite3_backup_step(backup, 256);
+        rc = sqlite3_backup_step(backup, 1024);
         if (progress) progress(sqlite3_backup_remaining(backup), sqlite3_backup_pagecount(backup));
         if (rc == SQLITE_DONE) break;
-        if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-            if (rc != SQLITE_OK) {
-                if (std::chrono::steady_clock::now() > deadline) {
-                    sqlite3_backup_finish(backup);
-                    dest = (sqlite3_close(dest), nullptr);
-                    std::error_code ec;
-                    std::filesystem::remove(target, ec);
-                    throw Error(Exit::busy, "the register stayed busy during the backup",
-                                "try again later, or give --wait SECONDS");
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            }
+        if (rc == SQLITE_OK) continue;
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+            if (std::chrono::steady_clock::now() > deadline) busy();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
             continue;
         }
-        sqlite3_backup_finish(backup);
         fail(sqlite3_errstr(rc));
     }
-    int pages = sqlite3_backup_pagecount(backup);
+    const int pages = sqlite3_backup_pagecount(backup);
     rc = sqlite3_backup_finish(backup);
+    backup = nullptr;
     if (rc != SQLITE_OK) fail(sqlite3_errstr(rc));
-    // The copy is a self-contained file: no WAL beside it.
-    sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
-    sqlite3_close(dest);
+    sqlite3_exec(source, "COMMIT", nullptr, nullptr, nullptr);
+    reading = false;
+
+    // The copy is a self-contained file: rollback journal, no WAL beside it.
+    rc = sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(sqlite3_errmsg(dest));
+    if (sqlite3_close(dest) != SQLITE_OK) fail("cannot close the copy");
+    dest = nullptr;
     ::chmod(target.c_str(), 0600);
     return pages;
 }

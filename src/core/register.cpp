@@ -258,10 +258,13 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
             std::optional<std::string> named;
             if (input.keyworker && !trim(*input.keyworker).empty())
                 named = ascii_lower(trim(*input.keyworker));
-            auto workers = dir.workers_of(service->key);
-            std::string worker_list =
-                workers.empty() ? fmt::format("{} has no active workers yet", service->code)
-                                : fmt::format("workers: {}", join(workers, ", "));
+            // Built only for a refusal: an import validates a million rows.
+            auto worker_list = [&] {
+                auto workers = dir.workers_of(service->key);
+                return workers.empty()
+                           ? fmt::format("{} has no active workers yet", service->code)
+                           : fmt::format("workers: {}", join(workers, ", "));
+            };
             if (!lead && !manager) {
                 if (named && *named != actor.username)
                     problems.push_back(
@@ -283,7 +286,7 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
                          fmt::format("name the keyworker: a manager or a lead adding to {} must "
                                      "give --keyworker",
                                      service->code),
-                         worker_list, {}});
+                         worker_list(), {}});
                 }
             } else {
                 const StaffMember* k = dir.staff_by_username(*named);
@@ -293,7 +296,7 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
                                                     k && !k->active ? "an active worker"
                                                                     : "a worker",
                                                     service->code),
-                                        worker_list, {}});
+                                        worker_list(), {}});
                 else
                     out.keyworker_key = k->key;
             }

@@ -4,11 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "../../src/core/guard_detectors.hpp"  // the compact lexicon (internal)
 #include "caseload/guard.hpp"
 #include "caseload/lexicon.hpp"
 
@@ -147,32 +147,66 @@ TEST_CASE("guard: any input, however odd, is checked without trouble") {
     }
 }
 
-TEST_CASE("guard: the compact lexicon answers as the embedded one") {
-    // The first checks of a process read the embedded trie; later ones a
-    // compact copy. Both must say the same of every word.
-    const auto& compact = caseload::guard_internal::compact_lexicon();
-    std::vector<std::string> words;
+TEST_CASE("guard: the compiled lexicon answers as the lexicon files say") {
+    // The build compiles data/lexicon/*.txt into a double-array trie
+    // (tools/embed_data.cpp): every entry with its categories, nothing else.
+    const std::map<std::string, std::uint8_t> category_of_file = {
+        {"given-names", caseload::kGivenName},  {"surnames", caseload::kSurname},
+        {"nicknames", caseload::kNickname},     {"street-words", caseload::kStreetWord},
+        {"room-words", caseload::kRoomWord},    {"allowed-words", caseload::kAllowedWord},
+    };
+    std::map<std::string, std::uint8_t> expected;
     const std::filesystem::path dir = std::filesystem::path(CASELOAD_SOURCE_DIR) / "data/lexicon";
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        auto category = category_of_file.find(entry.path().stem().string());
+        REQUIRE(category != category_of_file.end());
         std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty() && line[0] != '#') words.push_back(line);
+        for (std::string line; std::getline(in, line);) {
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+            if (!line.empty() && line[0] != '#') expected[line] |= category->second;
+        }
     }
-    REQUIRE(words.size() > 1000);
+    REQUIRE(expected.size() > 1000);
+    std::size_t longest_allowed = 0;
+    for (const auto& [word, categories] : expected)
+        if (categories & caseload::kAllowedWord)
+            longest_allowed = std::max(longest_allowed, word.size());
+    CHECK(caseload::embedded::kLexiconLongestAllowed == longest_allowed);
+    std::vector<std::string> words;
+    for (const auto& [word, categories] : expected) words.push_back(word);
     std::mt19937 random(7);
-    for (int i = 0; i < 5000; ++i) {  // and words that are not there
+    for (int i = 0; i < 20000; ++i) {  // and words that are not there, or only partly
         std::string word;
-        for (int k = 0, n = 1 + static_cast<int>(random() % 8); k < n; ++k)
+        if (i % 2) word = words[random() % words.size()];
+        for (int k = 0, n = static_cast<int>(random() % 6); k < n; ++k)
             word += static_cast<char>('a' + random() % 26);
         words.push_back(word);
     }
     for (const auto& word : words) {
         CAPTURE(word);
-        CHECK(compact.lookup(word) == caseload::lexicon_lookup(word));
-        if (word.size() >= 2 && compact.has_pairs()) {
-            const std::uint32_t first = compact.child(0, word[0]);
-            const std::uint32_t node = first == 0 ? 0 : compact.child(first, word[1]);
-            CHECK(compact.pair(word[0], word[1]) == node);
+        auto found = expected.find(word);
+        CHECK(caseload::lexicon_lookup(word) == (found == expected.end() ? 0 : found->second));
+        // Every prefix that is an entry, shortest first, once.
+        std::vector<std::pair<std::size_t, std::uint8_t>> prefixes, wanted;
+        caseload::lexicon_prefixes(word, [&](std::size_t length, std::uint8_t categories) {
+            prefixes.emplace_back(length, categories);
+        });
+        for (std::size_t n = 1; n <= word.size(); ++n) {
+            auto prefix = expected.find(word.substr(0, n));
+            if (prefix != expected.end()) wanted.emplace_back(n, prefix->second);
         }
+        CHECK(prefixes == wanted);
     }
+    // Not a-z: never an entry, never a crash.
+    CHECK(caseload::lexicon_lookup("Smith") == 0);
+    CHECK(caseload::lexicon_lookup("sm1th") == 0);
+    CHECK(caseload::lexicon_lookup(std::string("smi\xffth")) == 0);
+    int calls = 0;
+    caseload::lexicon_prefixes("{smith", [&](std::size_t, std::uint8_t) { ++calls; });
+    CHECK(calls == 0);
+    // Every child cell lies inside the array.
+    using caseload::embedded::kLexiconCells;
+    for (std::size_t i = 0; i < caseload::embedded::kLexiconCellCount; ++i)
+        CHECK(caseload::detail::lexicon_base(kLexiconCells[i]) + 26 <
+              caseload::embedded::kLexiconCellCount);
 }
