@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     }
     std::vector<Node> trie(1);
     std::size_t words = 0;
+    std::vector<std::uint64_t> allowed_starts(32 * 32 * 32 / 64, 0);
     for (const auto& file : sorted_files(argv[2], ".txt")) {
         auto found = kCategoryOfFile.find(file.stem().string());
         if (found == kCategoryOfFile.end()) {
@@ -98,14 +99,23 @@ int main(int argc, char** argv) {
             }
             trie[node].categories |= found->second;
             ++words;
+            // Bit a << 10 | b << 5 | c of kLexiconAllowedStarts: an allowed
+            // word starts with the letters of codes a, b, c (c = 0: is a, b).
+            if ((found->second & 32u) && line.size() >= 2) {
+                const unsigned bit = static_cast<unsigned>(line[0] - 'a' + 1) << 10 |
+                                     static_cast<unsigned>(line[1] - 'a' + 1) << 5 |
+                                     (line.size() >= 3 ? static_cast<unsigned>(line[2] - 'a' + 1) : 0);
+                allowed_starts[bit / 64] |= std::uint64_t{1} << (bit % 64);
+            }
         }
     }
 
     // The double array: cell 0 is the root; the child of the node in cell s
     // by the letter of code c (a = 1 ... z = 26) is in cell base(s) + c, and
-    // is that node's child only when its check is s. Nodes are placed
-    // breadth-first, first fit, so that the nodes near the root (read on every
-    // walk) share a few cache lines.
+    // is that node's child only when its check is s. Nodes are placed first
+    // fit: breadth-first down to two letters, so that the nodes near the root
+    // (read on every walk) share a few cache lines; then each subtree below
+    // depth first, so that a walk further down stays near where it was.
     constexpr std::uint32_t kFree = 0xFFFFFFFFu;
     std::vector<std::uint32_t> check(1, kFree), base(1, 0);
     std::vector<unsigned> cell_categories(1, 0);
@@ -122,8 +132,16 @@ int main(int argc, char** argv) {
         cell_categories.resize(size, 0);
         used.resize(size, false);
     };
-    for (std::size_t k = 0; k < queue.size(); ++k) {
-        const int node = queue[k];
+    constexpr std::size_t kBreadthFirst = 2;  // depths placed breadth-first
+    std::vector<int> stack;                   // then depth-first, from here
+    for (std::size_t k = 0; k < queue.size() || !stack.empty(); ++k) {
+        int node;
+        if (k < queue.size()) {
+            node = queue[k];
+        } else {
+            node = stack.back();
+            stack.pop_back();
+        }
         const std::uint32_t cell = cell_of[node];
         cell_categories[cell] = trie[node].categories;
         if (trie[node].categories & 32u) longest_allowed = std::max(longest_allowed, depth[node]);
@@ -155,8 +173,12 @@ int main(int argc, char** argv) {
             check[at] = cell;
             cell_of[child] = static_cast<std::uint32_t>(at);
             depth[child] = depth[node] + 1;
-            queue.push_back(child);
+            if (depth[child] <= kBreadthFirst) queue.push_back(child);
         }
+        // Below: the children, depth first, in letter order.
+        if (depth[node] + 1 > kBreadthFirst)
+            for (auto it = trie[node].children.rbegin(); it != trie[node].children.rend(); ++it)
+                stack.push_back(it->second);
     }
     // Every base + code (1..26) lies inside the array: grow() kept 27 cells
     // past the largest base; trim the free cells beyond that.
@@ -223,6 +245,10 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < starts.size(); ++i)
         out << (i % 4 == 0 ? "    " : " ") << "0x" << std::hex << starts[i] << std::dec << "ull,"
             << (i % 4 == 3 || i + 1 == starts.size() ? "\n" : "");
+    out << "};\nconst std::uint64_t kLexiconAllowedStarts[32 * 32 * 32 / 64] = {\n";
+    for (std::size_t i = 0; i < allowed_starts.size(); ++i)
+        out << (i % 4 == 0 ? "    " : " ") << "0x" << std::hex << allowed_starts[i] << std::dec
+            << "ull," << (i % 4 == 3 || i + 1 == allowed_starts.size() ? "\n" : "");
     out << "};\nconst std::size_t kLexiconCellCount = " << cells << ";\n";
     out << "const std::size_t kLexiconNodeCount = " << trie.size() << ";\n";
     out << "const std::size_t kLexiconWordCount = " << words << ";\n";

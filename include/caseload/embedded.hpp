@@ -21,6 +21,9 @@ extern const std::uint32_t kLexiconPairs[27 * 27];
 // for none): whether a walk from the root by the letters a, b, c finds
 // anything (an entry of the two letters a, b, or a node after c).
 extern const std::uint64_t kLexiconStarts[32 * 32 * 32 / 64];
+// Bit a << 10 | b << 5 | c: an entry with the kAllowedWord category starts
+// with the letters of codes a, b, c (c = 0: it is the two letters a, b).
+extern const std::uint64_t kLexiconAllowedStarts[32 * 32 * 32 / 64];
 extern const std::size_t kLexiconCellCount;
 extern const std::size_t kLexiconNodeCount;
 extern const std::size_t kLexiconWordCount;

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <SQLiteCpp/Statement.h>
-#include <filesystem>
 #include <fmt/format.h>
+#include <filesystem>
 
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
@@ -21,8 +21,8 @@ std::string normalise_username(std::string_view raw) {
     std::string name = ascii_lower(trim(raw));
     bool ok = name.size() >= 2 && name.size() <= 32 && name[0] >= 'a' && name[0] <= 'z';
     for (char c : name)
-        ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                    c == '-');
+        ok = ok &&
+             ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
     if (!ok)
         throw Error(Exit::invalid, fmt::format("'{}' is not a valid username", printable(raw)),
                     "a username has 2 to 32 of a-z, 0-9, '.', '_' and '-', and starts with a "
@@ -57,10 +57,10 @@ std::string checked_text(std::string_view raw, std::string_view what, std::size_
                     fmt::format("give a shorter {} in plain text", what));
     for (unsigned char c : text)
         if (c < 0x20 || c == 0x7F)
-            throw Error(Exit::invalid,
-                        fmt::format("the {} '{}' contains a control character", what,
-                                    printable(text)),
-                        fmt::format("give the {} as plain text", what));
+            throw Error(
+                Exit::invalid,
+                fmt::format("the {} '{}' contains a control character", what, printable(text)),
+                fmt::format("give the {} as plain text", what));
     return std::string(text);
 }
 
@@ -73,8 +73,8 @@ void insert_star(SQLite::Database& db, const Star& star, bool builtin) {
     s.bind(3, builtin ? 1 : 0);
     s.exec();
     Key key = db.getLastInsertRowid();
-    SQLite::Statement n(db,
-                        "INSERT INTO star_need (star_id, code, label, position) VALUES (?, ?, ?, ?)");
+    SQLite::Statement n(
+        db, "INSERT INTO star_need (star_id, code, label, position) VALUES (?, ?, ?, ?)");
     int position = 0;
     for (const auto& need : star.needs) {
         n.reset();
@@ -176,8 +176,9 @@ void add_service(Register& reg, const Actor& actor, std::string_view raw_code,
         throw Error(Exit::conflict, fmt::format("service {} already exists", code),
                     "see 'caseload service show " + code + "'");
     WriteTransaction tx(reg.db());
-    SQLite::Statement s(reg.db().sql(),
-                        "INSERT INTO service (code, name, star_id, created_at) VALUES (?, ?, ?, ?)");
+    SQLite::Statement s(
+        reg.db().sql(),
+        "INSERT INTO service (code, name, star_id, created_at) VALUES (?, ?, ?, ?)");
     s.bind(1, code);
     s.bind(2, name);
     s.bind(3, star.key);
@@ -192,8 +193,9 @@ void add_service(Register& reg, const Actor& actor, std::string_view raw_code,
 namespace {
 
 void apply_roles(Register& reg, Key staff, const RoleChange& roles) {
-    SQLite::Statement r(reg.db().sql(),
-                        "INSERT OR IGNORE INTO staff_role (staff_id, service_id, role) VALUES (?, ?, ?)");
+    SQLite::Statement r(
+        reg.db().sql(),
+        "INSERT OR IGNORE INTO staff_role (staff_id, service_id, role) VALUES (?, ?, ?)");
     auto add = [&](const std::vector<std::string>& codes, const char* role) {
         for (const auto& code : codes) {
             r.reset();
@@ -205,7 +207,8 @@ void apply_roles(Register& reg, Key staff, const RoleChange& roles) {
     };
     add(roles.worker, "worker");
     add(roles.manager, "manager");
-    if (roles.lead) reg.db().sql().exec(fmt::format("UPDATE staff SET is_lead = 1 WHERE id = {}", staff));
+    if (roles.lead)
+        reg.db().sql().exec(fmt::format("UPDATE staff SET is_lead = 1 WHERE id = {}", staff));
 }
 
 std::string describe_roles(const RoleChange& roles) {
@@ -242,8 +245,9 @@ void add_staff(Register& reg, const Actor& actor, std::string_view raw_username,
                                     printable(*os_login), other->username),
                         "each OS login maps to one staff member");
     WriteTransaction tx(reg.db());
-    SQLite::Statement s(reg.db().sql(),
-                        "INSERT INTO staff (username, name, login, created_at) VALUES (?, ?, ?, ?)");
+    SQLite::Statement s(
+        reg.db().sql(),
+        "INSERT INTO staff (username, name, login, created_at) VALUES (?, ?, ?, ?)");
     s.bind(1, username);
     s.bind(2, name);
     if (os_login) s.bind(3, *os_login);
@@ -308,8 +312,9 @@ void revoke_roles(Register& reg, const Actor& actor, std::string_view raw_userna
                                     member.username));
     }
     WriteTransaction tx(reg.db());
-    SQLite::Statement r(reg.db().sql(),
-                        "DELETE FROM staff_role WHERE staff_id = ? AND service_id = ? AND role = ?");
+    SQLite::Statement r(
+        reg.db().sql(),
+        "DELETE FROM staff_role WHERE staff_id = ? AND service_id = ? AND role = ?");
     auto remove = [&](const std::vector<std::string>& codes, const char* role) {
         for (const auto& code : codes) {
             r.reset();

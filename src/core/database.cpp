@@ -39,9 +39,10 @@ int busy_timeout_ms(double wait_seconds) {
 }
 
 std::string busy_message(const std::string& path, double wait_seconds) {
-    return fmt::format("the register {} is busy (another caseload is writing) and stayed busy "
-                       "for {:g} s",
-                       printable(path, 200), wait_seconds);
+    return fmt::format(
+        "the register {} is busy (another caseload is writing) and stayed busy "
+        "for {:g} s",
+        printable(path, 200), wait_seconds);
 }
 
 }  // namespace
@@ -61,9 +62,10 @@ std::string busy_message(const std::string& path, double wait_seconds) {
                         "ask its owner for write access (the file and its directory must be "
                         "writable), or use a command that only reads");
         case SQLITE_NOTADB:
-            throw Error(Exit::invalid, fmt::format("{} is not a caseload register (not an SQLite "
-                                                   "database)",
-                                                   shown),
+            throw Error(Exit::invalid,
+                        fmt::format("{} is not a caseload register (not an SQLite "
+                                    "database)",
+                                    shown),
                         "check --db or CASELOAD_DB");
         case SQLITE_CANTOPEN:
             throw Error(Exit::not_found, fmt::format("cannot open the register {}", shown),
@@ -96,13 +98,15 @@ Database Database::open(const std::string& path, double wait_seconds, bool allow
     std::error_code ec;
     if (!fs::exists(path, ec)) {
         std::string parent = fs::path(path).parent_path().string();
-        throw Error(Exit::not_found, fmt::format("there is no register at {}", printable(path, 200)),
+        throw Error(Exit::not_found,
+                    fmt::format("there is no register at {}", printable(path, 200)),
                     "create one with 'caseload init --organisation NAME --lead USERNAME', or "
                     "point --db or CASELOAD_DB at an existing register");
     }
     if (fs::is_directory(path, ec))
-        throw Error(Exit::invalid, fmt::format("{} is a directory, not a register", printable(path, 200)),
-                    "give the path of the register file itself, e.g. --db /var/lib/caseload/caseload.db");
+        throw Error(
+            Exit::invalid, fmt::format("{} is a directory, not a register", printable(path, 200)),
+            "give the path of the register file itself, e.g. --db /var/lib/caseload/caseload.db");
     try {
         Database db(path, wait_seconds, SQLite::OPEN_READWRITE);
         db.configure_connection();
@@ -174,7 +178,9 @@ Database Database::create(const std::string& path, double wait_seconds) {
     }
 }
 
-int Database::schema_version() { return db_->execAndGet("PRAGMA user_version").getInt(); }
+int Database::schema_version() {
+    return db_->execAndGet("PRAGMA user_version").getInt();
+}
 
 std::pair<int, int> Database::upgrade() {
     WriteTransaction tx(*this);
@@ -186,7 +192,9 @@ std::pair<int, int> Database::upgrade() {
     return {from, kCount};
 }
 
-void Database::checkpoint_truncate() { db_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+void Database::checkpoint_truncate() {
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db) {
     try {

@@ -10,7 +10,9 @@
 
 namespace caseload {
 
-std::string Date::iso() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
+std::string Date::iso() const {
+    return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
 
 bool is_valid_date(int year, int month, int day) {
     if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
@@ -54,8 +56,7 @@ std::optional<Date> parse_date(std::string_view text) {
 
 Date parse_date_or_throw(std::string_view text, std::string_view field) {
     if (auto d = parse_date(text)) return *d;
-    throw Error(Exit::invalid,
-                fmt::format("{} '{}' is not a date", field, printable(text)),
+    throw Error(Exit::invalid, fmt::format("{} '{}' is not a date", field, printable(text)),
                 "write it as YYYY-MM-DD or DD/MM/YYYY, for example 1990-04-23 or 23/04/1990");
 }
 
@@ -70,11 +71,12 @@ Date today() {
 
 void check_date_of_birth(const Date& dob, const Date& on) {
     if (dob > on)
-        throw Error(Exit::invalid,
-                    fmt::format("date of birth {} is in the future (today is {})", dob.iso(),
-                                on.iso()),
-                    "check the date; write it as YYYY-MM-DD or DD/MM/YYYY");
-    if (age_on(dob, on) > 120 || (age_on(dob, on) == 120 && dob < Date{on.year - 120, on.month, on.day}))
+        throw Error(
+            Exit::invalid,
+            fmt::format("date of birth {} is in the future (today is {})", dob.iso(), on.iso()),
+            "check the date; write it as YYYY-MM-DD or DD/MM/YYYY");
+    if (age_on(dob, on) > 120 ||
+        (age_on(dob, on) == 120 && dob < Date{on.year - 120, on.month, on.day}))
         throw Error(Exit::invalid,
                     fmt::format("date of birth {} is more than 120 years ago", dob.iso()),
                     "check the year; if the date is not known, give --age-band instead");

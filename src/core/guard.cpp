@@ -44,15 +44,12 @@ constexpr std::array<std::uint32_t, 256> kCharInfo = make_char_info();
 
 // The detectors' quick tests: the sizes of the runs.
 void summarise_runs(IdScan& scan) {
-    std::uint32_t longest = 0, letter_sizes = 0, digit_sizes = 0;
     for (Span run : scan.letter_runs) {
-        longest = std::max(longest, run.size());
-        letter_sizes |= 1u << std::min<std::uint32_t>(run.size(), 31);
+        scan.letters_1_or_2 |= run.size() <= 2;
+        scan.letters_2 |= run.size() == 2;
+        scan.letters_over_3 |= run.size() > 3;
     }
-    for (Span run : scan.digit_runs) digit_sizes |= 1u << std::min<std::uint32_t>(run.size(), 31);
-    scan.longest_letter_run = longest;
-    scan.letter_run_sizes = letter_sizes;
-    scan.digit_run_sizes = digit_sizes;
+    for (Span run : scan.digit_runs) scan.digits_4_or_8 |= run.size() == 4 || run.size() == 8;
 }
 
 void scan_id_bytes(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
@@ -110,27 +107,16 @@ inline std::uint64_t high_bits(std::uint64_t m) {
 }
 
 // The runs of set bits of `mask` as spans, in order, into `runs` (empty, with
-// room for 32: `mask` has at most 64 bits). With kSizes, or-s into `sizes`
-// bit k for a run of k (31: 31 or more) and keeps the longest.
-template <bool kSizes, class List>
-inline void push_runs(std::uint64_t mask, List& runs, std::uint32_t& sizes,
-                      std::uint32_t& longest) {
+// room for 32: `mask` has at most 64 bits).
+template <class List>
+inline void push_runs(std::uint64_t mask, List& runs) {
     std::uint64_t starts = mask & ~(mask << 1);
     std::uint64_t ends = mask & ~(mask >> 1);
     Span* out = runs.begin();
     std::size_t count = 0;
-    while (starts) {
-        const auto begin = static_cast<std::uint32_t>(std::countr_zero(starts));
-        const auto end = static_cast<std::uint32_t>(std::countr_zero(ends)) + 1;
-        out[count++] = Span{begin, end};
-        if constexpr (kSizes) {
-            const std::uint32_t size = end - begin;
-            sizes |= 1u << (size < 31 ? size : 31);
-            longest = size > longest ? size : longest;
-        }
-        starts &= starts - 1;
-        ends &= ends - 1;
-    }
+    for (; starts; starts &= starts - 1, ends &= ends - 1)
+        out[count++] = Span{static_cast<std::uint32_t>(std::countr_zero(starts)),
+                            static_cast<std::uint32_t>(std::countr_zero(ends)) + 1};
     runs.resize(count);
 }
 
@@ -178,14 +164,25 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
         digits |= high_bits(digit) << at;
     }
     std::memset(buffer.data() + n, 0, 8);
-    std::uint32_t letter_sizes = 0, digit_sizes = 0, unused = 0;
-    std::uint32_t longest_letters = 0, longest_digits = 0;
-    push_runs<true>(letters, scan.letter_runs, letter_sizes, longest_letters);
-    push_runs<true>(digits, scan.digit_runs, digit_sizes, longest_digits);
-    push_runs<false>(letters | digits, scan.alnum_runs, unused, unused);
-    scan.longest_letter_run = longest_letters;
-    scan.letter_run_sizes = letter_sizes;
-    scan.digit_run_sizes = digit_sizes;
+    push_runs(letters, scan.letter_runs);
+    push_runs(digits, scan.digit_runs);
+    push_runs(letters | digits, scan.alnum_runs);
+    // The sizes of the runs from the masks: a run of k starts at s and ends
+    // (its last position) at s + k - 1, with no end between.
+    const std::uint64_t letter_starts = letters & ~(letters << 1);
+    const std::uint64_t letter_ends = letters & ~(letters >> 1);
+    const std::uint64_t letters_2 = letter_starts & (letter_ends >> 1) & ~letter_ends;
+    scan.letters_2 = letters_2 != 0;
+    scan.letters_1_or_2 = ((letter_starts & letter_ends) | letters_2) != 0;
+    scan.letters_over_3 = (letters & (letters >> 1) & (letters >> 2) & (letters >> 3)) != 0;
+    const std::uint64_t digit_starts = digits & ~(digits << 1);
+    const std::uint64_t digit_ends = digits & ~(digits >> 1);
+    const std::uint64_t ends_0_1 = digit_ends | (digit_ends >> 1);  // an end at s or s + 1
+    const std::uint64_t ends_0_2 = ends_0_1 | (digit_ends >> 2);
+    const std::uint64_t ends_0_6 = ends_0_1 | (ends_0_1 >> 2) | (ends_0_1 >> 4) | (digit_ends >> 6);
+    const std::uint64_t digits_4 = digit_starts & (digit_ends >> 3) & ~ends_0_2;
+    const std::uint64_t digits_8 = digit_starts & (digit_ends >> 7) & ~ends_0_6;
+    scan.digits_4_or_8 = (digits_4 | digits_8) != 0;
     scan.digit_count = static_cast<std::uint32_t>(digit_total);
     scan.mixed_case = any_upper != 0 && any_lower != 0;
     scan.any_one = ones != 0;
@@ -295,8 +292,8 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
         }
         if (duplicate) continue;
         priority[out.size()] = hit.priority;
-        out.push_back(
-            GuardFinding{hit.kind, hit.severity, std::string(match), std::string(hit.message.view())});
+        out.push_back(GuardFinding{hit.kind, hit.severity, std::string(match),
+                                   std::string(hit.message.view())});
     }
     return out;
 }
@@ -323,41 +320,66 @@ std::string_view severity_name(Severity severity) {
     return severity == Severity::block ? "block" : "warn";
 }
 
-Guard::Guard(GuardWords words) : words_(std::move(words)) {
+namespace guard_internal {
+
+std::shared_ptr<const GuardState> make_guard_state(const GuardWords& words) {
     auto state = std::make_shared<GuardState>();
-    for (const auto& w : words_.names) state->org.add(w, kOrgName);
-    for (const auto& w : words_.addresses) state->org.add(w, kOrgAddress);
-    for (const auto& w : words_.allowed) state->org.add(w, kOrgAllowed);
-    for (const auto& w : words_.service_codes) state->org.add(w, kServiceCode);
+    for (const auto& w : words.names) state->org.add(w, kOrgName);
+    for (const auto& w : words.addresses) state->org.add(w, kOrgAddress);
+    for (const auto& w : words.allowed) state->org.add(w, kOrgAllowed);
+    for (const auto& w : words.service_codes) state->org.add(w, kServiceCode);
     state->today = today();
     state->min_birth_year = 1920;
     state->max_birth_year = state->today.year - 16;
-    state_ = std::move(state);
+    return state;
 }
 
-std::vector<GuardFinding> Guard::check(std::string_view id) const {
+std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference) {
     LowerBuffer buffer;
     IdScan scan;
-    scan_id(id, buffer, scan);
+    if (reference) {
+        scan.reference = true;
+        scan_id_bytes(id, buffer, scan);
+    } else {
+        scan_id(id, buffer, scan);
+    }
     Hits hits;
-    run_detectors(scan, *state_, hits);
+    run_detectors(scan, state, hits);
     return materialize(scan, hits);
 }
 
-std::vector<GuardFinding> Guard::check_with_name(std::string_view id,
-                                                 std::string_view real_name) const {
+std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::string_view id,
+                                             std::string_view real_name, bool reference) {
     LowerBuffer buffer;
     IdScan scan;
-    scan_id(id, buffer, scan);
+    if (reference) {
+        scan.reference = true;
+        scan_id_bytes(id, buffer, scan);
+    } else {
+        scan_id(id, buffer, scan);
+    }
     Hits hits;
     {
         NameParts name;  // wiped when it goes out of scope
         split_real_name(real_name, name);
         detect_real_name(scan, name, hits);
-        run_detectors(scan, *state_, hits);
+        run_detectors(scan, state, hits);
         detect_real_initials(scan, name, hits);
     }
     return materialize(scan, hits);
+}
+
+}  // namespace guard_internal
+
+Guard::Guard(GuardWords words) : words_(std::move(words)), state_(make_guard_state(words_)) {}
+
+std::vector<GuardFinding> Guard::check(std::string_view id) const {
+    return check_id(*state_, id, false);
+}
+
+std::vector<GuardFinding> Guard::check_with_name(std::string_view id,
+                                                 std::string_view real_name) const {
+    return check_id_with_name(*state_, id, real_name, false);
 }
 
 bool Guard::blocks(const std::vector<GuardFinding>& findings) {

@@ -210,11 +210,41 @@ bool is_inward(std::string_view text) {
     return text.size() == 3 && is_digit(text[0]) && is_letter(text[1]) && is_letter(text[2]);
 }
 
+// detect_postcodes' loop as first written, over the characters: the
+// reference the tests compare it with.
+void postcodes_by_characters(const IdScan& scan, Hits& hits) {
+    static const PostcodeAreas areas;
+    const std::string_view low = scan.lower;
+    const auto n = static_cast<std::uint32_t>(low.size());
+    for (std::uint32_t start = 0, end = 0; start < n; start = end + 1) {
+        end = start;
+        while (end < n && !is_separator(low[end])) ++end;
+        const std::uint32_t length = end - start;
+        if (length < 2 || length > 7 || !is_letter(low[start])) continue;
+        std::uint32_t area_end = start;
+        while (area_end < end && is_letter(low[area_end])) ++area_end;
+        if (area_end - start > 2 || !areas.contains(low.substr(start, area_end - start))) continue;
+        if (length >= 5 && is_inward(low.substr(end - 3, 3)) &&
+            is_district(low.substr(area_end, end - 3 - area_end))) {
+            hits.push(
+                Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
+            continue;
+        }
+        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end))) {
+            std::uint32_t inward_end = end + 1;
+            while (inward_end < n && !is_separator(low[inward_end])) ++inward_end;
+            if (is_inward(low.substr(end + 1, inward_end - end - 1)))
+                hits.push(Hit{FindingKind::address, Severity::block, Span{start, inward_end},
+                              kPostcodeMessage, 0});
+        }
+    }
+}
+
 }  // namespace
 
 void detect_postcodes(const IdScan& scan, Hits& hits) {
     // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
-    if (scan.digit_count < 2 || !(scan.letter_run_sizes & ((1u << 1) | (1u << 2)))) return;
+    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return;
     static const PostcodeAreas areas;
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
@@ -224,10 +254,12 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
         candidate |= run.size() <= 2 && (run.begin == 0 || is_separator(low[run.begin - 1])) &&
                      run.end < n && is_digit(low[run.end]);
     if (!candidate) return;
-    // Segments between separators; a postcode starts one.
-    for (std::uint32_t start = 0, end = 0; start < n; start = end + 1) {
-        end = start;
-        while (end < n && !is_separator(low[end])) ++end;
+    if (scan.reference) return postcodes_by_characters(scan, hits);
+    // Segments between separators (the runs of letters and digits); a
+    // postcode starts one.
+    const std::size_t segments = scan.alnum_runs.size();
+    for (std::size_t k = 0; k < segments; ++k) {
+        const std::uint32_t start = scan.alnum_runs[k].begin, end = scan.alnum_runs[k].end;
         const std::uint32_t length = end - start;
         if (length < 2 || length > 7 || !is_letter(low[start])) continue;
         std::uint32_t area_end = start;
@@ -240,12 +272,13 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
                 Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
             continue;
         }
-        // With one separator: M1-1AE, LS1_4AP, G41.2XB.
-        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end))) {
-            std::uint32_t inward_end = end + 1;
-            while (inward_end < n && !is_separator(low[inward_end])) ++inward_end;
-            if (is_inward(low.substr(end + 1, inward_end - end - 1)))
-                hits.push(Hit{FindingKind::address, Severity::block, Span{start, inward_end},
+        // With one separator: M1-1AE, LS1_4AP, G41.2XB (the next segment
+        // starts right after this one's separator).
+        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end)) &&
+            k + 1 < segments && scan.alnum_runs[k + 1].begin == end + 1) {
+            const Span inward = scan.alnum_runs[k + 1];
+            if (is_inward(low.substr(inward.begin, inward.size())))
+                hits.push(Hit{FindingKind::address, Severity::block, Span{start, inward.end},
                               kPostcodeMessage, 0});
         }
     }

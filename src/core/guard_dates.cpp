@@ -49,7 +49,7 @@ void add(Hits& hits, Span span, std::string_view message) {
 
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
-    const bool candidate = runs >= 3 || (scan.digit_run_sizes & ((1u << 4) | (1u << 8)));
+    const bool candidate = runs >= 3 || scan.digits_4_or_8 || scan.reference;
     if (!candidate) return;
     for (Span run : scan.digit_runs) {
         if (run.size() != 8) continue;

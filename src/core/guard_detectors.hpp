@@ -35,7 +35,8 @@ struct Span {
 
 // The positions of `s` (within the first 64) as bits.
 inline std::uint64_t span_bits(Span s) {
-    const std::uint64_t below_end = s.end >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.end) - 1;
+    const std::uint64_t below_end =
+        s.end >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.end) - 1;
     return s.begin >= 64 ? 0 : below_end & ~((std::uint64_t{1} << s.begin) - 1);
 }
 
@@ -66,7 +67,8 @@ inline constexpr std::array<std::uint8_t, 256> kLetterCode = [] {
     std::array<std::uint8_t, 256> table{};
     for (int c = 'a'; c <= 'z'; ++c) table[c] = static_cast<std::uint8_t>(c - 'a' + 1);
     constexpr char kLeetFirst[] = "oizeasgtbg";  // leet_letters(d)[0]
-    for (int d = 0; d < 10; ++d) table['0' + d] = static_cast<std::uint8_t>(kLeetFirst[d] - 'a' + 1);
+    for (int d = 0; d < 10; ++d)
+        table['0' + d] = static_cast<std::uint8_t>(kLeetFirst[d] - 'a' + 1);
     return table;
 }();
 inline unsigned letter_code(char c) {
@@ -160,9 +162,10 @@ struct IdScan {
     // shortcuts (the tests check that both find the same).
     bool reference = false;
     // A summary of the runs, for the detectors' quick tests.
-    std::uint32_t longest_letter_run = 0;  // letters in the longest letter run
-    std::uint32_t letter_run_sizes = 0;    // bit k: a letter run of k letters (31: 31 or more)
-    std::uint32_t digit_run_sizes = 0;     // bit k: a digit run of k digits (31: 31 or more)
+    bool letters_1_or_2 = false;  // a letter run of 1 or 2 letters
+    bool letters_2 = false;       // a letter run of 2 letters
+    bool letters_over_3 = false;  // a letter run of 4 letters or more
+    bool digits_4_or_8 = false;   // a digit run of 4 or 8 digits
     // Per position: whether the letter belongs to a letter run that is a
     // service code or an allowed word (set by the name detector).
     PositionSet allowed_letter;
@@ -312,7 +315,7 @@ struct Hit {
     Severity severity;
     Span span;
     Message message;  // always a string literal
-    int priority;         // higher wins among duplicates (check_with_name)
+    int priority;     // higher wins among duplicates (check_with_name)
 };
 
 using Hits = SmallList<Hit, 96>;
@@ -327,6 +330,15 @@ void detect_names(IdScan& scan, const GuardState& state, Hits& hits);
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits);
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits);
 void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits);
+
+// What a Guard computes once from its words.
+std::shared_ptr<const GuardState> make_guard_state(const GuardWords& words);
+
+// Guard::check and Guard::check_with_name on a state. With `reference`, the
+// guard's first ways (IdScan::reference): the tests compare the two.
+std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference);
+std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::string_view id,
+                                             std::string_view real_name, bool reference);
 
 // check_with_name: the parts of a real name (lowercase a-z, 2+ letters each).
 struct NameParts {

@@ -116,8 +116,9 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
 
 void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits) {
     if (scan.digit_count < 6) return;  // the shortest is a National Insurance number
-    if (scan.digit_count >= 10) numbers(scan, hits);  // NHS: 10 digits, phones: 11 or 12
-    if (scan.letter_run_sizes & (1u << 2)) national_insurance(scan, state, hits);  // 2 letters
+    // NHS: 10 digits, phones: 11 or 12; National Insurance: 2 letters first.
+    if (scan.digit_count >= 10 || scan.reference) numbers(scan, hits);
+    if (scan.letters_2 || scan.reference) national_insurance(scan, state, hits);
 }
 
 }  // namespace caseload::guard_internal

@@ -11,10 +11,17 @@ constexpr std::string_view kInitialsMessage = "may be initials";
 
 void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t groups = scan.letter_runs.size();
-    if (groups == 0 || groups > 2 || scan.digit_runs.empty() || scan.longest_letter_run > 3) return;
+    if (groups == 0 || groups > 2 || scan.digit_runs.empty()) return;
+    if (scan.reference) {
+        for (Span group : scan.letter_runs)
+            if (group.size() > 3) return;
+    } else if (scan.letters_over_3) {
+        return;
+    }
     for (Span group : scan.letter_runs) {
-        if (scan.allowed_letters_known ? scan.allowed_letter.test(group.begin)
-                                       : state.is_allowed(scan.lexicon, scan.low(group)))
+        if (scan.allowed_letters_known && !scan.reference
+                ? scan.allowed_letter.test(group.begin)
+                : state.is_allowed(scan.lexicon, scan.low(group)))
             continue;
         if (overlaps_kind(hits, FindingKind::name, group) || overlaps_block(hits, group)) continue;
         hits.push(Hit{FindingKind::initials, Severity::warn, group, kInitialsMessage, 0});

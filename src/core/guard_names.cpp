@@ -46,8 +46,8 @@ using SpanList = SmallList<Span, 80>;
 // on_match(end, categories) at every entry reached. No branching: for text
 // without the digit 1.
 template <class OnMatch>
-inline void lexicon_walk(const char* low, std::size_t pos, std::size_t size,
-                         std::uint32_t node, OnMatch& on_match) {
+inline void lexicon_walk(const char* low, std::size_t pos, std::size_t size, std::uint32_t node,
+                         OnMatch& on_match) {
     const std::uint64_t* cells = embedded::kLexiconCells;
     std::uint64_t cell = cells[node];
     for (; pos < size; ++pos) {
@@ -63,8 +63,8 @@ inline void lexicon_walk(const char* low, std::size_t pos, std::size_t size,
 // As lexicon_walk, reading the digit 1 as i or l (the walk branches), in the
 // order of leet_walk: l first.
 template <class OnMatch>
-void lexicon_leet_walk(const char* low, std::size_t pos,
-                       std::size_t size, std::uint32_t node, OnMatch& on_match) {
+void lexicon_leet_walk(const char* low, std::size_t pos, std::size_t size, std::uint32_t node,
+                       OnMatch& on_match) {
     constexpr unsigned kCodeL = 'l' - 'a' + 1;
     const std::uint64_t* cells = embedded::kLexiconCells;
     std::uint64_t cell = cells[node];
@@ -174,22 +174,59 @@ void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
         else if (flags & kOrgName)
             found.push({token, kOrgNameMessage});
     };
-    const std::size_t longest_allowed = std::max(Lexicon::longest_allowed(), state.org.longest_allowed());
+    if (scan.reference) {
+        // As first written: the reference of the tests.
+        for (Span run : scan.letter_runs) {
+            if (state.is_allowed(scan.lexicon, scan.low(run))) {
+                scan.allowed_letter.set(run);
+                continue;
+            }
+            if (run.size() == 3) {
+                const bool capitalised = is_upper(scan.id[run.begin]) &&
+                                         is_lower(scan.id[run.begin + 1]) &&
+                                         is_lower(scan.id[run.begin + 2]);
+                if (capitalised || only_letters_among_digits(scan, run, run))
+                    whole_token(run, scan.lexicon.lookup(scan.low(run)));
+            } else if (run.size() > 3) {
+                Tokens tokens;
+                case_tokens(scan, run, tokens);
+                if (tokens.size() > 1)
+                    for (Span token : tokens)
+                        if (token.size() == 3)
+                            whole_token(token, scan.lexicon.lookup(scan.low(token)));
+            }
+        }
+        scan.allowed_letters_known = true;
+        return;
+    }
+    const char* low = scan.lower.data();  // zeros after the end
     for (Span run : scan.letter_runs) {
-        // As state.is_allowed(lexicon, low(run)), keeping the lexicon's answer.
-        const std::uint8_t categories = run.size() <= longest_allowed ? lookup(run) : 0;
+        // As state.is_allowed(lexicon, low(run)): the lexicon's entry only
+        // when an allowed word starts with the run's first three letters.
+        const std::uint32_t size = run.size();
+        std::uint8_t categories = 0;
+        bool looked_up = false;
+        if (size >= 2 && size <= Lexicon::longest_allowed()) {
+            const char* first = low + run.begin;
+            const std::uint32_t window = letter_code(first[0]) << 10 | letter_code(first[1]) << 5 |
+                                         (size >= 3 ? letter_code(first[2]) : 0);
+            if ((embedded::kLexiconAllowedStarts[window / 64] >> (window % 64)) & 1u) {
+                categories = lookup(run);
+                looked_up = true;
+            }
+        }
         if ((categories & kAllowedWord) ||
-            (run.size() <= state.org.longest_allowed() &&
+            (size <= state.org.longest_allowed() &&
              (state.org.lookup(scan.low(run)) & (kOrgAllowed | kServiceCode)))) {
             scan.allowed_letter.set(run);
             continue;
         }
-        if (run.size() == 3) {
+        if (size == 3) {
             const bool capitalised = is_upper(scan.id[run.begin]) &&
                                      is_lower(scan.id[run.begin + 1]) &&
                                      is_lower(scan.id[run.begin + 2]);
             if (capitalised || only_letters_among_digits(scan, run, run))
-                whole_token(run, longest_allowed >= 3 ? categories : lookup(run));
+                whole_token(run, looked_up ? categories : lookup(run));
         } else if (run.size() > 3 && scan.mixed_case) {  // one token without case changes
             Tokens tokens;
             case_tokens(scan, run, tokens);
@@ -315,10 +352,9 @@ void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walke
             lexicon_leet_walk(text, start, size, 0, on_lexicon);
             continue;
         }
-        const std::uint32_t node = embedded::kLexiconPairs[letter_code(text[start]) * 27u +
-                                                           letter_code(text[start + 1])];
-        if (auto categories = Lexicon::flags(node))
-            walker.on_lexicon(start, start + 2, categories);
+        const std::uint32_t node =
+            embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
+        if (auto categories = Lexicon::flags(node)) walker.on_lexicon(start, start + 2, categories);
         if (branches)
             lexicon_leet_walk(text, start + 2, size, node, on_lexicon);
         else
@@ -368,8 +404,8 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
                 else
                     lexicon_walk(text, start, size, 0, on_lexicon);
             } else if (two) {
-                const std::uint32_t node =
-                    embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
+                const std::uint32_t node = embedded::kLexiconPairs[letter_code(text[start]) * 27u +
+                                                                   letter_code(text[start + 1])];
                 if (node != 0) {
                     if (auto categories = Lexicon::flags(node)) on_lexicon(start + 2, categories);
                     if (branches)
@@ -421,8 +457,8 @@ class CoverByCounts {
             std::uint32_t count = 0;
             for (std::uint32_t q = 1; q < end; ++q) {
                 const char prev = id[q - 1], c = id[q];
-                count += is_upper(c) && (is_lower(prev) || (is_upper(prev) && q + 1 < end &&
-                                                            is_lower(id[q + 1])));
+                count += is_upper(c) &&
+                         (is_lower(prev) || (is_upper(prev) && q + 1 < end && is_lower(id[q + 1])));
                 splits_before_[q + 1] = static_cast<std::uint8_t>(count);
             }
         }
@@ -466,6 +502,18 @@ class CoverByCounts {
     std::array<std::uint8_t, kMaxScan> plain_cover_;
 };
 
+// The changes of case of an ID of up to 64 characters, as case_split_at
+// over the whole ID: bit q for a split before position q.
+std::uint64_t case_splits(const IdScan& scan) {
+    std::uint64_t lower = 0, upper = 0;
+    for (std::uint32_t p = 0; p < scan.id.size(); ++p) {
+        lower |= std::uint64_t{is_lower(scan.id[p])} << p;
+        upper |= std::uint64_t{is_upper(scan.id[p])} << p;
+    }
+    // Upper case after lower case, or the last upper case before lower case.
+    return upper & ((lower << 1) | ((upper << 1) & (lower >> 1)));
+}
+
 // As CoverByCounts, a bit a position, for IDs of up to 64 characters: the
 // positions covered once and twice or more as two masks.
 class CoverByMasks {
@@ -477,15 +525,7 @@ class CoverByMasks {
         for (std::size_t i = 0; i < found.size(); ++i) masks_[i] = mask(found[i].span);
         count(drop);
         for (Span run : scan.digit_runs) digits_ |= mask(run);
-        if (scan.mixed_case) {
-            std::uint64_t lower = 0, upper = 0;
-            for (std::uint32_t p = 0; p < scan.id.size(); ++p) {
-                lower |= std::uint64_t{is_lower(scan.id[p])} << p;
-                upper |= std::uint64_t{is_upper(scan.id[p])} << p;
-            }
-            // Upper case after lower case, or the last upper case before lower case.
-            splits_ = upper & ((lower << 1) | ((upper << 1) & (lower >> 1)));
-        }
+        if (scan.mixed_case) splits_ = case_splits(scan);
     }
     void remove(std::size_t, const Drops& drop) { count(drop); }
     bool covered(Span x, bool letters_only) const {
@@ -573,22 +613,24 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
         const std::size_t i = order[k];
         if (drop[i]) continue;
         const Span x = found[i].span;
+        if (!cover.covered(x, false)) continue;  // (the cheaper test first)
         bool straddles = false;
         for (std::size_t j = 0; j < n && !straddles; ++j) {
             if (j == i || drop[j]) continue;
             const Span y = found[j].span;
             straddles = x.overlaps(y) && !x.contains(y) && !y.contains(x);
         }
-        if (straddles && cover.covered(x, false)) remove(i);
+        if (straddles) remove(i);
     }
     // A match inside a longer one ("Robert" in "Robertson"), unless the
     // longer one only runs on across a change of case into the next token
     // ("John" in "JohnS-01"; but "OConnor" and "McDonald" stay whole).
     for (std::size_t i = 0; i < n; ++i) {
         if (drop[i]) continue;
+        const Span inner = found[i].span;
         for (std::size_t j = 0; j < n; ++j) {
             if (j == i || drop[j]) continue;
-            const Span outer = found[j].span, inner = found[i].span;
+            const Span outer = found[j].span;
             if (!outer.contains(inner) || outer == inner) continue;
             if (outer.begin == inner.begin && cover.crosses_case(outer) &&
                 !cover.crosses_case(inner)) {
@@ -597,6 +639,23 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
                 drop[i] = true;
                 break;
             }
+        }
+    }
+}
+
+// tidy_overlapping's last rule alone, when no match crosses a change of case:
+// a match inside a longer one goes.
+void tidy_inside(const Candidates& found, Drops& drop) {
+    const std::size_t n = found.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (drop[i]) continue;
+        const Span inner = found[i].span;
+        for (std::size_t j = 0; j < n; ++j) {
+            if (j == i || drop[j]) continue;
+            const Span outer = found[j].span;
+            if (!outer.contains(inner) || outer == inner) continue;
+            drop[i] = true;  // (the longer one crosses no change of case)
+            break;
         }
     }
 }
@@ -613,17 +672,35 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     }
     // Matches that do not overlap: none of the rules of tidy_overlapping
     // removes any (each asks for an overlap, a position covered twice).
-    bool overlap = false;
-    for (std::size_t i = 1; i < n && !overlap; ++i) {
+    // Matches that overlap only by one inside another: only its last rule can.
+    bool overlap = false, straddle = false;
+    for (std::size_t i = 1; i < n; ++i) {
         if (drop[i]) continue;
-        for (std::size_t j = 0; j < i && !overlap; ++j)
-            overlap = !drop[j] && found[i].span.overlaps(found[j].span);
+        const Span x = found[i].span;
+        for (std::size_t j = 0; j < i; ++j) {
+            if (drop[j] || !x.overlaps(found[j].span)) continue;
+            const Span y = found[j].span;
+            overlap = true;
+            straddle |= !x.contains(y) && !y.contains(x);
+        }
     }
-    if (overlap || scan.reference) {
-        if (scan.id.size() <= 64 && !scan.reference)
+    if (scan.reference || scan.id.size() > 64 || n > 64) {
+        if (overlap || scan.reference) tidy_overlapping<CoverByCounts>(scan, found, drop);
+    } else if (overlap) {
+        // The other rules need a digit, a match across a change of case, or
+        // two matches that straddle.
+        bool others = straddle;
+        const std::uint64_t splits = scan.mixed_case ? case_splits(scan) : 0;
+        for (std::size_t i = 0; i < n && !others; ++i) {
+            if (drop[i]) continue;
+            const Span x = found[i].span;
+            others = scan.digits_in(x) != 0 ||
+                     (splits & span_bits(x) & ~(std::uint64_t{1} << x.begin)) != 0;
+        }
+        if (others)
             tidy_overlapping<CoverByMasks>(scan, found, drop);
         else
-            tidy_overlapping<CoverByCounts>(scan, found, drop);
+            tidy_inside(found, drop);
     }
     found.erase_if_marked(drop.data());
 }

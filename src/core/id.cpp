@@ -34,8 +34,7 @@ std::string describe_character(std::string_view text, std::size_t i) {
     // Non-ASCII: show the code point, never the raw character (bidi overrides).
     std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
     std::string_view sequence = text.substr(i, length);
-    if (!is_valid_utf8(sequence))
-        return fmt::format("an invalid UTF-8 byte (\\x{:02X})", c);
+    if (!is_valid_utf8(sequence)) return fmt::format("an invalid UTF-8 byte (\\x{:02X})", c);
     return fmt::format("a non-ASCII character ({})", printable(sequence));
 }
 
@@ -119,7 +118,9 @@ std::string normalise_id(std::string_view raw) {
     return std::string(id);
 }
 
-std::string id_key(std::string_view id) { return ascii_lower(id); }
+std::string id_key(std::string_view id) {
+    return ascii_lower(id);
+}
 
 std::vector<std::string> one_edit_neighbours(std::string_view key) {
     static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_.";

@@ -84,10 +84,11 @@ std::vector<std::pair<std::string, std::string>> parse_object(
     nlohmann::json object;
     try {
         object = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-        // The library's message names the byte; keep it short and printable.
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, or out_of_range for a number such as 1e999. The
+        // library's message names the byte; keep it short and printable.
         std::string what = e.what();
-        if (auto at = what.find("parse error"); at != std::string::npos) what = what.substr(at);
+        if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
         problems.push_back({"", fmt::format("is not valid JSON ({})", printable(what, 160))});
         return fields;
     }

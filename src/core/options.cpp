@@ -44,8 +44,8 @@ constexpr Option kEthnicities[] = {
 };
 
 constexpr Option kAgeBands[] = {
-    {"under-18", "Under 18"}, {"18-24", "18 to 24"},    {"25-34", "25 to 34"},
-    {"35-44", "35 to 44"},    {"45-54", "45 to 54"},    {"55-64", "55 to 64"},
+    {"under-18", "Under 18"}, {"18-24", "18 to 24"},      {"25-34", "25 to 34"},
+    {"35-44", "35 to 44"},    {"45-54", "45 to 54"},      {"55-64", "55 to 64"},
     {"65-74", "65 to 74"},    {"75-plus", "75 and over"}, {"unknown", "Unknown"},
 };
 
@@ -56,10 +56,18 @@ const OptionList* const kAll[] = {&kGenderList, &kEthnicityList, &kAgeBandList};
 
 }  // namespace
 
-const OptionList& gender_options() { return kGenderList; }
-const OptionList& ethnicity_options() { return kEthnicityList; }
-const OptionList& age_band_options() { return kAgeBandList; }
-std::span<const OptionList* const> all_option_lists() { return kAll; }
+const OptionList& gender_options() {
+    return kGenderList;
+}
+const OptionList& ethnicity_options() {
+    return kEthnicityList;
+}
+const OptionList& age_band_options() {
+    return kAgeBandList;
+}
+std::span<const OptionList* const> all_option_lists() {
+    return kAll;
+}
 
 bool has_option(const OptionList& list, std::string_view code) {
     for (const auto& option : list.values)

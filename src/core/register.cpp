@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <set>
 #include <variant>
 
@@ -100,7 +100,8 @@ Directory load_directory(SQLite::Database& db) {
         }
     }
     {
-        SQLite::Statement q(db, "SELECT word, kind, coalesce(reason, '') FROM guard_word ORDER BY word");
+        SQLite::Statement q(
+            db, "SELECT word, kind, coalesce(reason, '') FROM guard_word ORDER BY word");
         while (q.executeStep())
             dir.words.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
                                  q.getColumn(2).getString()});
@@ -128,7 +129,8 @@ Error guard_refusal(std::string_view id, const std::vector<GuardFinding>& findin
 }
 
 void validate_details(std::optional<std::string>& date_of_birth,
-                      std::optional<std::string>& age_band, const std::optional<std::string>& gender,
+                      std::optional<std::string>& age_band,
+                      const std::optional<std::string>& gender,
                       const std::optional<std::string>& ethnicity, const Date& today,
                       std::vector<FieldProblem>& problems) {
     auto attempt = [&](const char* field, auto&& check) {
@@ -139,9 +141,11 @@ void validate_details(std::optional<std::string>& date_of_birth,
         }
     };
     if (date_of_birth && age_band)
-        problems.push_back({"age_band", Exit::invalid,
+        problems.push_back({"age_band",
+                            Exit::invalid,
                             "give a date of birth or an age band, not both",
-                            "the age band follows from the date of birth; drop one of them", {}});
+                            "the age band follows from the date of birth; drop one of them",
+                            {}});
     if (date_of_birth)
         attempt("date_of_birth", [&] {
             Date dob = parse_date_or_throw(*date_of_birth, "date of birth");
@@ -168,7 +172,8 @@ std::vector<Key> resolve_needs(const StoredStar& star, const std::vector<std::st
             for (const auto& n : star.star.needs) all.push_back(n.code);
             auto close = nearest(code, all, 3, 1);
             problems.push_back(
-                {"needs", Exit::invalid,
+                {"needs",
+                 Exit::invalid,
                  fmt::format("'{}' is not a need of the {} Star", printable(code), star.star.code),
                  (close.empty() ? "" : fmt::format("did you mean '{}'? ", close.front())) +
                      fmt::format("see 'caseload star show {}'", star.star.code),
@@ -199,7 +204,8 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
             const auto& org = dir.organisation;
             if (org.id_pattern && !matches_id_pattern(out.id, *org.id_pattern))
                 problems.push_back(
-                    {"id", Exit::invalid,
+                    {"id",
+                     Exit::invalid,
                      fmt::format("'{}' does not match your organisation's ID pattern", out.id),
                      org.id_pattern_description
                          ? fmt::format("IDs here are: {}", *org.id_pattern_description)
@@ -224,7 +230,8 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
         if (!service) {
             std::vector<std::string> codes;
             for (const auto& s : dir.services) codes.push_back(s.code);
-            problems.push_back({"service", Exit::invalid,
+            problems.push_back({"service",
+                                Exit::invalid,
                                 fmt::format("there is no service '{}'", printable(*input.service)),
                                 codes.empty() ? "a lead adds services with 'caseload service add'"
                                               : fmt::format("services: {}", join(codes, ", ")),
@@ -235,10 +242,12 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
         if (mine.size() == 1) {
             service = dir.service_by_key(mine.front());
         } else {
-            problems.push_back({"service", Exit::invalid, "which service? give --service CODE",
-                                mine.empty() ? "see 'caseload service list'"
-                                             : "you work in more than one service",
-                                {}});
+            problems.push_back(
+                {"service",
+                 Exit::invalid,
+                 "which service? give --service CODE",
+                 mine.empty() ? "see 'caseload service list'" : "you work in more than one service",
+                 {}});
         }
     }
 
@@ -248,11 +257,12 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
         bool manager = actor.is_manager_of(service->key);
         bool worker = actor.is_worker_of(service->key);
         if (!lead && !manager && !worker) {
-            problems.push_back({"service", Exit::denied,
-                                fmt::format("you are not staff of {}", service->code),
-                                fmt::format("a lead or a manager of {} can add people to it",
-                                            service->code),
-                                {}});
+            problems.push_back(
+                {"service",
+                 Exit::denied,
+                 fmt::format("you are not staff of {}", service->code),
+                 fmt::format("a lead or a manager of {} can add people to it", service->code),
+                 {}});
         } else {
             // The keyworker rules of spec §1.
             std::optional<std::string> named;
@@ -261,14 +271,14 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
             // Built only for a refusal: an import validates a million rows.
             auto worker_list = [&] {
                 auto workers = dir.workers_of(service->key);
-                return workers.empty()
-                           ? fmt::format("{} has no active workers yet", service->code)
-                           : fmt::format("workers: {}", join(workers, ", "));
+                return workers.empty() ? fmt::format("{} has no active workers yet", service->code)
+                                       : fmt::format("workers: {}", join(workers, ", "));
             };
             if (!lead && !manager) {
                 if (named && *named != actor.username)
                     problems.push_back(
-                        {"keyworker", Exit::denied,
+                        {"keyworker",
+                         Exit::denied,
                          fmt::format("a worker's new service users go on their own caseload; you "
                                      "cannot name '{}' as keyworker",
                                      printable(*named)),
@@ -282,21 +292,25 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
                     out.keyworker_key = actor.key;
                 } else {
                     problems.push_back(
-                        {"keyworker", Exit::invalid,
+                        {"keyworker",
+                         Exit::invalid,
                          fmt::format("name the keyworker: a manager or a lead adding to {} must "
                                      "give --keyworker",
                                      service->code),
-                         worker_list(), {}});
+                         worker_list(),
+                         {}});
                 }
             } else {
                 const StaffMember* k = dir.staff_by_username(*named);
                 if (!k || !k->active || !k->is_worker_of(service->key))
-                    problems.push_back({"keyworker", Exit::invalid,
-                                        fmt::format("'{}' is not {} of {}", printable(*named),
-                                                    k && !k->active ? "an active worker"
-                                                                    : "a worker",
-                                                    service->code),
-                                        worker_list(), {}});
+                    problems.push_back(
+                        {"keyworker",
+                         Exit::invalid,
+                         fmt::format("'{}' is not {} of {}", printable(*named),
+                                     k && !k->active ? "an active worker" : "a worker",
+                                     service->code),
+                         worker_list(),
+                         {}});
                 else
                     out.keyworker_key = k->key;
             }
@@ -321,20 +335,24 @@ Register Register::open(const std::string& path, double wait_seconds) {
     return Register(Database::open(path, wait_seconds));
 }
 
-Register::Register(Database db) : db_(std::move(db)) { reload(); }
+Register::Register(Database db) : db_(std::move(db)) {
+    reload();
+}
 
-void Register::reload() { dir_ = load_directory(db_.sql()); }
+void Register::reload() {
+    dir_ = load_directory(db_.sql());
+}
 
 Actor Register::resolve_actor(const std::optional<std::string>& as_user) const {
     std::string login = os_login();
     const StaffMember* me = dir_.staff_by_login(login);
     if (!me)
-        throw Error(Exit::denied,
-                    fmt::format("your login '{}' is not a staff member of this register",
-                                printable(login)),
-                    fmt::format("ask a lead to run 'caseload staff add USERNAME --name NAME "
-                                "--login {}'",
-                                login));
+        throw Error(
+            Exit::denied,
+            fmt::format("your login '{}' is not a staff member of this register", printable(login)),
+            fmt::format("ask a lead to run 'caseload staff add USERNAME --name NAME "
+                        "--login {}'",
+                        login));
     if (!me->active)
         throw Error(Exit::denied, fmt::format("staff member '{}' is deactivated", me->username),
                     "ask a lead to run 'caseload staff activate USERNAME'");
@@ -350,7 +368,8 @@ Actor Register::resolve_actor(const std::optional<std::string>& as_user) const {
         std::vector<std::string> names;
         for (const auto& m : dir_.staff) names.push_back(m.username);
         auto close = nearest(*as_user, names, 2, 3);
-        throw Error(Exit::not_found, fmt::format("there is no staff member '{}'", printable(*as_user)),
+        throw Error(Exit::not_found,
+                    fmt::format("there is no staff member '{}'", printable(*as_user)),
                     close.empty() ? "see 'caseload staff list'"
                                   : fmt::format("did you mean: {}", join(close, ", ")));
     }
@@ -364,15 +383,20 @@ Actor Register::resolve_actor(const std::optional<std::string>& as_user) const {
 GuardWords Register::guard_words() const {
     GuardWords words;
     for (const auto& w : dir_.words) {
-        if (w.kind == "name") words.names.push_back(w.word);
-        else if (w.kind == "address") words.addresses.push_back(w.word);
-        else words.allowed.push_back(w.word);
+        if (w.kind == "name")
+            words.names.push_back(w.word);
+        else if (w.kind == "address")
+            words.addresses.push_back(w.word);
+        else
+            words.allowed.push_back(w.word);
     }
     for (const auto& s : dir_.services) words.service_codes.push_back(ascii_lower(s.code));
     return words;
 }
 
-Guard Register::guard() const { return Guard(guard_words()); }
+Guard Register::guard() const {
+    return Guard(guard_words());
+}
 
 Key Register::record_event(const Actor& actor, std::string_view action, std::optional<Key> su,
                            std::string_view detail) {
@@ -478,12 +502,15 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
     std::string sql = kSelectServiceUser;
     std::vector<std::string> where;
     std::vector<std::variant<std::string, Key>> binds;
-    if (filter.only_left) where.push_back("su.status = 'left'");
-    else if (!filter.include_left) where.push_back("su.status = 'active'");
+    if (filter.only_left)
+        where.push_back("su.status = 'left'");
+    else if (!filter.include_left)
+        where.push_back("su.status = 'active'");
     if (filter.service) {
         const Service* s = dir_.service_by_code(*filter.service);
         if (!s)
-            throw Error(Exit::not_found, fmt::format("there is no service '{}'", printable(*filter.service)),
+            throw Error(Exit::not_found,
+                        fmt::format("there is no service '{}'", printable(*filter.service)),
                         "see 'caseload service list'");
         where.push_back("su.service_id = ?");
         binds.emplace_back(s->key);
@@ -504,7 +531,8 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
                 if (star.star.needs[i].code == ascii_lower(*filter.need))
                     keys.push_back(star.need_keys[i]);
         if (keys.empty())
-            throw Error(Exit::not_found, fmt::format("no Star has a need '{}'", printable(*filter.need)),
+            throw Error(Exit::not_found,
+                        fmt::format("no Star has a need '{}'", printable(*filter.need)),
                         "see 'caseload star show STAR'");
         std::vector<std::string> marks(keys.size(), "?");
         where.push_back("su.id IN (SELECT su_id FROM su_need WHERE need_id IN (" +
@@ -525,8 +553,10 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
     sql += " ORDER BY su.uid";
     SQLite::Statement q(db_.sql(), sql);
     for (std::size_t i = 0; i < binds.size(); ++i) {
-        if (auto* s = std::get_if<std::string>(&binds[i])) q.bind(static_cast<int>(i + 1), *s);
-        else q.bind(static_cast<int>(i + 1), std::get<Key>(binds[i]));
+        if (auto* s = std::get_if<std::string>(&binds[i]))
+            q.bind(static_cast<int>(i + 1), *s);
+        else
+            q.bind(static_cast<int>(i + 1), std::get<Key>(binds[i]));
     }
     while (q.executeStep()) {
         ServiceUser su = read_service_user(q);

@@ -14,13 +14,20 @@ std::string Actor::describe() const {
 
 std::string_view action_name(SuAction action) {
     switch (action) {
-        case SuAction::show: return "see";
-        case SuAction::edit: return "edit";
-        case SuAction::needs: return "change the needs of";
-        case SuAction::rename: return "rename";
-        case SuAction::leave: return "mark the leaving or return of";
-        case SuAction::allocate: return "reallocate";
-        case SuAction::erase: return "erase";
+        case SuAction::show:
+            return "see";
+        case SuAction::edit:
+            return "edit";
+        case SuAction::needs:
+            return "change the needs of";
+        case SuAction::rename:
+            return "rename";
+        case SuAction::leave:
+            return "mark the leaving or return of";
+        case SuAction::allocate:
+            return "reallocate";
+        case SuAction::erase:
+            return "erase";
     }
     return "change";
 }
@@ -43,9 +50,10 @@ void require_may(const Directory& dir, const StaffMember& who, SuAction action,
         throw Error(Exit::denied, fmt::format("only a lead may erase a service user ('{}')", su.id),
                     "ask a lead of your organisation to run 'caseload su erase'");
     if (action == SuAction::allocate && su.keyworker_key == who.key)
-        throw Error(Exit::denied,
-                    fmt::format("you may not reallocate '{}': workers cannot reallocate", su.id),
-                    fmt::format("ask a manager of {} or a lead to run 'caseload su allocate'", code));
+        throw Error(
+            Exit::denied,
+            fmt::format("you may not reallocate '{}': workers cannot reallocate", su.id),
+            fmt::format("ask a manager of {} or a lead to run 'caseload su allocate'", code));
     if (action == SuAction::allocate)
         throw Error(Exit::denied,
                     fmt::format("you may not reallocate '{}': you do not manage {}", su.id, code),

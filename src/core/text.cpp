@@ -1,7 +1,7 @@
 #include "caseload/text.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace caseload {
 

@@ -173,13 +173,16 @@ run db backup "$SCRATCH"
 expect_status 5
 
 t "backup: consistent while other processes write"
+# Under AddressSanitizer each command starts ten times slower: fewer writes.
+MORE=400
+if ldd "$CASELOAD_BIN" 2>/dev/null | grep -q libasan; then MORE=100; fi
 new_register busy
 standard_register
 # A few thousand rows, so that the copy takes several steps.
 cl id new -n 3000 >"$SCRATCH/ids"
 { echo "id,service,keyworker"; sed 's/$/,HOM,wes/' "$SCRATCH/ids"; } >"$SCRATCH/bulk.csv"
 cl su import "$SCRATCH/bulk.csv" --confirm-anonymous -q
-cl id new -n 400 >"$SCRATCH/more"
+cl id new -n $MORE >"$SCRATCH/more"
 writer() {  # adds its share of IDs one command at a time, retrying on exit 7
     local n=0 id rc
     while read -r id; do
@@ -203,15 +206,15 @@ for i in 1 2 3; do
 done
 wait
 total=$(cat "$SCRATCH"/writer-*.count | awk '{ s += $1 } END { print s }')
-expect_eq "$total" "400" "(writes during the backups)"
+expect_eq "$total" "$MORE" "(writes during the backups)"
 final=$(sqlite3 "$CASELOAD_DB" 'SELECT count(*) FROM service_user')
-expect_eq "$final" "3400"
+expect_eq "$final" "$((3000 + MORE))"
 for i in 1 2 3; do
     b="$SCRATCH/live-$i.db"
     expect_eq "$(sqlite3 "$b" 'PRAGMA integrity_check')" "ok" "(backup $i)"
     [ ! -e "$b-wal" ] && pass || fail "backup $i has a -wal file"
     rows=$(sqlite3 "$b" 'SELECT count(*) FROM service_user')
-    [ "$rows" -ge 3000 ] && [ "$rows" -le 3400 ] && pass || fail "backup $i holds $rows rows"
+    [ "$rows" -ge 3000 ] && [ "$rows" -le $((3000 + MORE)) ] && pass || fail "backup $i holds $rows rows"
     # Each su add writes its row and its event in one transaction: a
     # consistent copy holds both or neither of each.
     adds=$(sqlite3 "$b" "SELECT count(*) FROM event WHERE action = 'su.add'")

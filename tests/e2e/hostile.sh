@@ -89,6 +89,13 @@ err=$(cat "$SCRATCH/stderr")
 expect_status 3
 expect_out_has "control character (\\x00)"
 
+t "JSON lines: numbers out of range, deep nesting"
+printf '{"id":"HOM-K3Q7-0100","service":"HOM","keyworker":"wes","age_band":1e999}\n' >"$SCRATCH/huge-number.jsonl"
+import_refused 3 "line 1" huge-number.jsonl
+expect_err_lacks "unexpected failure"
+python3 -c "print('{\"id\":\"HOM-K3Q7-0100\",\"gender\":' + '[' * 100000 + ']' * 100000 + '}')" >"$SCRATCH/deep.jsonl"
+import_refused 3 "line 1, column gender: must be a string" deep.jsonl
+
 t "a 10 MB field, a 10 MB line"
 python3 - "$SCRATCH" <<'PY'
 import sys

@@ -1,0 +1,251 @@
+// The guard's shortcuts against its reference paths: the 8-bytes-at-a-time
+// scan, the quick tests that skip a detector, the walks from the starts
+// where there is something to find, tidy by bit masks. Every shortcut must
+// find exactly what the plain way finds: same findings, same order, same
+// messages. Random IDs of every shape, with and without the organisation's
+// words.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../src/core/guard_detectors.hpp"  // the reference paths (internal)
+#include "caseload/guard.hpp"
+
+using caseload::GuardFinding;
+using caseload::GuardWords;
+namespace gi = caseload::guard_internal;
+
+namespace {
+
+std::vector<std::string> lexicon_words(const char* file) {
+    std::vector<std::string> words;
+    std::ifstream in(std::filesystem::path(CASELOAD_SOURCE_DIR) / "data/lexicon" / file);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty() && line[0] != '#') words.push_back(line);
+    return words;
+}
+
+// IDs of every shape: names (in any case, digits for letters), room and
+// street words, numbers, dates, postcodes, NHS-like numbers, random codes,
+// separators, odd bytes.
+class IdMaker {
+  public:
+    explicit IdMaker(unsigned seed) : random_(seed) {
+        for (const char* file : {"given-names.txt", "surnames.txt", "nicknames.txt"})
+            for (auto& w : lexicon_words(file)) names_.push_back(w);
+        for (const char* file : {"street-words.txt", "room-words.txt", "allowed-words.txt"})
+            for (auto& w : lexicon_words(file)) words_.push_back(w);
+        REQUIRE(names_.size() > 1000);
+        REQUIRE(!words_.empty());
+    }
+
+    std::string next() {
+        std::string id;
+        const unsigned shape = pick(10);
+        if (shape == 0) {  // any symbols of an ID
+            static const std::string symbols =
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
+            for (unsigned n = 1 + pick(40); n; --n) id += symbols[pick(symbols.size())];
+        } else if (shape == 1) {  // any bytes
+            for (unsigned n = pick(40); n; --n) id += static_cast<char>(pick(256));
+        } else {
+            for (unsigned parts = 1 + pick(4); parts; --parts) {
+                if (!id.empty() && pick(2)) id += "-_."[pick(3)];
+                id += piece();
+            }
+        }
+        if (pick(50) == 0) id = std::string(70 + pick(60), "a1B-"[pick(4)]) + id;  // long
+        return id;
+    }
+
+  private:
+    unsigned pick(std::size_t n) { return static_cast<unsigned>(random_() % n); }
+
+    std::string cased(std::string w) {
+        switch (pick(5)) {
+            case 0:
+                w[0] = static_cast<char>(w[0] - 'a' + 'A');
+                break;
+            case 1:
+                for (char& c : w) c = static_cast<char>(c - 'a' + 'A');
+                break;
+            case 2:
+                for (char& c : w)
+                    if (pick(2)) c = static_cast<char>(c - 'a' + 'A');
+                break;
+            default:
+                break;
+        }
+        return w;
+    }
+
+    std::string leet(std::string w) {
+        static const std::string from = "oilzeasgtb", to = "0112345678";
+        for (char& c : w) {
+            const auto at = from.find(c);
+            if (at != std::string::npos && pick(3) == 0) c = to[at];
+        }
+        return w;
+    }
+
+    std::string digits(unsigned n) {
+        std::string out;
+        for (; n; --n) out += static_cast<char>('0' + pick(10));
+        return out;
+    }
+
+    std::string piece() {
+        switch (pick(12)) {
+            case 0:
+            case 1:
+                return cased(names_[pick(names_.size())]);
+            case 2:
+                return leet(cased(names_[pick(names_.size())]));
+            case 3:
+                return cased(words_[pick(words_.size())]);
+            case 4:
+                return digits(1 + pick(12));
+            case 5: {  // a random code
+                static const std::string code = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+                std::string out;
+                for (unsigned n = 1 + pick(8); n; --n) out += code[pick(code.size())];
+                return out;
+            }
+            case 6: {  // a few letters: initials
+                std::string out;
+                for (unsigned n = 1 + pick(3); n; --n) out += static_cast<char>('a' + pick(26));
+                return cased(out);
+            }
+            case 7:  // a year, or a date
+                return pick(2)
+                           ? std::to_string(1900 + pick(130))
+                           : digits(2) + "-" + digits(2) + "-" + std::to_string(1950 + pick(60));
+            case 8: {  // a postcode-like piece
+                static const char* areas[] = {"sw", "m", "ls", "g", "ec", "b", "zz", "qq"};
+                std::string out = cased(areas[pick(8)]) + digits(1 + pick(2));
+                if (pick(2)) out += static_cast<char>('a' + pick(26));
+                out += pick(2) ? "-" : "";
+                out += digits(1) + static_cast<char>('A' + pick(26)) +
+                       static_cast<char>('A' + pick(26));
+                return out;
+            }
+            case 9:  // phone-like, NHS-like, National Insurance-like
+                return pick(3) == 0 ? "07" + digits(9)
+                       : pick(2)    ? digits(10)
+                                    : cased("ab") + digits(6) + (pick(2) ? "c" : "");
+            case 10:  // the organisation's words below
+                return cased(std::string(pick(2) ? "oakwood" : "zorrix"));
+            default: {
+                std::string out = cased(names_[pick(names_.size())]);
+                return out + cased(names_[pick(names_.size())]);
+            }
+        }
+    }
+
+    std::mt19937 random_;
+    std::vector<std::string> names_, words_;
+};
+
+std::string describe(const std::vector<GuardFinding>& findings) {
+    std::string out;
+    for (const auto& f : findings)
+        out += std::string(caseload::kind_name(f.kind)) + "/" +
+               std::string(caseload::severity_name(f.severity)) + " '" + f.match + "' (" +
+               f.message + "); ";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("guard fast paths: the same findings as the reference paths, on random IDs") {
+    const GuardWords configurations[] = {
+        GuardWords{},
+        GuardWords{{"zorrix", "bazzer"}, {"oakwood"}, {"client", "rec"}, {"hom", "sn", "ab"}},
+        GuardWords{{}, {}, {}, {"hom", "rec", "fam"}},
+    };
+    int configuration = 0;
+    for (const auto& words : configurations) {
+        CAPTURE(configuration);
+        const auto state = gi::make_guard_state(words);
+        IdMaker maker(20261126u + static_cast<unsigned>(configuration));
+        for (int i = 0; i < 60000; ++i) {
+            const std::string id = maker.next();
+            const auto fast = gi::check_id(*state, id, false);
+            const auto reference = gi::check_id(*state, id, true);
+            if (describe(fast) != describe(reference)) {
+                CAPTURE(id);
+                CHECK(describe(fast) == describe(reference));
+            }
+            if (i % 16 == 0) {
+                const std::string name = i % 32 ? "Amy O'Connor-Smith" : "Jan Kowalski";
+                const auto fast_named = gi::check_id_with_name(*state, id, name, false);
+                const auto reference_named = gi::check_id_with_name(*state, id, name, true);
+                if (describe(fast_named) != describe(reference_named)) {
+                    CAPTURE(id);
+                    CHECK(describe(fast_named) == describe(reference_named));
+                }
+            }
+        }
+        ++configuration;
+    }
+}
+
+TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time scan") {
+    std::mt19937 random(7);
+    const std::string symbols = "abcAB1234567890-_.xyzXYZ\x80\xff ";
+    for (int i = 0; i < 100000; ++i) {
+        std::string id;
+        const int length = static_cast<int>(random() % 65);  // the words scan: up to 64
+        for (int k = 0; k < length; ++k)
+            id += (i % 3) ? symbols[random() % symbols.size()] : static_cast<char>(random() % 256);
+        CAPTURE(id);
+        gi::LowerBuffer a_buffer, b_buffer;
+        gi::IdScan a, b;
+        gi::scan_id_bytes(id, a_buffer, a);
+        gi::scan_id_words(id, b_buffer, b);
+        REQUIRE(a.lower == b.lower);
+        CHECK(a.mixed_case == b.mixed_case);
+        CHECK(a.digit_count == b.digit_count);
+        CHECK(a.any_one == b.any_one);
+        CHECK(a.letters_1_or_2 == b.letters_1_or_2);
+        CHECK(a.letters_2 == b.letters_2);
+        CHECK(a.letters_over_3 == b.letters_over_3);
+        CHECK(a.digits_4_or_8 == b.digits_4_or_8);
+        auto same_runs = [](const auto& x, const auto& y) {
+            if (x.size() != y.size()) return false;
+            for (std::size_t k = 0; k < x.size(); ++k)
+                if (!(x[k] == y[k])) return false;
+            return true;
+        };
+        CHECK(same_runs(a.letter_runs, b.letter_runs));
+        CHECK(same_runs(a.digit_runs, b.digit_runs));
+        CHECK(same_runs(a.alnum_runs, b.alnum_runs));
+        for (std::size_t p = 0; p <= id.size(); ++p)
+            CHECK(a.digits_before[p] == b.digits_before[p]);
+        // After the lowercase copy: zeros (separators) for the look-ahead.
+        for (std::size_t p = id.size(); p < id.size() + 8; ++p) {
+            CHECK(a_buffer[p] == 0);
+            CHECK(b_buffer[p] == 0);
+        }
+    }
+}
+
+TEST_CASE("guard fast paths: IDs the quick tests must not skip") {
+    // Each would be missed if a detector's quick test were wrong.
+    const auto state = gi::make_guard_state(GuardWords{});
+    for (std::string id :
+         {"9434765919", "943-476-5919", "07700900123", "447700900123", "AB123456C", "ab-12-34-56-c",
+          "SW1A1AA",    "M1-1AE",       "m11ae",       "01021985",     "1-2-1985",  "1985-2-1",
+          "JB-1985",    "JS-0042",      "0042jb",      "J.B.7",        "Room12",    "12-Flat",
+          "12OakRoad",  "4-Mill-Lane",  "J0hn5mith",   "sm1th",        "Pr1ya",     "0MAR-7",
+          "HOM-T0M-5",  "1zzy-22",      "l1ly"}) {
+        CAPTURE(id);
+        const auto fast = gi::check_id(*state, id, false);
+        CHECK_FALSE(fast.empty());
+        CHECK(describe(fast) == describe(gi::check_id(*state, id, true)));
+    }
+}
