@@ -7,7 +7,7 @@
 
 namespace caseload {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr int kApplicationId = 0x43534c44;  // "CSLD"
 
 // --db, else $CASELOAD_DB, else $XDG_DATA_HOME/caseload/caseload.db, else
@@ -15,7 +15,7 @@ constexpr int kApplicationId = 0x43534c44;  // "CSLD"
 std::string resolve_database_path(const std::optional<std::string>& flag);
 
 class Database {
-public:
+  public:
     // Opens an existing register. Throws Error(not_found) when there is none,
     // Error(invalid) when the file is not a caseload register or is newer than
     // this program, Error(conflict) when it needs 'db upgrade' (unless allow_old).
@@ -40,7 +40,7 @@ public:
     Database(Database&&) = default;
     Database& operator=(Database&&) = default;
 
-private:
+  private:
     Database(std::string path, double wait_seconds, int flags);
     void configure_connection();
 
@@ -52,14 +52,14 @@ private:
 // BEGIN IMMEDIATE: a writer takes the lock up front, waiting up to --wait,
 // then Error(busy). Rolls back unless committed.
 class WriteTransaction {
-public:
+  public:
     explicit WriteTransaction(Database& db);
     ~WriteTransaction();
     void commit();
     WriteTransaction(const WriteTransaction&) = delete;
     WriteTransaction& operator=(const WriteTransaction&) = delete;
 
-private:
+  private:
     Database& db_;
     bool done_ = false;
 };

@@ -56,11 +56,17 @@ struct ValidatedServiceUser {
 std::optional<ValidatedServiceUser> validate_new_service_user(
     const Directory& dir, const StaffMember& actor, const Guard& guard,
     const NewServiceUserInput& input, const Date& today, std::vector<FieldProblem>& problems);
+// The same rules, filling `out` (whose buffers are reused: an import checks
+// a million rows with one); true when no problem was found.
+bool validate_new_service_user(const Directory& dir, const StaffMember& actor, const Guard& guard,
+                               const NewServiceUserInput& input, const Date& today,
+                               std::vector<FieldProblem>& problems, ValidatedServiceUser& out);
 
 // Validates the optional details (dob, age band, gender, ethnicity) in place:
 // shared by add, edit and import.
 void validate_details(std::optional<std::string>& date_of_birth,
-                      std::optional<std::string>& age_band, const std::optional<std::string>& gender,
+                      std::optional<std::string>& age_band,
+                      const std::optional<std::string>& gender,
                       const std::optional<std::string>& ethnicity, const Date& today,
                       std::vector<FieldProblem>& problems);
 
@@ -85,7 +91,7 @@ struct ServiceUserFilter {
 };
 
 class Register {
-public:
+  public:
     static Register open(const std::string& path, double wait_seconds);
     explicit Register(Database db);
 
@@ -126,7 +132,7 @@ public:
     std::string service_code(Key key) const;
     std::string username(Key key) const;
 
-private:
+  private:
     Database db_;
     Directory dir_;
 };

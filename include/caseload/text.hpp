@@ -9,6 +9,18 @@ namespace caseload {
 // ASCII lower-casing: IDs, codes and usernames are ASCII by rule.
 std::string ascii_lower(std::string_view text);
 
+// Equal when ASCII case is ignored; allocates nothing (it runs per row of an import).
+inline bool ascii_iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
 // A value quoted for a message: control, non-ASCII and bidi characters are
 // shown as escapes so that a hostile value cannot rewrite the terminal.
 std::string printable(std::string_view text, std::size_t max_length = 80);

@@ -128,9 +128,22 @@ std::uint32_t pack_date(const std::string& iso) {
 
 // Writes a packed date as YYYY-MM-DD into `out` (11 bytes); returns its length.
 std::size_t format_date(std::uint32_t packed, char* out) {
-    const std::uint32_t year = packed / 10000, month = packed / 100 % 100, day = packed % 100;
-    auto r = fmt::format_to_n(out, 11, "{:04}-{:02}-{:02}", year, month, day);
-    return static_cast<std::size_t>(r.out - out);
+    // By hand, not fmt: this runs for every row written.
+    const std::uint32_t year = packed / 10000 % 10000, month = packed / 100 % 100,
+                        day = packed % 100;
+    const char text[10] = {static_cast<char>('0' + year / 1000),
+                           static_cast<char>('0' + year / 100 % 10),
+                           static_cast<char>('0' + year / 10 % 10),
+                           static_cast<char>('0' + year % 10),
+                           '-',
+                           static_cast<char>('0' + month / 10),
+                           static_cast<char>('0' + month % 10),
+                           '-',
+                           static_cast<char>('0' + day / 10),
+                           static_cast<char>('0' + day % 10)};
+    std::memcpy(out, text, sizeof text);
+    out[sizeof text] = '\0';
+    return sizeof text;
 }
 
 std::uint32_t narrow_key(Key key) {
@@ -443,9 +456,10 @@ class RowChecker {
         in.needs.resize(count);
 
         problems_.clear();
-        std::optional<ValidatedServiceUser> valid;
-        if (early_.empty())
-            valid = validate_new_service_user(s_.dir, s_.actor, s_.guard, in, s_.today, problems_);
+        ValidatedServiceUser* valid = nullptr;
+        if (early_.empty() &&
+            validate_new_service_user(s_.dir, s_.actor, s_.guard, in, s_.today, problems_, valid_))
+            valid = &valid_;
 
         // Guard warnings: --confirm-anonymous, or one question at the end, or refused.
         if (valid && !valid->warnings.empty()) {
@@ -463,7 +477,7 @@ class RowChecker {
                                             "--confirm-anonymous",
                                      "",
                                      {}});
-                valid.reset();
+                valid = nullptr;
             }
         }
 
@@ -525,6 +539,7 @@ class RowChecker {
 
     const Shared& s_;
     NewServiceUserInput input_;
+    ValidatedServiceUser valid_;  // reused from row to row
     std::vector<FieldProblem> problems_;
     Early early_;
 };
@@ -640,37 +655,67 @@ class Table {
     // Puts the rows (and their IDs and needs) in `order`, so that the write
     // reads memory front to back; `order` becomes the identity. Returns the
     // new index of each old row.
-    std::vector<std::uint32_t> permute(std::vector<SortKey>& order) {
+    std::vector<std::uint32_t> permute(std::vector<SortKey>& order, unsigned threads) {
         std::vector<std::uint32_t> moved(rows.size(), 0);
-        std::vector<Row> sorted;
-        sorted.reserve(rows.size());
-        std::string sorted_ids;
-        sorted_ids.reserve(ids.size());
-        std::vector<std::uint32_t> sorted_needs;
-        sorted_needs.reserve(needs.size());
-        constexpr std::size_t kAhead = 16;  // rows, then their IDs and needs, fetched early
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            if (i + kAhead < order.size()) __builtin_prefetch(&rows[order[i + kAhead].row]);
-            if (i + kAhead / 2 < order.size()) {
-                const Row& soon = rows[order[i + kAhead / 2].row];
-                __builtin_prefetch(ids.data() + soon.id_offset);
-                __builtin_prefetch(needs.data() + soon.needs_offset);
-            }
-            Row r = rows[order[i].row];
-            moved[order[i].row] = static_cast<std::uint32_t>(i);
-            const std::uint32_t id_offset = static_cast<std::uint32_t>(sorted_ids.size());
-            sorted_ids.append(ids, r.id_offset, r.id_length);
-            r.id_offset = id_offset;
-            const std::uint32_t needs_offset = static_cast<std::uint32_t>(sorted_needs.size());
-            sorted_needs.insert(sorted_needs.end(), needs.begin() + r.needs_offset,
-                                needs.begin() + r.needs_offset + r.needs_count);
-            r.needs_offset = needs_offset;
-            sorted.push_back(r);
-            order[i].row = static_cast<std::uint32_t>(i);
+        std::vector<Row> sorted(order.size());
+        // Each part of the order gathers into its own buffers of IDs and
+        // needs (two parts on two cores: this is on the critical path of a
+        // big import); the buffers are joined afterwards.
+        const std::size_t parts = threads > 1 && order.size() >= 65536 ? 2 : 1;
+        struct Part {
+            std::size_t begin = 0, end = 0;
+            std::string ids;
+            std::vector<std::uint32_t> needs;
+        };
+        std::vector<Part> part(parts);
+        for (std::size_t p = 0; p < parts; ++p) {
+            part[p].begin = order.size() * p / parts;
+            part[p].end = order.size() * (p + 1) / parts;
         }
+        auto gather = [&](Part& g) {
+            constexpr std::size_t kAhead = 16;  // rows, then their IDs and needs, fetched early
+            g.ids.reserve(ids.size() / parts + 4096);
+            g.needs.reserve(needs.size() / parts + 4096);
+            for (std::size_t i = g.begin; i < g.end; ++i) {
+                if (i + kAhead < g.end) __builtin_prefetch(&rows[order[i + kAhead].row]);
+                if (i + kAhead / 2 < g.end) {
+                    const Row& soon = rows[order[i + kAhead / 2].row];
+                    __builtin_prefetch(ids.data() + soon.id_offset);
+                    __builtin_prefetch(needs.data() + soon.needs_offset);
+                }
+                Row r = rows[order[i].row];
+                moved[order[i].row] = static_cast<std::uint32_t>(i);
+                const auto id_offset = static_cast<std::uint32_t>(g.ids.size());
+                g.ids.append(ids, r.id_offset, r.id_length);
+                r.id_offset = id_offset;
+                const auto needs_offset = static_cast<std::uint32_t>(g.needs.size());
+                g.needs.insert(g.needs.end(), needs.begin() + r.needs_offset,
+                               needs.begin() + r.needs_offset + r.needs_count);
+                r.needs_offset = needs_offset;
+                sorted[i] = r;
+            }
+        };
+        if (parts == 2) {
+            std::thread other([&] { gather(part[1]); });
+            gather(part[0]);
+            other.join();
+        } else {
+            gather(part[0]);
+        }
+        for (std::size_t p = 1; p < parts; ++p) {
+            const auto id_base = static_cast<std::uint32_t>(part[0].ids.size());
+            const auto needs_base = static_cast<std::uint32_t>(part[0].needs.size());
+            for (std::size_t i = part[p].begin; i < part[p].end; ++i) {
+                sorted[i].id_offset += id_base;
+                sorted[i].needs_offset += needs_base;
+            }
+            part[0].ids += part[p].ids;
+            part[0].needs.insert(part[0].needs.end(), part[p].needs.begin(), part[p].needs.end());
+        }
+        for (std::size_t i = 0; i < order.size(); ++i) order[i].row = static_cast<std::uint32_t>(i);
         rows = std::move(sorted);
-        ids = std::move(sorted_ids);
-        needs = std::move(sorted_needs);
+        ids = std::move(part[0].ids);
+        needs = std::move(part[0].needs);
         return moved;
     }
 
@@ -1348,7 +1393,17 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
             order.push_back(table.key_of(i));
     }
     auto by_id = [&](const SortKey& a, const SortKey& b) { return table.less(a, b); };
-    std::sort(order.begin(), order.end(), by_id);
+    if (threads > 1 && order.size() >= 65536) {
+        // Two halves on two cores, then one merge: the sort is on the
+        // critical path of a big import, between reading and writing.
+        const auto middle = order.begin() + static_cast<std::ptrdiff_t>(order.size() / 2);
+        std::thread other([&] { std::sort(order.begin(), middle, by_id); });
+        std::sort(middle, order.end(), by_id);
+        other.join();
+        std::inplace_merge(order.begin(), middle, order.end(), by_id);
+    } else {
+        std::sort(order.begin(), order.end(), by_id);
+    }
     mark("sort");
 
     bool register_empty = true;
@@ -1432,7 +1487,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
 
     // Every row is in the order now (generated ones included): put them in it.
     {
-        const std::vector<std::uint32_t> moved = table.permute(order);
+        const std::vector<std::uint32_t> moved = table.permute(order, threads);
         for (auto& i : late) i = moved[i];
         for (auto& i : to_generate) i = moved[i];
         std::sort(to_generate.begin(), to_generate.end(), [&](std::uint32_t a, std::uint32_t b) {

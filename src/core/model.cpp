@@ -22,9 +22,8 @@ std::vector<Key> StaffMember::services() const {
 }
 
 const Service* Directory::service_by_code(std::string_view code) const {
-    std::string folded = ascii_lower(code);
     for (const auto& s : services)
-        if (ascii_lower(s.code) == folded) return &s;
+        if (ascii_iequals(s.code, code)) return &s;
     return nullptr;
 }
 
@@ -35,9 +34,8 @@ const Service* Directory::service_by_key(Key key) const {
 }
 
 const StaffMember* Directory::staff_by_username(std::string_view username) const {
-    std::string folded = ascii_lower(username);
     for (const auto& m : staff)
-        if (m.username == folded) return &m;
+        if (ascii_iequals(m.username, username)) return &m;
     return nullptr;
 }
 

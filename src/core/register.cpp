@@ -157,17 +157,22 @@ void validate_details(std::optional<std::string>& date_of_birth,
     if (ethnicity) attempt("ethnicity", [&] { require_option(ethnicity_options(), *ethnicity); });
 }
 
-std::vector<Key> resolve_needs(const StoredStar& star, const std::vector<std::string>& codes,
-                               std::vector<std::string>& canonical,
-                               std::vector<FieldProblem>& problems) {
-    std::set<std::size_t> chosen;
+namespace {
+
+// resolve_needs into `keys` and `canonical`, reusing their buffers.
+void resolve_needs_into(const StoredStar& star, const std::vector<std::string>& codes,
+                        std::vector<Key>& keys, std::vector<std::string>& canonical,
+                        std::vector<FieldProblem>& problems) {
+    // Per row of an import: no allocation unless a code is unknown.
+    std::vector<char> chosen(star.star.needs.size(), 0);
     for (const auto& raw : codes) {
-        std::string code = ascii_lower(trim(raw));
-        if (code.empty()) continue;
+        const std::string_view given = trim(raw);
+        if (given.empty()) continue;
         std::size_t index = star.star.needs.size();
         for (std::size_t i = 0; i < star.star.needs.size(); ++i)
-            if (star.star.needs[i].code == code) index = i;
+            if (ascii_iequals(star.star.needs[i].code, given)) index = i;
         if (index == star.star.needs.size()) {
+            const std::string code = ascii_lower(given);
             std::vector<std::string> all;
             for (const auto& n : star.star.needs) all.push_back(n.code);
             auto close = nearest(code, all, 3, 1);
@@ -180,22 +185,47 @@ std::vector<Key> resolve_needs(const StoredStar& star, const std::vector<std::st
                  {}});
             continue;
         }
-        chosen.insert(index);
+        chosen[index] = 1;
     }
-    std::vector<Key> keys;
-    canonical.clear();
-    for (std::size_t i : chosen) {  // the Star's own order
+    keys.clear();
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {  // the Star's own order
+        if (!chosen[i]) continue;
         keys.push_back(star.need_keys[i]);
-        canonical.push_back(star.star.needs[i].code);
+        if (count == canonical.size()) canonical.emplace_back();
+        canonical[count++].assign(star.star.needs[i].code);
     }
+    canonical.resize(count);
+}
+
+}  // namespace
+
+std::vector<Key> resolve_needs(const StoredStar& star, const std::vector<std::string>& codes,
+                               std::vector<std::string>& canonical,
+                               std::vector<FieldProblem>& problems) {
+    std::vector<Key> keys;
+    resolve_needs_into(star, codes, keys, canonical, problems);
     return keys;
 }
 
 std::optional<ValidatedServiceUser> validate_new_service_user(
     const Directory& dir, const StaffMember& actor, const Guard& guard,
     const NewServiceUserInput& input, const Date& today, std::vector<FieldProblem>& problems) {
-    const std::size_t problems_before = problems.size();
     ValidatedServiceUser out;
+    if (!validate_new_service_user(dir, actor, guard, input, today, problems, out))
+        return std::nullopt;
+    return out;
+}
+
+bool validate_new_service_user(const Directory& dir, const StaffMember& actor, const Guard& guard,
+                               const NewServiceUserInput& input, const Date& today,
+                               std::vector<FieldProblem>& problems, ValidatedServiceUser& out) {
+    const std::size_t problems_before = problems.size();
+    out.id.clear();
+    out.service_key = 0;
+    out.keyworker_key = 0;
+    out.warnings.clear();
+    bool needs_resolved = false;
 
     // The ID: format, the organisation's pattern, the guard.
     if (!input.generate) {
@@ -316,8 +346,14 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
             }
         }
         // Needs: only those of the service's Star.
-        if (const StoredStar* star = dir.star_by_key(service->star_key))
-            out.need_keys = resolve_needs(*star, input.needs, out.need_codes, problems);
+        if (const StoredStar* star = dir.star_by_key(service->star_key)) {
+            resolve_needs_into(*star, input.needs, out.need_keys, out.need_codes, problems);
+            needs_resolved = true;
+        }
+    }
+    if (!needs_resolved) {
+        out.need_keys.clear();
+        out.need_codes.clear();
     }
 
     out.date_of_birth = input.date_of_birth;
@@ -325,8 +361,7 @@ std::optional<ValidatedServiceUser> validate_new_service_user(
     out.gender = input.gender;
     out.ethnicity = input.ethnicity;
     validate_details(out.date_of_birth, out.age_band, out.gender, out.ethnicity, today, problems);
-    if (problems.size() != problems_before) return std::nullopt;
-    return out;
+    return problems.size() == problems_before;
 }
 
 // ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ expect_status 0
 expect_err_has "Created the register"
 expect_eq "$(stat -c %a "$CASELOAD_DB")" "600" "(mode of the register)"
 expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA journal_mode')" "wal"
-expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "2"
+expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "3"
 expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA application_id')" "$((0x43534c44))"
 
 t "init twice"
@@ -258,15 +258,22 @@ cp "$CASELOAD_DB" "$SCRATCH/newer.db"
 sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 99"
 run --db "$SCRATCH/newer.db" su list
 expect_status 3
-expect_err_has "has schema version 99, newer than this caseload knows (2)"
+expect_err_has "has schema version 99, newer than this caseload knows (3)"
 cp "$CASELOAD_DB" "$SCRATCH/older.db"
-sqlite3 "$SCRATCH/older.db" "DROP INDEX event_su; DROP INDEX event_at; PRAGMA user_version = 1"
+# A register as version 1 made it: no indexes for 'log', and the secondary
+# indexes on service users that version 3 drops.
+sqlite3 "$SCRATCH/older.db" "DROP INDEX event_su; DROP INDEX event_at;
+    CREATE INDEX service_user_keyworker ON service_user(keyworker_id, status);
+    CREATE INDEX service_user_service ON service_user(service_id, status);
+    CREATE INDEX su_need_need ON su_need(need_id); PRAGMA user_version = 1"
 run --db "$SCRATCH/older.db" su list
 expect_status 5
 expect_err_has "caseload db upgrade"
 run --db "$SCRATCH/older.db" db upgrade
 expect_status 0
-expect_err_has "from schema version 1 to 2"
+expect_err_has "from schema version 1 to 3"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")" "event_at event_su" "(indexes after the upgrade)"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" 'PRAGMA user_version')" "3"
 run --db "$SCRATCH/older.db" su list --format csv
 expect_status 0
 expect_out_has "HOM-0042"

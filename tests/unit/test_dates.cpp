@@ -9,6 +9,9 @@ TEST_CASE("dates: the two accepted forms") {
     CHECK(parse_date("1990-04-23")->iso() == "1990-04-23");
     CHECK(parse_date("23/04/1990")->iso() == "1990-04-23");
     CHECK(parse_date(" 2000-02-29 ")->iso() == "2000-02-29");
+    CHECK(Date{42, 1, 2}.iso() == "0042-01-02");
+    CHECK(Date{9999, 12, 31}.iso() == "9999-12-31");
+    CHECK(Date{-5, 1, 1}.iso() == "-005-01-01");
 }
 
 TEST_CASE("dates: refusals") {

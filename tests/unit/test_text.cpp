@@ -22,6 +22,11 @@ TEST_CASE("text: utf-8 validation") {
 
 TEST_CASE("text: helpers") {
     CHECK(ascii_lower("HoM-1") == "hom-1");
+    CHECK(ascii_iequals("HoM-1", "hom-1"));
+    CHECK(ascii_iequals("", ""));
+    CHECK_FALSE(ascii_iequals("hom-1", "hom-2"));
+    CHECK_FALSE(ascii_iequals("hom", "hom-"));
+    CHECK_FALSE(ascii_iequals("[", "{"));  // only letters fold
     CHECK(trim("  a b \r\n") == "a b");
     CHECK(split("a;b;;c", ';').size() == 4);
     CHECK(join({"a", "b"}, ", ") == "a, b");
