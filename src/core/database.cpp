@@ -137,6 +137,29 @@ Database Database::open(const std::string& path, double wait_seconds, bool allow
     }
 }
 
+namespace {
+
+// Why a new register could not be made, as an exit code: a place the user may
+// not write is "denied"; a path that cannot hold a file (a file where a
+// directory should be, a name too long) is bad input; the rest is a failure.
+Exit creation_refusal(int error) {
+    switch (error) {
+        case EACCES:
+        case EPERM:
+        case EROFS:
+            return Exit::denied;
+        case ENOTDIR:
+        case ENAMETOOLONG:
+        case ENOENT:
+        case EISDIR:
+            return Exit::invalid;
+        default:
+            return Exit::failure;
+    }
+}
+
+}  // namespace
+
 Database Database::create(const std::string& path, double wait_seconds) {
     fs::path file(path);
     std::error_code ec;
@@ -146,7 +169,7 @@ Database Database::create(const std::string& path, double wait_seconds) {
     if (file.has_parent_path() && !fs::exists(file.parent_path(), ec)) {
         fs::create_directories(file.parent_path(), ec);
         if (ec)
-            throw Error(Exit::failure,
+            throw Error(creation_refusal(ec.value()),
                         fmt::format("cannot create the directory {}: {}",
                                     printable(file.parent_path().string(), 200), ec.message()),
                         "create it yourself, or choose another path with --db");
@@ -157,7 +180,7 @@ Database Database::create(const std::string& path, double wait_seconds) {
     // SQLite gives its -wal and -shm files the same mode.
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        throw Error(errno == EACCES ? Exit::denied : Exit::failure,
+        throw Error(creation_refusal(errno),
                     fmt::format("cannot create {}: {}", printable(path, 200), std::strerror(errno)),
                     "check that the directory exists and is writable, or choose another path");
     ::fchmod(fd, 0600);

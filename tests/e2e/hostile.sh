@@ -338,9 +338,26 @@ if [ "$(id -u)" -eq 0 ] && chattr +i "$RO/register.db" 2>/dev/null; then
     file_refused 4 "cannot open the register" "$RO/register.db" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
     expect_err_has "directory"
     chattr -i "$RO"
+    t "init in an immutable directory"
+    chattr +i "$RO"
+    run --db "$RO/new/register.db" init --organisation Test --lead boss
+    expect_status 6
+    expect_err_has "cannot create the directory $RO/new"
+    run --db "$RO/new.db" init --organisation Test --lead boss
+    expect_status 6
+    expect_err_has "cannot create $RO/new.db"
+    chattr -i "$RO"
+    [ ! -e "$RO/new" ] && [ ! -e "$RO/new.db" ] && pass || fail "a refused init left files"
 else
     echo "hostile: skipped the chattr +i tests (not root, or the filesystem or container does not allow it)" >&2
 fi
+
+t "init where no directory can be made"
+printf 'x' >"$SCRATCH/plain-file"
+run --db "$SCRATCH/plain-file/sub/register.db" init --organisation Test --lead boss
+expect_status 3
+expect_err_has "cannot create the directory $SCRATCH/plain-file/sub"
+expect_err_has "choose another path with --db"
 
 t "a register in a missing directory"
 run --db "$SCRATCH/no/such/dir/register.db" su list
