@@ -1,16 +1,26 @@
 // caseload id check|scan|new: the guard and generated IDs (spec §2).
 #include <fmt/format.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
-#include <memory>
+#include <functional>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "caseload/admin.hpp"
 #include "caseload/error.hpp"
@@ -27,7 +37,7 @@ namespace {
 // blocks: one million IDs make one million lines. Without a file to write
 // to, it keeps all it is given (a batch of lines checked by a worker thread).
 class OutputBuffer {
-public:
+  public:
     explicit OutputBuffer(std::FILE* sink = stdout)
         : sink_(sink), capacity_(kBlock + kBlock / 2), data_(new char[capacity_]) {}
     OutputBuffer(const OutputBuffer&) = delete;
@@ -46,11 +56,6 @@ public:
             make_room(1);
         data_[used_++] = c;
     }
-    void pad(std::size_t count) {
-        if (count > capacity_ - used_) make_room(count);
-        std::memset(data_.get() + used_, ' ', count);  // count < 12
-        used_ += count;
-    }
     // Writes out once a block is full enough.
     void maybe_flush() {
         if (used_ >= kBlock && sink_) flush();
@@ -59,10 +64,24 @@ public:
         if (used_ && sink_) std::fwrite(data_.get(), 1, used_, sink_);
         used_ = 0;
     }
+    // A large text at once: what is held written out first, then the text,
+    // without a copy (or kept, without a file).
+    void put_large(std::string_view text) {
+        if (!sink_) return put(text);
+        flush();
+        if (!text.empty()) std::fwrite(text.data(), 1, text.size(), sink_);
+    }
+    // Room for `n` more bytes at the returned position; commit() says how
+    // far they were written.
+    char* reserve(std::size_t n) {
+        if (n > capacity_ - used_) [[unlikely]]
+            make_room(n);
+        return data_.get() + used_;
+    }
+    void commit(char* end) { used_ = static_cast<std::size_t>(end - data_.get()); }
     std::string_view text() const { return {data_.get(), used_}; }
     void clear() { used_ = 0; }
 
-private:
     // memcpy, without a call for the short texts of a line (IDs, matches,
     // messages): overlapping fixed-size moves.
     [[gnu::always_inline]] static void copy(char* to, const char* from, std::size_t n) {
@@ -89,6 +108,7 @@ private:
         }
     }
 
+  private:
     // Room for `n` more bytes: written out, or (keeping all) a larger buffer.
     void make_room(std::size_t n) {
         if (sink_) {
@@ -116,52 +136,133 @@ private:
     std::size_t used_ = 0;
 };
 
-// True when `text` needs no JSON escaping (all printable ASCII but '"' and '\\').
-bool json_plain(std::string_view text) {
-    for (unsigned char c : text)
-        if (c < 0x20 || c == '"' || c == '\\') return false;
-    return true;
+// True when `text` needs no JSON escaping (all printable ASCII but '"' and '\\';
+// other bytes of 0x80 and above as they are): eight bytes at a time.
+inline bool json_plain(std::string_view text) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+    // Bytes below 0x20, or equal to '"' or '\\': a high bit each (none when none).
+    auto special = [](std::uint64_t w) {
+        const std::uint64_t quote = w ^ ('"' * kOnes), backslash = w ^ ('\\' * kOnes);
+        return ((w - 0x20 * kOnes) & ~w) | ((quote - kOnes) & ~quote) |
+               ((backslash - kOnes) & ~backslash);
+    };
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::uint64_t found = 0;
+    if (n >= 8) {
+        std::size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p + i, 8);
+            found |= special(w);
+        }
+        if (i < n) {  // the last 8 bytes (overlapping some already seen)
+            std::uint64_t w;
+            std::memcpy(&w, p + n - 8, 8);
+            found |= special(w);
+        }
+    } else {
+        std::uint64_t w = 'a' * kOnes;  // plain filling
+        std::memcpy(&w, p, n);
+        found = special(w);
+    }
+    return (found & kHigh) == 0;
 }
 
-// JSON string escaping for the hot path of `id check -` (nlohmann is slower
-// per line than needed for a million IDs). Input is shown through printable()
-// first when it is not valid UTF-8.
-void append_json_string(OutputBuffer& out, std::string_view text) {
-    out.put('"');
-    if (json_plain(text)) {
-        out.put(text);
-    } else {
+// Writes a line's output into room reserved at once in an OutputBuffer (the
+// caller's bound on its size), without a test of the room for each piece.
+class RawWriter {
+  public:
+    RawWriter(OutputBuffer& out, std::size_t room) : out_(out), p_(out.reserve(room)) {}
+    RawWriter(const RawWriter&) = delete;
+    RawWriter& operator=(const RawWriter&) = delete;
+    ~RawWriter() { out_.commit(p_); }
+
+    template <std::size_t N>
+    [[gnu::always_inline]] void put(const char (&literal)[N]) {
+        std::memcpy(p_, literal, N - 1);
+        p_ += N - 1;
+    }
+    [[gnu::always_inline]] void put(std::string_view text) {
+        OutputBuffer::copy(p_, text.data(), text.size());
+        p_ += text.size();
+    }
+    void put(char c) { *p_++ = c; }
+    // `count` spaces (count < 16).
+    void pad(std::size_t count) {
+        std::memcpy(p_, "                ", 16);
+        p_ += count;
+    }
+    // `text` as a JSON string (nlohmann is slower per line than needed for a
+    // million IDs): at most 6 * text.size() + 2 bytes. Input is shown through
+    // printable() first when it is not valid UTF-8. `plain`: known to need no
+    // escaping (a valid ID, or a part of one).
+    [[gnu::always_inline]] void json_string(std::string_view text, bool plain) {
+        *p_++ = '"';
+        if (plain || json_plain(text))
+            put(text);
+        else
+            escape(text);
+        *p_++ = '"';
+    }
+
+  private:
+    [[gnu::noinline]] void escape(std::string_view text) {
+        static constexpr char kHex[] = "0123456789abcdef";
         for (unsigned char c : text) {
             switch (c) {
-                case '"': out.put("\\\""); break;
-                case '\\': out.put("\\\\"); break;
-                case '\n': out.put("\\n"); break;
-                case '\r': out.put("\\r"); break;
-                case '\t': out.put("\\t"); break;
+                case '"':
+                    put("\\\"");
+                    break;
+                case '\\':
+                    put("\\\\");
+                    break;
+                case '\n':
+                    put("\\n");
+                    break;
+                case '\r':
+                    put("\\r");
+                    break;
+                case '\t':
+                    put("\\t");
+                    break;
                 default:
-                    if (c < 0x20) out.put(fmt::format("\\u{:04x}", c));
-                    else out.put(static_cast<char>(c));
+                    if (c < 0x20) {
+                        put("\\u00");
+                        *p_++ = kHex[c >> 4];
+                        *p_++ = kHex[c & 15];
+                    } else {
+                        *p_++ = static_cast<char>(c);
+                    }
             }
         }
     }
-    out.put('"');
-}
+
+    OutputBuffer& out_;
+    char* p_;
+};
 
 // The start of a finding's line in the table, by kind: "  " and the kind
 // name padded to 10, then a space and the match's opening quote.
 std::string_view finding_line_start(FindingKind kind) {
     switch (kind) {
-        case FindingKind::name: return "  name       \"";
-        case FindingKind::address: return "  address    \"";
-        case FindingKind::identifier: return "  identifier \"";
-        case FindingKind::date: return "  date       \"";
-        case FindingKind::initials: return "  initials   \"";
+        case FindingKind::name:
+            return "  name       \"";
+        case FindingKind::address:
+            return "  address    \"";
+        case FindingKind::identifier:
+            return "  identifier \"";
+        case FindingKind::date:
+            return "  date       \"";
+        case FindingKind::initials:
+            return "  initials   \"";
     }
     return {};
 }
 
-// As finding_lines, without a formatting library in the hot path.
-void append_finding_lines(OutputBuffer& out, const std::vector<GuardFinding>& findings) {
+// As finding_lines, without a formatting library in the hot path. At most
+// 48 + match + message bytes a finding.
+void append_finding_lines(RawWriter& out, const std::vector<GuardFinding>& findings) {
     for (const auto& f : findings) {
         const std::string_view start = finding_line_start(f.kind);
         if (!start.empty()) {
@@ -169,7 +270,7 @@ void append_finding_lines(OutputBuffer& out, const std::vector<GuardFinding>& fi
         } else {
             out.put("  ");
             const std::string_view kind = kind_name(f.kind);
-            out.put(kind);
+            out.put(kind.substr(0, 10));
             if (kind.size() < 10) out.pad(10 - kind.size());
             out.put(" \"");
         }
@@ -197,6 +298,10 @@ Guard guard_for(Context& ctx) {
     auto is_space = [](char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
     };
+    // The common case first: white space is all below '!'.
+    if (!text.empty() && static_cast<unsigned char>(text.front()) > ' ' &&
+        static_cast<unsigned char>(text.back()) > ' ')
+        return text;
     const char* begin = text.data();
     const char* end = begin + text.size();
     while (begin != end && is_space(*begin)) ++begin;
@@ -206,8 +311,10 @@ Guard guard_for(Context& ctx) {
 
 // Writes the result for one ID in the chosen format.
 class CheckPrinter {
-public:
-    CheckPrinter(Format format, OutputBuffer& out) : format_(format), out_(out) {}
+  public:
+    // `count`: how many IDs came before (a chunk of stdin checked apart).
+    CheckPrinter(Format format, OutputBuffer& out, std::size_t count = 0)
+        : format_(format), out_(out), count_(count) {}
 
     // What comes before the first ID.
     void start() {
@@ -226,29 +333,46 @@ public:
         switch (format_) {
             case Format::json:
             case Format::jsonl: {
-                if (format_ == Format::json) out_.put(count_ ? ",\n" : "\n");
-                out_.put("{\"id\":");
-                append_json_string(out_, shown);
-                out_.put(ok ? ",\"ok\":true" : ",\"ok\":false");
-                if (format_problem) {
-                    out_.put(",\"error\":");
-                    append_json_string(out_, *format_problem);
+                // A bound on the size: the fixed text, and 6 bytes a
+                // character of what may need escaping (\u00XX).
+                std::size_t room = 64 + 6 * shown.size();
+                if (format_problem) room += 6 * format_problem->size();
+                for (const auto& f : findings) room += 96 + 6 * (f.match.size() + f.message.size());
+                RawWriter raw(out_, room);
+                if (format_ == Format::json) {
+                    if (count_)
+                        raw.put(",\n");
+                    else
+                        raw.put('\n');
                 }
-                out_.put(",\"findings\":[");
+                raw.put("{\"id\":");
+                raw.json_string(shown, !format_problem);
+                if (ok)
+                    raw.put(",\"ok\":true");
+                else
+                    raw.put(",\"ok\":false");
+                if (format_problem) {
+                    raw.put(",\"error\":");
+                    raw.json_string(*format_problem, false);
+                }
+                raw.put(",\"findings\":[");
                 for (std::size_t i = 0; i < findings.size(); ++i) {
                     const auto& f = findings[i];
-                    if (i) out_.put(',');
-                    out_.put("{\"kind\":\"");
-                    out_.put(kind_name(f.kind));
-                    out_.put("\",\"severity\":\"");
-                    out_.put(severity_name(f.severity));
-                    out_.put("\",\"match\":");
-                    append_json_string(out_, f.match);
-                    out_.put(",\"message\":");
-                    append_json_string(out_, f.message);
-                    out_.put('}');
+                    if (i) raw.put(',');
+                    raw.put("{\"kind\":\"");
+                    raw.put(kind_name(f.kind).substr(0, 16));
+                    raw.put("\",\"severity\":\"");
+                    raw.put(severity_name(f.severity).substr(0, 8));
+                    raw.put("\",\"match\":");
+                    raw.json_string(f.match, !format_problem);
+                    raw.put(",\"message\":");
+                    raw.json_string(f.message, false);
+                    raw.put('}');
                 }
-                out_.put(format_ == Format::jsonl ? "]}\n" : "]}");
+                if (format_ == Format::jsonl)
+                    raw.put("]}\n");
+                else
+                    raw.put("]}");
                 break;
             }
             case Format::csv:
@@ -275,23 +399,35 @@ public:
                 break;
             }
             case Format::table: {
-                out_.put(shown);
+                std::size_t room = 32 + shown.size();
+                if (format_problem) room += format_problem->size();
+                for (const auto& f : findings) room += 48 + f.match.size() + f.message.size();
+                RawWriter raw(out_, room);
+                raw.put(shown);
                 if (ok) {
-                    out_.put(": ok\n");
+                    raw.put(": ok\n");
                 } else if (format_problem) {
-                    out_.put(": ");
-                    out_.put(*format_problem);
-                    out_.put('\n');
+                    raw.put(": ");
+                    raw.put(*format_problem);
+                    raw.put('\n');
                 } else {
-                    out_.put(findings.front().severity == Severity::block ? ": can't be used\n"
-                                                                          : ": needs care\n");
-                    append_finding_lines(out_, findings);
+                    if (findings.front().severity == Severity::block)
+                        raw.put(": can't be used\n");
+                    else
+                        raw.put(": needs care\n");
+                    append_finding_lines(raw, findings);
                 }
                 break;
             }
         }
         ++count_;
         out_.maybe_flush();
+    }
+
+    // The output of `count` more IDs, printed by another CheckPrinter.
+    void add_printed(std::string_view text, std::size_t count) {
+        out_.put_large(text);
+        count_ += count;
     }
 
     // What comes after the last ID; `count`: how many there were.
@@ -302,10 +438,10 @@ public:
     }
     std::size_t count() const { return count_; }
 
-private:
+  private:
     Format format_;
     OutputBuffer& out_;
-    std::size_t count_ = 0;
+    std::size_t count_;
 };
 
 // Checks one line of input (or one argument) and prints its result; true
@@ -323,41 +459,254 @@ bool check_line(std::string_view raw, const Guard& guard, const std::string& nam
     return !findings.empty();
 }
 
-// Calls on_line(line) for every line of standard input, each cut to its first
-// `max_line` bytes, in constant memory: big blocks read at once, lines split
-// in place. As std::getline: a last line without a newline counts.
-template <class OnLine>
-void for_each_stdin_line(std::size_t max_line, OnLine&& on_line) {
-    const std::size_t capacity = std::max<std::size_t>(std::size_t{1} << 17, 2 * max_line);
-    std::unique_ptr<char[]> buffer(new char[capacity]);
-    char* const data = buffer.get();
-    std::size_t used = 0;     // bytes in data
-    bool skipping = false;    // inside a line already given (cut): drop up to its newline
-    for (;;) {
-        const ssize_t got = ::read(STDIN_FILENO, data + used, capacity - used);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;  // end of input (or an error, which ends it as getline would)
-        const char* start = data;
-        const char* const end = data + used + got;
-        const char* scan = data + used;  // no newline before this point
-        while (const char* nl = static_cast<const char*>(std::memchr(scan, '\n', end - scan))) {
-            if (!skipping) on_line(std::string_view(start, std::min<std::size_t>(nl - start, max_line)));
-            skipping = false;
-            start = scan = nl + 1;
+// Standard input cut into chunks of whole lines, in constant memory: big
+// blocks read at once, a line never split between two chunks. Each line is
+// checked on its first `max_line` bytes (as std::getline, a last line
+// without a newline counts): a longer line ends its chunk, cut, and the rest
+// of it is skipped.
+class LineChunker {
+  public:
+    LineChunker(std::size_t capacity, std::size_t max_line)
+        : capacity_(capacity), max_line_(max_line), carry_(new char[max_line]) {}
+
+    std::size_t capacity() const { return capacity_; }
+    bool at_end() const { return at_end_; }
+
+    // Fills `data` (capacity() bytes) with the next lines; their size, 0 at
+    // the end of the input.
+    std::size_t next(char* data) {
+        std::size_t used = carry_size_;
+        std::memcpy(data, carry_.get(), carry_size_);
+        carry_size_ = 0;
+        while (used < capacity_ && !at_end_) {
+            const ssize_t got = ::read(STDIN_FILENO, data + used, capacity_ - used);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) {  // end of input (or an error, which ends it as getline would)
+                at_end_ = true;
+                break;
+            }
+            std::size_t size = static_cast<std::size_t>(got);
+            if (skipping_) {  // the rest of a cut line: dropped up to its newline
+                const char* nl = static_cast<const char*>(std::memchr(data + used, '\n', size));
+                if (!nl) continue;
+                skipping_ = false;
+                const std::size_t after = static_cast<std::size_t>(nl + 1 - (data + used));
+                std::memmove(data + used, nl + 1, size - after);
+                size -= after;
+            }
+            used += size;
         }
-        // The rest is the start of a line.
-        std::size_t rest = static_cast<std::size_t>(end - start);
-        if (skipping) {
-            rest = 0;
-        } else if (rest >= max_line) {
-            on_line(std::string_view(start, max_line));  // its first max_line bytes are all it gives
-            skipping = true;
-            rest = 0;
+        if (at_end_ || used == 0) return used;
+        // The buffer is full: whole lines only, the rest carried to the next chunk.
+        const char* const last = static_cast<const char*>(memrchr(data, '\n', used));
+        const std::size_t lines = last ? static_cast<std::size_t>(last + 1 - data) : 0;
+        const std::size_t rest = used - lines;
+        if (rest >= max_line_) {
+            skipping_ = true;  // its first max_line bytes are all it gives
+            return lines + max_line_;
         }
-        if (rest && start != data) std::memmove(data, start, rest);
-        used = rest;
+        std::memcpy(carry_.get(), data + lines, rest);
+        carry_size_ = rest;
+        return lines;
     }
-    if (used && !skipping) on_line(std::string_view(data, used));
+
+  private:
+    std::size_t capacity_;
+    std::size_t max_line_;
+    std::unique_ptr<char[]> carry_;  // the start of a line (shorter than max_line)
+    std::size_t carry_size_ = 0;
+    bool skipping_ = false;  // inside a line already given (cut): drop up to its newline
+    bool at_end_ = false;
+};
+
+// Calls on_line(line) for every line of a chunk (LineChunker::next), each
+// cut to its first `max_line` bytes.
+// The first newline in [p, end), or nullptr: eight bytes at a time (lines
+// are short: a call of memchr a line costs more).
+inline const char* find_newline(const char* p, const char* end) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+    for (; end - p >= 8; p += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        w ^= '\n' * kOnes;  // a newline: a zero byte
+        // The lowest zero byte's high bit is exact (higher ones may not be).
+        if (const std::uint64_t zero = (w - kOnes) & ~w & kHigh)
+            return p + (std::countr_zero(zero) >> 3);
+    }
+    return static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+}
+
+template <class OnLine>
+void for_each_line(std::string_view chunk, std::size_t max_line, OnLine&& on_line) {
+    const char* start = chunk.data();
+    const char* const end = start + chunk.size();
+    while (start != end) {
+        const char* nl = find_newline(start, end);
+        const char* line_end = nl ? nl : end;
+        on_line(std::string_view(start, std::min<std::size_t>(line_end - start, max_line)));
+        if (!nl) break;
+        start = nl + 1;
+    }
+}
+
+// How many threads check the lines of `id check -`: the cores (at most 8),
+// or CASELOAD_THREADS (a testing aid: 1 forces the single-threaded way).
+// Under a limit of address space (ulimit -v) too small for what each thread
+// reserves (its stack, its malloc arena: some 72 MiB), one.
+unsigned check_threads() {
+    unsigned cores = std::thread::hardware_concurrency();
+    cpu_set_t allowed;  // the cores this process may run on (taskset), when known
+    if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0)
+        cores = static_cast<unsigned>(CPU_COUNT(&allowed));
+    unsigned threads = std::clamp(cores, 1u, 8u);
+    if (const char* env = std::getenv("CASELOAD_THREADS"); env && *env)
+        threads = static_cast<unsigned>(std::clamp(std::strtol(env, nullptr, 10), 1L, 64L));
+    rlimit limit{};
+    if (threads > 1 && ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur / (std::size_t{128} << 20) < threads + 1)
+        threads = 1;
+    return threads;
+}
+
+// `id check -`: every line of standard input checked and printed through
+// `out`, in input order; true when any has a finding or is not a valid ID.
+// Chunks of lines are checked on worker threads, a fixed number in flight
+// (constant memory), and their output written in order; one thread, or
+// input of one chunk, takes the plain way. The output is the same either way.
+bool check_stdin(const Guard& guard, const std::string& name, Format format, CheckPrinter& out) {
+    constexpr std::size_t kMaxLine = 4096;  // longer lines: checked on their first 4096 bytes
+    constexpr std::size_t kChunk = std::size_t{1} << 17;
+    LineChunker chunker(kChunk, kMaxLine);
+    std::unique_ptr<char[]> first(new char[chunker.capacity()]);
+    const std::size_t first_size = chunker.next(first.get());
+    const unsigned threads = check_threads();
+    bool any = false;
+    auto check_one = [&](std::string_view raw) { any |= check_line(raw, guard, name, out); };
+    if (threads <= 1 || chunker.at_end()) {
+        for (std::size_t size = first_size; size; size = chunker.next(first.get()))
+            for_each_line(std::string_view(first.get(), size), kMaxLine, check_one);
+        return any;
+    }
+
+    // A chunk's lines and their output, checked by a worker. A cache line or
+    // two of its own: the workers write their output buffers' sizes all the time.
+    struct alignas(128) Chunk {
+        std::unique_ptr<char[]> data;
+        std::size_t size = 0;
+        OutputBuffer output{nullptr};  // keeps all: written out by the main thread
+        std::size_t count = 0;         // IDs printed
+        bool any = false;
+        bool done = false;
+        std::exception_ptr error;
+    };
+    const std::size_t slots = 2 * std::size_t{threads} + 2;
+    std::vector<Chunk> chunks(slots);
+    chunks[0].data = std::move(first);
+    for (std::size_t i = 1; i < slots; ++i) chunks[i].data.reset(new char[chunker.capacity()]);
+
+    std::mutex mutex;
+    std::condition_variable work_ready, chunk_done;
+    std::size_t submitted = 0;  // chunks given to the workers, in order
+    std::size_t taken = 0;      // chunks a worker has started
+    bool closing = false;
+    auto work = [&] {
+        for (;;) {
+            std::size_t seq;
+            {
+                std::unique_lock lock(mutex);
+                work_ready.wait(lock, [&] { return closing || taken < submitted; });
+                if (closing) return;
+                seq = taken++;
+            }
+            Chunk& chunk = chunks[seq % slots];
+            try {
+                // Every ID but the first of the whole input follows another
+                // (the JSON array's comma): the main thread drops the comma
+                // of the first.
+                CheckPrinter printer(format, chunk.output, 1);
+                bool found = false;
+                for_each_line(
+                    std::string_view(chunk.data.get(), chunk.size), kMaxLine,
+                    [&](std::string_view raw) { found |= check_line(raw, guard, name, printer); });
+                chunk.any = found;
+                chunk.count = printer.count() - 1;
+            } catch (...) {
+                chunk.error = std::current_exception();
+            }
+            {
+                std::lock_guard lock(mutex);
+                chunk.done = true;
+            }
+            chunk_done.notify_one();
+        }
+    };
+    // Stops and joins the workers however this ends.
+    struct Workers {
+        std::vector<std::thread> threads;
+        std::function<void()> stop;
+        ~Workers() {
+            if (stop) stop();
+            for (auto& t : threads) t.join();
+        }
+    } workers;
+    workers.stop = [&] {
+        {
+            std::lock_guard lock(mutex);
+            closing = true;
+        }
+        work_ready.notify_all();
+    };
+    try {
+        for (unsigned i = 0; i < threads; ++i) workers.threads.emplace_back(work);
+    } catch (const std::system_error&) {
+        // Fewer threads than asked (resource limits): the ones there are, or none.
+    }
+    if (workers.threads.empty()) {
+        for (std::size_t size = first_size; size; size = chunker.next(chunks[0].data.get()))
+            for_each_line(std::string_view(chunks[0].data.get(), size), kMaxLine, check_one);
+        return any;
+    }
+
+    auto submit = [&](Chunk& chunk, std::size_t size) {
+        chunk.size = size;
+        chunk.count = 0;
+        chunk.any = false;
+        chunk.done = false;
+        chunk.output.clear();
+        {
+            std::lock_guard lock(mutex);
+            ++submitted;
+        }
+        work_ready.notify_one();
+    };
+    submit(chunks[0], first_size);
+    std::size_t written = 0;
+    bool input_left = true;
+    for (;;) {
+        while (input_left && submitted - written < slots) {
+            Chunk& chunk = chunks[submitted % slots];
+            const std::size_t size = chunker.next(chunk.data.get());
+            if (size == 0) {
+                input_left = false;
+                break;
+            }
+            submit(chunk, size);
+        }
+        if (written == submitted) break;
+        Chunk& chunk = chunks[written % slots];
+        {
+            std::unique_lock lock(mutex);
+            chunk_done.wait(lock, [&] { return chunk.done; });
+        }
+        if (chunk.error) std::rethrow_exception(chunk.error);
+        std::string_view text = chunk.output.text();
+        if (format == Format::json && out.count() == 0 && !text.empty())
+            text.remove_prefix(1);  // the first ID of all: no comma before it
+        out.add_printed(text, chunk.count);
+        any |= chunk.any;
+        ++written;
+    }
+    return any;
 }
 
 // Reads a line from the terminal without echo. The caller wipes it.
@@ -392,11 +741,11 @@ void register_id(CLI::App& app, Context& ctx) {
         bool ask_name = false;
     };
     auto check = std::make_shared<CheckArgs>();
-    auto* cmd = add_command(
-        *group, "check", "Explain what an ID must not contain, without writing anything",
-        "  caseload id check JSmith1985 HOM-0042\n"
-        "  cut -d, -f1 ids.csv | caseload id check - --format jsonl\n"
-        "  caseload id check K7M2-QX9A --ask-name");
+    auto* cmd = add_command(*group, "check",
+                            "Explain what an ID must not contain, without writing anything",
+                            "  caseload id check JSmith1985 HOM-0042\n"
+                            "  cut -d, -f1 ids.csv | caseload id check - --format jsonl\n"
+                            "  caseload id check K7M2-QX9A --ask-name");
     cmd->add_option("ids", check->ids, "IDs to check, or - for one a line on stdin")->required();
     cmd->add_flag("--ask-name", check->ask_name,
                   "Ask (without echo) for the person's real name and check against it too; "
@@ -416,14 +765,13 @@ void register_id(CLI::App& app, Context& ctx) {
         CheckPrinter out(format, buffer);
         out.start();
         bool any = false;
-        auto check_one = [&](std::string_view raw) { any |= check_line(raw, guard, name, out); };
         bool from_stdin = check->ids.size() == 1 && check->ids.front() == "-";
         if (from_stdin) {
             // Streamed in constant memory: lines longer than 4096 bytes are
             // checked on their first 4096 (never a valid ID either way).
-            for_each_stdin_line(4096, check_one);
+            any = check_stdin(guard, name, format, out);
         } else {
-            for (const auto& id : check->ids) check_one(id);
+            for (const auto& id : check->ids) any |= check_line(id, guard, name, out);
         }
         // Wipe the name: it lived in memory for this check alone.
         if (!name.empty()) explicit_bzero(name.data(), name.size());
@@ -432,11 +780,11 @@ void register_id(CLI::App& app, Context& ctx) {
     });
 
     // id scan
-    auto* scan = add_command(*group, "scan",
-                             "Re-check every stored ID against today's rules and words",
-                             "  caseload id scan\n"
-                             "  caseload id scan --format csv > findings.csv   # nightly, exit 3 "
-                             "when any is blocked");
+    auto* scan =
+        add_command(*group, "scan", "Re-check every stored ID against today's rules and words",
+                    "  caseload id scan\n"
+                    "  caseload id scan --format csv > findings.csv   # nightly, exit 3 "
+                    "when any is blocked");
     scan->callback([&ctx] {
         Register& reg = ctx.reg();
         const Actor& actor = ctx.actor();
@@ -467,15 +815,16 @@ void register_id(CLI::App& app, Context& ctx) {
             if (ctx.format() != Format::json && ctx.format() != Format::jsonl) {
                 std::vector<std::string> parts;
                 for (const auto& f : findings)
-                    parts.push_back(fmt::format("{} \"{}\" ({})", kind_name(f.kind), f.match,
-                                                f.message));
+                    parts.push_back(
+                        fmt::format("{} \"{}\" ({})", kind_name(f.kind), f.match, f.message));
                 row["findings"] = join(parts, "; ");
             }
             out.add(row);
         });
         out.finish();
-        ctx.note(fmt::format("Checked {} IDs: {} with findings, {} blocked.", with_thousands(checked),
-                             with_thousands(flagged), with_thousands(blocked)));
+        ctx.note(fmt::format("Checked {} IDs: {} with findings, {} blocked.",
+                             with_thousands(checked), with_thousands(flagged),
+                             with_thousands(blocked)));
         if (blocked)
             throw Error(Exit::invalid,
                         fmt::format("{} stored ID{} would now be refused", blocked,

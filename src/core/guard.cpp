@@ -131,7 +131,7 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
     scan.id = id;
     scan.lower = std::string_view(buffer.data(), n);
     const char* in = id.data();
-    std::uint64_t letters = 0, digits = 0, any_upper = 0, any_lower = 0, ones = 0;
+    std::uint64_t letters = 0, digits = 0, uppers = 0, ones = 0;
     std::uint64_t digit_total = 0;
     scan.digits_before[0] = 0;
     for (std::size_t at = 0; at < n; at += 8) {
@@ -142,6 +142,13 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
         } else if (n >= 8) {
             std::memcpy(&w, in + n - 8, 8);  // the last 8 bytes, shifted down
             w >>= 8 * (8 - count);
+        } else if (n >= 4) {
+            // 4 to 7 bytes: two 4-byte loads, the second shifted over the
+            // first (the bytes they share are the same).
+            std::uint32_t low, high;
+            std::memcpy(&low, in, 4);
+            std::memcpy(&high, in + n - 4, 4);
+            w = low | (static_cast<std::uint64_t>(high) << (8 * (n - 4)));
         } else {
             for (std::size_t k = 0; k < count; ++k)
                 w |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[at + k])) << (8 * k);
@@ -157,8 +164,7 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
         const std::uint64_t counts = ((digit >> 7) * kOnes) + digit_total * kOnes;
         std::memcpy(scan.digits_before.data() + 1 + at, &counts, 8);
         digit_total = counts >> 56;
-        any_upper |= upper;
-        any_lower |= letter & ~upper;
+        uppers |= high_bits(upper) << at;
         ones |= bytes_between(x, '1', '1') & ascii;
         letters |= high_bits(letter) << at;
         digits |= high_bits(digit) << at;
@@ -184,7 +190,12 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
     const std::uint64_t digits_8 = digit_starts & (digit_ends >> 7) & ~ends_0_6;
     scan.digits_4_or_8 = (digits_4 | digits_8) != 0;
     scan.digit_count = static_cast<std::uint32_t>(digit_total);
-    scan.mixed_case = any_upper != 0 && any_lower != 0;
+    const std::uint64_t lowers = letters & ~uppers;
+    scan.mixed_case = uppers != 0 && lowers != 0;
+    // A case token starts at an upper case letter after a lower case one, or
+    // at the last upper case letter before a lower case one (case_split_at).
+    scan.case_splits = uppers & ((lowers << 1) | ((uppers << 1) & (lowers >> 1)));
+    scan.case_splits_known = true;
     scan.any_one = ones != 0;
 }
 
@@ -199,6 +210,17 @@ void case_tokens(const IdScan& scan, Span run, Tokens& tokens) {
     std::uint32_t start = run.begin;
     if (!scan.mixed_case) {
         tokens.push(run);
+        return;
+    }
+    if (scan.case_splits_known) {
+        // The splits inside the run, from the bits.
+        std::uint64_t splits = scan.case_splits & span_bits(Span{run.begin + 1, run.end});
+        for (; splits; splits &= splits - 1) {
+            const auto i = static_cast<std::uint32_t>(std::countr_zero(splits));
+            tokens.push(Span{start, i});
+            start = i;
+        }
+        tokens.push(Span{start, run.end});
         return;
     }
     for (std::uint32_t i = run.begin + 1; i < run.end; ++i) {

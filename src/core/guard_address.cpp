@@ -3,6 +3,8 @@
 //  - a number, then a street word ending a letter run (12OakRoad, 4-Mill-Lane);
 //  - the organisation's own address words (Oakwood-House-4);
 //  - UK postcodes, whole or with one separator (SW1A1AA, M1-1AE).
+#include <bit>
+
 #include "guard_detectors.hpp"
 
 namespace caseload::guard_internal {
@@ -46,6 +48,10 @@ bool is_room(const IdScan& scan, std::string_view word) {
 // Where the last case token of `run` starts (run.begin when it has one token).
 std::uint32_t last_token_begin(const IdScan& scan, Span run) {
     if (!scan.mixed_case) return run.begin;
+    if (scan.case_splits_known) {
+        const std::uint64_t splits = scan.case_splits & span_bits(Span{run.begin + 1, run.end});
+        return splits ? 63u - static_cast<std::uint32_t>(std::countl_zero(splits)) : run.begin;
+    }
     for (std::uint32_t i = run.end - 1; i > run.begin; --i)
         if (case_split_at(scan, run, i)) return i;
     return run.begin;

@@ -151,6 +151,10 @@ struct PositionSet {
 struct IdScan {
     Lexicon lexicon;
     bool mixed_case = false;  // upper and lower case letters: case changes split tokens
+    // With case_splits_known (IDs of up to 64 characters, scanned 8 bytes at
+    // a time): bit q set when a case token starts at q, as case_split_at.
+    bool case_splits_known = false;
+    std::uint64_t case_splits = 0;
     std::uint32_t digit_count = 0;
     std::string_view id;     // as written (at most kMaxScan characters)
     std::string_view lower;  // ASCII-lowercased copy, same positions
@@ -215,6 +219,7 @@ void case_tokens(const IdScan& scan, Span run, Tokens& tokens);
 // True when a case-change token of `run` starts at position i (run.begin < i < run.end).
 inline bool case_split_at(const IdScan& scan, Span run, std::uint32_t i) {
     if (!scan.mixed_case) return false;
+    if (scan.case_splits_known) return (scan.case_splits >> i) & 1u;
     const char prev = scan.id[i - 1], c = scan.id[i];
     return (is_lower(prev) && is_upper(c)) ||
            (is_upper(prev) && is_upper(c) && i + 1 < run.end && is_lower(scan.id[i + 1]));

@@ -505,6 +505,7 @@ class CoverByCounts {
 // The changes of case of an ID of up to 64 characters, as case_split_at
 // over the whole ID: bit q for a split before position q.
 std::uint64_t case_splits(const IdScan& scan) {
+    if (scan.case_splits_known) return scan.case_splits;
     std::uint64_t lower = 0, upper = 0;
     for (std::uint32_t p = 0; p < scan.id.size(); ++p) {
         lower |= std::uint64_t{is_lower(scan.id[p])} << p;

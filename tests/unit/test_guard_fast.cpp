@@ -226,6 +226,15 @@ TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time sc
         CHECK(same_runs(a.alnum_runs, b.alnum_runs));
         for (std::size_t p = 0; p <= id.size(); ++p)
             CHECK(a.digits_before[p] == b.digits_before[p]);
+        // The words scan's case splits: case_split_at by characters (the bytes scan's way).
+        REQUIRE(b.case_splits_known);
+        REQUIRE_FALSE(a.case_splits_known);
+        for (gi::Span run : a.letter_runs)
+            for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
+                CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
+        for (gi::Span run : a.alnum_runs)
+            for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
+                CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
         // After the lowercase copy: zeros (separators) for the look-ahead.
         for (std::size_t p = id.size(); p < id.size() + 8; ++p) {
             CHECK(a_buffer[p] == 0);
