@@ -45,8 +45,7 @@ void register_star(CLI::App& app, Context& ctx) {
     auto file = std::make_shared<std::string>();
     auto* add = add_command(*group, "add", "Add your organisation's own Star from a file (lead)",
                             "  caseload star add our-star.star");
-    add->add_option("file", *file, "A Star file (format as in /usr/share/caseload/stars)")
-        ->required();
+    add->add_option("file", *file, "A Star file (format as in " CASELOAD_STARS_DIR ")")->required();
     add->callback([&ctx, file] {
         std::ifstream in(*file, std::ios::binary);
         if (!in)

@@ -17,7 +17,7 @@ Star parse_star(std::string_view text, std::string_view source) {
     auto fail = [&](const std::string& what) {
         throw Error(Exit::invalid, fmt::format("{}, line {}: {}", source, line_no, what),
                     "each line is 'code = CODE', 'name = NAME' or 'need CODE = Label'; "
-                    "see the files in /usr/share/caseload/stars for examples");
+                    "see the files in " CASELOAD_STARS_DIR " for examples");
     };
     if (!is_valid_utf8(text)) fail("the file is not valid UTF-8");
     for (const auto& raw : split(text, '\n')) {
