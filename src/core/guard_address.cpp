@@ -1,6 +1,8 @@
 // Guard detector: addresses (block).
-//  - a room word next to a number, either order (Room12, rm-12, Flat3B, 12-Flat);
+//  - a room word next to a number, either order (Room12, rm-12, Flat3B, 12-Flat),
+//    or with one letter between (Rm-B12, Bed-A4);
 //  - a number, then a street word ending a letter run (12OakRoad, 4-Mill-Lane);
+//  - a named street or building, then a number (Ashdown-Court-12, MapleLodge7);
 //  - the organisation's own address words (Oakwood-House-4);
 //  - UK postcodes, whole or with one separator (SW1A1AA, M1-1AE).
 #include <bit>
@@ -83,7 +85,19 @@ std::uint32_t room_word_at_start(const IdScan& scan, Span run) {
 void rooms(const IdScan& scan, const Items& items, Hits& hits) {
     for (std::size_t k = 0; k + 1 < items.size(); ++k) {
         const Item a = items[k], b = items[k + 1];
-        if (a.letters == b.letters || !adjacent(a.span, b.span)) continue;
+        if (!adjacent(a.span, b.span)) continue;
+        if (a.letters && b.letters) {
+            // Rm-B12, Bed-A4: the room word, one letter, the number.
+            if (b.span.size() != 1 || k + 2 >= items.size() || items[k + 2].letters ||
+                !adjacent(b.span, items[k + 2].span))
+                continue;
+            const std::uint32_t from = room_word_at_end(scan, a.span);
+            if (from == a.span.end) continue;
+            hits.push(Hit{FindingKind::address, Severity::block, Span{from, items[k + 2].span.end},
+                          kRoomMessage, 0});
+            continue;
+        }
+        if (a.letters == b.letters) continue;
         if (a.letters) {
             // Room12, rm-12, Flat3B: the room word, the number, a letter after it.
             const std::uint32_t from = room_word_at_end(scan, a.span);
@@ -146,6 +160,35 @@ void streets(const IdScan& scan, const Items& items, Hits& hits) {
         if (item.span.size() >= 3) name_between = true;
     }
     flush();
+}
+
+// A named street or building, then a number: Ashdown-Court-12, MapleLodge7,
+// High-St-4. The street word is a whole letter run after a name (the run
+// just before it: 3+ letters, not an allowed word or service code, so
+// HOM-Hostel-3 names no building) or the last case token of a run after a
+// name token of 3+ letters. A street word alone (Court-12) is not enough, nor
+// one inside a lower-case run (sscott70, jmcbride25: names, not addresses).
+void buildings(const IdScan& scan, const GuardState& state, const Items& items, Hits& hits) {
+    if (!(scan.suffix_any & kStreetWord)) return;
+    for (std::size_t k = 0; k + 1 < items.size(); ++k) {
+        const Item a = items[k], b = items[k + 1];
+        if (!a.letters || b.letters || !adjacent(a.span, b.span)) continue;
+        if (overlaps_kind(hits, FindingKind::address, b.span)) continue;
+        std::uint32_t from = a.span.end;
+        if (scan.suffix_categories(a.span.begin) & kStreetWord) {
+            const Item name = k > 0 ? items[k - 1] : a;
+            if (k > 0 && name.letters && adjacent(name.span, a.span) && name.span.size() >= 3 &&
+                !state.is_allowed(scan.lexicon, scan.low(name.span)))
+                from = name.span.begin;
+        } else {
+            const std::uint32_t token = last_token_begin(scan, a.span);
+            if (token >= a.span.begin + 3 && (scan.suffix_categories(token) & kStreetWord))
+                from = a.span.begin;
+        }
+        if (from == a.span.end) continue;
+        hits.push(
+            Hit{FindingKind::address, Severity::block, Span{from, b.span.end}, kStreetMessage, 0});
+    }
 }
 
 void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits) {
@@ -299,6 +342,7 @@ void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
         items_of(scan, items);
         rooms(scan, items, hits);
         streets(scan, items, hits);
+        buildings(scan, state, items, hits);
     }
     if (state.org.flags_of_any() & kOrgAddress) organisation_words(scan, state, hits);
 }

@@ -3,7 +3,8 @@
 //  - National Insurance number: 2 prefix letters (official exclusions), 6
 //    digits (alone or in pairs), optional suffix A-D;
 //  - UK phone number: 11 digits from 01, 02, 03, 07 or 08, or 12 digits from
-//    44 then 1, 2, 3, 7 or 8, in any digit groups.
+//    44 then 1, 2, 3, 7 or 8, in any digit groups; the international forms
+//    0044 7700... (14 digits) and 44 (0)7700... (13 digits) too.
 // Digit groups with one separator between them count as one sequence.
 #include "guard_detectors.hpp"
 
@@ -31,6 +32,10 @@ bool phone_lead(char c) {
 bool valid_phone(const char* d, std::size_t count) {
     if (count == 11) return d[0] == '0' && phone_lead(d[1]);
     if (count == 12) return d[0] == '4' && d[1] == '4' && phone_lead(d[2]);
+    // 44 (0)7700 900123, 0044 7700 900123
+    if (count == 13) return d[0] == '4' && d[1] == '4' && d[2] == '0' && phone_lead(d[3]);
+    if (count == 14)
+        return d[0] == '0' && d[1] == '0' && d[2] == '4' && d[3] == '4' && phone_lead(d[4]);
     return false;
 }
 
@@ -43,7 +48,7 @@ bool joined(const IdScan& scan, std::size_t k) {
 void numbers(const IdScan& scan, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
     for (std::size_t a = 0; a < runs; ++a) {
-        char digits[12];
+        char digits[14];
         std::size_t count = 0;
         for (std::size_t b = a; b < runs; ++b) {
             if (b > a && !joined(scan, b - 1)) break;
@@ -59,7 +64,8 @@ void numbers(const IdScan& scan, Hits& hits) {
                 if (grouped)
                     hits.push(Hit{FindingKind::identifier, Severity::block, span, kNhsMessage, 0});
             }
-            if (valid_phone(digits, count))
+            // (44-07700-900222 once, not also as 07700-900222)
+            if (valid_phone(digits, count) && !overlaps_kind(hits, FindingKind::identifier, span))
                 hits.push(Hit{FindingKind::identifier, Severity::block, span, kPhoneMessage, 0});
         }
     }

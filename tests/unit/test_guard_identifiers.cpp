@@ -86,6 +86,10 @@ TEST_CASE("guard identifiers: UK phone numbers") {
     CHECK(identifiers_in(guard, "447700900456") == Lines{"447700900456: a phone number"});
     CHECK(identifiers_in(guard, "44-20-7946-0555") == Lines{"44-20-7946-0555: a phone number"});
     CHECK(identifiers_in(guard, "HOM-07700900123") == Lines{"07700900123: a phone number"});
+    // international forms: 0044 and 44 (0)
+    CHECK(identifiers_in(guard, "0044-7700-900111") == Lines{"0044-7700-900111: a phone number"});
+    CHECK(identifiers_in(guard, "00442079460999") == Lines{"00442079460999: a phone number"});
+    CHECK(identifiers_in(guard, "44-07700-900222") == Lines{"44-07700-900222: a phone number"});
     // wrong lead digits or length; digit groups split by letters
     CHECK(identifiers_in(guard, "06123456789").empty());
     CHECK(identifiers_in(guard, "0770090012").empty());
@@ -93,6 +97,9 @@ TEST_CASE("guard identifiers: UK phone numbers") {
     CHECK(identifiers_in(guard, "447700900").empty());
     CHECK(identifiers_in(guard, "456700900456").empty());
     CHECK(identifiers_in(guard, "07700A900123").empty());
+    CHECK(identifiers_in(guard, "0045-7700-900111").empty());
+    CHECK(identifiers_in(guard, "4417700900111").empty());
+    CHECK(identifiers_in(guard, "00440700900111").empty());
 }
 
 TEST_CASE("guard identifiers: serials stay clean") {

@@ -47,8 +47,16 @@ TEST_CASE("guard initials: one or two groups of one to three letters") {
     CHECK(initials_in(guard, "jrb-042") == Matches{"jrb"});
     CHECK(initials_in(guard, "A7B") == Matches{"A", "B"});
     CHECK(initials_in(guard, "0042-TWH") == Matches{"TWH"});
-    // three groups, a group of four letters, or no digit: not initials
+    // three single letters one separator apart
+    CHECK(initials_in(guard, "D.J.R.44") == Matches{"D", "J", "R"});
+    CHECK(initials_in(guard, "j.s.b-0042") == Matches{"j", "s", "b"});
+    CHECK(initials_in(guard, "7-A_B-C") == Matches{"A", "B", "C"});
+    // three groups otherwise, a group of four letters, or no digit: not initials
     CHECK(initials_in(guard, "A-1-B-2-C").empty());
+    CHECK(initials_in(guard, "AB.C.D-7").empty());
+    CHECK(initials_in(guard, "A..B.C-7").empty());
+    CHECK(initials_in(guard, "7J9S5M76-1").empty());
+    CHECK(initials_in(guard, "A.B.C").empty());
     CHECK(initials_in(guard, "ABCD-12").empty());
     CHECK(initials_in(guard, "JS-AB").empty());
     CHECK(initials_in(guard, "K7M2-QX9A").empty());
