@@ -404,16 +404,21 @@ cols = int(sys.argv[1])
 master, slave = pty.openpty()
 fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
 p = subprocess.Popen(sys.argv[2:], stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-os.close(slave)
+# The slave stays open here until the output is drained: once every slave fd
+# is closed, a read of the master may fail (EIO) before the last bytes are read.
+import select
 data = b""
-while True:
-    try:
+def drain():
+    global data
+    while select.select([master], [], [], 0)[0]:
         chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk: break
-    data += chunk
-p.wait()
+        if not chunk: break
+        data += chunk
+while p.poll() is None:
+    select.select([master], [], [], 0.05)
+    drain()
+drain()
+os.close(slave)
 text = data.decode("utf-8").replace("\r\n", "\n")
 import re
 plain = re.sub("\x1b\\[[0-9;]*m", "", text)
