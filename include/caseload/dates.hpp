@@ -13,6 +13,10 @@ struct Date {
     std::string iso() const;
 };
 
+// Writes YEAR-MM-DD (year 0-9999, month and day 0-99) into out[0..9], with no
+// terminator and no allocation: Date::iso and an import's every row use it.
+void write_iso_date(char* out, int year, int month, int day);
+
 bool is_valid_date(int year, int month, int day);
 
 // Strict parse of YYYY-MM-DD or DD/MM/YYYY; nullopt when neither.

@@ -10,20 +10,26 @@
 
 namespace caseload {
 
+void write_iso_date(char* out, int year, int month, int day) {
+    out[0] = static_cast<char>('0' + year / 1000);
+    out[1] = static_cast<char>('0' + year / 100 % 10);
+    out[2] = static_cast<char>('0' + year / 10 % 10);
+    out[3] = static_cast<char>('0' + year % 10);
+    out[4] = '-';
+    out[5] = static_cast<char>('0' + month / 10);
+    out[6] = static_cast<char>('0' + month % 10);
+    out[7] = '-';
+    out[8] = static_cast<char>('0' + day / 10);
+    out[9] = static_cast<char>('0' + day % 10);
+}
+
 std::string Date::iso() const {
     if (year < 0 || year > 9999 || month < 0 || month > 99 || day < 0 || day > 99)
         return fmt::format("{:04}-{:02}-{:02}", year, month, day);
     // By hand: an import formats a date per row, and fmt's parsing of the
     // format string cost more than the rest of the date's checks.
-    std::string out = "0000-00-00";
-    out[0] = static_cast<char>('0' + year / 1000);
-    out[1] = static_cast<char>('0' + year / 100 % 10);
-    out[2] = static_cast<char>('0' + year / 10 % 10);
-    out[3] = static_cast<char>('0' + year % 10);
-    out[5] = static_cast<char>('0' + month / 10);
-    out[6] = static_cast<char>('0' + month % 10);
-    out[8] = static_cast<char>('0' + day / 10);
-    out[9] = static_cast<char>('0' + day % 10);
+    std::string out(10, '\0');
+    write_iso_date(out.data(), year, month, day);
     return out;
 }
 

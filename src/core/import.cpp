@@ -25,6 +25,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "caseload/dates.hpp"
 #include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
 #include "caseload/jsonl.hpp"
@@ -128,22 +129,10 @@ std::uint32_t pack_date(const std::string& iso) {
 
 // Writes a packed date as YYYY-MM-DD into `out` (11 bytes); returns its length.
 std::size_t format_date(std::uint32_t packed, char* out) {
-    // By hand, not fmt: this runs for every row written.
-    const std::uint32_t year = packed / 10000 % 10000, month = packed / 100 % 100,
-                        day = packed % 100;
-    const char text[10] = {static_cast<char>('0' + year / 1000),
-                           static_cast<char>('0' + year / 100 % 10),
-                           static_cast<char>('0' + year / 10 % 10),
-                           static_cast<char>('0' + year % 10),
-                           '-',
-                           static_cast<char>('0' + month / 10),
-                           static_cast<char>('0' + month % 10),
-                           '-',
-                           static_cast<char>('0' + day / 10),
-                           static_cast<char>('0' + day % 10)};
-    std::memcpy(out, text, sizeof text);
-    out[sizeof text] = '\0';
-    return sizeof text;
+    write_iso_date(out, static_cast<int>(packed / 10000 % 10000),
+                   static_cast<int>(packed / 100 % 100), static_cast<int>(packed % 100));
+    out[10] = '\0';
+    return 10;
 }
 
 std::uint32_t narrow_key(Key key) {
@@ -782,18 +771,14 @@ class Table {
     }
 
   private:
+    // The order of two IDs whose first 16 folded bytes (the SortKey) are equal.
     int compare_tail(std::uint32_t a, std::uint32_t b) const {
         std::string_view x = id(rows[a]), y = id(rows[b]);
         if (x.size() <= 16 && y.size() <= 16)
             return x.size() == y.size() ? 0 : x.size() < y.size() ? -1 : 1;
-        for (std::size_t i = 16; i < x.size() && i < y.size(); ++i) {
-            unsigned char p = static_cast<unsigned char>(x[i]),
-                          q = static_cast<unsigned char>(y[i]);
-            if (p >= 'A' && p <= 'Z') p = static_cast<unsigned char>(p - 'A' + 'a');
-            if (q >= 'A' && q <= 'Z') q = static_cast<unsigned char>(q - 'A' + 'a');
-            if (p != q) return p < q ? -1 : 1;
-        }
-        return x.size() == y.size() ? 0 : x.size() < y.size() ? -1 : 1;
+        // Past byte 16; a shorter ID's tail is empty, so it sorts first, as before.
+        return compare_ids(x.substr(std::min<std::size_t>(16, x.size())),
+                           y.substr(std::min<std::size_t>(16, y.size())));
     }
 };
 
