@@ -11,7 +11,7 @@ PROCESSES=8
 ADDS=${CASELOAD_CONCURRENCY_ADDS:-200}
 # Under AddressSanitizer (the second stage of .ci/run) each command starts
 # ten times slower: the same 8 writers, with fewer adds each.
-if ldd "$CASELOAD_BIN" 2>/dev/null | grep -q libasan; then ADDS=${CASELOAD_CONCURRENCY_ADDS:-60}; fi
+if under_asan; then ADDS=${CASELOAD_CONCURRENCY_ADDS:-60}; fi
 RENAME_EVERY=10  # the 10th, 20th, ... user of each process is renamed (--generate)
 ALLOCATE_EVERY=20  # the 5th, 25th, ... is reallocated to the next worker of the service
 

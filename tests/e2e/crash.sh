@@ -14,7 +14,7 @@ COMMANDS=${CASELOAD_CRASH_COMMANDS:-8}
 ROWS=${CASELOAD_CRASH_ROWS:-50000}
 # Under AddressSanitizer (the second stage of .ci/run) an import is ten
 # times slower: the same trials, on smaller imports.
-if ldd "$CASELOAD_BIN" 2>/dev/null | grep -q libasan; then ROWS=${CASELOAD_CRASH_ROWS:-10000}; fi
+if under_asan; then ROWS=${CASELOAD_CRASH_ROWS:-10000}; fi
 TALLY="$SCRATCH/tally"
 : >"$TALLY"
 

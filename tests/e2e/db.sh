@@ -175,7 +175,7 @@ expect_status 5
 t "backup: consistent while other processes write"
 # Under AddressSanitizer each command starts ten times slower: fewer writes.
 MORE=400
-if ldd "$CASELOAD_BIN" 2>/dev/null | grep -q libasan; then MORE=100; fi
+if under_asan; then MORE=100; fi
 new_register busy
 standard_register
 # A few thousand rows, so that the copy takes several steps.

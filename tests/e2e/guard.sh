@@ -61,7 +61,7 @@ expect_status 0
 python3 -c "print('\n'.join('HOM-%06d' % i for i in range(200000)))" >"$SCRATCH/many.txt"
 # (AddressSanitizer reserves terabytes of shadow address space: no limit there.)
 limit="ulimit -v 200000"
-if ldd "$CASELOAD_BIN" 2>/dev/null | grep -q libasan; then limit=":"; fi
+if under_asan; then limit=":"; fi
 ( $limit; "$CASELOAD_BIN" id check - --format jsonl <"$SCRATCH/many.txt" | tail -1 >"$SCRATCH/last" )
 expect_eq "$(cat "$SCRATCH/last")" '{"id":"HOM-199999","ok":true,"findings":[]}'
 

@@ -16,6 +16,11 @@ CURRENT="(setup)"
 
 cl() { "$CASELOAD_BIN" "$@"; }
 
+# under_asan: true when $CASELOAD_BIN is an AddressSanitizer build (the second
+# stage of .ci/run), where each command starts about ten times slower and
+# reserves terabytes of address space.
+under_asan() { ldd "$CASELOAD_BIN" 2>/dev/null | grep -q libasan; }
+
 # run ARGS...: runs caseload with no stdin; sets $status, $out, $err.
 run() {
     "$CASELOAD_BIN" "$@" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr" </dev/null
