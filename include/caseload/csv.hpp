@@ -88,6 +88,27 @@ class Records {
     std::vector<CellProblem> problems_;
 };
 
+// Buffered reading from a ReadFn, for the CSV and the JSON-lines readers:
+// the bytes not yet read are data()[pos, end).
+struct InputBuffer {
+    explicit InputBuffer(ReadFn read_fn);
+    // More bytes when all are read; false at the end of the input.
+    bool fill();
+    // Reads until at least `n` bytes are held or the input ends (at the start:
+    // a byte-order mark can arrive a byte at a time from a pipe).
+    void fill_to(std::size_t n);
+    const char* data() const { return bytes.data(); }
+    // Bytes consumed from the input so far (for progress).
+    std::uint64_t consumed() const { return dropped + pos; }
+
+    ReadFn read;
+    std::string bytes;
+    std::size_t pos = 0;
+    std::size_t end = 0;
+    std::uint64_t dropped = 0;  // bytes dropped from the front of `bytes`
+    bool eof = false;
+};
+
 class Reader {
   public:
     explicit Reader(ReadFn read, Limits limits = {});
@@ -97,22 +118,16 @@ class Reader {
     bool next(Records& out);
 
     // Bytes consumed from the input so far (for progress).
-    std::uint64_t bytes_consumed() const { return consumed_ + pos_; }
+    std::uint64_t bytes_consumed() const { return in_.consumed(); }
     bool had_bom() const { return had_bom_; }
 
   private:
-    bool fill();  // reads more input; false at the end
-    int peek();   // next byte, or -1 at the end
+    int peek();  // next byte, or -1 at the end
     void start();
 
-    ReadFn read_;
+    InputBuffer in_;
     Limits limits_;
-    std::string buffer_;
-    std::size_t pos_ = 0;
-    std::size_t end_ = 0;
-    std::uint64_t consumed_ = 0;  // bytes dropped from the front of buffer_
     std::uint64_t line_ = 1;
-    bool eof_ = false;
     bool started_ = false;
     bool had_bom_ = false;
 };

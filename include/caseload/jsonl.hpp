@@ -21,19 +21,12 @@ class LineReader {
     // 1-based number; false at the end of the input. Throws csv::FormatError.
     bool next(std::string& line, std::uint64_t& number);
 
-    std::uint64_t bytes_consumed() const { return consumed_ + pos_; }
+    std::uint64_t bytes_consumed() const { return in_.consumed(); }
 
   private:
-    bool fill();
-
-    csv::ReadFn read_;
+    csv::InputBuffer in_;
     csv::Limits limits_;
-    std::string buffer_;
-    std::size_t pos_ = 0;
-    std::size_t end_ = 0;
-    std::uint64_t consumed_ = 0;
     std::uint64_t line_ = 0;
-    bool eof_ = false;
     bool started_ = false;
 };
 

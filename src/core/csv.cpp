@@ -97,38 +97,43 @@ void Records::clear() {
     problems_.clear();
 }
 
-Reader::Reader(ReadFn read, Limits limits) : read_(std::move(read)), limits_(limits) {
-    buffer_.resize(kChunk);
+InputBuffer::InputBuffer(ReadFn read_fn) : read(std::move(read_fn)) {
+    bytes.resize(kChunk);
 }
 
-bool Reader::fill() {
-    if (pos_ < end_) return true;
-    if (eof_) return false;
-    consumed_ += end_;
-    pos_ = end_ = 0;
-    end_ = read_(buffer_.data(), buffer_.size());
-    if (end_ == 0) eof_ = true;
-    return end_ > 0;
+bool InputBuffer::fill() {
+    if (pos < end) return true;
+    if (eof) return false;
+    dropped += end;
+    pos = end = 0;
+    end = read(bytes.data(), bytes.size());
+    if (end == 0) eof = true;
+    return end > 0;
 }
+
+void InputBuffer::fill_to(std::size_t n) {
+    while (end < n && !eof) {
+        std::size_t got = read(bytes.data() + end, bytes.size() - end);
+        if (got == 0) eof = true;
+        end += got;
+    }
+}
+
+Reader::Reader(ReadFn read, Limits limits) : in_(std::move(read)), limits_(limits) {}
 
 int Reader::peek() {
-    if (pos_ == end_ && !fill()) return -1;
-    return static_cast<unsigned char>(buffer_[pos_]);
+    if (in_.pos == in_.end && !in_.fill()) return -1;
+    return static_cast<unsigned char>(in_.bytes[in_.pos]);
 }
 
 void Reader::start() {
     if (started_) return;
     started_ = true;
-    // Enough bytes to see a byte-order mark, even from a slow pipe.
-    while (end_ < 4 && !eof_) {
-        std::size_t n = read_(buffer_.data() + end_, buffer_.size() - end_);
-        if (n == 0) eof_ = true;
-        end_ += n;
-    }
-    std::string_view head(buffer_.data(), end_);
+    in_.fill_to(4);  // enough to see a byte-order mark
+    std::string_view head(in_.data(), in_.end);
     if (head.starts_with("\xEF\xBB\xBF")) {
         had_bom_ = true;
-        pos_ = 3;
+        in_.pos = 3;
     } else if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF") ||
                head.starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
         throw FormatError(1, 0,
@@ -171,14 +176,14 @@ bool Reader::next(Records& out) {
         if (peek() == '"') {
             quoted = true;
             const std::uint64_t start_line = line_;
-            ++pos_;
+            ++in_.pos;
             for (;;) {
-                if (pos_ == end_ && !fill())
+                if (in_.pos == in_.end && !in_.fill())
                     throw FormatError(start_line, column,
                                       "a quoted field starts on this line and is never closed "
                                       "(a missing '\"')");
-                const char* p = buffer_.data() + pos_;
-                const char* e = buffer_.data() + end_;
+                const char* p = in_.data() + in_.pos;
+                const char* e = in_.data() + in_.end;
                 const char* q =
                     static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
                 const char* stop = q ? q : e;
@@ -189,13 +194,13 @@ bool Reader::next(Records& out) {
                     nul |= b == 0;
                 }
                 out.data_.append(p, stop);
-                pos_ = static_cast<std::size_t>(stop - buffer_.data());
+                in_.pos = static_cast<std::size_t>(stop - in_.data());
                 check_sizes(field_start);
                 if (!q) continue;
-                ++pos_;  // the quote
+                ++in_.pos;  // the quote
                 if (peek() == '"') {
                     out.data_ += '"';
-                    ++pos_;
+                    ++in_.pos;
                     continue;
                 }
                 break;
@@ -206,9 +211,9 @@ bool Reader::next(Records& out) {
         const std::size_t tail_start = out.data_.size();
         int terminator = -1;
         for (;;) {
-            if (pos_ == end_ && !fill()) break;
-            const auto* p = reinterpret_cast<const unsigned char*>(buffer_.data() + pos_);
-            const auto* e = reinterpret_cast<const unsigned char*>(buffer_.data() + end_);
+            if (in_.pos == in_.end && !in_.fill()) break;
+            const auto* p = reinterpret_cast<const unsigned char*>(in_.data() + in_.pos);
+            const auto* e = reinterpret_cast<const unsigned char*>(in_.data() + in_.end);
             const auto* c = p;
             for (;;) {
                 while (c < e && !kStops[*c]) ++c;
@@ -226,11 +231,11 @@ bool Reader::next(Records& out) {
                 break;
             }
             out.data_.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(c - p));
-            pos_ += static_cast<std::size_t>(c - p);
+            in_.pos += static_cast<std::size_t>(c - p);
             check_sizes(field_start);
             if (c < e) {
                 terminator = *c;
-                ++pos_;
+                ++in_.pos;
                 break;
             }
         }
@@ -266,7 +271,7 @@ bool Reader::next(Records& out) {
         } else if (terminator == '\r') {
             int next = peek();
             if (next == '\n') {
-                ++pos_;
+                ++in_.pos;
                 ++line_;
             } else if (next >= 0) {
                 throw FormatError(line_, 0,

@@ -12,8 +12,6 @@ namespace caseload::jsonl {
 
 namespace {
 
-constexpr std::size_t kChunk = std::size_t{1} << 20;
-
 std::string_view type_name(const nlohmann::json& value) {
     if (value.is_number()) return "a number";
     if (value.is_boolean()) return "true or false";
@@ -30,35 +28,23 @@ bool blank(std::string_view line) {
 }  // namespace
 
 LineReader::LineReader(csv::ReadFn read, csv::Limits limits)
-    : read_(std::move(read)), limits_(limits) {
-    buffer_.resize(kChunk);
-}
-
-bool LineReader::fill() {
-    if (pos_ < end_) return true;
-    if (eof_) return false;
-    consumed_ += end_;
-    pos_ = end_ = 0;
-    end_ = read_(buffer_.data(), buffer_.size());
-    if (end_ == 0) eof_ = true;
-    return end_ > 0;
-}
+    : in_(std::move(read)), limits_(limits) {}
 
 bool LineReader::next(std::string& line, std::uint64_t& number) {
     for (;;) {
         line.clear();
-        if (!fill()) return false;
+        if (!in_.fill()) return false;
         ++line_;
         bool ended = false;
         while (!ended) {
-            if (pos_ == end_ && !fill()) break;
-            const char* p = buffer_.data() + pos_;
-            const char* e = buffer_.data() + end_;
+            if (in_.pos == in_.end && !in_.fill()) break;
+            const char* p = in_.data() + in_.pos;
+            const char* e = in_.data() + in_.end;
             const char* nl =
                 static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p)));
             const char* stop = nl ? nl : e;
             line.append(p, stop);
-            pos_ = static_cast<std::size_t>(stop - buffer_.data()) + (nl ? 1 : 0);
+            in_.pos = static_cast<std::size_t>(stop - in_.data()) + (nl ? 1 : 0);
             ended = nl != nullptr;
             if (line.size() > limits_.max_record)
                 throw csv::FormatError(line_, 0,
