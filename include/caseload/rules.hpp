@@ -36,4 +36,8 @@ void require_may(const Directory& dir, const StaffMember& who, SuAction action,
 // Throws Error(denied) unless `who` is a lead.
 void require_lead(const StaffMember& who, std::string_view what);
 
+// Throws Error(conflict) when `member` is the only active lead: the register
+// must keep one (before removing a lead's role or deactivating them).
+void require_another_active_lead(const Directory& dir, const StaffMember& member);
+
 }  // namespace caseload

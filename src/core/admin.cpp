@@ -286,15 +286,7 @@ void revoke_roles(Register& reg, const Actor& actor, std::string_view raw_userna
         throw Error(Exit::usage, "nothing to revoke",
                     "give --lead, --worker SERVICE or --manager SERVICE");
     check_services_exist(dir, roles);
-    if (roles.lead && member.lead) {
-        int leads = 0;
-        for (const auto& m : dir.staff) leads += m.lead && m.active;
-        if (leads <= 1)
-            throw Error(Exit::conflict,
-                        fmt::format("'{}' is the only active lead; the register needs one",
-                                    member.username),
-                        "grant --lead to someone else first");
-    }
+    if (roles.lead && member.lead) require_another_active_lead(dir, member);
     for (const auto& code : roles.worker) {
         const Service& service = require_service(dir, code);
         SQLite::Statement c(reg.db().sql(),

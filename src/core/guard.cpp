@@ -356,15 +356,20 @@ std::shared_ptr<const GuardState> make_guard_state(const GuardWords& words) {
     return state;
 }
 
-std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference) {
-    LowerBuffer buffer;
-    IdScan scan;
+// The reference scan goes byte by byte: the slow path the tests compare with.
+void scan_for_check(std::string_view id, bool reference, LowerBuffer& buffer, IdScan& scan) {
     if (reference) {
         scan.reference = true;
         scan_id_bytes(id, buffer, scan);
     } else {
         scan_id(id, buffer, scan);
     }
+}
+
+std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference) {
+    LowerBuffer buffer;
+    IdScan scan;
+    scan_for_check(id, reference, buffer, scan);
     Hits hits;
     run_detectors(scan, state, hits);
     return materialize(scan, hits);
@@ -374,12 +379,7 @@ std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::strin
                                              std::string_view real_name, bool reference) {
     LowerBuffer buffer;
     IdScan scan;
-    if (reference) {
-        scan.reference = true;
-        scan_id_bytes(id, buffer, scan);
-    } else {
-        scan_id(id, buffer, scan);
-    }
+    scan_for_check(id, reference, buffer, scan);
     Hits hits;
     {
         NameParts name;  // wiped when it goes out of scope

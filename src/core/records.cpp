@@ -460,15 +460,7 @@ void deactivate_staff(Register& reg, const Actor& actor, std::string_view userna
     if (!member.active)
         throw Error(Exit::conflict, fmt::format("'{}' is already deactivated", member.username),
                     fmt::format("'caseload staff activate {}' undoes it", member.username));
-    if (member.lead) {
-        int leads = 0;
-        for (const auto& m : dir.staff) leads += m.lead && m.active;
-        if (leads <= 1)
-            throw Error(Exit::conflict,
-                        fmt::format("'{}' is the only active lead; the register needs one",
-                                    member.username),
-                        "grant --lead to someone else first");
-    }
+    if (member.lead) require_another_active_lead(dir, member);
     SQLite::Statement c(reg.db().sql(),
                         "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND status = "
                         "'active'");

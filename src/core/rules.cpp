@@ -71,4 +71,14 @@ void require_lead(const StaffMember& who, std::string_view what) {
                 "ask a lead of your organisation, or a lead can act for you with --as");
 }
 
+void require_another_active_lead(const Directory& dir, const StaffMember& member) {
+    int leads = 0;
+    for (const auto& m : dir.staff) leads += m.lead && m.active;
+    if (leads <= 1)
+        throw Error(
+            Exit::conflict,
+            fmt::format("'{}' is the only active lead; the register needs one", member.username),
+            "grant --lead to someone else first");
+}
+
 }  // namespace caseload
