@@ -34,8 +34,9 @@ using ReadFn = std::function<std::size_t(char* into, std::size_t capacity)>;
 
 // Reads from a file descriptor (not owned). Throws Error(failure) on a read error.
 ReadFn fd_reader(int fd, std::string name);
-// Reads from a string (tests, small inputs).
-ReadFn string_reader(std::string text);
+// Reads from a string (tests, small inputs), at most `piece` bytes a call:
+// small pieces test records split across reads, as from a slow pipe.
+ReadFn string_reader(std::string text, std::size_t piece = SIZE_MAX);
 
 // A problem after which the rest of the input cannot be trusted.
 class FormatError : public Error {

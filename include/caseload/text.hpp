@@ -8,6 +8,7 @@ namespace caseload {
 
 // ASCII lower-casing: IDs, codes and usernames are ASCII by rule.
 std::string ascii_lower(std::string_view text);
+std::string ascii_upper(std::string_view text);
 
 // Equal when ASCII case is ignored; allocates nothing (it runs per row of an import).
 inline bool ascii_iequals(std::string_view a, std::string_view b) {

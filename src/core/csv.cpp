@@ -71,11 +71,11 @@ ReadFn fd_reader(int fd, std::string name) {
     };
 }
 
-ReadFn string_reader(std::string text) {
+ReadFn string_reader(std::string text, std::size_t piece) {
     auto state = std::make_shared<std::pair<std::string, std::size_t>>(std::move(text), 0);
-    return [state](char* into, std::size_t capacity) -> std::size_t {
+    return [state, piece](char* into, std::size_t capacity) -> std::size_t {
         auto& [data, pos] = *state;
-        std::size_t n = std::min(capacity, data.size() - pos);
+        std::size_t n = std::min({capacity, piece, data.size() - pos});
         std::memcpy(into, data.data() + pos, n);
         pos += n;
         return n;

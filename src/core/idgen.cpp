@@ -186,13 +186,6 @@ bool is_valid_prefix(std::string_view prefix) {
     return true;
 }
 
-std::string ascii_upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return out;
-}
-
 constexpr int kMaxTries = 1000;
 
 }  // namespace

@@ -5,6 +5,13 @@
 
 namespace caseload {
 
+std::string ascii_upper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
 std::string ascii_lower(std::string_view text) {
     std::string out(text);
     for (char& c : out)

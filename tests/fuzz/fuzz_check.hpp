@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string_view>
 
 #include "caseload/error.hpp"
 
@@ -17,6 +18,13 @@
     } while (0)
 
 namespace fuzz {
+
+// Messages must be plain, printable ASCII: nothing raw from the input.
+inline bool printable_ascii(std::string_view text) {
+    for (unsigned char c : text)
+        if (c < 0x20 || c > 0x7E) return false;
+    return true;
+}
 
 // Calls f(); returns true when it returned, false when it threw caseload::Error.
 // Any other exception is a bug: the CLI would report it as an "unexpected failure".

@@ -43,25 +43,8 @@ struct Result {
     std::optional<std::string> error;  // the message of the error that stopped the reading
 };
 
-bool printable_ascii(std::string_view text) {
-    for (unsigned char c : text)
-        if (c < 0x20 || c > 0x7E) return false;
-    return true;
-}
-
 bool is_limit_error(std::string_view message) {
     return message.find(" is longer than ") != std::string_view::npos;
-}
-
-csv::ReadFn pieces(std::string text, std::size_t piece) {
-    auto state = std::make_shared<std::pair<std::string, std::size_t>>(std::move(text), 0);
-    return [state, piece](char* into, std::size_t capacity) -> std::size_t {
-        auto& [data, pos] = *state;
-        std::size_t n = std::min({capacity, piece, data.size() - pos});
-        std::memcpy(into, data.data() + pos, n);
-        pos += n;
-        return n;
-    };
 }
 
 Record take(const csv::Records& records, std::size_t r, std::size_t problems_from,
@@ -84,7 +67,7 @@ Record take(const csv::Records& records, std::size_t r, std::size_t problems_fro
         if (problems[p].record != r) continue;
         FUZZ_CHECK(problems[p].column < n);
         FUZZ_CHECK(!problems[p].message.empty());
-        FUZZ_CHECK(printable_ascii(problems[p].message));
+        FUZZ_CHECK(fuzz::printable_ascii(problems[p].message));
         out.problems.push_back(std::to_string(problems[p].column) + ": " + problems[p].message);
     }
     return out;
@@ -110,7 +93,7 @@ Result read_all(csv::ReadFn read, const csv::Limits& limits, bool batch) {
     } catch (const csv::FormatError& e) {
         FUZZ_CHECK(e.code() == Exit::invalid);
         FUZZ_CHECK(e.line() >= 1);
-        FUZZ_CHECK(printable_ascii(e.what()));
+        FUZZ_CHECK(fuzz::printable_ascii(e.what()));
         result.error = e.what();
     } catch (const Error& e) {
         FUZZ_CHECK(!"the CSV reader threw a caseload::Error that is not a FormatError");
@@ -134,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string text(reinterpret_cast<const char*>(data) + 2, size - 2);
 
     const Result whole = read_all(csv::string_reader(text), limits, true);
-    const Result pieced = read_all(pieces(text, piece), limits, false);
+    const Result pieced = read_all(csv::string_reader(text, piece), limits, false);
     FUZZ_CHECK(whole.records == pieced.records);
     FUZZ_CHECK(whole.error.has_value() == pieced.error.has_value());
     // When a field is over its limit and so is the record in the same read,

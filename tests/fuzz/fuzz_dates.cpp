@@ -19,12 +19,6 @@ namespace {
 
 using namespace caseload;
 
-bool printable_ascii(std::string_view text) {
-    for (unsigned char c : text)
-        if (c < 0x20 || c > 0x7E) return false;
-    return true;
-}
-
 void check_date(const Date& d) {
     FUZZ_CHECK(is_valid_date(d.year, d.month, d.day));
     const std::string iso = d.iso();
@@ -64,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Error& e) {
         threw = true;
         FUZZ_CHECK(e.code() == Exit::invalid);
-        FUZZ_CHECK(printable_ascii(e.what()));
+        FUZZ_CHECK(fuzz::printable_ascii(e.what()));
     }
     FUZZ_CHECK(threw == !parsed.has_value());
 

@@ -28,19 +28,6 @@ namespace {
 
 using namespace caseload;
 
-bool printable_ascii(std::string_view text) {
-    for (unsigned char c : text)
-        if (c < 0x20 || c > 0x7E) return false;
-    return true;
-}
-
-std::string ascii_upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return out;
-}
-
 bool contains_ignoring_case(std::string_view text, std::string_view part) {
     return ascii_lower(text).find(ascii_lower(part)) != std::string::npos;
 }
@@ -80,8 +67,8 @@ void check_parsing(std::string_view text) {
     } catch (const Error& e) {
         FUZZ_CHECK(e.code() == Exit::invalid);
         message = e.what();
-        FUZZ_CHECK(printable_ascii(message));
-        FUZZ_CHECK(printable_ascii(e.hint()));
+        FUZZ_CHECK(fuzz::printable_ascii(message));
+        FUZZ_CHECK(fuzz::printable_ascii(e.hint()));
     } catch (...) {
         FUZZ_CHECK(!"normalise_id threw something other than caseload::Error");
     }
