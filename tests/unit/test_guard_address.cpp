@@ -6,28 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "caseload/guard.hpp"
+#include "guard_test_support.hpp"
 
-using caseload::FindingKind;
-using caseload::Guard;
-using caseload::GuardFinding;
-using caseload::GuardWords;
-using caseload::Severity;
+using namespace guard_test;
 
 namespace {
 
-// The address findings, as "match: message".
-std::vector<std::string> address_in(const Guard& guard, std::string_view id) {
-    std::vector<std::string> out;
-    for (const auto& f : guard.check(id))
-        if (f.kind == FindingKind::address) {
-            CHECK(f.severity == Severity::block);
-            out.push_back(f.match + ": " + f.message);
-        }
-    return out;
+Lines address_in(const Guard& guard, std::string_view id) {
+    return findings_of(guard, id, FindingKind::address, Severity::block);
 }
-
-using Lines = std::vector<std::string>;
 
 }  // namespace
 

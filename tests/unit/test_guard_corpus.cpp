@@ -3,41 +3,16 @@
 // for date and initials), anonymous IDs must come out clean.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "caseload/guard.hpp"
+#include "guard_test_support.hpp"
 
-using caseload::Guard;
-using caseload::GuardFinding;
-using caseload::GuardWords;
-using caseload::Severity;
+using namespace guard_test;
 
 namespace {
-
-// The corpus was written on 2026-11-26: its bare birth years (2009) and its
-// intake years (2011, 2012) are read against that day, so that the test
-// gives the same answer next year (CASELOAD_TODAY, put back afterwards).
-class CorpusDay {
-  public:
-    CorpusDay() {
-        if (const char* old = std::getenv("CASELOAD_TODAY")) old_ = old;
-        ::setenv("CASELOAD_TODAY", "2026-11-26", 1);
-    }
-    ~CorpusDay() {
-        if (old_)
-            ::setenv("CASELOAD_TODAY", old_->c_str(), 1);
-        else
-            ::unsetenv("CASELOAD_TODAY");
-    }
-
-  private:
-    std::optional<std::string> old_;
-};
 
 struct Row {
     int line = 0;
@@ -88,7 +63,10 @@ TEST_CASE("guard corpus: identifying IDs are caught, anonymous IDs are clean") {
 
     GuardWords words;
     words.service_codes = {"hom", "rec", "fam", "wrk", "hsg", "emp"};
-    const CorpusDay day;
+    // The corpus was written on 2026-11-26: its bare birth years (2009) and its
+    // intake years (2011, 2012) are read against that day, so that the test
+    // gives the same answer next year.
+    const FixedToday day("2026-11-26");
     const Guard guard(words);
 
     int identifying = 0, caught = 0, anonymous = 0, clean = 0;

@@ -3,25 +3,19 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
-#include "caseload/guard.hpp"
 #include "caseload/lexicon.hpp"
+#include "guard_test_support.hpp"
 
-using caseload::FindingKind;
-using caseload::Guard;
-using caseload::GuardFinding;
-using caseload::GuardWords;
-using caseload::Severity;
+using namespace guard_test;
 
 namespace {
 
 std::vector<GuardFinding> names_in(const std::vector<GuardFinding>& findings) {
-    std::vector<GuardFinding> out;
-    for (const auto& f : findings)
-        if (f.kind == FindingKind::name) out.push_back(f);
-    return out;
+    return of_kind(findings, FindingKind::name);
 }
 
 std::vector<std::string> name_matches(const Guard& guard, std::string_view id) {
@@ -32,6 +26,19 @@ std::vector<std::string> name_matches(const Guard& guard, std::string_view id) {
 
 bool has_match(const std::vector<std::string>& matches, std::string_view match) {
     return std::find(matches.begin(), matches.end(), match) != matches.end();
+}
+
+// An ID and a name the guard must find in it.
+struct IdAndName {
+    std::string id, name;
+};
+
+void check_names_found(const Guard& guard, std::initializer_list<IdAndName> cases) {
+    for (const auto& c : cases) {
+        CAPTURE(c.id);
+        CAPTURE(c.name);
+        CHECK(has_match(name_matches(guard, c.id), c.name));
+    }
 }
 
 }  // namespace
@@ -71,13 +78,13 @@ TEST_CASE("guard names: tokens from separators, case changes and digits") {
     CHECK(name_matches(guard, "JohnSmith") == std::vector<std::string>{"John", "Smith"});
     CHECK(name_matches(guard, "john.smith") == std::vector<std::string>{"john", "smith"});
     CHECK(name_matches(guard, "John_Smith") == std::vector<std::string>{"John", "Smith"});
-    CHECK(has_match(name_matches(guard, "JSmith"), "Smith"));
-    CHECK(has_match(name_matches(guard, "OConnor"), "OConnor"));
-    CHECK(has_match(name_matches(guard, "smith-j"), "smith"));
-    CHECK(has_match(name_matches(guard, "SmithJ22"), "Smith"));
-    CHECK(has_match(name_matches(guard, "Mohammed2"), "Mohammed"));
-    CHECK(has_match(name_matches(guard, "priya_k"), "priya"));
-    CHECK(has_match(name_matches(guard, "KirstyRobertson"), "Robertson"));
+    check_names_found(guard, {{"JSmith", "Smith"},
+                              {"OConnor", "OConnor"},
+                              {"smith-j", "smith"},
+                              {"SmithJ22", "Smith"},
+                              {"Mohammed2", "Mohammed"},
+                              {"priya_k", "priya"},
+                              {"KirstyRobertson", "Robertson"}});
     // the longer name, not the names inside it
     CHECK_FALSE(has_match(name_matches(guard, "KirstyRobertson"), "Robert"));
     // not "Johns" across the two names
@@ -86,18 +93,16 @@ TEST_CASE("guard names: tokens from separators, case changes and digits") {
 
 TEST_CASE("guard names: names of 4+ letters inside longer runs") {
     Guard guard;
-    CHECK(has_match(name_matches(guard, "jsmith01"), "smith"));
-    CHECK(has_match(name_matches(guard, "JOHNSMITH7"), "SMITH"));
-    CHECK(has_match(name_matches(guard, "kWAMEbOATENG"), "bOATENG"));
-    CHECK(has_match(name_matches(guard, "xxsmithxx"), "smith"));
+    check_names_found(guard, {{"jsmith01", "smith"},
+                              {"JOHNSMITH7", "SMITH"},
+                              {"kWAMEbOATENG", "bOATENG"},
+                              {"xxsmithxx", "smith"}});
 }
 
 TEST_CASE("guard names: three-letter names count as whole tokens only") {
     Guard guard;
-    CHECK(has_match(name_matches(guard, "Amy-04"), "Amy"));
-    CHECK(has_match(name_matches(guard, "Tom_88"), "Tom"));
-    CHECK(has_match(name_matches(guard, "amy04"), "amy"));
-    CHECK(has_match(name_matches(guard, "JunWang"), "Jun"));
+    check_names_found(guard,
+                      {{"Amy-04", "Amy"}, {"Tom_88", "Tom"}, {"amy04", "amy"}, {"JunWang", "Jun"}});
     // inside a longer run, or among the letters of a code: not a name
     CHECK_FALSE(has_match(name_matches(guard, "xamyq-7"), "amy"));
     CHECK(names_in(guard.check("QAMYZ-7")).empty());
@@ -106,14 +111,14 @@ TEST_CASE("guard names: three-letter names count as whole tokens only") {
 
 TEST_CASE("guard names: digits standing in for letters do not hide a name") {
     Guard guard;
-    CHECK(has_match(name_matches(guard, "J0hn5mith"), "5mith"));
-    CHECK(has_match(name_matches(guard, "J0hn5mith"), "J0hn"));
-    CHECK(has_match(name_matches(guard, "Pr1ya"), "Pr1ya"));
-    CHECK(has_match(name_matches(guard, "5mith-j"), "5mith"));
-    CHECK(has_match(name_matches(guard, "Gr1ff1ths"), "Gr1ff1ths"));  // 1 read as i
-    CHECK(has_match(name_matches(guard, "W1lliams"), "W1lliams"));    // 1 read as l
-    CHECK(has_match(name_matches(guard, "B4zza-7"), "B4zza"));
-    CHECK(has_match(name_matches(guard, "T0m-5"), "T0m"));
+    check_names_found(guard, {{"J0hn5mith", "5mith"},
+                              {"J0hn5mith", "J0hn"},
+                              {"Pr1ya", "Pr1ya"},
+                              {"5mith-j", "5mith"},
+                              {"Gr1ff1ths", "Gr1ff1ths"},  // 1 read as i
+                              {"W1lliams", "W1lliams"},    // 1 read as l
+                              {"B4zza-7", "B4zza"},
+                              {"T0m-5", "T0m"}});
     // the trailing serial is not part of the name
     CHECK(name_matches(guard, "Smith5") == std::vector<std::string>{"Smith"});
 }
