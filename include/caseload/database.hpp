@@ -34,8 +34,11 @@ class Database {
     std::pair<int, int> upgrade();
 
     // Moves the WAL's content into the database and truncates the WAL, so that
-    // overwritten bytes (a renamed or erased ID) leave no copy behind.
-    void checkpoint_truncate();
+    // overwritten bytes (a renamed or erased ID) leave no copy behind. Waits
+    // for other connections' reads as long as --wait; false when one still
+    // holds an older snapshot (the move is then partial: the database file
+    // keeps pages that reader may need until a later complete checkpoint).
+    bool checkpoint_truncate();
 
     Database(Database&&) = default;
     Database& operator=(Database&&) = default;

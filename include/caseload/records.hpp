@@ -48,7 +48,10 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
 // Writes a planned rename with its event, then checkpoints the WAL so that
 // no byte of the old ID is left in the register's files. Throws
 // Error(conflict) when the record or the new ID changed in the meantime.
-void apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan);
+// Returns false when another connection's read kept the checkpoint from
+// finishing: the old ID's bytes then stay in the database file until a
+// later complete checkpoint (the next rename or erase, or 'db check').
+bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan);
 
 // ---------------------------------------------------------------------------
 // Allocation
@@ -138,9 +141,13 @@ ServiceUser return_service_user(Register& reg, const Actor& actor, std::string_v
 
 // Lead only. `confirm` must repeat the ID (case ignored; exit 3 otherwise).
 // Deletes the record and its needs, records 'su.erase' against the key, and
-// checkpoints the WAL. Returns the ID as it was stored.
-std::string erase_service_user(Register& reg, const Actor& actor, std::string_view id,
-                               std::string_view confirm);
+// checkpoints the WAL.
+struct ErasedServiceUser {
+    std::string id;  // as it was stored
+    bool scrubbed;   // as apply_rename's result: its bytes are in no file
+};
+ErasedServiceUser erase_service_user(Register& reg, const Actor& actor, std::string_view id,
+                                     std::string_view confirm);
 
 // ---------------------------------------------------------------------------
 // Staff

@@ -75,6 +75,14 @@ void register_db(CLI::App& app, Context& ctx) {
                         "'sqlite3 FILE .recover' may save what is left");
         }
         require_lead(ctx.actor().member, "run 'caseload db check'");
+        // First the checkpoint that a rename or erase could not finish while
+        // another program read the register: the old pages leave the file.
+        if (!reg->db().checkpoint_truncate()) {
+            ctx.warn(
+                "another program is reading the register, so the database file may still hold "
+                "bytes of renamed or erased IDs until it finishes");
+            std::cerr << "hint: run 'caseload db check' again when it has finished\n";
+        }
         auto problems = check_register(reg->db());
         print_problems(ctx, problems);
         if (!problems.empty())

@@ -12,6 +12,16 @@ namespace caseload::cli {
 
 namespace {
 
+// After a rename or erase whose checkpoint could not finish: say so, even
+// with -q, rather than claim the ID is gone. Not an error: the change is made.
+void warn_not_scrubbed(const Context& ctx, std::string_view what) {
+    ctx.warn(fmt::format(
+        "another program is reading the register, so the {}'s bytes stay in the database file "
+        "until it finishes",
+        what));
+    std::cerr << "hint: when it has finished, a lead's 'caseload db check' clears them\n";
+}
+
 void register_rename(CLI::App& su, Context& ctx) {
     struct Args {
         std::string old_id;
@@ -41,13 +51,16 @@ void register_rename(CLI::App& su, Context& ctx) {
         RenamePlan plan =
             plan_rename(reg, actor, args->old_id, args->generate ? std::nullopt : args->new_id);
         ctx.confirm_anonymous(plan.new_id, plan.warnings, args->confirm || plan.generated);
-        apply_rename(reg, actor, plan);
+        const bool scrubbed = apply_rename(reg, actor, plan);
         if (ctx.format() == Format::table)
             std::cout << plan.old_id << " -> " << plan.new_id << '\n';
         else
             write_single(ctx.format(), Json{{"old_id", plan.old_id}, {"id", plan.new_id}},
                          std::cout);
-        ctx.note("Update your locked list now: the old ID is no longer kept anywhere.");
+        if (scrubbed)
+            ctx.note("Update your locked list now: the old ID is no longer kept anywhere.");
+        else
+            warn_not_scrubbed(ctx, "old ID");
     });
 }
 
@@ -215,11 +228,12 @@ void register_erase(CLI::App& su, Context& ctx) {
         ->option_text("ID")
         ->required();
     cmd->callback([&ctx, args] {
-        std::string erased = erase_service_user(ctx.reg(), ctx.actor(), args->id, args->confirm);
+        const auto erased = erase_service_user(ctx.reg(), ctx.actor(), args->id, args->confirm);
         ctx.note(
             fmt::format("Erased {}: its record and needs are gone; the audit trail shows its "
                         "events as (erased).",
-                        erased));
+                        erased.id));
+        if (!erased.scrubbed) warn_not_scrubbed(ctx, "erased ID");
     });
 }
 

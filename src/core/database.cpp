@@ -215,8 +215,12 @@ std::pair<int, int> Database::upgrade() {
     return {from, kCount};
 }
 
-void Database::checkpoint_truncate() {
-    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+bool Database::checkpoint_truncate() {
+    const int rc = sqlite3_wal_checkpoint_v2(db_->getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                             nullptr, nullptr);
+    if (rc == SQLITE_OK) return true;
+    if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) return false;
+    throw SQLite::Exception(db_->getHandle(), rc);
 }
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db) {

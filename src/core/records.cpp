@@ -40,12 +40,14 @@ void touch(Register& reg, Key key) {
 }
 
 // Moves the WAL into the database and empties it, so that the bytes of a
-// renamed-away or erased ID survive in no file. Best effort: the change is
-// committed, and the next checkpoint does the same.
-void checkpoint(Register& reg) {
+// renamed-away or erased ID survive in no file; false when that could not
+// finish. The change is committed either way: an error here must not
+// report it as failed.
+bool checkpoint(Register& reg) {
     try {
-        reg.db().checkpoint_truncate();
+        return reg.db().checkpoint_truncate();
     } catch (const std::exception&) {
+        return false;
     }
 }
 
@@ -118,7 +120,7 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
     return plan;
 }
 
-void apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan) {
+bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan) {
     {
         WriteTransaction tx(reg.db());
         // Between the plan and now (a prompt may have waited) someone else may
@@ -145,7 +147,7 @@ void apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan) {
                                                                       : "new ID entered");
         tx.commit();
     }
-    checkpoint(reg);
+    return checkpoint(reg);
 }
 
 // ---------------------------------------------------------------------------
@@ -421,8 +423,8 @@ ServiceUser return_service_user(Register& reg, const Actor& actor, std::string_v
 // ---------------------------------------------------------------------------
 // Erasure
 
-std::string erase_service_user(Register& reg, const Actor& actor, std::string_view id,
-                               std::string_view confirm) {
+ErasedServiceUser erase_service_user(Register& reg, const Actor& actor, std::string_view id,
+                                     std::string_view confirm) {
     std::string erased;
     {
         Change tx(reg);
@@ -445,8 +447,8 @@ std::string erase_service_user(Register& reg, const Actor& actor, std::string_vi
         tx.tx.commit();
         erased = su.id;
     }
-    checkpoint(reg);
-    return erased;
+    const bool scrubbed = checkpoint(reg);
+    return {erased, scrubbed};
 }
 
 // ---------------------------------------------------------------------------

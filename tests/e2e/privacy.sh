@@ -35,17 +35,21 @@ expect_bytes_absent() {
     if [ "$(count_bytes "$1")" -eq 0 ]; then pass; else fail "the bytes of '$1' are still in $(where_bytes "$1")"; fi
 }
 
-# A reader with an open connection (no open transaction), until stopped.
+# A reader with an open connection, until stopped: with no open transaction,
+# or (start_holder snapshot) inside a read transaction, as a long export or
+# an sqlite3 session would hold one.
 HOLDER=""
 start_holder() {
     rm -f "$SCRATCH/holder-ready"
     python3 -c '
 import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1])
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+if sys.argv[3] == "snapshot":
+    c.execute("BEGIN")
 c.execute("SELECT count(*) FROM service_user").fetchall()
 open(sys.argv[2], "w").close()
 time.sleep(600)
-' "$CASELOAD_DB" "$SCRATCH/holder-ready" &
+' "$CASELOAD_DB" "$SCRATCH/holder-ready" "${1:-connection}" &
     HOLDER=$!
     for _ in $(seq 100); do [ -e "$SCRATCH/holder-ready" ] && break; sleep 0.05; done
     [ -e "$SCRATCH/holder-ready" ] || { echo "the reader did not start" >&2; exit 1; }
@@ -106,6 +110,41 @@ expect_bytes_absent "$NEW"
 expect_bytes_absent "${NEW,,}"
 expect_bytes_present "QZ7W-KT4M-PX9W"
 stop_holder
+
+t "rename while another program holds a read transaction: warned, not claimed, cleared by db check"
+filled_register snapshot-rename
+cl su add "$OLD" --service HOM --keyworker wes --confirm-anonymous -q
+start_holder snapshot
+run --wait 1 -q su rename "$OLD" "$NEW" --confirm-anonymous
+expect_status 0
+expect_out "$OLD -> $NEW"
+expect_err_has "caseload: warning: another program is reading the register, so the old ID's bytes stay in the database file until it finishes"
+expect_err_has "hint: when it has finished, a lead's 'caseload db check' clears them"
+expect_err_lacks "no longer kept anywhere"
+expect_bytes_present "$OLD"
+run --wait 1 db check
+expect_status 0
+expect_err_has "caseload: warning: another program is reading the register, so the database file may still hold bytes of renamed or erased IDs"
+stop_holder
+run db check
+expect_status 0
+expect_err_lacks "warning"
+expect_bytes_absent "$OLD"
+expect_bytes_present "$NEW"
+
+t "erase while another program holds a read transaction: warned, cleared by db check"
+filled_register snapshot-erase
+cl su add "$OLD" --service HOM --keyworker wes --confirm-anonymous -q
+start_holder snapshot
+run --wait 1 su erase "$OLD" --confirm "$OLD"
+expect_status 0
+expect_err_has "Erased $OLD"
+expect_err_has "so the erased ID's bytes stay in the database file until it finishes"
+expect_bytes_present "$OLD"
+stop_holder
+run db check
+expect_status 0
+expect_bytes_absent "$OLD"
 
 t "rename, alone"
 filled_register alone

@@ -408,7 +408,7 @@ TEST_CASE("records: erase") {
           Exit::not_found);
     CHECK(s.dump() == before);
 
-    CHECK(erase_service_user(*s.reg, s.as("boss"), "hom-0001", "Hom-0001") == "HOM-0001");
+    CHECK(erase_service_user(*s.reg, s.as("boss"), "hom-0001", "Hom-0001").id == "HOM-0001");
     CHECK_FALSE(s.reg->find("HOM-0001"));
     CHECK(s.count("SELECT count(*) FROM su_need WHERE su_id = 1") == 0);
     CHECK(s.count("SELECT count(*) FROM event WHERE action = 'su.erase' AND su_id = 1") == 1);
