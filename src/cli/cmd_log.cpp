@@ -24,8 +24,9 @@ void register_log(CLI::App& app, Context& ctx) {
         ->option_text("USERNAME");
     cmd->add_option("--since", args->since, "Only events on or after this date")
         ->option_text("DATE");
-    cmd->add_option("--limit", args->limit, "At most this many events, the newest")
-        ->option_text("N");
+    cmd->add_option("--limit", args->limit, "At most this many events, the newest (1 or more)")
+        ->option_text("N")
+        ->check(CLI::Range(1, 1'000'000'000));
     cmd->callback([&ctx, args] {
         Register& reg = ctx.reg();
         const Actor& actor = ctx.actor();

@@ -36,6 +36,15 @@ expect_out_has ",HOM-7001,"
 expect_eq "$(sql "SELECT count(*) FROM event WHERE detail LIKE '%0042%' OR detail LIKE '%7001%'")" "0"
 expect_eq "$(sql "SELECT count(*) FROM event WHERE action = 'su.rename' AND su_id = (SELECT id FROM service_user WHERE uid = 'HOM-7001')")" "1"
 
+t "log --limit: the newest N events; a count below 1 or too large is a usage error"
+run log --limit 1 --format csv
+expect_status 0
+expect_out_has "su.rename"
+expect_eq "$(grep -c . "$SCRATCH/stdout")" "2" "(a header and one event)"
+refused 2 "--limit: Value -1 not in range 1 to 1000000000" log --limit -1
+refused 2 "--limit: Value 0 not in range 1 to 1000000000" log --limit 0
+refused 2 "--limit: Value 99999999999999999999 not in range" log --limit 99999999999999999999
+
 t "rename: -q prints only the data"
 run su rename HOM-7001 HOM-7002 --confirm-anonymous -q
 expect_status 0
