@@ -68,6 +68,15 @@ std::string busy_message(const std::string& path, double wait_seconds) {
                                     shown),
                         "check --db or CASELOAD_DB");
         case SQLITE_CANTOPEN:
+            // The OS refusing the file is a matter of rights (exit 6), not a
+            // missing file: a register is mode 0600, its owner's alone.
+            if (::access(path.c_str(), R_OK | W_OK) != 0 &&
+                (errno == EACCES || errno == EPERM || errno == EROFS))
+                throw Error(Exit::denied,
+                            fmt::format("you may not open the register {}: {}", shown,
+                                        std::strerror(errno)),
+                            "run the command as the login that owns it, or ask its owner for read "
+                            "and write access to the file and its directory");
             throw Error(Exit::not_found, fmt::format("cannot open the register {}", shown),
                         "check that the file and its directory exist and that you may read "
                         "and write them");

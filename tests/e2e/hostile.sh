@@ -318,6 +318,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && getent passwd 65534 
     expect_err_has "directory must be writable"
     expect_eq "$(md5sum <"$RO/register.db")" "$before" "(the register changed)"
     chmod 600 "$RO/register.db"
+    t "a register its user may not open (mode 0600, another owner): exit 6, not 4"
+    as_nobody su list >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
+    status=$? err=$(cat "$SCRATCH/stderr")
+    expect_status 6
+    expect_err_has "you may not open the register $RO/register.db: Permission denied"
+    expect_err_has "run the command as the login that owns it"
 elif [ "$(id -u)" -ne 0 ]; then
     chmod 400 "$RO/register.db"
     file_refused 6 "is read-only for you" "$RO/register.db" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
