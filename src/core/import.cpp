@@ -1256,6 +1256,20 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                         fmt::format("{} is empty: there is no header row",
                                     printable(options.source_name, 200)),
                         fmt::format("the first line names the columns: {}", column_list()));
+        // A JSON array (su export --format json) or JSON lines read as CSV:
+        // say so, rather than "unknown column '['".
+        if (head.fields(0) > 0) {
+            const std::string_view first = trim(head.field(0, 0));
+            if (first.starts_with('[') || first.starts_with('{'))
+                throw Error(
+                    Exit::invalid,
+                    fmt::format("{} holds JSON, not CSV", printable(options.source_name, 200)),
+                    first.starts_with('[')
+                        ? "import reads CSV or JSON lines, not a JSON array: export "
+                          "with 'caseload su export --format jsonl' (or csv) instead"
+                        : "for JSON lines (one object a line) give --format jsonl, or "
+                          "name the file *.jsonl");
+        }
         if (!head.problems().empty()) {
             const auto& p = head.problems().front();
             throw Error(Exit::invalid, fmt::format("line {}, field {} of the header {}",

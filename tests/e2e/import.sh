@@ -125,6 +125,14 @@ run_in "$(printf '%s\nHOM-0302,HOM,wes,,,,,\n' "$H")" su import - --format jsonl
 expect_status 3
 expect_err_has "line 1: is not valid JSON"
 
+t "JSON read as CSV: a JSON array (export --format json) or JSON lines without --format"
+cl su export --format json >"$SCRATCH/all.json"
+refused 3 "all.json holds JSON, not CSV" su import "$SCRATCH/all.json"
+expect_err_has "not a JSON array: export with 'caseload su export --format jsonl'"
+printf '{"id": "HOM-0399", "service": "HOM", "keyworker": "wes"}\n' >"$SCRATCH/lines.txt"
+refused 3 "lines.txt holds JSON, not CSV" su import "$SCRATCH/lines.txt"
+expect_err_has "give --format jsonl"
+
 t "JSON lines: by file name, or --format jsonl; needs as a list or a ';' string"
 cat >"$SCRATCH/people.jsonl" <<'EOF'
 {"id": "HOM-0401", "service": "HOM", "keyworker": "wes", "needs": ["money", "self-care"], "gender": null}
