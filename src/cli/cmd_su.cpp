@@ -20,6 +20,17 @@ Json optional_json(const std::optional<std::string>& value) {
     return value ? Json(*value) : Json(nullptr);
 }
 
+// As su show and su list write it: with a date of birth, age_band is the
+// band it gives today (a record holds one or the other, so this is never
+// ambiguous). su export writes the stored fields, for the round trip.
+Json service_user_shown(const Register& reg, const ServiceUser& su) {
+    Json j = service_user_json(reg, su);
+    if (j["age_band"].is_null() && su.date_of_birth)
+        if (auto d = parse_date(*su.date_of_birth))
+            j["age_band"] = std::string(age_band_for_age(age_on(*d, today())));
+    return j;
+}
+
 }  // namespace
 
 Json service_user_json(const Register& reg, const ServiceUser& su) {
@@ -63,7 +74,8 @@ void register_su(CLI::App& app, Context& ctx) {
         "  caseload su add HOM-0042 --service HOM --keyworker wes --gender female "
         "--confirm-anonymous");
     cmd->add_option("id", add->id, "The anonymous ID (or use --generate)");
-    cmd->add_flag("--generate", add->input.generate, "Generate a safe ID (prefixed with the service code)");
+    cmd->add_flag("--generate", add->input.generate,
+                  "Generate a safe ID (prefixed with the service code)");
     cmd->add_option("--service", add->input.service, "Service code (default: your only service)")
         ->option_text("CODE");
     cmd->add_option("--keyworker", add->input.keyworker,
@@ -97,8 +109,8 @@ void register_su(CLI::App& app, Context& ctx) {
         const Actor& actor = ctx.actor();
         Guard guard = reg.guard();
         std::vector<FieldProblem> problems;
-        auto valid = validate_new_service_user(reg.directory(), actor.member, guard, input,
-                                               today(), problems);
+        auto valid = validate_new_service_user(reg.directory(), actor.member, guard, input, today(),
+                                               problems);
         if (!valid) {
             // The first problem decides the exit code; all are shown.
             const FieldProblem& first = problems.front();
@@ -109,7 +121,8 @@ void register_su(CLI::App& app, Context& ctx) {
         }
         if (input.generate) {
             std::string prefix = reg.service_code(valid->service_key);
-            valid->id = generate_id(prefix, guard, [&](std::string_view id) { return reg.id_in_use(id); });
+            valid->id =
+                generate_id(prefix, guard, [&](std::string_view id) { return reg.id_in_use(id); });
         } else if (reg.id_in_use(valid->id)) {
             auto existing = reg.find(valid->id);
             throw Error(Exit::conflict,
@@ -141,7 +154,7 @@ void register_su(CLI::App& app, Context& ctx) {
     show->callback([&ctx, show_id] {
         Register& reg = ctx.reg();
         ServiceUser su = reg.require(ctx.actor(), *show_id, SuAction::show);
-        write_single(ctx.format(), service_user_json(reg, su), std::cout);
+        write_single(ctx.format(), service_user_shown(reg, su), std::cout);
     });
 
     // su list
@@ -154,14 +167,10 @@ void register_su(CLI::App& app, Context& ctx) {
         Register& reg = ctx.reg();
         const Actor& actor = ctx.actor();
         RecordWriter out(ctx.format(), kServiceUserFields, std::cout);
-        out.set_table_columns({"id", "service", "keyworker", "age_band", "gender", "needs", "status"});
-        reg.for_each(actor.member, *filter, [&](const ServiceUser& su) {
-            Json j = service_user_json(reg, su);
-            if (j["age_band"].is_null() && su.date_of_birth)
-                if (auto d = parse_date(*su.date_of_birth))
-                    j["age_band"] = std::string(age_band_for_age(age_on(*d, today())));
-            out.add(j);
-        });
+        out.set_table_columns(
+            {"id", "service", "keyworker", "age_band", "gender", "needs", "status"});
+        reg.for_each(actor.member, *filter,
+                     [&](const ServiceUser& su) { out.add(service_user_shown(reg, su)); });
         out.finish();
         if (out.count() == 0) ctx.note("No service users match.");
     });

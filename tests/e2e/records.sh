@@ -210,7 +210,11 @@ t "edit: a date of birth replaces the age band, and the other way round"
 run su edit HOM-0300 --dob 23/04/1990
 expect_status 0
 expect_eq "$(field HOM-0300 date_of_birth)" "1990-04-23"
-expect_eq "$(field HOM-0300 age_band)" "null"
+# Stored: no band. Shown (su show, su list): the band the date gives today.
+expect_eq "$(sql "SELECT age_band IS NULL FROM service_user WHERE uid = 'HOM-0300'")" "1"
+expect_eq "$(CASELOAD_TODAY=2026-11-26 field HOM-0300 age_band)" "35-44"
+expect_eq "$(CASELOAD_TODAY=2026-11-26 cl su list --format csv | grep '^HOM-0300,' | cut -d, -f5)" "35-44"
+expect_eq "$(cl su export --format csv | grep '^HOM-0300,' | cut -d, -f5)" "" "(export: the stored fields)"
 run su edit HOM-0300 --age-band 35-44
 expect_status 0
 expect_eq "$(field HOM-0300 date_of_birth)" "null"
