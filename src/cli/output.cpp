@@ -141,7 +141,7 @@ void RecordWriter::add(const Json& record) {
             for (const auto& column : table_columns_) {
                 auto it = record.find(column);
                 std::string text = it == record.end() ? "" : flat_text(*it, ",");
-                row.push_back(text.empty() ? "-" : printable(text, 60));
+                row.push_back(text.empty() ? "-" : printable(text, 200));
             }
             table_rows_.push_back(std::move(row));
             break;

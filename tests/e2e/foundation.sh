@@ -48,6 +48,12 @@ expect_eq "$(printf '%s\n' "$out" | wc -l)" "9"
 expect_out_has '"code":"75-plus"'
 run options ethnicity --format json
 expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "20"
+# The table keeps whole labels (a 64-byte one was once cut at 60, and the
+# three Black groups looked alike).
+COLUMNS=80 run options ethnicity
+expect_out_has "Black, Black British, Black Welsh, Caribbean or African: African"
+expect_out_has "Black, Black British, Black Welsh, Caribbean or African: Other Black"
+expect_out_lacks "bytes)"
 
 t "services"
 run service add HOM --name Hostel --star homelessness
