@@ -374,8 +374,20 @@ ServiceUser leave_service_user(Register& reg, const Actor& actor, std::string_vi
     if (on > today)
         throw Error(Exit::invalid, fmt::format("the leaving date {} is in the future", on.iso()),
                     "give today's date or an earlier one; without --date it is today");
+    // A leaving date may be long past (records are entered late), but not
+    // before the person was born, nor further back than a date of birth may be.
+    if (age_on(on, today) > 120 ||
+        (age_on(on, today) == 120 && on < Date{today.year - 120, today.month, today.day}))
+        throw Error(Exit::invalid,
+                    fmt::format("the leaving date {} is more than 120 years ago", on.iso()),
+                    "check the date; dates are YYYY-MM-DD or DD/MM/YYYY");
     Change tx(reg);
     ServiceUser su = reg.require(actor, id, SuAction::leave);
+    if (su.date_of_birth && on.iso() < *su.date_of_birth)
+        throw Error(Exit::invalid,
+                    fmt::format("the leaving date {} is before {}'s date of birth ({})", on.iso(),
+                                su.id, *su.date_of_birth),
+                    "check the date; dates are YYYY-MM-DD or DD/MM/YYYY");
     if (su.status == "left")
         throw Error(Exit::conflict,
                     fmt::format("'{}' already left on {}", su.id, su.left_on.value_or("?")),
