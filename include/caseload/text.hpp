@@ -10,6 +10,10 @@ namespace caseload {
 std::string ascii_lower(std::string_view text);
 std::string ascii_upper(std::string_view text);
 
+// "a name", "an organisation name": the article for a noun of our messages
+// (by its first letter; "u" is left out for "a username").
+std::string with_article(std::string_view noun);
+
 // Equal when ASCII case is ignored; allocates nothing (it runs per row of an import).
 inline bool ascii_iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;

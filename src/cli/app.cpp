@@ -44,16 +44,38 @@ std::vector<std::string> subcommand_names(const CLI::App* app) {
     return names;
 }
 
-// A usage error in our words, with "did you mean" for a mistyped command.
+// The long options a command takes: its own and those of the commands above
+// it (the global options fall through), as "--name".
+std::vector<std::string> long_options(const CLI::App* at) {
+    std::vector<std::string> names;
+    for (; at; at = at->get_parent())
+        for (const CLI::Option* opt : at->get_options())
+            for (const auto& name : opt->get_lnames()) names.push_back("--" + name);
+    return names;
+}
+
+// A usage error in our words, with "did you mean" for a mistyped command or
+// option.
 Error usage_error(CLI::App& app, const CLI::ParseError& e) {
     CLI::App* at = deepest(&app);
     std::string where = command_path(at);
     auto names = subcommand_names(at);
-    if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&e)) {
-        (void)extras;
-        // CLI11 keeps the unexpected arguments; a word near a command name is a typo.
-        for (const auto& word : app.remaining(true)) {
-            if (names.empty() || word.rfind("-", 0) == 0) continue;
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+        // CLI11 keeps the unexpected arguments: an option near one this
+        // command takes, or a word near a command name, is a typo.
+        const auto remaining = app.remaining(true);
+        for (const auto& word : remaining) {
+            if (!word.starts_with("--")) continue;
+            const std::string name = word.substr(0, word.find('='));
+            auto close = nearest(name, long_options(at), 2, 1);
+            return Error(
+                Exit::usage, fmt::format("'{}' is not an option of {}", printable(name), where),
+                close.empty()
+                    ? fmt::format("see '{} --help'", where)
+                    : fmt::format("did you mean '{}'? see '{} --help'", close.front(), where));
+        }
+        for (const auto& word : remaining) {
+            if (names.empty() || word.starts_with("-")) continue;
             auto close = nearest(word, names, 2, 1);
             if (close.empty()) continue;
             return Error(Exit::usage,
@@ -63,6 +85,15 @@ Error usage_error(CLI::App& app, const CLI::ParseError& e) {
         if (!names.empty())
             return Error(Exit::usage, e.what(),
                          fmt::format("commands of {}: {}", where, join(names, ", ")));
+    }
+    if (dynamic_cast<const CLI::RequiredError*>(&e)) {
+        // A missing positional: CLI11 says "ids is required"; say what it is.
+        for (const CLI::Option* opt : at->get_options())
+            if (!opt->nonpositional() && opt->count() == 0 && opt->get_required())
+                return Error(Exit::usage,
+                             fmt::format("{} needs {}: {}", where, ascii_upper(opt->get_name()),
+                                         opt->get_description()),
+                             fmt::format("see '{} --help'", where));
     }
     std::string message = e.what();
     return Error(Exit::usage, message, fmt::format("see '{} --help'", where));
@@ -98,8 +129,7 @@ std::string command_word(int argc, char** argv) {
 
 int run(int argc, char** argv) {
     Context ctx;
-    CLI::App app{"caseload keeps the register of service users under anonymous IDs.",
-                 "caseload"};
+    CLI::App app{"caseload keeps the register of service users under anonymous IDs.", "caseload"};
     app.set_version_flag("--version", std::string("caseload ") + CASELOAD_VERSION);
     app.fallthrough();  // global options work before and after the command
     app.require_subcommand(0, 1);
@@ -108,8 +138,9 @@ int run(int argc, char** argv) {
         "whole story.\nExit status: 0 ok, 1 failure, 2 usage, 3 invalid or refused data, 4 not "
         "found,\n5 conflict, 6 permission denied, 7 database busy, 8 import partly done.");
     auto& g = ctx.global;
-    app.add_option("--db", g.db, "The register file (default: $CASELOAD_DB, else "
-                                 "$XDG_DATA_HOME/caseload/caseload.db)")
+    app.add_option("--db", g.db,
+                   "The register file (default: $CASELOAD_DB, else "
+                   "$XDG_DATA_HOME/caseload/caseload.db)")
         ->option_text("PATH");
     app.add_option("--as", g.as, "Act as another staff member (leads only; or CASELOAD_USER)")
         ->option_text("USERNAME");
@@ -117,7 +148,8 @@ int run(int argc, char** argv) {
         ->option_text("FORMAT")
         ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "tsv"}));
     app.add_flag("--json", g.json, "Same as --format json");
-    app.add_option("--wait", g.wait, "Seconds to wait for a busy register before exit 7 (default 5)")
+    app.add_option("--wait", g.wait,
+                   "Seconds to wait for a busy register before exit 7 (default 5)")
         ->option_text("SECONDS")
         ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");

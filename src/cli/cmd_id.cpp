@@ -822,9 +822,9 @@ void register_id(CLI::App& app, Context& ctx) {
             out.add(row);
         });
         out.finish();
-        ctx.note(fmt::format("Checked {} IDs: {} with findings, {} blocked.",
-                             with_thousands(checked), with_thousands(flagged),
-                             with_thousands(blocked)));
+        ctx.note(fmt::format("Checked {} ID{}: {} with findings, {} blocked.",
+                             with_thousands(checked), checked == 1 ? "" : "s",
+                             with_thousands(flagged), with_thousands(blocked)));
         if (blocked)
             throw Error(Exit::invalid,
                         fmt::format("{} stored ID{} would now be refused", blocked,

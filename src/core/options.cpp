@@ -83,8 +83,8 @@ void require_option(const OptionList& list, std::string_view code) {
     auto close = nearest(code, codes, 3, 1);
     if (!close.empty()) hint = fmt::format("did you mean '{}'? ", close.front()) + hint;
     throw Error(Exit::invalid,
-                fmt::format("'{}' is not a {} value; allowed: {}", printable(code), list.field,
-                            join(codes, ", ")),
+                fmt::format("'{}' is not {} value; allowed: {}", printable(code),
+                            with_article(list.field), join(codes, ", ")),
                 hint);
 }
 

@@ -15,7 +15,10 @@ Star parse_star(std::string_view text, std::string_view source) {
     std::set<std::string> seen;
     int line_no = 0;
     auto fail = [&](const std::string& what) {
-        throw Error(Exit::invalid, fmt::format("{}, line {}: {}", source, line_no, what),
+        // line_no 0: about the whole file, not one line of it.
+        throw Error(Exit::invalid,
+                    line_no ? fmt::format("{}, line {}: {}", source, line_no, what)
+                            : fmt::format("{}: {}", source, what),
                     "each line is 'code = CODE', 'name = NAME' or 'need CODE = Label'; "
                     "see the files in " CASELOAD_STARS_DIR " for examples");
     };

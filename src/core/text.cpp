@@ -12,6 +12,12 @@ std::string ascii_upper(std::string_view text) {
     return out;
 }
 
+std::string with_article(std::string_view noun) {
+    const char first = noun.empty() ? ' ' : static_cast<char>(noun.front() | 0x20);
+    const bool vowel = first == 'a' || first == 'e' || first == 'i' || first == 'o';
+    return fmt::format("{} {}", vowel ? "an" : "a", noun);
+}
+
 std::string ascii_lower(std::string_view text) {
     std::string out(text);
     for (char& c : out)

@@ -174,8 +174,8 @@ refused 2 "excludes" --as wes su add HOM-0054 --dob 1990-01-01 --age-band 25-34 
 t "drop-down values"
 refused 3 "'woman' is not a gender value" --as wes su add HOM-0055 --gender woman --confirm-anonymous
 expect_err_has "caseload options gender"
-refused 3 "'old' is not a age band value" --as wes su add HOM-0055 --age-band old --confirm-anonymous
-refused 3 "is not a ethnicity value" --as wes su add HOM-0055 --ethnicity martian --confirm-anonymous
+refused 3 "'old' is not an age band value" --as wes su add HOM-0055 --age-band old --confirm-anonymous
+refused 3 "is not an ethnicity value" --as wes su add HOM-0055 --ethnicity martian --confirm-anonymous
 
 t "scope of su list"
 run --as wes su list --format csv
@@ -241,6 +241,17 @@ expect_err_has "did you mean 'caseload su show'"
 run su
 expect_status 2
 expect_err_has "needs a command"
+refused 2 "'--servce' is not an option of caseload su list" su list --servce HOM
+expect_err_has "did you mean '--service'? see 'caseload su list --help'"
+refused 2 "'--formt' is not an option of caseload su list" su list --formt=json
+expect_err_has "did you mean '--format'?"
+refused 2 "'--zzzzzz' is not an option of caseload su list" su list --zzzzzz
+expect_err_lacks "did you mean"
+refused 2 "caseload id check needs IDS: IDs to check, or - for one a line on stdin" id check
+refused 2 "caseload su rename needs OLD" su rename
+printf 'code = nameless\nneed one = One\n' >"$SCRATCH/nameless.star"
+refused 3 "nameless.star: the file has no 'name = ...' line" star add "$SCRATCH/nameless.star"
+expect_err_lacks "line 0"
 run --format xml su list
 expect_status 2
 run --version

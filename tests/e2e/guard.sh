@@ -256,5 +256,9 @@ expect_err_has "1 stored ID would now be refused"
 run --as rex id scan --format csv
 expect_status 0
 expect_out_lacks "PatelR-9"
+expect_err_has "Checked 0 IDs: 0 with findings, 0 blocked."
+sqlite3 "$CASELOAD_DB" "INSERT INTO service_user (uid, service_id, keyworker_id, created_at, updated_at) SELECT 'REC-0001', s.id, st.id, 'x', 'x' FROM service s, staff st WHERE s.code = 'REC' AND st.username = 'rex'"
+run --as rex id scan --format csv
+expect_err_has "Checked 1 ID: 0 with findings, 0 blocked."
 
 finish

@@ -239,8 +239,8 @@ t "edit: refusals"
 refused 2 "nothing to change" su edit HOM-0300
 refused 3 "'woman' is not a gender value" su edit HOM-0300 --gender woman
 expect_err_has "caseload options gender"
-refused 3 "'old' is not a age band value" su edit HOM-0300 --age-band old
-refused 3 "is not a ethnicity value" su edit HOM-0300 --ethnicity martian
+refused 3 "'old' is not an age band value" su edit HOM-0300 --age-band old
+refused 3 "is not an ethnicity value" su edit HOM-0300 --ethnicity martian
 refused 3 "is in the future" su edit HOM-0300 --dob 2999-01-01
 refused 3 "date of birth '31/02/1990' is not a date" su edit HOM-0300 --dob 31/02/1990
 refused 2 "excludes" su edit HOM-0300 --dob 1990-01-01 --age-band 25-34
