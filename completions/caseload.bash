@@ -8,7 +8,8 @@
 # The commands of each group.
 _caseload_commands() {
     case $1 in
-        "") echo "init service staff star options su id words report log db" ;;
+        "") echo "init org service staff star options su id words report log db" ;;
+        org) echo "show pattern" ;;
         service) echo "add list show" ;;
         staff) echo "add list show grant revoke deactivate activate" ;;
         star) echo "list show add" ;;
@@ -23,7 +24,8 @@ _caseload_commands() {
 # The options of each command; a trailing '=' marks an option that takes a value.
 _caseload_options() {
     case $1 in
-        "init") echo "--organisation= --lead= --name= --login=" ;;
+        "init") echo "--organisation= --lead= --name= --login= --id-pattern= --id-pattern-description=" ;;
+        "org pattern") echo "--description= --clear" ;;
         "service add") echo "--name= --star=" ;;
         "staff add") echo "--name= --login= --lead --worker= --manager=" ;;
         "staff grant" | "staff revoke") echo "--lead --worker= --manager=" ;;

@@ -7,6 +7,7 @@
 
 # Options that take a value, so that their values are not taken for commands.
 set -g __caseload_valued --db --as --format --wait --organisation --lead --name --login \
+    --id-pattern --id-pattern-description --description \
     --star --worker --manager --service --keyworker --dob --age-band --gender --ethnicity \
     --need --to --add --remove --set --clear --date --confirm --on-error --rejects --kind \
     --reason -n --count --by --suppress-below --su --actor --since --limit
@@ -27,11 +28,12 @@ function __caseload_words
             case '--*=*'
                 continue
             case '-*'
-                # "staff add --lead" is a flag, "init --lead" takes a value.
+                # "staff add --lead" and "org pattern --clear" are flags;
+                # "init --lead" and "su edit --clear" take a value.
                 if contains -- $t $__caseload_valued
-                    if test "$t" != --lead; or test "$group" = init
-                        set skip 1
-                    end
+                    set skip 1
+                    test "$t" = --lead; and test "$group" != init; and set skip 0
+                    test "$t" = --clear; and test "$group" = org; and set skip 0
                 end
                 continue
         end
@@ -129,6 +131,7 @@ complete -c caseload -s h -l help -d 'Print help'
 
 # Command groups.
 complete -c caseload -n __caseload_needs_group -a init -d 'Create a register and its first lead'
+complete -c caseload -n __caseload_needs_group -a org -d 'The organisation and its settings'
 complete -c caseload -n __caseload_needs_group -a service -d 'Services and the Star each uses'
 complete -c caseload -n __caseload_needs_group -a staff -d 'Staff, their OS logins and their roles'
 complete -c caseload -n __caseload_needs_group -a star -d 'The catalogue of Stars and their needs'
@@ -145,6 +148,14 @@ complete -c caseload -n '__caseload_is init' -l organisation -x -d "The organisa
 complete -c caseload -n '__caseload_is init' -l lead -x -d 'Username of the first lead'
 complete -c caseload -n '__caseload_is init' -l name -x -d "The lead's display name"
 complete -c caseload -n '__caseload_is init' -l login -x -d 'OS login of the lead'
+complete -c caseload -n '__caseload_is init' -l id-pattern -x -d 'A regular expression that new IDs must match'
+complete -c caseload -n '__caseload_is init' -l id-pattern-description -x -d 'What the ID pattern asks for, in words'
+
+# org
+complete -c caseload -n '__caseload_needs_command org' -a show -d "Show the organisation's name and settings"
+complete -c caseload -n '__caseload_needs_command org' -a pattern -d 'Set or clear the pattern new IDs must match (lead)'
+complete -c caseload -n '__caseload_is org pattern' -l description -x -d 'What the pattern asks for, in words'
+complete -c caseload -n '__caseload_is org pattern' -l clear -d 'Remove the pattern'
 
 # service
 complete -c caseload -n '__caseload_needs_command service' -a add -d 'Add a service (lead)'

@@ -1,5 +1,7 @@
 #pragma once
-// Organisation administration: the register itself, services, staff, Stars.
+// Organisation administration: the register itself, its settings, services,
+// staff, Stars.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,11 +23,40 @@ std::string normalise_service_code(std::string_view raw);
 // characters, at most `max` bytes; else Error(invalid) naming `what`.
 std::string checked_text(std::string_view raw, std::string_view what, std::size_t max = 120);
 
+// The organisation's stricter ID pattern (spec §2): an ECMAScript regular
+// expression that a whole new ID must match (as typed, case-sensitive), and
+// its description for people ("HOM- and four digits").
+struct IdPattern {
+    std::string regex;
+    std::string description;
+};
+
+// Checks a pattern before it is stored: the regular expression must compile
+// and the description be plain text. Throws Error(invalid) naming the problem.
+IdPattern checked_id_pattern(std::string_view regex, std::string_view description);
+
 // Creates the register with the default Star catalogue and its first lead,
-// mapped to `login`.
+// mapped to `login`, and optionally the organisation's ID pattern.
 void initialise_register(const std::string& path, double wait_seconds,
                          std::string_view organisation, std::string_view lead_username,
-                         std::string_view lead_name, std::string_view login);
+                         std::string_view lead_name, std::string_view login,
+                         const std::optional<IdPattern>& id_pattern = std::nullopt);
+
+// Sets the organisation's ID pattern, or clears it (nullopt), with its audit
+// event in the same transaction (lead only). Stored IDs stay valid; new IDs
+// and renames must match. False when it already was so: nothing is written.
+bool set_id_pattern(Register& reg, const Actor& actor, const std::optional<IdPattern>& pattern);
+
+// How a pattern fits the register as it is: the stored IDs that do not match
+// it (they stay valid), and whether IDs made by --generate, which are not
+// checked against it, would match.
+struct IdPatternFit {
+    std::int64_t stored = 0;                       // service users, active and left
+    std::int64_t not_matching = 0;                 // of those, IDs the pattern refuses
+    std::int64_t active_not_matching = 0;          // of those, active service users
+    std::optional<std::string> generated_example;  // a generated ID it refuses
+};
+IdPatternFit id_pattern_fit(Register& reg, const IdPattern& pattern);
 
 void add_service(Register& reg, const Actor& actor, std::string_view code, std::string_view name,
                  std::string_view star_code);

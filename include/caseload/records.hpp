@@ -24,6 +24,11 @@ namespace caseload {
 // organisation's pattern, the guard. Returns the ID as entered (trimmed, case
 // kept) and fills `warnings` with the findings that need confirmation; throws
 // Error(invalid) for a bad format, a pattern mismatch or a guard block.
+// Generated IDs (service code, 8 symbols, check symbol) are not made to fit
+// the organisation's ID pattern: throws Error(invalid) when the pattern
+// refuses `generated`, so that no ID outside it enters by --generate.
+void require_pattern_allows_generated(const Directory& dir, std::string_view generated);
+
 std::string check_new_id(const Directory& dir, const Guard& guard, std::string_view raw,
                          std::vector<GuardFinding>& warnings);
 

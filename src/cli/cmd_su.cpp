@@ -5,6 +5,7 @@
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
+#include "caseload/records.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
 
@@ -123,6 +124,7 @@ void register_su(CLI::App& app, Context& ctx) {
             std::string prefix = reg.service_code(valid->service_key);
             valid->id =
                 generate_id(prefix, guard, [&](std::string_view id) { return reg.id_in_use(id); });
+            require_pattern_allows_generated(reg.directory(), valid->id);
         } else if (reg.id_in_use(valid->id)) {
             auto existing = reg.find(valid->id);
             throw Error(Exit::conflict,

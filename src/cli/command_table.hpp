@@ -12,10 +12,19 @@ struct CommandGroup {
 };
 
 inline constexpr CommandGroup kCommandGroups[] = {
-    {"init", register_init}, {"service", register_service}, {"staff", register_staff},
-    {"star", register_star}, {"options", register_options}, {"su", register_su},
-    {"id", register_id},     {"words", register_words},     {"report", register_report},
-    {"log", register_log},   {"db", register_db},           {"_complete", register_complete},
+    {"init", register_init},
+    {"org", register_org},
+    {"service", register_service},
+    {"staff", register_staff},
+    {"star", register_star},
+    {"options", register_options},
+    {"su", register_su},
+    {"id", register_id},
+    {"words", register_words},
+    {"report", register_report},
+    {"log", register_log},
+    {"db", register_db},
+    {"_complete", register_complete},
 };
 
 }  // namespace caseload::cli

@@ -56,6 +56,7 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
 
 // Command groups: one file each under src/cli/.
 void register_init(CLI::App& app, Context& ctx);
+void register_org(CLI::App& app, Context& ctx);
 void register_service(CLI::App& app, Context& ctx);
 void register_staff(CLI::App& app, Context& ctx);
 // Inside the staff group: deactivate, activate (cmd_staff_deactivate.cpp)

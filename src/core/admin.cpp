@@ -6,8 +6,10 @@
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 #include <filesystem>
+#include <regex>
 
 #include "caseload/error.hpp"
+#include "caseload/idgen.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -49,12 +51,12 @@ std::string checked_text(std::string_view raw, std::string_view what, std::size_
     std::string_view text = trim(raw);
     if (text.empty())
         throw Error(Exit::invalid, fmt::format("the {} is empty", what),
-                    fmt::format("give a {}", what));
+                    fmt::format("give {}", with_article(what)));
     if (!is_valid_utf8(text) || text.size() > max)
         throw Error(Exit::invalid,
                     fmt::format("the {} '{}' is not valid UTF-8 text of at most {} bytes", what,
                                 printable(text), max),
-                    fmt::format("give a shorter {} in plain text", what));
+                    "give a shorter one, in plain text");
     for (unsigned char c : text)
         if (c < 0x20 || c == 0x7F)
             throw Error(
@@ -123,21 +125,190 @@ const StoredStar& require_star(const Directory& dir, std::string_view code) {
                               : fmt::format("did you mean: {}", join(close, ", ")));
 }
 
+// ---------------------------------------------------------------------------
+// The organisation's ID pattern
+
+namespace {
+
+// Compiled as matches_id_pattern (id.cpp) compiles it when it checks new IDs.
+std::regex compile_id_pattern(const std::string& regex) {
+    return std::regex(regex, std::regex::ECMAScript);
+}
+
+// The mistakes people make most (an unclosed '[' or '(', a quantifier with
+// nothing before it), found with their position: the regex engine's own
+// messages name them less clearly, or wrongly ("*a": "mismatched '(' and ')'").
+std::optional<std::string> pattern_syntax_problem(std::string_view regex) {
+    std::vector<std::size_t> open_parens;  // positions, counted in characters
+    std::optional<std::size_t> open_bracket;
+    std::size_t position = 0;
+    char previous = 0;  // the last character outside a '[...]', 0 at the start
+    for (std::size_t i = 0; i < regex.size(); ++i) {
+        const char c = regex[i];
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++position;
+        if (c == '\\') {  // an escape: the next character is literal
+            if (i + 1 < regex.size()) {
+                ++i;
+                ++position;
+            }
+            previous = 'x';
+            continue;
+        }
+        if (open_bracket) {
+            if (c == ']') {
+                open_bracket.reset();
+                previous = ']';
+            }
+            continue;
+        }
+        const bool after_nothing = previous == 0 || previous == '(' || previous == '|';
+        if ((c == '*' || c == '+' || (c == '?' && previous != '(')) && after_nothing)
+            return fmt::format("the '{}' at position {} has nothing before it to repeat", c,
+                               position);
+        if (c == '[') open_bracket = position;
+        if (c == '(') open_parens.push_back(position);
+        if (c == ')') {
+            if (open_parens.empty())
+                return fmt::format("the ')' at position {} has no '(' before it", position);
+            open_parens.pop_back();
+        }
+        previous = c;
+    }
+    if (open_bracket)
+        return fmt::format("the '[' at position {} has no ']' after it", *open_bracket);
+    if (!open_parens.empty())
+        return fmt::format("the '(' at position {} has no ')' after it", open_parens.back());
+    return std::nullopt;
+}
+
+// What else is wrong with a regular expression, in the regex engine's words
+// ("Mismatched '{' and '}' in regular expression"), as part of our sentence.
+std::string regex_problem(const std::regex_error& e) {
+    std::string text = printable(e.what(), 200);
+    constexpr std::string_view kFrom = "regular expression";
+    if (auto at = text.find(kFrom); at != std::string::npos)
+        text.replace(at, kFrom.size(), "the pattern");
+    while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
+        text[0] = static_cast<char>(text[0] - 'A' + 'a');
+    return text.empty() ? "the regex engine refused it" : text;
+}
+
+std::string describe_pattern(const IdPattern& p) {
+    return fmt::format("{} ({})", p.regex, p.description);
+}
+
+}  // namespace
+
+IdPattern checked_id_pattern(std::string_view raw_regex, std::string_view raw_description) {
+    IdPattern p{checked_text(raw_regex, "pattern", 500),
+                checked_text(raw_description, "pattern description", 200)};
+    std::optional<std::string> problem = pattern_syntax_problem(p.regex);
+    if (!problem) {
+        try {
+            compile_id_pattern(p.regex);
+        } catch (const std::regex_error& e) {
+            problem = regex_problem(e);
+        }
+    }
+    if (problem)
+        throw Error(Exit::invalid,
+                    fmt::format("'{}' is not a valid regular expression: {}", p.regex, *problem),
+                    "an ID pattern is an ECMAScript regular expression that the whole ID must "
+                    "match, e.g. 'HOM-[0-9]{4}'");
+    return p;
+}
+
+bool set_id_pattern(Register& reg, const Actor& actor, const std::optional<IdPattern>& pattern) {
+    require_lead(actor.member, pattern ? "set the ID pattern" : "clear the ID pattern");
+    std::optional<IdPattern> wanted;
+    if (pattern) wanted = checked_id_pattern(pattern->regex, pattern->description);
+    WriteTransaction tx(reg.db());
+    // The pattern as it is now, read under the write lock.
+    std::optional<IdPattern> current;
+    {
+        SQLite::Statement q(reg.db().sql(),
+                            "SELECT id_pattern, coalesce(id_pattern_description, '') FROM "
+                            "organisation WHERE id = 1");
+        if (q.executeStep() && !q.getColumn(0).isNull())
+            current = IdPattern{q.getColumn(0).getString(), q.getColumn(1).getString()};
+    }
+    if (current.has_value() == wanted.has_value() &&
+        (!current ||
+         (current->regex == wanted->regex && current->description == wanted->description)))
+        return false;  // nothing to change: the transaction rolls back
+    SQLite::Statement u(reg.db().sql(),
+                        "UPDATE organisation SET id_pattern = ?, id_pattern_description = ? "
+                        "WHERE id = 1");
+    if (wanted) {
+        u.bind(1, wanted->regex);
+        u.bind(2, wanted->description);
+    }
+    u.exec();
+    std::string was = current ? "was " + describe_pattern(*current) : "there was none";
+    if (wanted)
+        reg.record_event(actor, "org.pattern", std::nullopt,
+                         fmt::format("{}; {}", describe_pattern(*wanted), was));
+    else
+        reg.record_event(actor, "org.pattern.clear", std::nullopt, was);
+    tx.commit();
+    reg.reload();
+    return true;
+}
+
+IdPatternFit id_pattern_fit(Register& reg, const IdPattern& pattern) {
+    IdPatternFit fit;
+    const std::regex re = compile_id_pattern(pattern.regex);
+    SQLite::Statement q(reg.db().sql(), "SELECT uid, status = 'active' FROM service_user");
+    while (q.executeStep()) {
+        ++fit.stored;
+        SQLite::Column uid = q.getColumn(0);
+        const char* text = uid.getText();
+        if (std::regex_match(text, text + uid.getBytes(), re)) continue;
+        ++fit.not_matching;
+        if (q.getColumn(1).getInt() != 0) ++fit.active_not_matching;
+    }
+    // su add --generate prefixes the service's code; IDs made without a
+    // service have no prefix.
+    std::vector<std::string> prefixes;
+    for (const auto& s : reg.directory().services) prefixes.push_back(s.code);
+    if (prefixes.empty()) prefixes.emplace_back();
+    for (const auto& prefix : prefixes) {
+        std::string id = format_generated_id(prefix, random_symbols());
+        if (!std::regex_match(id, re)) {
+            fit.generated_example = std::move(id);
+            break;
+        }
+    }
+    return fit;
+}
+
+// ---------------------------------------------------------------------------
+// The register
+
 void initialise_register(const std::string& path, double wait_seconds,
                          std::string_view organisation, std::string_view lead_username,
-                         std::string_view lead_name, std::string_view login) {
+                         std::string_view lead_name, std::string_view login,
+                         const std::optional<IdPattern>& id_pattern) {
     std::string org = checked_text(organisation, "organisation name");
     std::string username = normalise_username(lead_username);
     std::string name = lead_name.empty() ? username : checked_text(lead_name, "name");
+    std::optional<IdPattern> pattern;
+    if (id_pattern) pattern = checked_id_pattern(id_pattern->regex, id_pattern->description);
     auto stars = builtin_stars();
     Database db = Database::create(path, wait_seconds);
     try {
         WriteTransaction tx(db);
         std::string now = utc_timestamp();
         SQLite::Statement o(db.sql(),
-                            "INSERT INTO organisation (id, name, created_at) VALUES (1, ?, ?)");
+                            "INSERT INTO organisation (id, name, id_pattern, "
+                            "id_pattern_description, created_at) VALUES (1, ?, ?, ?, ?)");
         o.bind(1, org);
-        o.bind(2, now);
+        if (pattern) {
+            o.bind(2, pattern->regex);
+            o.bind(3, pattern->description);
+        }
+        o.bind(4, now);
         o.exec();
         for (const auto& star : stars) insert_star(db.sql(), star, true);
         SQLite::Statement s(db.sql(),
@@ -156,6 +327,16 @@ void initialise_register(const std::string& path, double wait_seconds,
         e.bind(2, lead);
         e.bind(3, fmt::format("organisation {}, lead {} (login {})", org, username, login));
         e.exec();
+        if (pattern) {
+            // As 'org pattern' records it.
+            SQLite::Statement p(db.sql(),
+                                "INSERT INTO event (at, actor_id, action, detail) VALUES (?, ?, "
+                                "'org.pattern', ?)");
+            p.bind(1, now);
+            p.bind(2, lead);
+            p.bind(3, fmt::format("{}; there was none", describe_pattern(*pattern)));
+            p.exec();
+        }
         tx.commit();
     } catch (...) {
         std::error_code ec;

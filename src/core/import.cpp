@@ -30,6 +30,7 @@
 #include "caseload/idgen.hpp"
 #include "caseload/jsonl.hpp"
 #include "caseload/options.hpp"
+#include "caseload/records.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -1429,6 +1430,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
         for (std::uint32_t i : to_generate) {
             const Service* service = dir.service_by_key(table.rows[i].service);
             std::string id = generate_id(service ? service->code : "", guard, in_use);
+            require_pattern_allows_generated(dir, id);
             fresh.insert(id_key(id));
             Row& r = table.rows[i];
             r.id_offset = static_cast<std::uint32_t>(table.ids.size());

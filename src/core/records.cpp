@@ -82,6 +82,20 @@ Error id_in_use_error(std::string_view wanted, const ServiceUser& holder) {
 // ---------------------------------------------------------------------------
 // IDs
 
+void require_pattern_allows_generated(const Directory& dir, std::string_view generated) {
+    const auto& org = dir.organisation;
+    if (!org.id_pattern || matches_id_pattern(generated, *org.id_pattern)) return;
+    throw Error(
+        Exit::invalid,
+        fmt::format("your organisation's ID pattern{} does not allow generated IDs such "
+                    "as '{}'",
+                    org.id_pattern_description ? fmt::format(" ({})", *org.id_pattern_description)
+                                               : fmt::format(" ({})", *org.id_pattern),
+                    generated),
+        "enter an ID that fits the pattern instead of --generate, or ask a lead to "
+        "change it ('caseload org pattern')");
+}
+
 std::string check_new_id(const Directory& dir, const Guard& guard, std::string_view raw,
                          std::vector<GuardFinding>& warnings) {
     std::string id = normalise_id(raw);
@@ -108,6 +122,7 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
     if (!new_id) {
         plan.new_id = generate_id(reg.service_code(su.service_key), guard,
                                   [&](std::string_view id) { return reg.id_in_use(id); });
+        require_pattern_allows_generated(reg.directory(), plan.new_id);
         plan.generated = true;
         return plan;
     }

@@ -41,7 +41,7 @@ done
 
 t "man pages render without warnings"
 pages=("$MAN_DIR"/*.1)
-expect_eq "${#pages[@]}" "12" "(man pages: caseload.1 and one per command group)"
+expect_eq "${#pages[@]}" "13" "(man pages: caseload.1 and one per command group)"
 for page in "${pages[@]}"; do
     warnings=$(groff -man -ww -z "$page" 2>&1)
     if [ -z "$warnings" ]; then pass; else fail "$(basename "$page"): $warnings"; fi
@@ -251,6 +251,6 @@ while IFS=$'\t' read -r path options; do
 done <"$SCRATCH/commands.txt"
 run
 expect_status 0
-for group in init service staff star options su id words report log db; do expect_out_has "  $group "; done
+for group in init org service staff star options su id words report log db; do expect_out_has "  $group "; done
 
 finish

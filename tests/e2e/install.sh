@@ -35,7 +35,7 @@ expected=(
 for page in "$SOURCE_DIR"/man/*.1; do expected+=("share/man/man1/$(basename "$page")"); done
 for star in "$SOURCE_DIR"/data/stars/*.star; do expected+=("share/caseload/stars/$(basename "$star")"); done
 for example in "$SOURCE_DIR"/examples/*; do expected+=("share/caseload/examples/$(basename "$example")"); done
-for group in su id staff service star options words report log db init; do
+for group in su id staff service star options words report log db init org; do
     expected+=("share/man/man1/caseload-$group.1")
 done
 for f in "${expected[@]}"; do
