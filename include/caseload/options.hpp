@@ -12,8 +12,8 @@ struct Option {
 };
 
 struct OptionList {
-    std::string_view field;     // "gender"
-    std::string_view command;   // "gender" (for 'caseload options gender')
+    std::string_view field;    // "gender"
+    std::string_view command;  // "gender" (for 'caseload options gender')
     std::span<const Option> values;
 };
 
@@ -27,6 +27,8 @@ std::span<const OptionList* const> all_option_lists();
 bool has_option(const OptionList& list, std::string_view code);
 
 // Throws Error(Exit::invalid) naming the value and the allowed codes.
-void require_option(const OptionList& list, std::string_view code);
+// Ignores ASCII case, as needs do, and sets `code` to the code as listed
+// ("Female" -> "female"), so that the register holds one spelling.
+void require_option(const OptionList& list, std::string& code);
 
 }  // namespace caseload

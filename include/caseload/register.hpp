@@ -62,12 +62,12 @@ bool validate_new_service_user(const Directory& dir, const StaffMember& actor, c
                                const NewServiceUserInput& input, const Date& today,
                                std::vector<FieldProblem>& problems, ValidatedServiceUser& out);
 
-// Validates the optional details (dob, age band, gender, ethnicity) in place:
-// shared by add, edit and import.
+// Validates the optional details (dob, age band, gender, ethnicity) in place,
+// leaving each in its stored form (YYYY-MM-DD, codes as listed): shared by
+// add, edit and import.
 void validate_details(std::optional<std::string>& date_of_birth,
-                      std::optional<std::string>& age_band,
-                      const std::optional<std::string>& gender,
-                      const std::optional<std::string>& ethnicity, const Date& today,
+                      std::optional<std::string>& age_band, std::optional<std::string>& gender,
+                      std::optional<std::string>& ethnicity, const Date& today,
                       std::vector<FieldProblem>& problems);
 
 // Needs of a Star by code; unknown ones are problems naming the need and the Star.

@@ -75,8 +75,12 @@ bool has_option(const OptionList& list, std::string_view code) {
     return false;
 }
 
-void require_option(const OptionList& list, std::string_view code) {
-    if (has_option(list, code)) return;
+void require_option(const OptionList& list, std::string& code) {
+    for (const auto& option : list.values)
+        if (ascii_iequals(option.code, code)) {
+            code = option.code;
+            return;
+        }
     std::vector<std::string> codes;
     for (const auto& option : list.values) codes.emplace_back(option.code);
     std::string hint = fmt::format("see 'caseload options {}'", list.command);

@@ -324,9 +324,10 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
     set_and_cleared(change.ethnicity, "ethnicity", "--ethnicity");
 
     // The validation of su add, on the values given.
-    std::optional<std::string> dob = change.date_of_birth, band = change.age_band;
+    std::optional<std::string> dob = change.date_of_birth, band = change.age_band,
+                               gender = change.gender, ethnicity = change.ethnicity;
     std::vector<FieldProblem> problems;
-    validate_details(dob, band, change.gender, change.ethnicity, today, problems);
+    validate_details(dob, band, gender, ethnicity, today, problems);
     if (!problems.empty()) throw_problems(problems);
 
     Change tx(reg);
@@ -345,8 +346,8 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
         after.age_band = band;
         after.date_of_birth.reset();
     }
-    if (change.gender) after.gender = change.gender;
-    if (change.ethnicity) after.ethnicity = change.ethnicity;
+    if (gender) after.gender = gender;
+    if (ethnicity) after.ethnicity = ethnicity;
 
     EditResult result;
     if (after.date_of_birth != su.date_of_birth) result.changed.push_back("date_of_birth");

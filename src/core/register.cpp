@@ -129,9 +129,8 @@ Error guard_refusal(std::string_view id, const std::vector<GuardFinding>& findin
 }
 
 void validate_details(std::optional<std::string>& date_of_birth,
-                      std::optional<std::string>& age_band,
-                      const std::optional<std::string>& gender,
-                      const std::optional<std::string>& ethnicity, const Date& today,
+                      std::optional<std::string>& age_band, std::optional<std::string>& gender,
+                      std::optional<std::string>& ethnicity, const Date& today,
                       std::vector<FieldProblem>& problems) {
     auto attempt = [&](const char* field, auto&& check) {
         try {

@@ -316,6 +316,17 @@ expect_status 0
 sqlite3 "$CASELOAD_DB" "UPDATE staff SET active = 0 WHERE username = 'me'"
 refused 6 "staff member 'me' is deactivated" su list
 
+t "drop-down codes ignore case"
+new_register dropdown
+standard_register
+# Codes ignore case, as needs do, and are stored as listed.
+run --as wes su add HOM-0056 --gender Female --ethnicity WHITE-british --age-band 25-34 --confirm-anonymous -q
+expect_status 0
+expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT gender || ',' || ethnicity FROM service_user WHERE uid = 'HOM-0056'")" "female,white-british"
+run --as wes su edit HOM-0056 --gender Non-Binary -q
+expect_status 0
+expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT gender FROM service_user WHERE uid = 'HOM-0056'")" "non-binary"
+
 t "default location follows XDG_DATA_HOME"
 ( unset CASELOAD_DB; export XDG_DATA_HOME="$SCRATCH/xdg"; "$CASELOAD_BIN" init --organisation X --lead boss -q )
 [ -f "$SCRATCH/xdg/caseload/caseload.db" ] && pass || fail "no register under XDG_DATA_HOME"
