@@ -173,7 +173,11 @@ std::vector<std::string> nearest(std::string_view word, const std::vector<std::s
     std::string folded = ascii_lower(word);
     for (const auto& candidate : candidates) {
         std::size_t d = edit_distance(folded, ascii_lower(candidate));
-        if (d <= max_distance) scored.emplace_back(d, candidate);
+        // Also near for its length: "youth" is 3 edits from "nosuch", but
+        // shares too little with it to be what was meant.
+        const std::size_t shorter = std::min(folded.size(), candidate.size());
+        if (d <= max_distance && d * 2 <= std::max<std::size_t>(2, shorter))
+            scored.emplace_back(d, candidate);
     }
     std::stable_sort(scored.begin(), scored.end(),
                      [](const auto& x, const auto& y) { return x.first < y.first; });

@@ -40,3 +40,18 @@ TEST_CASE("text: helpers") {
     CHECK(edit_distance("list", "lsit") == 1);
     CHECK(nearest("sohw", {"show", "list", "add"}) == std::vector<std::string>{"show"});
 }
+
+TEST_CASE("nearest: close for the word's length, not only within the edit limit") {
+    using Words = std::vector<std::string>;
+    CHECK(nearest("nosuch", {"youth", "family"}, 3, 3).empty());  // 3 edits, too few letters shared
+    CHECK(nearest("homelesness", {"homelessness", "recovery"}, 3, 3) == Words{"homelessness"});
+    CHECK(nearest("rx", {"rex", "max"}, 2, 3) == Words{"rex"});
+    CHECK(nearest("HOM-0043", {"HOM-0042", "REC-0042"}, 2, 3) == Words{"HOM-0042"});
+}
+
+TEST_CASE("with_article: a or an") {
+    CHECK(with_article("age band") == "an age band");
+    CHECK(with_article("organisation name") == "an organisation name");
+    CHECK(with_article("gender") == "a gender");
+    CHECK(with_article("username") == "a username");
+}
