@@ -10,6 +10,7 @@
 
 #include "caseload/admin.hpp"
 #include "caseload/records.hpp"
+#include "unit_support.hpp"
 
 using namespace caseload;
 
@@ -65,24 +66,6 @@ struct Fixture {
     }
 };
 
-Exit code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return Exit::ok;
-}
-
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
-
 }  // namespace
 
 TEST_CASE("admin: checked_id_pattern") {
@@ -93,7 +76,7 @@ TEST_CASE("admin: checked_id_pattern") {
     for (const char* good : {"HOM-\\d{4}", "[(*]HOM", "(?:HOM|REC)-[0-9]+", "HOM\\(1\\)", "[\\]]x",
                              "(HOM)?-?[0-9]*", "^HOM-[0-9]{4}$"}) {
         CAPTURE(good);
-        CHECK(code_of([&] { checked_id_pattern(good, "described"); }) == Exit::ok);
+        CHECK(unit::exit_of([&] { checked_id_pattern(good, "described"); }) == Exit::ok);
     }
 
     struct Bad {
@@ -113,16 +96,18 @@ TEST_CASE("admin: checked_id_pattern") {
                            Bad{"(?<=HOM)-1", "is not a valid regular expression"}}) {
         CAPTURE(bad.regex);
         auto check = [&] { checked_id_pattern(bad.regex, "described"); };
-        CHECK(code_of(check) == Exit::invalid);
-        CHECK(message_of(check).find(bad.says) != std::string::npos);
+        CHECK(unit::exit_of(check) == Exit::invalid);
+        CHECK(unit::message_of(check).find(bad.says) != std::string::npos);
     }
-    CHECK(code_of([] { checked_id_pattern("", "described"); }) == Exit::invalid);
-    CHECK(code_of([] { checked_id_pattern("HOM-.*", "  "); }) == Exit::invalid);
-    CHECK(message_of([] { checked_id_pattern("HOM-.*", "  "); }) ==
+    CHECK(unit::exit_of([] { checked_id_pattern("", "described"); }) == Exit::invalid);
+    CHECK(unit::exit_of([] { checked_id_pattern("HOM-.*", "  "); }) == Exit::invalid);
+    CHECK(unit::message_of([] { checked_id_pattern("HOM-.*", "  "); }) ==
           "the pattern description is empty");
-    CHECK(code_of([] { checked_id_pattern("HOM-.*", "two\nlines"); }) == Exit::invalid);
-    CHECK(code_of([] { checked_id_pattern("HOM-.*", std::string(201, 'x')); }) == Exit::invalid);
-    CHECK(code_of([] { checked_id_pattern(std::string(501, 'x'), "long"); }) == Exit::invalid);
+    CHECK(unit::exit_of([] { checked_id_pattern("HOM-.*", "two\nlines"); }) == Exit::invalid);
+    CHECK(unit::exit_of([] { checked_id_pattern("HOM-.*", std::string(201, 'x')); }) ==
+          Exit::invalid);
+    CHECK(unit::exit_of([] { checked_id_pattern(std::string(501, 'x'), "long"); }) ==
+          Exit::invalid);
 }
 
 TEST_CASE("admin: set_id_pattern sets, audits, and is applied to new IDs") {
@@ -142,7 +127,7 @@ TEST_CASE("admin: set_id_pattern sets, audits, and is applied to new IDs") {
     std::vector<GuardFinding> warnings;
     Guard guard = f.reg->guard();
     CHECK(check_new_id(f.reg->directory(), guard, "HOM-0042", warnings) == "HOM-0042");
-    CHECK(message_of([&] { check_new_id(f.reg->directory(), guard, "HOM-42", warnings); }) ==
+    CHECK(unit::message_of([&] { check_new_id(f.reg->directory(), guard, "HOM-42", warnings); }) ==
           "'HOM-42' does not match your organisation's ID pattern");
 
     SUBCASE("the same again changes nothing and records nothing") {
@@ -175,17 +160,17 @@ TEST_CASE("admin: set_id_pattern refuses non-leads and bad patterns, writing not
     Fixture f;
     std::string before = f.query("SELECT count(*) FROM event");
     Actor wes = f.worker();
-    CHECK(code_of([&] {
+    CHECK(unit::exit_of([&] {
               set_id_pattern(*f.reg, wes, IdPattern{"HOM-.*", "HOM-"});
           }) == Exit::denied);
-    CHECK(message_of([&] {
+    CHECK(unit::message_of([&] {
               set_id_pattern(*f.reg, wes, IdPattern{"HOM-.*", "HOM-"});
           }) == "only a lead may set the ID pattern");
-    CHECK(code_of([&] { set_id_pattern(*f.reg, wes, std::nullopt); }) == Exit::denied);
-    CHECK(code_of([&] {
+    CHECK(unit::exit_of([&] { set_id_pattern(*f.reg, wes, std::nullopt); }) == Exit::denied);
+    CHECK(unit::exit_of([&] {
               set_id_pattern(*f.reg, f.lead, IdPattern{"HOM-(", "HOM-"});
           }) == Exit::invalid);
-    CHECK(code_of([&] {
+    CHECK(unit::exit_of([&] {
               set_id_pattern(*f.reg, f.lead, IdPattern{"HOM-.*", ""});
           }) == Exit::invalid);
     CHECK(f.query("SELECT count(*) FROM event") == before);
@@ -193,7 +178,7 @@ TEST_CASE("admin: set_id_pattern refuses non-leads and bad patterns, writing not
 
     SUBCASE("a lead acting as a worker is refused too") {
         Actor as = f.reg->resolve_actor(std::string("wes"));
-        CHECK(code_of([&] {
+        CHECK(unit::exit_of([&] {
                   set_id_pattern(*f.reg, as, IdPattern{"HOM-.*", "HOM-"});
               }) == Exit::denied);
     }
@@ -230,7 +215,7 @@ TEST_CASE("admin: initialise_register with an ID pattern") {
 
     // A bad pattern creates no file.
     std::string other = f.dir + "/other.db";
-    CHECK(code_of([&] {
+    CHECK(unit::exit_of([&] {
               initialise_register(other, 5, "Org", "boss", "", current_os_login(),
                                   IdPattern{"NS-[", "NS-"});
           }) == Exit::invalid);

@@ -8,6 +8,7 @@
 
 #include "caseload/error.hpp"
 #include "caseload/records.hpp"
+#include "unit_support.hpp"
 
 using namespace caseload;
 
@@ -82,25 +83,6 @@ INSERT INTO su_need VALUES (1, 11);
 };
 
 // The exit code of an Error thrown by f, or ok.
-template <class F>
-Exit exit_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return Exit::ok;
-}
-
-template <class F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 }  // namespace
 
@@ -111,8 +93,8 @@ TEST_CASE("records: check_new_id applies the format, the pattern and the guard")
     Guard guard = s.reg->guard();
     CHECK(check_new_id(dir, guard, "  HOM-7001 ", warnings) == "HOM-7001");
     CHECK(warnings.empty());
-    CHECK(exit_of([&] { check_new_id(dir, guard, "HOM 7", warnings); }) == Exit::invalid);
-    CHECK(message_of([&] {
+    CHECK(unit::exit_of([&] { check_new_id(dir, guard, "HOM 7", warnings); }) == Exit::invalid);
+    CHECK(unit::message_of([&] {
               check_new_id(dir, guard, "HOM-Room12", warnings);
           }).find("can't be used as an ID") != std::string::npos);
     check_new_id(dir, guard, "HOM-1985", warnings);
@@ -122,7 +104,7 @@ TEST_CASE("records: check_new_id applies the format, the pattern and the guard")
     Directory strict = dir;
     strict.organisation.id_pattern = "HOM-[0-9]{4}";
     CHECK(check_new_id(strict, guard, "HOM-0009", warnings) == "HOM-0009");
-    CHECK(message_of([&] {
+    CHECK(unit::message_of([&] {
               check_new_id(strict, guard, "HOM-77A", warnings);
           }).find("does not match your organisation's ID pattern") != std::string::npos);
 }
@@ -148,20 +130,22 @@ TEST_CASE("records: rename keeps the key, and the event names no ID") {
 TEST_CASE("records: rename refusals") {
     Scratch s;
     Actor boss = s.as("boss");
-    CHECK(exit_of([&] { plan_rename(*s.reg, boss, "HOM-0001", std::string("hom-0002")); }) ==
+    CHECK(unit::exit_of([&] { plan_rename(*s.reg, boss, "HOM-0001", std::string("hom-0002")); }) ==
           Exit::conflict);
-    CHECK(message_of([&] {
+    CHECK(unit::message_of([&] {
               plan_rename(*s.reg, boss, "HOM-0001", std::string("hom-0002"));
           }).find("(as 'HOM-0002'; IDs ignore case)") != std::string::npos);
-    CHECK(exit_of([&] { plan_rename(*s.reg, boss, "HOM-0001", std::string("HOM-0001")); }) ==
+    CHECK(unit::exit_of([&] { plan_rename(*s.reg, boss, "HOM-0001", std::string("HOM-0001")); }) ==
           Exit::usage);
-    CHECK(exit_of([&] { plan_rename(*s.reg, boss, "HOM-0009", std::string("HOM-7001")); }) ==
+    CHECK(unit::exit_of([&] { plan_rename(*s.reg, boss, "HOM-0009", std::string("HOM-7001")); }) ==
           Exit::not_found);
-    CHECK(exit_of([&] { plan_rename(*s.reg, s.as("wyn"), "HOM-0001", std::string("HOM-7001")); }) ==
-          Exit::denied);
-    CHECK(exit_of([&] { plan_rename(*s.reg, s.as("rex"), "HOM-0001", std::string("HOM-7001")); }) ==
-          Exit::denied);
-    CHECK(exit_of([&] { plan_rename(*s.reg, boss, "HOM-0001", std::string("JohnSmith")); }) ==
+    CHECK(unit::exit_of([&] {
+              plan_rename(*s.reg, s.as("wyn"), "HOM-0001", std::string("HOM-7001"));
+          }) == Exit::denied);
+    CHECK(unit::exit_of([&] {
+              plan_rename(*s.reg, s.as("rex"), "HOM-0001", std::string("HOM-7001"));
+          }) == Exit::denied);
+    CHECK(unit::exit_of([&] { plan_rename(*s.reg, boss, "HOM-0001", std::string("JohnSmith")); }) ==
           Exit::invalid);
 }
 
@@ -187,12 +171,12 @@ TEST_CASE("records: a rename planned before someone else's change is refused") {
     RenamePlan other = plan_rename(*s.reg, boss, "HOM-0002", std::string("hom-7001"));
     apply_rename(*s.reg, boss, other);
     std::string before = s.dump();
-    CHECK(exit_of([&] { apply_rename(*s.reg, boss, plan); }) == Exit::conflict);
+    CHECK(unit::exit_of([&] { apply_rename(*s.reg, boss, plan); }) == Exit::conflict);
     CHECK(s.dump() == before);
 
     RenamePlan stale = plan_rename(*s.reg, boss, "HOM-0001", std::string("HOM-7002"));
     apply_rename(*s.reg, boss, plan_rename(*s.reg, boss, "HOM-0001", std::string("HOM-7003")));
-    CHECK(message_of([&] {
+    CHECK(unit::message_of([&] {
               apply_rename(*s.reg, boss, stale);
           }).find("was changed by someone else meanwhile") != std::string::npos);
 }
@@ -211,17 +195,19 @@ TEST_CASE("records: allocate") {
     CHECK_FALSE(same.changed);
     CHECK(s.dump() == before);
 
-    CHECK(exit_of([&] { allocate_service_user(*s.reg, s.as("boss"), "HOM-0001", "rex"); }) ==
+    CHECK(unit::exit_of([&] { allocate_service_user(*s.reg, s.as("boss"), "HOM-0001", "rex"); }) ==
           Exit::invalid);
-    CHECK(message_of([&] { allocate_service_user(*s.reg, s.as("boss"), "HOM-0001", "old"); }) ==
-          "'old' is not an active worker of HOM");
-    CHECK(exit_of([&] { allocate_service_user(*s.reg, s.as("boss"), "HOM-0001", "nobody"); }) ==
-          Exit::invalid);
-    CHECK(exit_of([&] { allocate_service_user(*s.reg, s.as("wyn"), "HOM-0001", "wes"); }) ==
+    CHECK(unit::message_of([&] {
+              allocate_service_user(*s.reg, s.as("boss"), "HOM-0001", "old");
+          }) == "'old' is not an active worker of HOM");
+    CHECK(unit::exit_of([&] {
+              allocate_service_user(*s.reg, s.as("boss"), "HOM-0001", "nobody");
+          }) == Exit::invalid);
+    CHECK(unit::exit_of([&] { allocate_service_user(*s.reg, s.as("wyn"), "HOM-0001", "wes"); }) ==
           Exit::denied);
-    CHECK(exit_of([&] { allocate_service_user(*s.reg, s.as("max"), "HOM-0001", "wes"); }) ==
+    CHECK(unit::exit_of([&] { allocate_service_user(*s.reg, s.as("max"), "HOM-0001", "wes"); }) ==
           Exit::denied);
-    CHECK(exit_of([&] { allocate_service_user(*s.reg, s.as("boss"), "HOM-0009", "wes"); }) ==
+    CHECK(unit::exit_of([&] { allocate_service_user(*s.reg, s.as("boss"), "HOM-0009", "wes"); }) ==
           Exit::not_found);
     CHECK(s.dump() == before);
 }
@@ -268,20 +254,22 @@ TEST_CASE("records: needs refusals write nothing") {
     std::string before = s.dump();
     NeedsChange other_star;
     other_star.add = {"drug-use"};
-    CHECK(message_of([&] { change_needs(*s.reg, boss, "HOM-0001", other_star); }) ==
+    CHECK(unit::message_of([&] { change_needs(*s.reg, boss, "HOM-0001", other_star); }) ==
           "'drug-use' is not a need of the homelessness Star");
     NeedsChange both;
     both.set = std::vector<std::string>{"money"};
     both.add = {"self-care"};
-    CHECK(exit_of([&] { change_needs(*s.reg, boss, "HOM-0001", both); }) == Exit::usage);
+    CHECK(unit::exit_of([&] { change_needs(*s.reg, boss, "HOM-0001", both); }) == Exit::usage);
     NeedsChange clash;
     clash.add = {"money"};
     clash.remove = {"money"};
-    CHECK(exit_of([&] { change_needs(*s.reg, boss, "HOM-0001", clash); }) == Exit::usage);
-    CHECK(exit_of([&] { change_needs(*s.reg, boss, "HOM-0001", NeedsChange{}); }) == Exit::usage);
+    CHECK(unit::exit_of([&] { change_needs(*s.reg, boss, "HOM-0001", clash); }) == Exit::usage);
+    CHECK(unit::exit_of([&] { change_needs(*s.reg, boss, "HOM-0001", NeedsChange{}); }) ==
+          Exit::usage);
     NeedsChange fine;
     fine.add = {"self-care"};
-    CHECK(exit_of([&] { change_needs(*s.reg, s.as("wyn"), "HOM-0001", fine); }) == Exit::denied);
+    CHECK(unit::exit_of([&] { change_needs(*s.reg, s.as("wyn"), "HOM-0001", fine); }) ==
+          Exit::denied);
     CHECK(s.dump() == before);
 }
 
@@ -321,35 +309,38 @@ TEST_CASE("records: edit refusals write nothing") {
     Scratch s;
     Actor boss = s.as("boss");
     std::string before = s.dump();
-    CHECK(exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", DetailsChange{}, kToday); }) ==
-          Exit::usage);
+    CHECK(unit::exit_of([&] {
+              edit_service_user(*s.reg, boss, "HOM-0001", DetailsChange{}, kToday);
+          }) == Exit::usage);
     DetailsChange both;
     both.date_of_birth = "1990-01-01";
     both.age_band = "25-34";
-    CHECK(exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", both, kToday); }) ==
+    CHECK(unit::exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", both, kToday); }) ==
           Exit::usage);
     DetailsChange set_and_clear;
     set_and_clear.gender = "male";
     set_and_clear.clear = {"gender"};
-    CHECK(exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", set_and_clear, kToday); }) ==
-          Exit::usage);
+    CHECK(unit::exit_of([&] {
+              edit_service_user(*s.reg, boss, "HOM-0001", set_and_clear, kToday);
+          }) == Exit::usage);
     DetailsChange bad_field;
     bad_field.clear = {"height"};
-    CHECK(exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", bad_field, kToday); }) ==
+    CHECK(unit::exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", bad_field, kToday); }) ==
           Exit::usage);
     DetailsChange bad;
     bad.gender = "woman";
-    CHECK(message_of([&] {
+    CHECK(unit::message_of([&] {
               edit_service_user(*s.reg, boss, "HOM-0001", bad, kToday);
           }).rfind("'woman' is not a gender value", 0) == 0);
     DetailsChange future;
     future.date_of_birth = "2027-01-01";
-    CHECK(exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", future, kToday); }) ==
+    CHECK(unit::exit_of([&] { edit_service_user(*s.reg, boss, "HOM-0001", future, kToday); }) ==
           Exit::invalid);
     DetailsChange fine;
     fine.gender = "male";
-    CHECK(exit_of([&] { edit_service_user(*s.reg, s.as("rex"), "HOM-0001", fine, kToday); }) ==
-          Exit::denied);
+    CHECK(unit::exit_of([&] {
+              edit_service_user(*s.reg, s.as("rex"), "HOM-0001", fine, kToday);
+          }) == Exit::denied);
     CHECK(s.dump() == before);
 }
 
@@ -364,24 +355,25 @@ TEST_CASE("records: details_field names") {
 TEST_CASE("records: leave and return") {
     Scratch s;
     Actor wes = s.as("wes");
-    CHECK(exit_of([&] {
+    CHECK(unit::exit_of([&] {
               leave_service_user(*s.reg, wes, "HOM-0001", std::string("2026-11-27"), kToday);
           }) == Exit::invalid);
-    CHECK(exit_of([&] {
+    CHECK(unit::exit_of([&] {
               leave_service_user(*s.reg, wes, "HOM-0001", std::string("yesterday"), kToday);
           }) == Exit::invalid);
     ServiceUser left = leave_service_user(*s.reg, wes, "HOM-0001", std::nullopt, kToday);
     CHECK(left.status == "left");
     CHECK(left.left_on == "2026-11-26");
-    CHECK(message_of([&] { leave_service_user(*s.reg, wes, "HOM-0001", std::nullopt, kToday); }) ==
-          "'HOM-0001' already left on 2026-11-26");
+    CHECK(unit::message_of([&] {
+              leave_service_user(*s.reg, wes, "HOM-0001", std::nullopt, kToday);
+          }) == "'HOM-0001' already left on 2026-11-26");
     ServiceUser back = return_service_user(*s.reg, wes, "HOM-0001");
     CHECK(back.status == "active");
     CHECK_FALSE(back.left_on);
-    CHECK(exit_of([&] { return_service_user(*s.reg, wes, "HOM-0001"); }) == Exit::conflict);
+    CHECK(unit::exit_of([&] { return_service_user(*s.reg, wes, "HOM-0001"); }) == Exit::conflict);
     CHECK(s.events("su.leave") == 1);
     CHECK(s.events("su.return") == 1);
-    CHECK(exit_of([&] {
+    CHECK(unit::exit_of([&] {
               leave_service_user(*s.reg, s.as("wyn"), "HOM-0001", std::nullopt, kToday);
           }) == Exit::denied);
 }
@@ -392,7 +384,7 @@ TEST_CASE("records: return needs an active keyworker") {
     leave_service_user(*s.reg, boss, "HOM-0002", std::string("2026-01-01"), kToday);
     s.reg->db().sql().exec("UPDATE staff SET active = 0 WHERE username = 'wyn'");
     s.reg->reload();
-    CHECK(exit_of([&] { return_service_user(*s.reg, boss, "HOM-0002"); }) == Exit::conflict);
+    CHECK(unit::exit_of([&] { return_service_user(*s.reg, boss, "HOM-0002"); }) == Exit::conflict);
     allocate_service_user(*s.reg, boss, "HOM-0002", "wes");
     CHECK(return_service_user(*s.reg, boss, "HOM-0002").keyworker_key == 3);
 }
@@ -400,12 +392,14 @@ TEST_CASE("records: return needs an active keyworker") {
 TEST_CASE("records: erase") {
     Scratch s;
     std::string before = s.dump();
-    CHECK(exit_of([&] { erase_service_user(*s.reg, s.as("mia"), "HOM-0001", "HOM-0001"); }) ==
+    CHECK(unit::exit_of([&] { erase_service_user(*s.reg, s.as("mia"), "HOM-0001", "HOM-0001"); }) ==
           Exit::denied);
-    CHECK(exit_of([&] { erase_service_user(*s.reg, s.as("boss"), "HOM-0001", "HOM-0002"); }) ==
-          Exit::invalid);
-    CHECK(exit_of([&] { erase_service_user(*s.reg, s.as("boss"), "HOM-0009", "HOM-0009"); }) ==
-          Exit::not_found);
+    CHECK(unit::exit_of([&] {
+              erase_service_user(*s.reg, s.as("boss"), "HOM-0001", "HOM-0002");
+          }) == Exit::invalid);
+    CHECK(unit::exit_of([&] {
+              erase_service_user(*s.reg, s.as("boss"), "HOM-0009", "HOM-0009");
+          }) == Exit::not_found);
     CHECK(s.dump() == before);
 
     CHECK(erase_service_user(*s.reg, s.as("boss"), "hom-0001", "Hom-0001").id == "HOM-0001");
@@ -419,13 +413,13 @@ TEST_CASE("records: deactivate and activate staff") {
     Scratch s;
     Actor boss = s.as("boss");
     std::string before = s.dump();
-    CHECK(message_of([&] { deactivate_staff(*s.reg, boss, "wes"); }) ==
+    CHECK(unit::message_of([&] { deactivate_staff(*s.reg, boss, "wes"); }) ==
           "'wes' still keyworks 1 active service user");
-    CHECK(exit_of([&] { deactivate_staff(*s.reg, s.as("mia"), "max"); }) == Exit::denied);
-    CHECK(exit_of([&] { deactivate_staff(*s.reg, boss, "boss"); }) == Exit::conflict);
-    CHECK(exit_of([&] { deactivate_staff(*s.reg, boss, "old"); }) == Exit::conflict);
-    CHECK(exit_of([&] { deactivate_staff(*s.reg, boss, "nobody"); }) == Exit::not_found);
-    CHECK(exit_of([&] { activate_staff(*s.reg, boss, "wes"); }) == Exit::conflict);
+    CHECK(unit::exit_of([&] { deactivate_staff(*s.reg, s.as("mia"), "max"); }) == Exit::denied);
+    CHECK(unit::exit_of([&] { deactivate_staff(*s.reg, boss, "boss"); }) == Exit::conflict);
+    CHECK(unit::exit_of([&] { deactivate_staff(*s.reg, boss, "old"); }) == Exit::conflict);
+    CHECK(unit::exit_of([&] { deactivate_staff(*s.reg, boss, "nobody"); }) == Exit::not_found);
+    CHECK(unit::exit_of([&] { activate_staff(*s.reg, boss, "wes"); }) == Exit::conflict);
     CHECK(s.dump() == before);
 
     // Someone who left does not hold up a deactivation.
@@ -433,7 +427,7 @@ TEST_CASE("records: deactivate and activate staff") {
     deactivate_staff(*s.reg, boss, "wes");
     CHECK_FALSE(s.reg->directory().staff_by_username("wes")->active);
     CHECK(s.events("staff.deactivate") == 1);
-    CHECK(exit_of([&] { allocate_service_user(*s.reg, boss, "HOM-0002", "wes"); }) ==
+    CHECK(unit::exit_of([&] { allocate_service_user(*s.reg, boss, "HOM-0002", "wes"); }) ==
           Exit::invalid);
     activate_staff(*s.reg, boss, "old");
     CHECK(s.reg->directory().staff_by_username("old")->active);

@@ -11,6 +11,7 @@
 #include "caseload/error.hpp"
 #include "caseload/register.hpp"
 #include "caseload/report.hpp"
+#include "unit_support.hpp"
 
 using namespace caseload;
 
@@ -44,15 +45,6 @@ const ReportRow& row_of(const Report& r, const std::vector<std::string>& values)
     return r.rows.front();
 }
 
-Exit code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return Exit::ok;
-}
-
 }  // namespace
 
 TEST_CASE("report: dimension names") {
@@ -80,10 +72,12 @@ TEST_CASE("report: dimension names") {
 TEST_CASE("report: at most two dimensions, each once") {
     CHECK_NOTHROW(check_dimensions({}));
     CHECK_NOTHROW(check_dimensions({Dimension::service, Dimension::gender}));
-    CHECK(code_of([] {
+    CHECK(unit::exit_of([] {
               check_dimensions({Dimension::service, Dimension::gender, Dimension::need});
           }) == Exit::usage);
-    CHECK(code_of([] { check_dimensions({Dimension::need, Dimension::need}); }) == Exit::usage);
+    CHECK(unit::exit_of([] {
+              check_dimensions({Dimension::need, Dimension::need});
+          }) == Exit::usage);
 }
 
 TEST_CASE("report: percentages round half up in tenths") {
@@ -415,23 +409,23 @@ TEST_CASE("report: filters outside the scope are refused, unknown ones not found
     ScratchRegister s;
     ReportRequest r = by({Dimension::gender});
     r.service = "REC";
-    CHECK(code_of([&] { s.report("wes", r); }) == Exit::denied);
-    CHECK(code_of([&] { s.report("mia", r); }) == Exit::denied);
-    CHECK(code_of([&] { s.report("rex", r); }) == Exit::ok);
-    CHECK(code_of([&] { s.report("boss", r); }) == Exit::ok);
+    CHECK(unit::exit_of([&] { s.report("wes", r); }) == Exit::denied);
+    CHECK(unit::exit_of([&] { s.report("mia", r); }) == Exit::denied);
+    CHECK(unit::exit_of([&] { s.report("rex", r); }) == Exit::ok);
+    CHECK(unit::exit_of([&] { s.report("boss", r); }) == Exit::ok);
     r.service = "NOPE";
-    CHECK(code_of([&] { s.report("boss", r); }) == Exit::not_found);
+    CHECK(unit::exit_of([&] { s.report("boss", r); }) == Exit::not_found);
     r.service.reset();
     r.keyworker = "wyn";
-    CHECK(code_of([&] { s.report("wes", r); }) == Exit::denied);
-    CHECK(code_of([&] { s.report("rex", r); }) == Exit::denied);
-    CHECK(code_of([&] { s.report("mia", r); }) == Exit::ok);
-    CHECK(code_of([&] { s.report("wyn", r); }) == Exit::ok);
+    CHECK(unit::exit_of([&] { s.report("wes", r); }) == Exit::denied);
+    CHECK(unit::exit_of([&] { s.report("rex", r); }) == Exit::denied);
+    CHECK(unit::exit_of([&] { s.report("mia", r); }) == Exit::ok);
+    CHECK(unit::exit_of([&] { s.report("wyn", r); }) == Exit::ok);
     r.keyworker = "nobody";
-    CHECK(code_of([&] { s.report("boss", r); }) == Exit::not_found);
+    CHECK(unit::exit_of([&] { s.report("boss", r); }) == Exit::not_found);
     r.keyworker.reset();
     r.need = "flying";
-    CHECK(code_of([&] { s.report("boss", r); }) == Exit::not_found);
+    CHECK(unit::exit_of([&] { s.report("boss", r); }) == Exit::not_found);
 
     // A worker naming their own service sees their own caseload in it only.
     ReportRequest own = by({});
