@@ -183,6 +183,10 @@ struct IdScan {
     // Set by the name detector once allowed_letter marks every letter run
     // that is a service code or an allowed word (the initials detector reuses it).
     bool allowed_letters_known = false;
+    // Set by the name detector: a single letter standing alone as a segment,
+    // one separator, then a segment of 3+ letters only (J-Zarkov-12), which
+    // the initials detector reads as an initial and a surname.
+    bool initial_before_word = false;
     std::uint8_t suffix_categories(std::uint32_t p) const {
         return suffix_set.test(p) ? suffix_values[p] : 0;
     }

@@ -4,13 +4,28 @@
 // three single letters one separator apart (D.J.R.44, j.s.b-0042). A group
 // that is a service code or an allowed word (HOM-0042) is not initials, nor is
 // one already explained by a blocking finding (a name, a postcode...).
+// Also a single letter standing alone as a segment followed by a segment of
+// three or more letters only, with or without digits (J-Zarkov-12, x.qwerty):
+// an initial and a surname the lexicon does not know.
 #include "guard_detectors.hpp"
 
 namespace caseload::guard_internal {
 
-constexpr std::string_view kInitialsMessage = "may be initials";
+namespace {
 
-void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
+constexpr std::string_view kInitialsMessage = "may be initials";
+constexpr std::string_view kInitialAndSurnameMessage = "may be an initial and a surname";
+
+// Whether a letter group is a service code or an allowed word.
+[[gnu::always_inline]] inline bool allowed_group(const IdScan& scan, const GuardState& state,
+                                                 Span group) {
+    return scan.allowed_letters_known && !scan.reference
+               ? scan.allowed_letter.test(group.begin)
+               : state.is_allowed(scan.lexicon, scan.low(group));
+}
+
+// One or two groups of 1-3 letters among digits; three single letters.
+void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t groups = scan.letter_runs.size();
     if (groups == 0 || scan.digit_runs.empty()) return;
     if (groups == 3) {
@@ -32,13 +47,53 @@ void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
         return;
     }
     for (Span group : scan.letter_runs) {
-        if (scan.allowed_letters_known && !scan.reference
-                ? scan.allowed_letter.test(group.begin)
-                : state.is_allowed(scan.lexicon, scan.low(group)))
-            continue;
+        if (allowed_group(scan, state, group)) continue;
         if (overlaps_kind(hits, FindingKind::name, group) || overlaps_block(hits, group)) continue;
         hits.push(Hit{FindingKind::initials, Severity::warn, group, kInitialsMessage, 0});
     }
+}
+
+// J-Zarkov-12: a letter alone between separators (or at the start), one
+// separator, then a segment of 3+ letters and nothing else, with a vowel (a
+// surname has one; a random code such as X-KQMV-7 need not). Not when either
+// is a service code or an allowed word (X-Case-7), a room or street word
+// (X-Road), or already a finding of any kind (J-Smith is a name, X-Qwe-3
+// initials, B-Wing-12 an address).
+[[gnu::noinline]] void initial_and_word(const IdScan& scan, const GuardState& state, Hits& hits) {
+    // Bit c: the letter of letter code c is a vowel (a, e, i, o, u, y).
+    constexpr std::uint32_t kVowels = 1u << 1 | 1u << 5 | 1u << 9 | 1u << 15 | 1u << 21 | 1u << 25;
+    const std::size_t runs = scan.letter_runs.size();
+    const auto n = static_cast<std::uint32_t>(scan.id.size());
+    for (std::size_t k = 0; k + 1 < runs; ++k) {
+        const Span initial = scan.letter_runs[k];
+        const Span word = scan.letter_runs[k + 1];
+        // (One test: the runs of random codes make these hard to predict.)
+        if (!((initial.size() == 1) & (word.size() >= 3) & (word.begin == initial.end + 1)))
+            continue;
+        if (!is_separator(scan.id[initial.end])) continue;  // J-Zarkov, not J7Zarkov
+        if (initial.begin > 0 && !is_separator(scan.id[initial.begin - 1])) continue;
+        if (word.end < n && !is_separator(scan.id[word.end])) continue;  // letters only
+        // Already a finding: a name (J-Smith), initials (X-Qwe-3), an address...
+        const Span both{initial.begin, word.end};
+        bool found = false;
+        for (const Hit& hit : hits) found |= hit.span.overlaps(both);
+        if (found) continue;
+        if (allowed_group(scan, state, initial) || allowed_group(scan, state, word)) continue;
+        if (scan.suffix_categories(word.begin) & (kRoomWord | kStreetWord)) continue;
+        std::uint32_t vowels = 0;
+        for (std::uint32_t i = word.begin; i < word.end; ++i)
+            vowels |= kVowels >> letter_code(scan.lower[i]);
+        if (!(vowels & 1u)) continue;
+        hits.push(Hit{FindingKind::initials, Severity::warn, both, kInitialAndSurnameMessage, 0});
+    }
+}
+
+}  // namespace
+
+void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
+    letter_groups(scan, state, hits);
+    // (The name detector marks the IDs with a letter before a word, on both paths.)
+    if (scan.initial_before_word) initial_and_word(scan, state, hits);
 }
 
 }  // namespace caseload::guard_internal

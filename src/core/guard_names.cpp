@@ -8,7 +8,9 @@
 // letters-and-digits run; a match with digits is kept only with at least 2
 // real letters and more letters than digits, and, when weak (fewer than 4
 // letters, or a digit for every 2 letters), only as a person would type it
-// (see walk_runs): random codes (9MGC-D3NG) must stay clean.
+// (see walk_runs): random codes (9MGC-D3NG) must stay clean. O', Mc and Mac
+// with a separator for the apostrophe (O-Brien, Mc.Cann) are read joined
+// (see separated_segments).
 // tidy() then keeps the names a person would name (John and Smith in
 // JohnSmith, not Johns; Robertson, not Robert inside it).
 #include <algorithm>
@@ -425,6 +427,64 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
     }
 }
 
+// Segments (runs of letters and digits) one separator apart, the first of
+// 1-3 letters only and the next starting with a letter: one loop for two
+// rules, over the segments (fewer than the letter runs of a random code).
+//
+// O'Brien, McCann and MacDonald as people write them without the apostrophe
+// (not allowed in an ID): the prefix o, mc or mac, one separator, then a
+// letter run (O-Brien-3, Mc.Cann, mac_donald). The prefix and the run (or its
+// first case-change token: Mc-CannJ) are read as one word; a surname there is
+// a name, as the joined form (McCann) would be, shown as written ("Mc-Cann").
+// A walk only after o, mc or mac.
+//
+// A single letter, one separator, then a segment of 3+ letters only
+// (J-Zarkov-12): marked for the initials detector (IdScan::initial_before_word).
+[[gnu::noinline]] void separated_segments(IdScan& scan, Candidates& found) {
+    // The first segment's letters (the lowercase copy has zeros after the ID)
+    // as a number, masked to its size: o, mc, mac.
+    static constexpr std::array<std::uint32_t, 4> kMask = {0, 0xFF, 0xFFFF, 0xFFFFFF};
+    static constexpr std::array<std::uint32_t, 4> kPrefix = {1,  // (no segment of 0)
+                                                             'o', 'm' | 'c' << 8,
+                                                             'm' | 'a' << 8 | 'c' << 16};
+    const std::size_t segments = scan.alnum_runs.size();
+    const auto* low = reinterpret_cast<const unsigned char*>(scan.lower.data());
+    for (std::size_t k = 0; k + 1 < segments; ++k) {
+        const Span first = scan.alnum_runs[k];
+        const Span next = scan.alnum_runs[k + 1];
+        const std::uint32_t size = first.size();
+        // (One test: the segments of random codes make these hard to predict.)
+        if (!((size <= 3) & (next.begin == first.end + 1) & is_letter(scan.id[next.begin]) &
+              (scan.digits_in(first) == 0)))
+            continue;
+        if (size == 1 && next.size() >= 3 && scan.digits_in(next) == 0)
+            scan.initial_before_word = true;
+        const unsigned char* p = low + first.begin;
+        const std::uint32_t letters = p[0] | p[1] << 8 | p[2] << 16;
+        if ((letters & kMask[size]) != kPrefix[size]) continue;
+        // The letter run after the separator.
+        std::uint32_t rest_end = next.begin + 1;
+        while (rest_end < next.end && is_letter(scan.id[rest_end])) ++rest_end;
+        const Span rest{next.begin, rest_end};
+        // A service code or an allowed word gives no name (MAC-Team when MAC is a service).
+        if (scan.allowed_letter.test(first.begin) || scan.allowed_letter.test(rest.begin)) continue;
+        std::uint32_t node = 0;
+        for (std::uint32_t c = 0; c < size; ++c)
+            node = Lexicon::child(node, static_cast<char>(p[c]));
+        if (node == 0) continue;
+        // The longest surname ending where a token of the run ends.
+        Candidate joined{Span{0, 0}, Message{}};
+        auto on_match = [&](std::size_t end, std::uint8_t categories) {
+            const auto at = static_cast<std::uint32_t>(end);
+            if (!(categories & kSurname) || size + (at - rest.begin) < 4) return;
+            if (at != rest.end && !case_split_at(scan, rest, at)) return;
+            joined = Candidate{Span{first.begin, at}, lexicon_name_message(categories)};
+        };
+        lexicon_walk(scan.lower.data(), rest.begin, rest.end, node, on_match);
+        if (joined.span.end != 0) found.push(joined);
+    }
+}
+
 // Zeroes a[0, length), and maybe more: a valid ID has at most 32 characters.
 template <std::size_t N>
 void clear_prefix(std::array<std::uint8_t, N>& a, std::size_t length) {
@@ -719,6 +779,7 @@ void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
     SpanList allowed;
     letter_runs(scan, state, found);
     walk_runs(scan, state, hits, found, allowed);
+    if (scan.letter_runs.size() > 1 && scan.alnum_runs.size() > 1) separated_segments(scan, found);
     if (found.empty()) return;
     tidy(scan, found, allowed);
     for (const Candidate& c : found)

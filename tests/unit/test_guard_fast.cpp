@@ -247,14 +247,56 @@ TEST_CASE("guard fast paths: IDs the quick tests must not skip") {
     // Each would be missed if a detector's quick test were wrong.
     const auto state = gi::make_guard_state(GuardWords{});
     for (std::string id :
-         {"9434765919", "943-476-5919", "07700900123", "447700900123", "AB123456C", "ab-12-34-56-c",
-          "SW1A1AA",    "M1-1AE",       "m11ae",       "01021985",     "1-2-1985",  "1985-2-1",
-          "JB-1985",    "JS-0042",      "0042jb",      "J.B.7",        "Room12",    "12-Flat",
-          "12OakRoad",  "4-Mill-Lane",  "J0hn5mith",   "sm1th",        "Pr1ya",     "0MAR-7",
-          "HOM-T0M-5",  "1zzy-22",      "l1ly"}) {
+         {"9434765919",    "943-476-5919", "07700900123", "447700900123", "AB123456C",
+          "ab-12-34-56-c", "SW1A1AA",      "M1-1AE",      "m11ae",        "01021985",
+          "1-2-1985",      "1985-2-1",     "JB-1985",     "JS-0042",      "0042jb",
+          "J.B.7",         "Room12",       "12-Flat",     "12OakRoad",    "4-Mill-Lane",
+          "J0hn5mith",     "sm1th",        "Pr1ya",       "0MAR-7",       "HOM-T0M-5",
+          "1zzy-22",       "l1ly",         "O-Brien-3",   "Mc.Cann-1",    "J-Zarkov-12"}) {
         CAPTURE(id);
         const auto fast = gi::check_id(*state, id, false);
         CHECK_FALSE(fast.empty());
         CHECK(describe(fast) == describe(gi::check_id(*state, id, true)));
+    }
+}
+
+TEST_CASE("guard fast paths: separated O', Mc and Mac prefixes and a letter before a word") {
+    // O-Brien-3, mc_cann, J-Zarkov-12 and their near misses: a prefix or a
+    // letter, separators, a surname or random letters, digits.
+    const auto names = lexicon_words("surnames.txt");
+    REQUIRE(names.size() > 1000);
+    const GuardWords configurations[] = {GuardWords{},
+                                         GuardWords{{}, {}, {"client"}, {"hom", "mac"}}};
+    std::mt19937 random(20261127u);
+    auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+    const char* firsts[] = {"o", "O", "mc", "Mc", "MC", "mac", "Mac", "j", "J", "x", "HOM", "7"};
+    const char* separators[] = {"-", "_", ".", "--", "", "7"};
+    for (const auto& words : configurations) {
+        const auto state = gi::make_guard_state(words);
+        for (int i = 0; i < 40000; ++i) {
+            std::string id = pick(4) == 0 ? "HOM-" : "";
+            id += firsts[pick(std::size(firsts))];
+            id += separators[pick(std::size(separators))];
+            std::string word;
+            if (pick(3)) {
+                word = names[pick(names.size())];
+            } else {
+                for (std::size_t n = 1 + pick(7); n; --n) word += static_cast<char>('a' + pick(26));
+            }
+            for (char& c : word)
+                if (pick(4) == 0 || (&c == &word[0] && pick(2)))
+                    c = static_cast<char>(c - 'a' + 'A');
+            id += word;
+            if (pick(2))
+                id += std::string("-_.")[pick(3)] + std::to_string(pick(1000));
+            else if (pick(3) == 0)
+                id += static_cast<char>('A' + pick(26));
+            const auto fast = gi::check_id(*state, id, false);
+            const auto reference = gi::check_id(*state, id, true);
+            if (describe(fast) != describe(reference)) {
+                CAPTURE(id);
+                CHECK(describe(fast) == describe(reference));
+            }
+        }
     }
 }

@@ -75,3 +75,53 @@ TEST_CASE("guard initials: a group already reported as a name is not also initia
     REQUIRE_FALSE(findings.empty());
     for (const auto& f : findings) CHECK(f.kind == FindingKind::name);
 }
+
+namespace {
+
+Lines initial_and_surname(std::initializer_list<const char*> matches) {
+    Lines lines;
+    for (const char* match : matches)
+        lines.push_back(std::string(match) + ": may be an initial and a surname");
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("guard initials: an initial and a surname the lexicon does not know") {
+    Guard guard(GuardWords{{}, {}, {}, {"hom", "rec"}});
+    CHECK(initials_in(guard, "J-Zarkov-12") == initial_and_surname({"J-Zarkov"}));
+    CHECK(initials_in(guard, "J-Bloggs-3") == initial_and_surname({"J-Bloggs"}));
+    CHECK(initials_in(guard, "X-Qwerty-3") == initial_and_surname({"X-Qwerty"}));
+    CHECK(initials_in(guard, "j.zarkov") == initial_and_surname({"j.zarkov"}));
+    CHECK(initials_in(guard, "HOM-J_Zarkov-12") == initial_and_surname({"J_Zarkov"}));
+    CHECK(initials_in(guard, "0042-P-Quill") == initial_and_surname({"P-Quill"}));
+    CHECK(initials_in(guard, "J-P-Zarkov") == initial_and_surname({"P-Zarkov"}));
+    // a warning: accepted with --confirm-anonymous
+    CHECK_FALSE(Guard::blocks(guard.check("J-Zarkov-12")));
+}
+
+TEST_CASE("guard initials: an initial and a word, when it is not a surname") {
+    Guard guard(GuardWords{{}, {}, {"xq"}, {"hom", "rec"}});
+    // already a name: the block says it (J-Smith), no warning as well
+    CHECK(initials_in(guard, "J-Smith-3").empty());
+    CHECK(Guard::blocks(guard.check("J-Smith-3")));
+    // service codes, allowed words, room and street words
+    for (std::string id : {"X-Case-0042", "A-Client-7", "B-Team-12", "Q-Intake-2024", "Z-HOM-0042",
+                           "X-Road", "B-Wing-12", "XQ-A-Temp"}) {
+        CAPTURE(id);
+        for (const auto& line : initials_in(guard, id))
+            CHECK(line.find("surname") == std::string::npos);
+    }
+    // not a letter alone, not letters only, no vowel, too short, two separators
+    for (std::string id : {"J7-Zarkov", "7J-Zarkov", "JB-Zarkov", "J-Zarkov7", "J-KQMV-7",
+                           "HOM-X-KQMVTX", "J-Zk-7", "J--Zarkov", "K7M2-QX9A", "HOM-7KQ2M9XD-R"}) {
+        CAPTURE(id);
+        for (const auto& line : initials_in(guard, id))
+            CHECK(line.find("surname") == std::string::npos);
+    }
+    // the three-letter groups of the first rule: initials, not also this
+    CHECK(initials_in(guard, "X-Qwe-3") == as_initials({"X", "Qwe"}));
+    // serials after a service code: as before (the letter may be initials)
+    CHECK(initials_in(guard, "HOM-A-0042") == as_initials({"A"}));
+    CHECK(initials_in(guard, "REC-B12") == as_initials({"B"}));
+}

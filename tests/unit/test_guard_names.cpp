@@ -227,3 +227,56 @@ TEST_CASE("guard names: check_with_name reads real names as people write them") 
     CHECK(guard.check_with_name("HOM-0042", "  -- ").empty());
     CHECK(guard.check_with_name("HOM-0042", std::string(1000, 'x')).empty());
 }
+
+TEST_CASE("guard names: O', Mc and Mac surnames written with a separator") {
+    Guard guard;
+    // the apostrophe is not allowed in an ID: people put a separator there
+    for (std::string id :
+         {"O-Brien-3", "O.Brien.3", "O_Brien_3", "o-brien-3", "O-BRIEN-3", "Mc-Cann-1", "mc.cann.1",
+          "MC_CANN_1", "Mac-Donald-7", "mac_donald", "HOM-O-Brien-3", "12-Mc-Cann", "Mc-Cann3"}) {
+        CAPTURE(id);
+        CHECK(Guard::blocks(guard.check(id)));
+        CHECK(names_in(guard.check(id)).size() == 1);
+    }
+    // the match as written, the message of the joined form (OBrien, McCann)
+    auto only_name = [&](std::string_view id) {
+        const auto names = names_in(guard.check(id));
+        REQUIRE(names.size() == 1);
+        return names[0].match + ": " + names[0].message;
+    };
+    auto joined_message = [&](std::string_view id) {
+        const auto names = names_in(guard.check(id));
+        REQUIRE(names.size() == 1);
+        return names[0].message;
+    };
+    CHECK(only_name("O-Brien-3") == "O-Brien: " + joined_message("OBrien-3"));
+    CHECK(only_name("O.Brien.3") == "O.Brien: " + joined_message("OBrien-3"));
+    CHECK(only_name("O_Brien_3") == "O_Brien: " + joined_message("OBrien-3"));
+    CHECK(only_name("Mc-Cann-1") == "Mc-Cann: " + joined_message("McCann-1"));
+    CHECK(only_name("mac-donald-7") == "mac-donald: " + joined_message("macdonald-7"));
+    // the joined surname, not the name inside it (Connor, Donald)
+    CHECK(name_matches(guard, "O-Connor-3") == std::vector<std::string>{"O-Connor"});
+    CHECK(name_matches(guard, "Mac-Donald-7") == std::vector<std::string>{"Mac-Donald"});
+    // up to a change of case: Mc-CannJ
+    CHECK(name_matches(guard, "Mc-CannJ") == std::vector<std::string>{"Mc-Cann"});
+}
+
+TEST_CASE("guard names: a separated prefix alone is not a name") {
+    Guard guard(GuardWords{{}, {}, {}, {"hom", "mac"}});
+    // the joined form is no surname: nothing from the prefix
+    for (std::string id : {"O-Case-0042", "Mc-Client-7", "Mac-Book-7", "mac-pilot-3", "MC-7KQ2M9XD",
+                           "O-0042", "Mc-0042-X"}) {
+        CAPTURE(id);
+        CHECK(names_in(guard.check(id)).empty());
+    }
+    // a name there is still the name alone (Dean, not O-Dea in O-Dean)
+    CHECK(name_matches(guard, "O-Dean-3") == std::vector<std::string>{"Dean"});
+    // two separators, a digit between, or the prefix inside a longer segment: not joined
+    CHECK(names_in(guard.check("O--Brien-3")).empty());
+    CHECK(names_in(guard.check("O7Brien")).empty());
+    CHECK(names_in(guard.check("XO-Brien-3")).empty());
+    CHECK(names_in(guard.check("7O-Brien")).empty());
+    // a service code of the organisation is not a prefix (MAC here)
+    CHECK(names_in(guard.check("MAC-Kinnon-0042")).empty());
+    CHECK(name_matches(Guard(), "MAC-Kinnon-0042") == std::vector<std::string>{"MAC-Kinnon"});
+}
