@@ -237,7 +237,7 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
     };
     if (format == Format::csv) csv::append_record(buffer, kImportColumns);
     if (format == Format::json) buffer += '[';
-    std::uint64_t rows = 0;
+    std::uint64_t rows = 0, left = 0;
     auto optional = [](const std::optional<std::string>& v) {
         return v ? Json(*v) : Json(nullptr);
     };
@@ -270,6 +270,7 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
             if (format == Format::jsonl) buffer += '\n';
         }
         ++rows;
+        left += su.status == "left";
         if (buffer.size() >= (1 << 16)) flush();
     });
     if (format == Format::json) buffer += rows ? "\n]\n" : "]\n";
@@ -277,6 +278,13 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
     std::cout.flush();
     if (!std::cout) throw Error(Exit::failure, "could not write the export to standard output");
     ctx.note(fmt::format("Exported {} service user{}.", count(rows), rows == 1 ? "" : "s"));
+    // The columns are the import's, which has no status: say so before a
+    // round trip brings people who left back as active.
+    if (left > 0)
+        ctx.warn(fmt::format(
+            "{} of them {} left; the file has no status column, so importing it adds them as "
+            "active",
+            count(left), left == 1 ? "has" : "have"));
 }
 
 }  // namespace

@@ -61,8 +61,10 @@ expect_eq "$(printf '%s\n' "$out" | tail -n +2)" "HOM-0001,HOM,wes,1990-04-23,,f
 sqlite3 "$CASELOAD_DB" "UPDATE service_user SET status = 'left', left_on = '2026-01-01' WHERE uid = 'HOM-0002'"
 run su export
 expect_out_lacks "HOM-0002"
+expect_err_lacks "warning"
 run su export --include-left
 expect_out_has "HOM-0002"
+expect_err_has "caseload: warning: 1 of them has left; the file has no status column, so importing it adds them as active"
 run su export --left
 expect_eq "$(printf '%s\n' "$out" | tail -n +2)" "HOM-0002,HOM,wyn,,25-34,male,,"
 sqlite3 "$CASELOAD_DB" "UPDATE service_user SET status = 'active', left_on = NULL WHERE uid = 'HOM-0002'"
