@@ -26,7 +26,11 @@ std::string id_key(std::string_view id);
 // "did you mean", looked up through the index.
 std::vector<std::string> one_edit_neighbours(std::string_view key);
 
-// An organisation's stricter pattern (ECMAScript regex, whole match).
+// An organisation's stricter pattern (ECMAScript regex, whole match). The
+// regex is compiled once per thread for the last pattern given.
 bool matches_id_pattern(std::string_view id, const std::string& pattern);
+// Compiles the pattern as matches_id_pattern does; throws std::regex_error
+// when it is not a valid regular expression.
+void check_id_pattern_compiles(const std::string& pattern);
 
 }  // namespace caseload

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "caseload/error.hpp"
+#include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
 #include "caseload/text.hpp"
 
@@ -130,11 +131,6 @@ const StoredStar& require_star(const Directory& dir, std::string_view code) {
 
 namespace {
 
-// Compiled as matches_id_pattern (id.cpp) compiles it when it checks new IDs.
-std::regex compile_id_pattern(const std::string& regex) {
-    return std::regex(regex, std::regex::ECMAScript);
-}
-
 // The mistakes people make most (an unclosed '[' or '(', a quantifier with
 // nothing before it), found with their position: the regex engine's own
 // messages name them less clearly, or wrongly ("*a": "mismatched '(' and ')'").
@@ -206,7 +202,7 @@ IdPattern checked_id_pattern(std::string_view raw_regex, std::string_view raw_de
     std::optional<std::string> problem = pattern_syntax_problem(p.regex);
     if (!problem) {
         try {
-            compile_id_pattern(p.regex);
+            check_id_pattern_compiles(p.regex);
         } catch (const std::regex_error& e) {
             problem = regex_problem(e);
         }
@@ -258,13 +254,12 @@ bool set_id_pattern(Register& reg, const Actor& actor, const std::optional<IdPat
 
 IdPatternFit id_pattern_fit(Register& reg, const IdPattern& pattern) {
     IdPatternFit fit;
-    const std::regex re = compile_id_pattern(pattern.regex);
     SQLite::Statement q(reg.db().sql(), "SELECT uid, status = 'active' FROM service_user");
     while (q.executeStep()) {
         ++fit.stored;
         SQLite::Column uid = q.getColumn(0);
-        const char* text = uid.getText();
-        if (std::regex_match(text, text + uid.getBytes(), re)) continue;
+        if (matches_id_pattern(std::string_view(uid.getText(), uid.getBytes()), pattern.regex))
+            continue;
         ++fit.not_matching;
         if (q.getColumn(1).getInt() != 0) ++fit.active_not_matching;
     }
@@ -275,7 +270,7 @@ IdPatternFit id_pattern_fit(Register& reg, const IdPattern& pattern) {
     if (prefixes.empty()) prefixes.emplace_back();
     for (const auto& prefix : prefixes) {
         std::string id = format_generated_id(prefix, random_symbols());
-        if (!std::regex_match(id, re)) {
+        if (!matches_id_pattern(id, pattern.regex)) {
             fit.generated_example = std::move(id);
             break;
         }

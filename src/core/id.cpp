@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -150,9 +151,28 @@ std::vector<std::string> one_edit_neighbours(std::string_view key) {
     return result;
 }
 
+namespace {
+
+std::regex compile_id_pattern(const std::string& pattern) {
+    return std::regex(pattern, std::regex::ECMAScript);
+}
+
+}  // namespace
+
+void check_id_pattern_compiles(const std::string& pattern) {
+    compile_id_pattern(pattern);
+}
+
 bool matches_id_pattern(std::string_view id, const std::string& pattern) {
-    std::regex re(pattern, std::regex::ECMAScript);
-    return std::regex_match(id.begin(), id.end(), re);
+    // An import checks every row against the same pattern, on several
+    // threads: compiling it for each row cost more than all other checks.
+    thread_local std::string compiled_from;
+    thread_local std::optional<std::regex> compiled;
+    if (!compiled || compiled_from != pattern) {
+        compiled = compile_id_pattern(pattern);
+        compiled_from = pattern;
+    }
+    return std::regex_match(id.begin(), id.end(), *compiled);
 }
 
 }  // namespace caseload
