@@ -80,8 +80,8 @@ void register_db(CLI::App& app, Context& ctx) {
         if (!reg->db().checkpoint_truncate()) {
             ctx.warn(
                 "another program is reading the register, so the database file may still hold "
-                "bytes of renamed or erased IDs until it finishes");
-            std::cerr << "hint: run 'caseload db check' again when it has finished\n";
+                "bytes of renamed or erased IDs until it finishes",
+                "run 'caseload db check' again when it has finished");
         }
         auto problems = check_register(reg->db());
         print_problems(ctx, problems);

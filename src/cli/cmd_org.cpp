@@ -12,12 +12,9 @@ namespace {
 
 Json organisation_json(const Directory& dir) {
     const Organisation& org = dir.organisation;
-    auto optional = [](const std::optional<std::string>& v) {
-        return v ? Json(*v) : Json(nullptr);
-    };
     return Json{{"name", org.name},
-                {"id_pattern", optional(org.id_pattern)},
-                {"id_pattern_description", optional(org.id_pattern_description)},
+                {"id_pattern", json_or_null(org.id_pattern)},
+                {"id_pattern_description", json_or_null(org.id_pattern_description)},
                 {"guard_words", dir.words.size()}};
 }
 

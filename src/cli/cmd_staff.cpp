@@ -15,13 +15,14 @@ Json staff_json(Register& reg, const StaffMember& m) {
         if (role.worker) worker.push_back(reg.service_code(service));
         if (role.manager) manager.push_back(reg.service_code(service));
     }
-    SQLite::Statement q(reg.db().sql(),
-                        "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND status = 'active'");
+    SQLite::Statement q(
+        reg.db().sql(),
+        "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND status = 'active'");
     q.bind(1, m.key);
     q.executeStep();
     return Json{{"username", m.username},
                 {"name", m.name},
-                {"login", m.login ? Json(*m.login) : Json(nullptr)},
+                {"login", json_or_null(m.login)},
                 {"lead", m.lead},
                 {"active", m.active},
                 {"worker", worker},
@@ -47,7 +48,6 @@ void add_role_options(CLI::App* cmd, RoleArgs& roles) {
 
 }  // namespace
 
-
 void register_staff(CLI::App& app, Context& ctx) {
     auto* group = add_command(app, "staff", "Staff, their OS logins and their roles", "");
 
@@ -66,19 +66,21 @@ void register_staff(CLI::App& app, Context& ctx) {
         ->option_text("OSLOGIN");
     add_role_options(cmd, add->roles);
     cmd->callback([&ctx, add] {
-        add_staff(ctx.reg(), ctx.actor(), add->username, add->name, add->login, add->roles.change());
+        add_staff(ctx.reg(), ctx.actor(), add->username, add->name, add->login,
+                  add->roles.change());
         ctx.note(fmt::format("Added staff member {}.", normalise_username(add->username)));
     });
 
-    auto list = add_command(*group, "list", "List staff", "  caseload staff list\n"
-                                                          "  caseload staff list --format json");
+    auto list = add_command(*group, "list", "List staff",
+                            "  caseload staff list\n"
+                            "  caseload staff list --format json");
     list->callback([&ctx] {
         Register& reg = ctx.reg();
         ctx.actor();
-        RecordWriter out(ctx.format(),
-                         {"username", "name", "login", "lead", "active", "worker", "manager",
-                          "caseload"},
-                         std::cout);
+        RecordWriter out(
+            ctx.format(),
+            {"username", "name", "login", "lead", "active", "worker", "manager", "caseload"},
+            std::cout);
         for (const auto& m : reg.directory().staff) out.add(staff_json(reg, m));
         out.finish();
     });
@@ -107,8 +109,10 @@ void register_staff(CLI::App& app, Context& ctx) {
         c->add_option("username", change->username, "The staff member")->required();
         add_role_options(c, change->roles);
         c->callback([&ctx, change, granting] {
-            if (granting) grant_roles(ctx.reg(), ctx.actor(), change->username, change->roles.change());
-            else revoke_roles(ctx.reg(), ctx.actor(), change->username, change->roles.change());
+            if (granting)
+                grant_roles(ctx.reg(), ctx.actor(), change->username, change->roles.change());
+            else
+                revoke_roles(ctx.reg(), ctx.actor(), change->username, change->roles.change());
             ctx.note(fmt::format("{} {}.", granting ? "Granted roles to" : "Revoked roles of",
                                  normalise_username(change->username)));
         });

@@ -17,10 +17,6 @@ const std::vector<std::string> kServiceUserFields = {
 
 namespace {
 
-Json optional_json(const std::optional<std::string>& value) {
-    return value ? Json(*value) : Json(nullptr);
-}
-
 // As su show and su list write it: with a date of birth, age_band is the
 // band it gives today (a record holds one or the other, so this is never
 // ambiguous). su export writes the stored fields, for the round trip.
@@ -38,13 +34,13 @@ Json service_user_json(const Register& reg, const ServiceUser& su) {
     return Json{{"id", su.id},
                 {"service", reg.service_code(su.service_key)},
                 {"keyworker", reg.username(su.keyworker_key)},
-                {"date_of_birth", optional_json(su.date_of_birth)},
-                {"age_band", optional_json(su.age_band)},
-                {"gender", optional_json(su.gender)},
-                {"ethnicity", optional_json(su.ethnicity)},
+                {"date_of_birth", json_or_null(su.date_of_birth)},
+                {"age_band", json_or_null(su.age_band)},
+                {"gender", json_or_null(su.gender)},
+                {"ethnicity", json_or_null(su.ethnicity)},
                 {"needs", su.needs},
                 {"status", su.status},
-                {"left_on", optional_json(su.left_on)},
+                {"left_on", json_or_null(su.left_on)},
                 {"created_at", su.created_at},
                 {"updated_at", su.updated_at}};
 }

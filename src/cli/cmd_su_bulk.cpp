@@ -238,9 +238,6 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
     if (format == Format::csv) csv::append_record(buffer, kImportColumns);
     if (format == Format::json) buffer += '[';
     std::uint64_t rows = 0, left = 0;
-    auto optional = [](const std::optional<std::string>& v) {
-        return v ? Json(*v) : Json(nullptr);
-    };
     reg.for_each(actor.member, filter, [&](const ServiceUser& su) {
         const std::string service = reg.service_code(su.service_key);
         const std::string keyworker = reg.username(su.keyworker_key);
@@ -260,10 +257,10 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
             Json j{{"id", su.id},
                    {"service", service},
                    {"keyworker", keyworker},
-                   {"date_of_birth", optional(su.date_of_birth)},
-                   {"age_band", optional(su.age_band)},
-                   {"gender", optional(su.gender)},
-                   {"ethnicity", optional(su.ethnicity)},
+                   {"date_of_birth", json_or_null(su.date_of_birth)},
+                   {"age_band", json_or_null(su.age_band)},
+                   {"gender", json_or_null(su.gender)},
+                   {"ethnicity", json_or_null(su.ethnicity)},
                    {"needs", su.needs}};
             if (format == Format::json) buffer += rows == 0 ? "\n" : ",\n";
             buffer += j.dump();

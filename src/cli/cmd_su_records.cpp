@@ -15,11 +15,10 @@ namespace {
 // After a rename or erase whose checkpoint could not finish: say so, even
 // with -q, rather than claim the ID is gone. Not an error: the change is made.
 void warn_not_scrubbed(const Context& ctx, std::string_view what) {
-    ctx.warn(fmt::format(
-        "another program is reading the register, so the {}'s bytes stay in the database file "
-        "until it finishes",
-        what));
-    std::cerr << "hint: when it has finished, a lead's 'caseload db check' clears them\n";
+    ctx.warn(fmt::format("another program is reading the register, so the {}'s bytes stay in "
+                         "the database file until it finishes",
+                         what),
+             "when it has finished, a lead's 'caseload db check' clears them");
 }
 
 void register_rename(CLI::App& su, Context& ctx) {

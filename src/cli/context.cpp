@@ -10,9 +10,13 @@
 
 namespace caseload::cli {
 
-Format Context::format() const { return global.json ? Format::json : parse_format(global.format); }
+Format Context::format() const {
+    return global.json ? Format::json : parse_format(global.format);
+}
 
-std::string Context::database_path() const { return resolve_database_path(global.db); }
+std::string Context::database_path() const {
+    return resolve_database_path(global.db);
+}
 
 Register& Context::reg() {
     if (!register_)
@@ -34,9 +38,14 @@ void Context::note(const std::string& text) const {
     if (!global.quiet) std::cerr << text << '\n';
 }
 
-void Context::warn(const std::string& text) const { std::cerr << "caseload: warning: " << text << '\n'; }
+void Context::warn(const std::string& text, const std::string& hint) const {
+    std::cerr << "caseload: warning: " << text << '\n';
+    if (!hint.empty()) std::cerr << "hint: " << hint << '\n';
+}
 
-bool Context::interactive() { return isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1; }
+bool Context::interactive() {
+    return isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1;
+}
 
 void Context::confirm_anonymous(const std::string& id, const std::vector<GuardFinding>& warnings,
                                 bool confirmed_by_flag) {
@@ -59,9 +68,10 @@ void Context::confirm_anonymous(const std::string& id, const std::vector<GuardFi
     if (!std::getline(std::cin, answer)) answer.clear();
     answer = ascii_lower(trim(answer));
     if (answer != "y" && answer != "yes")
-        throw Error(Exit::invalid, fmt::format("'{}' was not confirmed as anonymous; nothing was "
-                                               "written",
-                                               id),
+        throw Error(Exit::invalid,
+                    fmt::format("'{}' was not confirmed as anonymous; nothing was "
+                                "written",
+                                id),
                     "choose another ID, or run 'caseload id new' for one that is safe");
 }
 

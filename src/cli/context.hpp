@@ -23,7 +23,7 @@ struct GlobalOptions {
 };
 
 class Context {
-public:
+  public:
     GlobalOptions global;
 
     Format format() const;
@@ -35,8 +35,9 @@ public:
 
     // A message on stderr, unless --quiet.
     void note(const std::string& text) const;
-    // A warning on stderr, always.
-    void warn(const std::string& text) const;
+    // A warning on stderr, always, and what to do about it when `hint` is
+    // given (as an error's hint line).
+    void warn(const std::string& text, const std::string& hint = "") const;
 
     // Spec §2's confirmation: --confirm-anonymous, or a prompt on a terminal,
     // or a refusal with a hint. Shows warnings first.
@@ -45,7 +46,7 @@ public:
 
     static bool interactive();  // stdin and stderr are terminals
 
-private:
+  private:
     std::unique_ptr<Register> register_;
     std::optional<Actor> actor_;
 };

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,18 @@ bool colour_enabled(int fd);
 std::string csv_field(std::string_view value);
 // A TSV field: tab, newline and backslash escaped as \t, \n, \\.
 std::string tsv_field(std::string_view value);
+// An optional text as JSON: the text, or null.
+inline Json json_or_null(const std::optional<std::string>& value) {
+    return value ? Json(*value) : Json(nullptr);
+}
+
 // A JSON value as text for csv/tsv/table: null is empty, arrays joined by ';'.
 std::string flat_text(const Json& value, std::string_view list_separator = ";");
 
 // Writes records in the chosen format. json streams one array, jsonl one
 // object a line, csv/tsv a header then rows; table buffers to align columns.
 class RecordWriter {
-public:
+  public:
     RecordWriter(Format format, std::vector<std::string> columns, std::ostream& out);
     // Columns shown in table form (default: all), with their headings.
     void set_table_columns(std::vector<std::string> columns);
@@ -36,7 +42,7 @@ public:
     void finish();
     std::size_t count() const { return count_; }
 
-private:
+  private:
     Format format_;
     std::vector<std::string> columns_;
     std::vector<std::string> table_columns_;
