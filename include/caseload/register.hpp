@@ -62,6 +62,10 @@ bool validate_new_service_user(const Directory& dir, const StaffMember& actor, c
                                const NewServiceUserInput& input, const Date& today,
                                std::vector<FieldProblem>& problems, ValidatedServiceUser& out);
 
+// The hint of a refusal by the organisation's ID pattern: what IDs here are
+// (its description), or the pattern itself when it has none.
+std::string id_pattern_hint(const Organisation& org);
+
 // Validates the optional details (dob, age band, gender, ethnicity) in place,
 // leaving each in its stored form (YYYY-MM-DD, codes as listed): shared by
 // add, edit and import.

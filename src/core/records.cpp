@@ -87,11 +87,8 @@ void require_pattern_allows_generated(const Directory& dir, std::string_view gen
     if (!org.id_pattern || matches_id_pattern(generated, *org.id_pattern)) return;
     throw Error(
         Exit::invalid,
-        fmt::format("your organisation's ID pattern{} does not allow generated IDs such "
-                    "as '{}'",
-                    org.id_pattern_description ? fmt::format(" ({})", *org.id_pattern_description)
-                                               : fmt::format(" ({})", *org.id_pattern),
-                    generated),
+        fmt::format("your organisation's ID pattern ({}) does not allow generated IDs such as '{}'",
+                    org.id_pattern_description.value_or(*org.id_pattern), generated),
         "enter an ID that fits the pattern instead of --generate, or ask a lead to "
         "change it ('caseload org pattern')");
 }
@@ -103,9 +100,7 @@ std::string check_new_id(const Directory& dir, const Guard& guard, std::string_v
     if (org.id_pattern && !matches_id_pattern(id, *org.id_pattern))
         throw Error(Exit::invalid,
                     fmt::format("'{}' does not match your organisation's ID pattern", id),
-                    org.id_pattern_description
-                        ? fmt::format("IDs here are: {}", *org.id_pattern_description)
-                        : fmt::format("IDs here must match {}", *org.id_pattern));
+                    id_pattern_hint(org));
     auto findings = guard.check(id);
     if (Guard::blocks(findings)) throw guard_refusal(id, findings);
     warnings = std::move(findings);

@@ -128,6 +128,12 @@ Error guard_refusal(std::string_view id, const std::vector<GuardFinding>& findin
                  finding_lines(findings));
 }
 
+std::string id_pattern_hint(const Organisation& org) {
+    return org.id_pattern_description
+               ? fmt::format("IDs here are: {}", *org.id_pattern_description)
+               : fmt::format("IDs here must match {}", org.id_pattern.value_or(""));
+}
+
 void validate_details(std::optional<std::string>& date_of_birth,
                       std::optional<std::string>& age_band, std::optional<std::string>& gender,
                       std::optional<std::string>& ethnicity, const Date& today,
@@ -236,9 +242,7 @@ bool validate_new_service_user(const Directory& dir, const StaffMember& actor, c
                     {"id",
                      Exit::invalid,
                      fmt::format("'{}' does not match your organisation's ID pattern", out.id),
-                     org.id_pattern_description
-                         ? fmt::format("IDs here are: {}", *org.id_pattern_description)
-                         : fmt::format("IDs here must match {}", *org.id_pattern),
+                     id_pattern_hint(org),
                      {}});
             auto findings = guard.check(out.id);
             if (Guard::blocks(findings)) {
