@@ -28,6 +28,9 @@ Date parse_date_or_throw(std::string_view text, std::string_view field);
 // Today's date in local time; CASELOAD_TODAY (YYYY-MM-DD) overrides it for tests.
 Date today();
 
+// True when `earlier` is more than `years` whole years before `on`.
+bool more_than_years_before(const Date& earlier, const Date& on, int years);
+
 // Refuses a date of birth in the future or more than 120 years back.
 void check_date_of_birth(const Date& dob, const Date& on);
 

@@ -88,14 +88,18 @@ Date today() {
     return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
 }
 
+bool more_than_years_before(const Date& earlier, const Date& on, int years) {
+    return age_on(earlier, on) > years ||
+           (age_on(earlier, on) == years && earlier < Date{on.year - years, on.month, on.day});
+}
+
 void check_date_of_birth(const Date& dob, const Date& on) {
     if (dob > on)
         throw Error(
             Exit::invalid,
             fmt::format("date of birth {} is in the future (today is {})", dob.iso(), on.iso()),
             "check the date; write it as YYYY-MM-DD or DD/MM/YYYY");
-    if (age_on(dob, on) > 120 ||
-        (age_on(dob, on) == 120 && dob < Date{on.year - 120, on.month, on.day}))
+    if (more_than_years_before(dob, on, 120))
         throw Error(Exit::invalid,
                     fmt::format("date of birth {} is more than 120 years ago", dob.iso()),
                     "check the year; if the date is not known, give --age-band instead");

@@ -387,8 +387,7 @@ ServiceUser leave_service_user(Register& reg, const Actor& actor, std::string_vi
                     "give today's date or an earlier one; without --date it is today");
     // A leaving date may be long past (records are entered late), but not
     // before the person was born, nor further back than a date of birth may be.
-    if (age_on(on, today) > 120 ||
-        (age_on(on, today) == 120 && on < Date{today.year - 120, today.month, today.day}))
+    if (more_than_years_before(on, today, 120))
         throw Error(Exit::invalid,
                     fmt::format("the leaving date {} is more than 120 years ago", on.iso()),
                     "check the date; dates are YYYY-MM-DD or DD/MM/YYYY");
