@@ -20,7 +20,7 @@ namespace {
 // Must match caseload::LexiconCategory in include/caseload/lexicon.hpp.
 const std::map<std::string, unsigned> kCategoryOfFile = {
     {"given-names", 1}, {"surnames", 2},    {"nicknames", 4},
-    {"street-words", 8}, {"room-words", 16}, {"allowed-words", 32},
+    {"street-words", 8}, {"room-words", 16}, {"allowed-words", 32}, {"listed-names", 64},
 };
 
 struct Node {

@@ -12,7 +12,9 @@ enum LexiconCategory : std::uint8_t {
     kStreetWord = 8,
     kRoomWord = 16,
     kAllowedWord = 32,  // built-in allowed words (common prefixes, admin words)
-    kAnyName = kGivenName | kSurname | kNickname,
+    kListedName = 64,   // the big list's half (listed-names.txt): rarer names, weaker evidence
+    kCommonName = kGivenName | kSurname | kNickname,  // the curated lists
+    kAnyName = kCommonName | kListedName,
 };
 
 // Categories of `word` (lowercase a-z) if it is an entry, else 0.

@@ -278,6 +278,7 @@ void run_detectors(IdScan& scan, const GuardState& state, Hits& hits) {
     detect_address(scan, state, hits);
     detect_dates(scan, state, hits);
     detect_initials(scan, state, hits);
+    detect_unknown_names(scan, state, hits);
 }
 
 // Blocks first, then by position; duplicates (same kind, same text) once.

@@ -18,6 +18,10 @@ constexpr std::string_view kStreetMessage = "a street address";
 constexpr std::string_view kOrgAddressMessage = "an address word of your organisation";
 constexpr std::string_view kPostcodeMessage = "a postcode";
 
+// A street's name part reads as a word or a name (tenths of a nat a letter
+// against random letters, as guard_evidence.cpp): chapel, ridge; not CBRR.
+constexpr int kPlaceNameLike = 3;
+
 // A letter or digit run, in ID order.
 struct Item {
     Span span;
@@ -130,6 +134,12 @@ bool street_word_ends(const IdScan& scan, Span run, bool name_before) {
         return true;
     for (std::uint32_t from = run.begin + 1; from + 4 <= run.end; ++from)
         if (scan.suffix_categories(from) & kStreetWord) return true;
+    // Run together in one case (8chapelst, 12oakrd): a 2-3 letter street word
+    // after a word of 3+ letters that reads as a word or a name.
+    for (std::uint32_t from = run.begin + 3; from < run.end && from + 1 < run.end; ++from)
+        if ((scan.suffix_categories(from) & kStreetWord) && run.end - from <= 3 &&
+            name_likeness(scan.low(Span{run.begin, from})).vs_random >= kPlaceNameLike)
+            return true;
     return false;
 }
 
@@ -184,11 +194,84 @@ void buildings(const IdScan& scan, const GuardState& state, const Items& items, 
             const std::uint32_t token = last_token_begin(scan, a.span);
             if (token >= a.span.begin + 3 && (scan.suffix_categories(token) & kStreetWord))
                 from = a.span.begin;
+            // In one case (ridgeway-72, the-oakroad-4): a street word of 3+
+            // letters after a part of 3+ that reads as a word or a name.
+            for (std::uint32_t p = a.span.begin + 3; from == a.span.end && p + 3 <= a.span.end; ++p)
+                if ((scan.suffix_categories(p) & kStreetWord) &&
+                    name_likeness(scan.low(Span{a.span.begin, p})).vs_random >= kPlaceNameLike)
+                    from = a.span.begin;
         }
         if (from == a.span.end) continue;
         hits.push(
             Hit{FindingKind::address, Severity::block, Span{from, b.span.end}, kStreetMessage, 0});
     }
+}
+
+// A named street without a number (FlatB-North-Avenue, oak_road): a street
+// word of 4+ letters (avenue, road, close; not St or Way, which codes hold
+// by chance) as a whole letter run or case token, right after a letter run or
+// token of 3+ letters (one separator at most) that reads as a word or a name
+// and is not a service code or an allowed word.
+void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
+    Tokens tokens;
+    for (Span run : scan.letter_runs) case_tokens(scan, run, tokens);
+    for (std::size_t k = 1; k < tokens.size(); ++k) {
+        const Span street = tokens[k], name = tokens[k - 1];
+        if (street.size() < 4 || !(scan.lexicon.lookup(scan.low(street)) & kStreetWord)) continue;
+        if (street.begin - name.end > 1 || name.size() < 3) continue;
+        if (state.is_allowed(scan.lexicon, scan.low(name))) continue;
+        if (scan.lexicon.lookup(scan.low(name)) & (kStreetWord | kRoomWord)) continue;
+        if (name_likeness(scan.low(name)).vs_random < kPlaceNameLike) continue;
+        if (overlaps_kind(hits, FindingKind::address, street)) continue;
+        hits.push(Hit{FindingKind::address, Severity::block, Span{name.begin, street.end},
+                      kStreetMessage, 0});
+    }
+}
+
+// Places that codes hold by chance (issue 13): RM12 in D5VC-RM12, DR8 in
+// CBRR-DR8H, bed in 1efbed2c. A room or street found by rooms, streets,
+// buildings or named_streets goes when its name part (3+ letters that are
+// no room or street word) reads as no word or name (CBRR), or when its room
+// or street word has 2-3 letters and the letters elsewhere in the ID read as
+// a code, or its number has more than 4 digits.
+void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t first, Hits& hits) {
+    (void)state;
+    if (hits.size() == first || scan.id.size() > 64) return;
+    std::array<bool, Hits::capacity()> drop{};
+    bool any = false;
+    for (std::size_t h = first; h < hits.size(); ++h) {
+        const Hit& hit = hits[h];
+        if (hit.kind != FindingKind::address || hit.message.text == kPostcodeMessage.data() ||
+            hit.message.text == kOrgAddressMessage.data())
+            continue;
+        bool long_word = false, bad_name = false;
+        for (Span run : scan.letter_runs) {
+            if (!run.overlaps(hit.span)) continue;
+            const Span piece{std::max(run.begin, hit.span.begin), std::min(run.end, hit.span.end)};
+            Tokens tokens;
+            case_tokens(scan, piece, tokens);
+            for (Span t : tokens) {
+                // Where a room or street word ends the token (the whole token, or a suffix).
+                std::uint32_t word = t.end;
+                for (std::uint32_t p = t.begin; p + 2 <= t.end && word == t.end; ++p)
+                    if (scan.lexicon.lookup(scan.low(Span{p, t.end})) & (kRoomWord | kStreetWord))
+                        word = p;
+                if (word < t.end && t.end - word >= 4) long_word = true;
+                const Span name{t.begin, word};
+                if (name.size() >= 3 && !(scan.lexicon.lookup(scan.low(name)) & kAnyName) &&
+                    name_likeness(scan.low(name)).vs_random < kPlaceNameLike)
+                    bad_name = true;
+            }
+        }
+        std::uint32_t longest_number = 0;
+        for (Span run : scan.digit_runs)
+            if (run.overlaps(hit.span)) longest_number = std::max(longest_number, run.size());
+        if (bad_name || (!long_word && (longest_number > 4 || code_letters_outside(scan, hits, hit.span)))) {
+            drop[h] = true;
+            any = true;
+        }
+    }
+    if (any) hits.erase_if_marked(drop.data());
 }
 
 void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits) {
@@ -246,17 +329,33 @@ class PostcodeAreas {
     std::array<std::array<bool, 27>, 26> table_{};
 };
 
-// District after the area: 1-2 digits and an optional letter (1, 14, 1A, 10).
-bool is_district(std::string_view text) {
+// District after the area `area`: 1-2 digits, no leading zero in two (1, 14,
+// 10; not 07), or in central London one digit and a letter (W1A, EC1V,
+// SW1A): E1, N1, W1, NW1, SE1, SW1, EC1-EC4, WC1-WC2. The letter is one of
+// ABCDEFGHJKPSTUW after a one-letter area, ABEHMNPRVWXY after a two-letter one.
+bool is_district(std::string_view text, std::string_view area) {
     std::size_t digits = 0;
     while (digits < text.size() && is_digit(text[digits])) ++digits;
     if (digits < 1 || digits > 2) return false;
+    if (digits == 2 && text[0] == '0') return false;
     const std::size_t rest = text.size() - digits;
-    return rest == 0 || (rest == 1 && is_letter(text[digits]));
+    if (rest == 0) return true;
+    if (rest != 1 || digits != 1 || !is_letter(text[1])) return false;
+    const char d = text[0];
+    const bool central = ((area == "e" || area == "n" || area == "w" || area == "nw" ||
+                           area == "se" || area == "sw") && d == '1') ||
+                         (area == "ec" && d >= '1' && d <= '4') || (area == "wc" && (d == '1' || d == '2'));
+    if (!central) return false;
+    const std::string_view allowed = area.size() == 1 ? "abcdefghjkpstuw" : "abehmnprvwxy";
+    return allowed.find(text[1]) != std::string_view::npos;
 }
 
+// The inward code: a digit and two letters, never C, I, K, M, O or V.
 bool is_inward(std::string_view text) {
-    return text.size() == 3 && is_digit(text[0]) && is_letter(text[1]) && is_letter(text[2]);
+    auto unit_letter = [](char c) {
+        return is_letter(c) && c != 'c' && c != 'i' && c != 'k' && c != 'm' && c != 'o' && c != 'v';
+    };
+    return text.size() == 3 && is_digit(text[0]) && unit_letter(text[1]) && unit_letter(text[2]);
 }
 
 // detect_postcodes' loop as first written, over the characters: the
@@ -274,12 +373,12 @@ void postcodes_by_characters(const IdScan& scan, Hits& hits) {
         while (area_end < end && is_letter(low[area_end])) ++area_end;
         if (area_end - start > 2 || !areas.contains(low.substr(start, area_end - start))) continue;
         if (length >= 5 && is_inward(low.substr(end - 3, 3)) &&
-            is_district(low.substr(area_end, end - 3 - area_end))) {
+            is_district(low.substr(area_end, end - 3 - area_end), low.substr(start, area_end - start))) {
             hits.push(
                 Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
             continue;
         }
-        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end))) {
+        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end), low.substr(start, area_end - start))) {
             std::uint32_t inward_end = end + 1;
             while (inward_end < n && !is_separator(low[inward_end])) ++inward_end;
             if (is_inward(low.substr(end + 1, inward_end - end - 1)))
@@ -316,14 +415,14 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
         if (area_end - start > 2 || !areas.contains(low.substr(start, area_end - start))) continue;
         // Whole: SW1A1AA, M146PP (outward, then a 3-character inward code).
         if (length >= 5 && is_inward(low.substr(end - 3, 3)) &&
-            is_district(low.substr(area_end, end - 3 - area_end))) {
+            is_district(low.substr(area_end, end - 3 - area_end), low.substr(start, area_end - start))) {
             hits.push(
                 Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
             continue;
         }
         // With one separator: M1-1AE, LS1_4AP, G41.2XB (the next segment
         // starts right after this one's separator).
-        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end)) &&
+        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end), low.substr(start, area_end - start)) &&
             k + 1 < segments && scan.alnum_runs[k + 1].begin == end + 1) {
             const Span inward = scan.alnum_runs[k + 1];
             if (is_inward(low.substr(inward.begin, inward.size())))
@@ -334,6 +433,7 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
 }
 
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
+    const std::size_t first = hits.size();  // this detector's hits start here
     // Room and street words were seen by the name detector's walk (all but a
     // room word as the first case token of a run: 12FlatB).
     const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
@@ -344,6 +444,8 @@ void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
         streets(scan, items, hits);
         buildings(scan, state, items, hits);
     }
+    if (scan.letters_over_3 && (scan.suffix_any & kStreetWord)) named_streets(scan, state, hits);
+    drop_chance_places(scan, state, first, hits);
     if (state.org.flags_of_any() & kOrgAddress) organisation_words(scan, state, hits);
 }
 

@@ -3,8 +3,10 @@
 //    D-M-YYYY, YYYY-M-D, D-M-YY with separators; a real calendar date, not in
 //    the future, at most 120 years back;
 //  - a plausible year of birth: a 4-digit run from 1920 to 16 years ago.
-// Six-digit runs (DDMMYY) are serials, not dates. Digits already reported as
-// an identifier are not also a date.
+//  - a six-digit DDMMYY that is the whole ID (270285), a plausible date of
+//    birth (16 years ago or more); six digits among other characters are
+//    serials (REC-865797).
+// Digits already reported as an identifier are not also a date.
 #include "guard_detectors.hpp"
 
 namespace caseload::guard_internal {
@@ -49,6 +51,12 @@ void add(Hits& hits, Span span, std::string_view message) {
 
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
+    if (scan.id.size() == 6 && runs == 1 && scan.digit_runs[0].size() == 6) {
+        const int year = full_year(state, number(scan, 4, 2));
+        if (year <= state.max_birth_year && plausible(state, year, number(scan, 2, 2), number(scan, 0, 2)))
+            add(hits, scan.digit_runs[0], kDateMessage);
+        return;
+    }
     const bool candidate = runs >= 3 || scan.digits_4_or_8 || scan.reference;
     if (!candidate) return;
     for (Span run : scan.digit_runs) {

@@ -332,12 +332,35 @@ using Hits = SmallList<Hit, 96>;
 bool overlaps_kind(const Hits& hits, FindingKind kind, Span span);
 bool overlaps_block(const Hits& hits, Span span);
 
+// How strong a name's evidence is (guard_evidence.cpp, issue 13).
+inline constexpr std::uint8_t kOrgNameEvidence = 128;  // NameMatch::categories of an org name
+struct NameMatch {
+    Span span;
+    std::uint8_t categories;  // the lexicon's, or kOrgNameEvidence
+};
+enum class Weight : std::uint8_t { drop, warn, block };
+// Weighs the name detector's matches (after tidy) by what the rest of the ID
+// looks like: out[i] for matches[i].
+void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches, std::size_t count,
+                 Weight* out);
+// How much `low` (lowercase letters) reads as a name, per letter in tenths of
+// a nat: against random letters, and against ordinary words.
+struct NameLikeness {
+    int vs_random;
+    int vs_words;
+};
+NameLikeness name_likeness(std::string_view low);
+// Whether letters outside `except`, the hits and the service codes and
+// allowed words read as a random code (KH, E in EVE8-KH3E).
+bool code_letters_outside(const IdScan& scan, const Hits& hits, Span except);
+
 // The detectors, in the order guard.cpp runs them.
 void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits);
 void detect_postcodes(const IdScan& scan, Hits& hits);  // before names: their digits are explained
 void detect_names(IdScan& scan, const GuardState& state, Hits& hits);
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits);
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits);
+void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits);
 void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits);
 
 // What a Guard computes once from its words.

@@ -113,6 +113,13 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
             else if (s == end)
                 continue;  // other letters glued to the digits: not this shape
         }
+        // Without its suffix letter, only as written on a card: upper case,
+        // starting the ID or a segment (a lower-case hex code such as
+        // bb799118 has this shape by chance).
+        const bool has_suffix = end > scan.digit_runs[last].end;
+        const bool card_form = is_upper(scan.id[prefix.begin]) && is_upper(scan.id[prefix.begin + 1]) &&
+                               (prefix.begin == 0 || is_separator(scan.id[prefix.begin - 1]));
+        if (!has_suffix && !card_form) continue;
         hits.push(Hit{FindingKind::identifier, Severity::block, Span{prefix.begin, end},
                       kNinoMessage, 0});
     }

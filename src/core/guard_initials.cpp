@@ -24,6 +24,34 @@ constexpr std::string_view kInitialAndSurnameMessage = "may be an initial and a 
                : state.is_allowed(scan.lexicon, scan.low(group));
 }
 
+// Whether the letter groups are where people put initials (issue 13): the
+// whole alphabetic part at one end of the ID or as a segment of its own
+// (JS-0042, 0042jb, KM-318), single letters at the ends or alone (A7B,
+// J-0042-S), groups that are segments of their own (ab-12-cd, LJ-88-K); and
+// beside a short number (a serial of up to 4 digits) or a date. Not 2-3
+// letters among the digits of a code (12QX-4567, 03322ceb, KTB9-SCN4).
+bool plausible_initials(const IdScan& scan, const GuardState& state, const Hits& hits) {
+    const auto n = static_cast<std::uint32_t>(scan.id.size());
+    bool dated = false;
+    for (const Hit& hit : hits) dated |= hit.kind == FindingKind::date;
+    if (!dated)
+        for (Span run : scan.digit_runs)
+            if (run.size() > 4) return false;
+    std::size_t groups = 0, singles = 0, segments = 0, ends = 0;
+    for (Span group : scan.letter_runs) {
+        if (allowed_group(scan, state, group)) continue;
+        const bool before = group.begin == 0 || is_separator(scan.id[group.begin - 1]);
+        const bool after = group.end == n || is_separator(scan.id[group.end]);
+        ++groups;
+        singles += group.size() == 1;
+        segments += before && after;
+        ends += group.begin == 0 || group.end == n;
+    }
+    if (groups == 1) return segments == 1 || (ends == 1 && singles == 0);
+    if (groups == 2) return segments == 2 || (singles == 2 && segments + ends >= 2);
+    return true;  // three single letters one separator apart (letter_groups)
+}
+
 // One or two groups of 1-3 letters among digits; three single letters.
 void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t groups = scan.letter_runs.size();
@@ -46,6 +74,7 @@ void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
     } else if (scan.letters_over_3) {
         return;
     }
+    if (!plausible_initials(scan, state, hits)) return;
     for (Span group : scan.letter_runs) {
         if (allowed_group(scan, state, group)) continue;
         if (overlaps_kind(hits, FindingKind::name, group) || overlaps_block(hits, group)) continue;

@@ -33,12 +33,14 @@ std::string_view lexicon_name_message(std::uint8_t categories) {
     if (given && surname) return "a name";
     if (given) return "a given name";
     if (surname) return "a surname";
-    return "a nickname";
+    if (categories & kNickname) return "a nickname";
+    return "a name";
 }
 
 struct Candidate {
     Span span;
     Message message;
+    std::uint8_t categories;  // the lexicon's, or kOrgNameEvidence
 };
 using Candidates = SmallList<Candidate, 80>;
 using SpanList = SmallList<Span, 80>;
@@ -172,9 +174,9 @@ void letter_runs(IdScan& scan, const GuardState& state, Candidates& found) {
         const std::uint8_t flags = state.org.lookup(word);
         if ((categories & kAllowedWord) || (flags & (kOrgAllowed | kServiceCode))) return;
         if (categories & kAnyName)
-            found.push({token, lexicon_name_message(categories)});
+            found.push({token, lexicon_name_message(categories), categories});
         else if (flags & kOrgName)
-            found.push({token, kOrgNameMessage});
+            found.push({token, kOrgNameMessage, kOrgNameEvidence});
     };
     if (scan.reference) {
         // As first written: the reference of the tests.
@@ -258,10 +260,10 @@ class RunWalker {
             if (scan_.allowed_letter.test(match.begin)) return;
             if ((categories & kAllowedWord) && match.size() >= 3) allowed_.push(match);
             if ((categories & kAnyName) && match.size() >= 4)
-                found_.push({match, lexicon_name_message(categories)});
+                found_.push({match, lexicon_name_message(categories), categories});
         } else if ((categories & kAnyName) &&
                    accept(match, static_cast<int>(match.size()) - digits, digits)) {
-            found_.push({match, lexicon_name_message(categories)});
+            found_.push({match, lexicon_name_message(categories), categories});
         }
     }
 
@@ -272,9 +274,9 @@ class RunWalker {
         if (digits == 0) {
             if (scan_.allowed_letter.test(match.begin)) return;
             if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3) allowed_.push(match);
-            if ((flags & kOrgName) && match.size() >= 4) found_.push({match, kOrgNameMessage});
+            if ((flags & kOrgName) && match.size() >= 4) found_.push({match, kOrgNameMessage, kOrgNameEvidence});
         } else if ((flags & kOrgName) && accept(match, letters, digits)) {
-            found_.push({match, kOrgNameMessage});
+            found_.push({match, kOrgNameMessage, kOrgNameEvidence});
         }
     }
 
@@ -308,6 +310,14 @@ class RunWalker {
             if (!lowercase &&
                 !(only_letters_among_digits(scan, run, match) && rest_is_plain(scan, run)))
                 return false;
+            // The digits people put for letters to hide a name (J0hn, Pr1ya,
+            // Mart3n; in capitals 0 and 1 only: J0HN22), not any digit of a
+            // code (4bbe6283, 8ZU2A7).
+            for (std::uint32_t i = match.begin; i < match.end; ++i) {
+                const char c = scan.id[i];
+                if (is_digit(c) && c != '0' && c != '1' && (!lowercase || (c != '3' && c != '4')))
+                    return false;
+            }
         }
         // Letters that all belong to a service code or allowed word
         // ("REC3") do not make a name.
@@ -473,12 +483,12 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
             node = Lexicon::child(node, static_cast<char>(p[c]));
         if (node == 0) continue;
         // The longest surname ending where a token of the run ends.
-        Candidate joined{Span{0, 0}, Message{}};
+        Candidate joined{Span{0, 0}, Message{}, 0};
         auto on_match = [&](std::size_t end, std::uint8_t categories) {
             const auto at = static_cast<std::uint32_t>(end);
             if (!(categories & kSurname) || size + (at - rest.begin) < 4) return;
             if (at != rest.end && !case_split_at(scan, rest, at)) return;
-            joined = Candidate{Span{first.begin, at}, lexicon_name_message(categories)};
+            joined = Candidate{Span{first.begin, at}, lexicon_name_message(categories), categories};
         };
         lexicon_walk(scan.lower.data(), rest.begin, rest.end, node, on_match);
         if (joined.span.end != 0) found.push(joined);
@@ -782,8 +792,16 @@ void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
     if (scan.letter_runs.size() > 1 && scan.alnum_runs.size() > 1) separated_segments(scan, found);
     if (found.empty()) return;
     tidy(scan, found, allowed);
-    for (const Candidate& c : found)
-        hits.push(Hit{FindingKind::name, Severity::block, c.span, c.message, 0});
+    std::array<NameMatch, Candidates::capacity()> matches;
+    std::array<Weight, Candidates::capacity()> weights;
+    for (std::size_t i = 0; i < found.size(); ++i)
+        matches[i] = NameMatch{found[i].span, found[i].categories};
+    weigh_names(scan, hits, matches.data(), found.size(), weights.data());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (weights[i] == Weight::drop) continue;
+        const Severity severity = weights[i] == Weight::block ? Severity::block : Severity::warn;
+        hits.push(Hit{FindingKind::name, severity, found[i].span, found[i].message, 0});
+    }
 }
 
 NameParts::~NameParts() {
@@ -861,7 +879,7 @@ void detect_real_name(const IdScan& scan, const NameParts& name, Hits& hits) {
             for (std::size_t at = low.find(part); at != std::string_view::npos;
                  at = low.find(part, at + 1)) {
                 const auto from = run.begin + static_cast<std::uint32_t>(at);
-                found.push({Span{from, from + length}, kRealNameMessage});
+                found.push({Span{from, from + length}, kRealNameMessage, kOrgNameEvidence});
             }
         }
         // With digits for letters, inside a run of letters and digits.
@@ -882,7 +900,7 @@ void detect_real_name(const IdScan& scan, const NameParts& name, Hits& hits) {
                 }
                 if (match && digits >= 1 && letters >= 2 && letters > digits) {
                     const auto from = run.begin + static_cast<std::uint32_t>(at);
-                    found.push({Span{from, from + length}, kRealNameMessage});
+                    found.push({Span{from, from + length}, kRealNameMessage, kOrgNameEvidence});
                 }
             }
         }

@@ -154,6 +154,7 @@ TEST_CASE("guard: the compiled lexicon answers as the lexicon files say") {
         {"given-names", caseload::kGivenName},  {"surnames", caseload::kSurname},
         {"nicknames", caseload::kNickname},     {"street-words", caseload::kStreetWord},
         {"room-words", caseload::kRoomWord},    {"allowed-words", caseload::kAllowedWord},
+        {"listed-names", caseload::kListedName},
     };
     std::map<std::string, std::uint8_t> expected;
     const std::filesystem::path dir = std::filesystem::path(CASELOAD_SOURCE_DIR) / "data/lexicon";

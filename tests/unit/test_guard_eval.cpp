@@ -1,0 +1,141 @@
+// The guard against its evaluation set, tests/guard/eval.tsv (issue 13):
+// identifying IDs built from names the lexicon was not built from (the unseen
+// half) and from the lexicon's own (the seen half), and random codes in the
+// common formats. The rates are held as floors and ceilings, so that a
+// regression fails. With CASELOAD_GUARD_TABLE=1 the table is printed
+// (bench/guard.sh does).
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "guard_test_support.hpp"
+
+using namespace guard_test;
+
+namespace {
+
+struct Rates {
+    int total = 0, blocked = 0, warned = 0;  // warned: a warning and no block
+    double blocked_pct() const { return total ? 100.0 * blocked / total : 0; }
+    double warned_pct() const { return total ? 100.0 * warned / total : 0; }
+    double caught_pct() const { return total ? 100.0 * (blocked + warned) / total : 0; }
+};
+
+struct Evaluation {
+    std::map<std::string, Rates> by_key;  // "category/half", "category", "identifying/half"
+    std::vector<std::string> order;       // categories in file order
+    std::map<std::string, std::vector<std::string>> examples;  // misses and false alarms
+};
+
+// The 11 services' prefixes registered, as an organisation would have them.
+GuardWords eval_words() {
+    GuardWords words;
+    words.service_codes = {"hom", "rec", "fam", "wrk", "hsg", "emp", "mh", "yth", "da", "sub", "out"};
+    return words;
+}
+
+Evaluation evaluate() {
+    const std::string path = std::string(CASELOAD_SOURCE_DIR) + "/tests/guard/eval.tsv";
+    std::ifstream in(path);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+    const FixedToday day("2026-12-02");  // the day the set was made
+    const Guard guard(eval_words());
+    Evaluation out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#' || line.rfind("category\t", 0) == 0) continue;
+        std::vector<std::string> f;
+        std::stringstream split(line);
+        for (std::string field; std::getline(split, field, '\t');) f.push_back(field);
+        REQUIRE(f.size() == 4);
+        const std::string &category = f[0], &half = f[1], &expect = f[2], &id = f[3];
+        const auto findings = guard.check(id);
+        const bool blocked = Guard::blocks(findings);
+        const bool warned = !blocked && !findings.empty();
+        std::vector<std::string> keys = {category, category + "/" + half};
+        if (expect != "clean") keys.push_back("identifying/" + half), keys.push_back("identifying");
+        if (!out.by_key.count(category)) out.order.push_back(category);
+        for (const auto& key : keys) {
+            Rates& r = out.by_key[key];
+            ++r.total;
+            r.blocked += blocked;
+            r.warned += warned;
+        }
+        const bool wrong = expect == "clean" ? !findings.empty()
+                           : expect == "block" ? !blocked
+                                               : findings.empty();
+        auto& ex = out.examples[category];
+        if (wrong && ex.size() < 12) ex.push_back(id);
+    }
+    return out;
+}
+
+void print_table(const Evaluation& e) {
+    std::printf("%-22s %-7s %6s %9s %9s %9s   examples of misses / false alarms\n", "category",
+                "half", "IDs", "blocked", "warned", "caught");
+    auto row = [&](const std::string& key, const std::string& category, const std::string& half) {
+        auto it = e.by_key.find(key);
+        if (it == e.by_key.end()) return;
+        const Rates& r = it->second;
+        std::string ex;
+        if (half == "all" || half == "-")
+            if (auto x = e.examples.find(category); x != e.examples.end())
+                for (std::size_t i = 0; i < x->second.size() && i < 6; ++i) ex += " " + x->second[i];
+        std::printf("%-22s %-7s %6d %8.2f%% %8.2f%% %8.2f%%  %s\n", category.c_str(), half.c_str(),
+                    r.total, r.blocked_pct(), r.warned_pct(), r.caught_pct(), ex.c_str());
+    };
+    for (const auto& c : e.order) {
+        const bool halves = e.by_key.count(c + "/seen") || e.by_key.count(c + "/unseen");
+        if (halves && e.by_key.count(c + "/unseen")) {
+            row(c + "/seen", c, "seen");
+            row(c + "/unseen", c, "unseen");
+            row(c, c, "all");
+        } else {
+            row(c, c, halves ? "seen" : "-");
+        }
+    }
+    row("identifying/seen", "identifying", "seen");
+    row("identifying/unseen", "identifying", "unseen");
+    row("identifying/-", "identifying", "-");
+    row("identifying", "identifying", "all");
+}
+
+}  // namespace
+
+TEST_CASE("guard evaluation: identifying IDs caught, random codes clean (issue 13)") {
+    const Evaluation e = evaluate();
+    if (const char* table = std::getenv("CASELOAD_GUARD_TABLE"); table && *table == '1')
+        print_table(e);
+    auto rates = [&](const std::string& key) {
+        auto it = e.by_key.find(key);
+        REQUIRE_MESSAGE(it != e.by_key.end(), "no rows for " << key);
+        return it->second;
+    };
+    // Clean formats: at least 1,000 codes each.
+    for (const char* c : {"crockford", "upper6", "lower6", "uuid8", "service-serial", "year-serial"})
+        CHECK_MESSAGE(rates(c).total >= 1000, c);
+
+    // Floors and ceilings: the issue's targets where the guard meets them,
+    // else the figure reached (see the closing note of issue 13).
+    CHECK(rates("identifying").blocked_pct() >= 95.0);
+    CHECK(rates("identifying").caught_pct() >= 98.0);
+    CHECK(rates("name+digits").blocked_pct() >= 95.0);
+    CHECK(rates("initial+surname").blocked_pct() >= 95.0);
+    CHECK(rates("prefix+surname").blocked_pct() >= 95.0);
+    CHECK(rates("crockford").blocked_pct() <= 0.05);
+    CHECK(rates("crockford").warned_pct() <= 1.0);
+    for (const char* c : {"upper6", "lower6", "uuid8"}) {
+        CHECK_MESSAGE(rates(c).blocked_pct() <= 0.2, c);
+        CHECK_MESSAGE(rates(c).warned_pct() <= 3.0, c);
+    }
+    for (const char* c : {"service-serial", "year-serial"}) {
+        CHECK_MESSAGE(rates(c).blocked == 0, c);
+        CHECK_MESSAGE(rates(c).warned_pct() <= 0.5, c);
+    }
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Writes tests/guard/eval.tsv, the guard's labelled evaluation set.
+
+    tools/make_guard_eval.py   (no arguments; deterministic: seeded generator)
+
+Sources, none of them a source of the evaluation's unseen names for the lexicon:
+  - seen names: the curated lists and listed-names.txt (the lexicon's half);
+  - unseen names: tests/guard/unseen-names.txt, the held-out half of humannames
+    (tools/make_lexicon.py), never compiled in;
+  - nicknames: data/lexicon/nicknames.txt (seen only: no outside list);
+  - street names: invented from a fixed list of plain English words below
+    (not the lexicon's) and UK street suffixes;
+  - postcodes: built by the real outward and inward rules;
+  - clean codes: random, from a seeded generator, in the common formats.
+
+Columns: category, half (seen / unseen / -), expect (block: must block;
+catch: must block or warn; clean: must have no finding), id.
+"""
+import os
+import random
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LEX = os.path.join(ROOT, "data", "lexicon")
+SERVICES = ["HOM", "REC", "FAM", "WRK", "HSG", "EMP", "MH", "YTH", "DA", "SUB", "OUT"]
+PER_CATEGORY = 1000  # per half for the name categories
+CLEAN = 2000
+
+# Plain English words for invented street names (not from the lexicon).
+STREET_WORDS = """chapel ridgeway oak elm ash beech birch cedar willow maple holly hazel
+rowan yew alder poplar lime chestnut walnut cherry apple pear plum orchard meadow
+brook river bridge mill church school station market castle abbey priory manor
+park field green common moor heath marsh fen vale valley hill mount ridge cliff
+bank shore harbour quay dock wharf canal lock weir ford spring well pond lake
+north south east west upper lower high low middle new old long broad narrow
+king queen prince bishop dean abbot friar knight baron earl duke mayor
+victoria albert george windsor york lancaster tudor stuart regent crown
+fox badger otter hare deer swan heron lark robin wren finch thrush raven
+rose lily ivy fern heather bramble thistle clover daisy primrose bluebell
+stone flint chalk slate brick tile iron copper silver golden amber coral
+sun moon star cloud rain frost snow wind storm thunder rainbow dawn dusk
+garden grove wood forest copse thicket spinney glade dell hollow nook
+""".split()
+STREET_SUFFIXES = [("road", "rd"), ("street", "st"), ("avenue", "ave"), ("lane", "ln"),
+                   ("drive", "dr"), ("close", "cl"), ("crescent", "cres"), ("terrace", "tce"),
+                   ("place", "pl"), ("grove", "gr"), ("gardens", "gdns"), ("court", "ct"),
+                   ("square", "sq"), ("way", "way"), ("walk", "walk"), ("mews", "mews"),
+                   ("rise", "rise"), ("row", "row"), ("parade", "pde"), ("view", "view")]
+# Postcode areas of the UK (outward code's letters).
+AREAS = """AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH
+DL DN DT DY E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L
+LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S
+SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN
+WR WS WV YO ZE""".split()
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # never C I K M O V
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def read(path):
+    with open(path) as f:
+        return sorted({l.strip() for l in f if l.strip() and not l.startswith("#")})
+
+
+def cased(rng, word, styles=("title", "lower", "upper")):
+    style = rng.choice(styles)
+    return word.title() if style == "title" else word.lower() if style == "lower" else word.upper()
+
+
+def sep(rng):
+    return rng.choice(["", "-", "_", "."])
+
+
+def digits(rng):
+    return rng.choice(["%d" % rng.randint(1, 9), "%02d" % rng.randint(0, 99),
+                       "%03d" % rng.randint(0, 999), "%04d" % rng.randint(0, 999)])
+
+
+def name_digits(rng, name):  # Sarah01, malik60, ILHAN-0058, pilat_5
+    return cased(rng, name) + rng.choice(["", "", "-", "_", "."]) + digits(rng)
+
+
+def initial_surname(rng, surname):  # RHarvey-1, E.GOLDNER, nsheikh, FratilaL-9, k.hoeger8
+    initial = rng.choice("abcdefghijklmnoprstwy")
+    form = rng.randrange(6)
+    if form == 0:
+        core = initial.upper() + surname.title()
+    elif form == 1:
+        core = initial.upper() + "." + surname.upper()
+    elif form == 2:
+        core = initial + surname
+    elif form == 3:
+        core = surname.title() + initial.upper()
+    elif form == 4:
+        core = initial + "." + surname
+    else:
+        core = initial.upper() + "-" + surname.title()
+    return core + rng.choice(["", sep(rng) + digits(rng), digits(rng)])
+
+
+def prefix_surname(rng, surname):  # HOM-Patel-3, MH-Chattopadhyay, WRK_Bejan_706
+    s = rng.choice(["-", "_", "."])
+    out = rng.choice(SERVICES) + s + cased(rng, surname, ("title", "upper", "title"))
+    return out + rng.choice(["", s + digits(rng)])
+
+
+def first_last(rng, first, last):  # Ezequiel-Kutch, johnsmith, SarahJones84
+    style = rng.randrange(4)
+    if style == 0:
+        core = first.title() + last.title()
+    elif style == 1:
+        core = first.lower() + rng.choice([".", "_", "-"]) + last.lower()
+    elif style == 2:
+        core = first.title() + rng.choice(["-", "_"]) + last.title()
+    else:
+        core = first.lower() + last.lower()
+    return core + rng.choice(["", "", digits(rng)])
+
+
+def street(rng):  # 8chapelst, the-ridgeway-72, FlatB-North-Avenue, 12OakRoad
+    word = rng.choice(STREET_WORDS)
+    full, short = rng.choice(STREET_SUFFIXES)
+    number = str(rng.randint(1, 199))
+    form = rng.randrange(6)
+    if form == 0:
+        return number + word + short
+    if form == 1:
+        return "the-" + word + "-" + number if rng.random() < 0.5 else word + "-" + full + "-" + number
+    if form == 2:
+        return "Flat" + rng.choice("ABCD123") + "-" + word.title() + "-" + full.title()
+    if form == 3:
+        return number + word.title() + full.title()
+    if form == 4:
+        return word + "_" + full + number
+    return number + "-" + word.title() + "-" + short.title()
+
+
+def room(rng):  # Room12, rm-12, Flat3B
+    n = str(rng.randint(1, 120))
+    return rng.choice(["Room" + n, "rm-" + n, "Flat" + n + rng.choice(["", "B", "A"]),
+                       "RM" + n, "flat_" + n, "Bed" + n, "room-" + n])
+
+
+def postcode(rng):
+    area = rng.choice(AREAS)
+    district = str(rng.randint(1, 20))
+    if rng.random() < 0.1:  # central London: W1A, EC1V, SW1A
+        area, district = rng.choice([("W", "1" + rng.choice("ABCDFGHJKSTUW")),
+                                     ("EC", rng.choice("1234") + rng.choice("AMNRVY")),
+                                     ("WC", rng.choice("12") + rng.choice("ABEHNRVX")),
+                                     ("SW", "1" + rng.choice("AEHPVWXY"))])
+    inward = str(rng.randint(0, 9)) + rng.choice(INWARD_LETTERS) + rng.choice(INWARD_LETTERS)
+    return area + district + rng.choice(["", "-", "_", ""]) + inward
+
+
+def dob6(rng):  # 270285: a date of birth as DDMMYY, alone
+    while True:
+        y, m, d = rng.randint(1940, 2008), rng.randint(1, 12), rng.randint(1, 28)
+        return "%02d%02d%02d" % (d, m, y % 100)
+
+
+def main():
+    rng = random.Random(20261202)
+    curated_given = read(os.path.join(LEX, "given-names.txt"))
+    curated_surnames = read(os.path.join(LEX, "surnames.txt"))
+    nicknames = read(os.path.join(LEX, "nicknames.txt"))
+    listed = read(os.path.join(LEX, "listed-names.txt"))
+    unseen = read(os.path.join(ROOT, "tests", "guard", "unseen-names.txt"))
+    # Seen names: half from the curated lists (the common names), half from
+    # the lexicon's half of the big list.
+    def seen(curated):
+        return lambda: rng.choice(curated if rng.random() < 0.5 else listed)
+    unseen_name = lambda: rng.choice(unseen)
+    rows = []
+
+    def add(category, half, expect, ident):
+        if 3 <= len(ident) <= 32:  # a valid ID (longer ones are refused before the guard)
+            rows.append((category, half, expect, ident))
+
+    for half, given, surname in (("seen", seen(curated_given), seen(curated_surnames)),
+                                 ("unseen", unseen_name, unseen_name)):
+        for _ in range(PER_CATEGORY):
+            add("name+digits", half, "block", name_digits(rng, given()))
+            add("initial+surname", half, "block", initial_surname(rng, surname()))
+            add("prefix+surname", half, "block", prefix_surname(rng, surname()))
+            add("first+last", half, "block", first_last(rng, given(), surname()))
+    for _ in range(PER_CATEGORY):
+        add("nickname", "seen", "block", name_digits(rng, rng.choice(nicknames)))
+        add("street", "-", "block", street(rng))
+        add("room", "-", "block", room(rng))
+        add("postcode", "-", "block", postcode(rng))
+        add("dob-ddmmyy", "-", "catch", dob6(rng))
+    for _ in range(CLEAN):
+        c = "".join(rng.choice(CROCKFORD) for _ in range(8))
+        add("crockford", "-", "clean", c[:4] + "-" + c[4:])
+        add("upper6", "-", "clean", "".join(rng.choice(CROCKFORD[:10] + "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                                            for _ in range(6)))
+        add("lower6", "-", "clean", "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6)))
+        add("uuid8", "-", "clean", "%08x" % rng.getrandbits(32))
+        add("service-serial", "-", "clean",
+            rng.choice(SERVICES) + rng.choice(["-", "_", "-"]) + "%04d" % rng.randint(1, 999))
+        add("year-serial", "-", "clean", "%d-%04d" % (rng.randint(2011, 2026), rng.randint(1, 999)))
+    path = os.path.join(ROOT, "tests", "guard", "eval.tsv")
+    with open(path, "w") as f:
+        f.write("# Generated by tools/make_guard_eval.py (seeded; see its docstring). Do not edit.\n")
+        f.write("category\thalf\texpect\tid\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    print(f"{len(rows)} rows -> {path}")
+
+
+if __name__ == "__main__":
+    main()
