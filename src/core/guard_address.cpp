@@ -233,7 +233,7 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
 // buildings or named_streets goes when its name part (3+ letters that are
 // no room or street word) reads as no word or name (CBRR), or when its room
 // or street word has 2-3 letters and the letters elsewhere in the ID read as
-// a code, or its number has more than 4 digits.
+// a code, or its number has more than 3 digits (6661bed4).
 void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t first, Hits& hits) {
     (void)state;
     if (hits.size() == first || scan.id.size() > 64) return;
@@ -266,7 +266,8 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
         std::uint32_t longest_number = 0;
         for (Span run : scan.digit_runs)
             if (run.overlaps(hit.span)) longest_number = std::max(longest_number, run.size());
-        if (bad_name || (!long_word && (longest_number > 4 || code_letters_outside(scan, hits, hit.span)))) {
+        if (bad_name || (!long_word && (longest_number > 3 || looks_hex(scan) ||
+                                        code_letters_outside(scan, hits, hit.span)))) {
             drop[h] = true;
             any = true;
         }

@@ -353,6 +353,8 @@ NameLikeness name_likeness(std::string_view low);
 // Whether letters outside `except`, the hits and the service codes and
 // allowed words read as a random code (KH, E in EVE8-KH3E).
 bool code_letters_outside(const IdScan& scan, const Hits& hits, Span except);
+// Whether the ID is one run of hex digits in one case (01facaba): a code.
+bool looks_hex(const IdScan& scan);
 
 // The detectors, in the order guard.cpp runs them.
 void detect_identifiers(const IdScan& scan, const GuardState& state, Hits& hits);

@@ -27,8 +27,11 @@ constexpr std::string_view kUnknownNameMessage = "looks like a name (not in the 
 // Thresholds of the model, in tenths of a nat a letter (tools/make_lexicon.py
 // prints how random letters and held-out names score): a name-like run
 // explains its letters; a strong one in a plain ID blocks.
-constexpr int kLikeRandom = 5, kLikeWords = -2;         // reads as a name
-constexpr int kStrongRandom = 8, kStrongWords = 2;      // blocks in a plain ID
+// (vs_random + vs_words: names and words are close in letters, so the sum
+// keeps the run from reading much more as a word than as a name.)
+constexpr int kLikeRandom = 4, kLikeSum = 2;      // reads as a name
+constexpr int kStrongRandom = 4, kStrongSum = 4;  // blocks in a plain ID
+constexpr int kUpperExtra = 3;                          // for a run in capitals
 
 std::uint64_t bits_of(Span s) {
     return span_bits(s);
@@ -60,6 +63,20 @@ bool title_case(const IdScan& scan, Span s) {
     return true;
 }
 
+}  // namespace
+
+// The ID is a run of hex digits in one case (01facaba, 6661BED4): the rest of
+// the ID says "a code", so letters a-f inside it are weak evidence.
+bool looks_hex(const IdScan& scan) {
+    if (scan.id.size() < 6 || scan.digit_count < 2 || scan.mixed_case || scan.alnum_runs.size() != 1)
+        return false;
+    for (char c : scan.lower)
+        if (!is_digit(c) && (c < 'a' || c > 'f')) return false;
+    return true;
+}
+
+namespace {
+
 struct Groups {
     std::uint64_t random = 0;      // letters that read as nothing
     std::uint64_t initials = 0;    // an initial beside a name
@@ -79,7 +96,10 @@ Groups sort_unexplained(const IdScan& scan, std::uint64_t unexplained, const Nam
         rest &= ~bits_of(group);
         if (group.size() >= 3 && edge_at(scan, group.begin) && edge_at(scan, group.end)) {
             const NameLikeness like = name_likeness(scan.low(group));
-            if (like.vs_random >= kLikeRandom && like.vs_words >= kLikeWords) {
+            bool upper = true;
+            for (std::uint32_t i = group.begin; i < group.end; ++i) upper &= is_upper(scan.id[i]);
+            const int bar = upper ? kLikeRandom + kUpperExtra : kLikeRandom;
+            if (like.vs_random >= bar && like.vs_random + like.vs_words >= kLikeSum) {
                 g.name_like |= bits_of(group);
                 continue;
             }
@@ -188,7 +208,10 @@ void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches,
                 (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) || ((g.initials >> m.end) & 1u);
             const bool weak = !title && ((joined_initial && letters <= 5 && (!common || letters_only)) ||
                                          (!common && letters <= 4));
-            out[i] = weak ? Weight::warn : Weight::block;
+            // A rare three-letter name in capitals or lower case (ROX944) is
+            // no more than initials: those rules say.
+            const bool initials_only = !title && !common && letters == 3;
+            out[i] = initials_only ? Weight::drop : weak ? Weight::warn : Weight::block;
         } else if ((title && letters >= 4) || letters >= 7) {
             out[i] = Weight::block;
         } else if (letters >= 5 && edge_at(scan, m.begin) && edge_at(scan, m.end)) {
@@ -199,40 +222,116 @@ void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches,
     }
 }
 
+namespace {
+
+// The model's bar for token t: in capitals a code's letters are as likely
+// as a name's, so a higher one, unless a separator sets the token apart.
+int bar_of(const IdScan& scan, Span t, std::uint32_t n) {
+    bool upper = true;
+    for (std::uint32_t i = t.begin; i < t.end; ++i) upper &= is_upper(scan.id[i]);
+    const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
+                           (t.end < n && is_separator(scan.id[t.end]));
+    return upper && !separated ? kLikeRandom + kUpperExtra : kLikeRandom;
+}
+
+// Whether a whole token reads as a name: itself, or (5+ letters, not the
+// whole ID) after an initial run into it at either end (pkrentzman,
+// StroessnerA). `bar`: the threshold against random letters.
+bool reads_as_name(std::string_view low, int bar, bool strip, NameLikeness& like) {
+    like = name_likeness(low);
+    if (like.vs_random >= bar && like.vs_random + like.vs_words >= kLikeSum) return true;
+    if (!strip || low.size() < 6) return false;
+    for (std::string_view part : {low.substr(1), low.substr(0, low.size() - 1)}) {
+        const NameLikeness l = name_likeness(part);
+        if (l.vs_random >= bar + 1 && l.vs_random + l.vs_words >= kLikeSum) {
+            like = l;
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
     if (!scan.letters_over_3 || scan.id.size() > 64) return;
-    // What the other detectors explained, and the letters left.
+    // What the other detectors explained (blocks; not warnings, such as a
+    // rare name inside the run: DAIR in DAIRE7), and the letters left.
     std::uint64_t explained = scan.allowed_letter.words[0];
-    for (const Hit& hit : hits) explained |= bits_of(hit.span);
+    for (const Hit& hit : hits)
+        if (hit.severity == Severity::block) explained |= bits_of(hit.span);
     const std::uint64_t letters = letter_bits(scan);
     // Candidates: whole tokens of 4+ letters that nothing explains.
     SmallList<Span, 32> tokens;
     std::uint64_t left = letters & ~explained;
     for (Span run : scan.letter_runs) {
-        if ((bits_of(run) & explained) != 0) continue;
+        if ((bits_of(run) & explained) == bits_of(run)) continue;
         Tokens parts;
         case_tokens(scan, run, parts);
         for (Span t : parts) {
-            if (t.size() < 4) continue;
+            if (t.size() < 4 || (bits_of(t) & explained) != 0) continue;
             if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord)) continue;
             if (state.is_allowed(scan.lexicon, scan.low(t))) continue;
             tokens.push(t);
         }
     }
     if (tokens.empty()) return;
-    for (Span t : tokens) {
-        const NameLikeness like = name_likeness(scan.low(t));
-        if (like.vs_random < kLikeRandom || like.vs_words < kLikeWords) continue;
-        // Plain: every other letter explained or itself name-like; the ID
-        // has something besides this run (digits, a separator, a case change).
-        std::uint64_t others = left & ~bits_of(t);
-        bool plain = true;
-        for (Span u : tokens)
-            if (!(u == t)) others &= ~bits_of(u);
-        plain = std::popcount(others) <= 1;
-        const bool alone = t.begin == 0 && t.end == scan.id.size();
-        const bool strong = plain && !alone && like.vs_random >= kStrongRandom &&
-                            like.vs_words >= kStrongWords;
+    const auto n = static_cast<std::uint32_t>(scan.id.size());
+    const bool hex = looks_hex(scan);
+    // Single letters standing as initials: runs of one letter, and case
+    // tokens of one letter (the A of SchimekA-6, the H of HAsplen9).
+    std::uint64_t singles = 0;
+    for (Span run : scan.letter_runs) {
+        Tokens parts;
+        case_tokens(scan, run, parts);
+        for (Span p : parts)
+            if (p.size() == 1) singles |= bits_of(p);
+    }
+    // First which tokens read as names (each token's others may be one).
+    std::array<NameLikeness, 32> likes{};
+    std::uint64_t name_like = 0;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Span t = tokens[k];
+        const bool alone = t.begin == 0 && t.end == n;
+        if (reads_as_name(scan.low(t), bar_of(scan, t, n), !alone || t.size() >= 7, likes[k]))
+            name_like |= bits_of(t);
+    }
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Span t = tokens[k];
+        if (!(name_like & bits_of(t))) continue;
+        const NameLikeness like = likes[k];
+        bool upper = true, lower = true;
+        for (std::uint32_t i = t.begin; i < t.end; ++i) {
+            upper &= is_upper(scan.id[i]);
+            lower &= is_lower(scan.id[i]);
+        }
+        const bool alone = t.begin == 0 && t.end == n;
+        // Plain: every other letter explained, name-like itself, or an
+        // initial beside this token (E-Frusci0812, HAsplen9, SchimekA-6).
+        std::uint64_t others = left & ~bits_of(t) & ~name_like;
+        for (std::uint64_t rest = singles; rest; rest &= rest - 1) {
+            const auto p = static_cast<std::uint32_t>(std::countr_zero(rest));
+            const bool beside = p + 1 == t.begin || p == t.end ||
+                                (p + 2 == t.begin && is_separator(scan.id[p + 1])) ||
+                                (t.end + 1 == p && is_separator(scan.id[t.end]));
+            if (beside) others &= ~(std::uint64_t{1} << p);
+        }
+        const bool plain = others == 0;
+        // Among letters that read as a code (B1VX-JEES): only a long run or
+        // Title case.
+        if (!plain && t.size() < 6 && !title_case(scan, t)) continue;
+        // Strong: a plain ID, written as a person writes a name: Title case
+        // (Reinbold-4), lower case (roaden.2), or beside a separator (CROCKER_0750).
+        // In capitals glued to digits (RASKA0167): 5+ letters, and more than
+        // one digit (a six-character code has room for neither).
+        const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
+                               (t.end < n && is_separator(scan.id[t.end]));
+        const bool long_capitals = upper && t.size() >= 5 && scan.digit_count >= 2;
+        const bool written = title_case(scan, t) || lower || separated || long_capitals;
+        // The whole ID: only a long run (zaroudischino, ybrownridge).
+        const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&
+                            like.vs_random >= kStrongRandom &&
+                            like.vs_random + like.vs_words >= kStrongSum;
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});
     }

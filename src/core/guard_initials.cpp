@@ -38,8 +38,22 @@ bool plausible_initials(const IdScan& scan, const GuardState& state, const Hits&
         for (Span run : scan.digit_runs)
             if (run.size() > 4) return false;
     std::size_t groups = 0, singles = 0, segments = 0, ends = 0;
+    // Digits glued to a group: a short number (GH7, JS85, AB123), or one
+    // padded with zeros (PJ0091, lm0057); three letters glued to digits only
+    // to a padded one. Not the run of a code (AL5766, NMI730).
+    auto glued_ok = [&](Span group, std::uint32_t digit_at) {
+        if (digit_at >= n || !is_digit(scan.id[digit_at]) || dated) return true;
+        for (Span run : scan.digit_runs) {
+            if (run.begin != digit_at && run.end != digit_at) continue;
+            const bool padded = scan.id[run.begin] == '0';
+            return padded || (group.size() <= 2 && run.size() <= 3);
+        }
+        return true;
+    };
     for (Span group : scan.letter_runs) {
         if (allowed_group(scan, state, group)) continue;
+        if (!glued_ok(group, group.end) || (group.begin > 0 && !glued_ok(group, group.begin - 1)))
+            return false;
         const bool before = group.begin == 0 || is_separator(scan.id[group.begin - 1]);
         const bool after = group.end == n || is_separator(scan.id[group.end]);
         ++groups;

@@ -310,13 +310,13 @@ class RunWalker {
             if (!lowercase &&
                 !(only_letters_among_digits(scan, run, match) && rest_is_plain(scan, run)))
                 return false;
-            // The digits people put for letters to hide a name (J0hn, Pr1ya,
-            // Mart3n; in capitals 0 and 1 only: J0HN22), not any digit of a
-            // code (4bbe6283, 8ZU2A7).
+            // One digit, as people put for a letter to hide a name (J0hn,
+            // Pr1ya, Mart3n; in capitals 0 and 1 only: J0HN22), not any
+            // digit of a code (4bbe6283, 8ZU2A7, 4aaf1487).
+            if (digits > 1) return false;
             for (std::uint32_t i = match.begin; i < match.end; ++i) {
                 const char c = scan.id[i];
-                if (is_digit(c) && c != '0' && c != '1' && (!lowercase || (c != '3' && c != '4')))
-                    return false;
+                if (is_digit(c) && c != '0' && c != '1' && (!lowercase || c != '3')) return false;
             }
         }
         // Letters that all belong to a service code or allowed word
