@@ -122,8 +122,9 @@ def street(rng):  # 8chapelst, the-ridgeway-72, FlatB-North-Avenue, 12OakRoad
     form = rng.randrange(6)
     if form == 0:
         return number + word + short
-    if form == 1:
-        return "the-" + word + "-" + number if rng.random() < 0.5 else word + "-" + full + "-" + number
+    if form == 1:  # the-ridgeway-72, oak-road-4
+        joined = word + rng.choice([full, short])
+        return "the-" + joined + "-" + number if rng.random() < 0.5 else word + "-" + full + "-" + number
     if form == 2:
         return "Flat" + rng.choice("ABCD123") + "-" + word.title() + "-" + full.title()
     if form == 3:
@@ -145,7 +146,8 @@ def postcode(rng):
     if rng.random() < 0.1:  # central London: W1A, EC1V, SW1A
         area, district = rng.choice([("W", "1" + rng.choice("ABCDFGHJKSTUW")),
                                      ("EC", rng.choice("1234") + rng.choice("AMNRVY")),
-                                     ("WC", rng.choice("12") + rng.choice("ABEHNRVX")),
+                                     ("WC", rng.choice(["1" + rng.choice("ABEHNRVX"),
+                                                        "2" + rng.choice("ABEHNR")])),
                                      ("SW", "1" + rng.choice("AEHPVWXY"))])
     inward = str(rng.randint(0, 9)) + rng.choice(INWARD_LETTERS) + rng.choice(INWARD_LETTERS)
     return area + district + rng.choice(["", "-", "_", ""]) + inward

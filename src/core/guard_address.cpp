@@ -19,8 +19,8 @@ constexpr std::string_view kOrgAddressMessage = "an address word of your organis
 constexpr std::string_view kPostcodeMessage = "a postcode";
 
 // A street's name part reads as a word or a name (tenths of a nat a letter
-// against random letters, as guard_evidence.cpp): chapel, ridge; not CBRR.
-constexpr int kPlaceNameLike = 3;
+// against random letters, word_likeness): walnut, chapel, ridge; not CBRR.
+constexpr int kPlaceNameLike = 2;
 
 // A letter or digit run, in ID order.
 struct Item {
@@ -136,9 +136,11 @@ bool street_word_ends(const IdScan& scan, Span run, bool name_before) {
         if (scan.suffix_categories(from) & kStreetWord) return true;
     // Run together in one case (8chapelst, 12oakrd): a 2-3 letter street word
     // after a word of 3+ letters that reads as a word or a name.
+    // (A two-letter word after 4+ letters: 8earldr, not 4EXCMT.)
     for (std::uint32_t from = run.begin + 3; from < run.end && from + 1 < run.end; ++from)
         if ((scan.suffix_categories(from) & kStreetWord) && run.end - from <= 3 &&
-            name_likeness(scan.low(Span{run.begin, from})).vs_random >= kPlaceNameLike)
+            (run.end - from == 3 || from - run.begin >= 4) &&
+            word_likeness(scan.low(Span{run.begin, from})) >= kPlaceNameLike)
             return true;
     return false;
 }
@@ -198,7 +200,7 @@ void buildings(const IdScan& scan, const GuardState& state, const Items& items, 
             // letters after a part of 3+ that reads as a word or a name.
             for (std::uint32_t p = a.span.begin + 3; from == a.span.end && p + 3 <= a.span.end; ++p)
                 if ((scan.suffix_categories(p) & kStreetWord) &&
-                    name_likeness(scan.low(Span{a.span.begin, p})).vs_random >= kPlaceNameLike)
+                    word_likeness(scan.low(Span{a.span.begin, p})) >= kPlaceNameLike)
                     from = a.span.begin;
         }
         if (from == a.span.end) continue;
@@ -221,7 +223,7 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
         if (street.begin - name.end > 1 || name.size() < 3) continue;
         if (state.is_allowed(scan.lexicon, scan.low(name))) continue;
         if (scan.lexicon.lookup(scan.low(name)) & (kStreetWord | kRoomWord)) continue;
-        if (name_likeness(scan.low(name)).vs_random < kPlaceNameLike) continue;
+        if (word_likeness(scan.low(name)) < kPlaceNameLike) continue;
         if (overlaps_kind(hits, FindingKind::address, street)) continue;
         hits.push(Hit{FindingKind::address, Severity::block, Span{name.begin, street.end},
                       kStreetMessage, 0});
@@ -230,10 +232,11 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
 
 // Places that codes hold by chance (issue 13): RM12 in D5VC-RM12, DR8 in
 // CBRR-DR8H, bed in 1efbed2c. A room or street found by rooms, streets,
-// buildings or named_streets goes when its name part (3+ letters that are
-// no room or street word) reads as no word or name (CBRR), or when its room
-// or street word has 2-3 letters and the letters elsewhere in the ID read as
-// a code, or its number has more than 3 digits (6661bed4).
+// buildings or named_streets goes when its room or street word has 2-3
+// letters and: its name part (3+ letters that are no room or street word)
+// reads as no word or name (CBRR), or letters elsewhere in the ID are
+// explained by nothing (D5VC), or the ID is a hex code (6661bed4), or its
+// number has more than 3 digits.
 void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t first, Hits& hits) {
     (void)state;
     if (hits.size() == first || scan.id.size() > 64) return;
@@ -259,15 +262,15 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
                 if (word < t.end && t.end - word >= 4) long_word = true;
                 const Span name{t.begin, word};
                 if (name.size() >= 3 && !(scan.lexicon.lookup(scan.low(name)) & kAnyName) &&
-                    name_likeness(scan.low(name)).vs_random < kPlaceNameLike)
+                    word_likeness(scan.low(name)) < kPlaceNameLike)
                     bad_name = true;
             }
         }
         std::uint32_t longest_number = 0;
         for (Span run : scan.digit_runs)
             if (run.overlaps(hit.span)) longest_number = std::max(longest_number, run.size());
-        if (bad_name || (!long_word && (longest_number > 3 || looks_hex(scan) ||
-                                        code_letters_outside(scan, hits, hit.span)))) {
+        if (!long_word && (bad_name || longest_number > 3 || looks_hex(scan) ||
+                           code_letters_outside(scan, hits, hit.span))) {
             drop[h] = true;
             any = true;
         }
@@ -332,8 +335,7 @@ class PostcodeAreas {
 
 // District after the area `area`: 1-2 digits, no leading zero in two (1, 14,
 // 10; not 07), or in central London one digit and a letter (W1A, EC1V,
-// SW1A): E1, N1, W1, NW1, SE1, SW1, EC1-EC4, WC1-WC2. The letter is one of
-// ABCDEFGHJKPSTUW after a one-letter area, ABEHMNPRVWXY after a two-letter one.
+// SW1A), with the letters each has (E1W, N1C, N1P, W1A ...).
 bool is_district(std::string_view text, std::string_view area) {
     std::size_t digits = 0;
     while (digits < text.size() && is_digit(text[digits])) ++digits;
@@ -342,13 +344,20 @@ bool is_district(std::string_view text, std::string_view area) {
     const std::size_t rest = text.size() - digits;
     if (rest == 0) return true;
     if (rest != 1 || digits != 1 || !is_letter(text[1])) return false;
-    const char d = text[0];
-    const bool central = ((area == "e" || area == "n" || area == "w" || area == "nw" ||
-                           area == "se" || area == "sw") && d == '1') ||
-                         (area == "ec" && d >= '1' && d <= '4') || (area == "wc" && (d == '1' || d == '2'));
-    if (!central) return false;
-    const std::string_view allowed = area.size() == 1 ? "abcdefghjkpstuw" : "abehmnprvwxy";
-    return allowed.find(text[1]) != std::string_view::npos;
+    // The central London districts with a letter, and their letters.
+    struct Lettered {
+        std::string_view area;
+        char digit;
+        std::string_view letters;
+    };
+    static constexpr Lettered kLettered[] = {
+        {"e", '1', "w"},          {"n", '1', "cp"},         {"nw", '1', "w"},
+        {"se", '1', "p"},         {"sw", '1', "aehpvwxy"},  {"w", '1', "abcdfghjkstuw"},
+        {"ec", '1', "amnrvy"},    {"ec", '2', "amnpryv"},   {"ec", '3', "amnprv"},
+        {"ec", '4', "amnrvy"},    {"wc", '1', "abehnrvx"},  {"wc", '2', "abehnr"}};
+    for (const Lettered& d : kLettered)
+        if (d.area == area && d.digit == text[0]) return d.letters.find(text[1]) != std::string_view::npos;
+    return false;
 }
 
 // The inward code: a digit and two letters, never C, I, K, M, O or V.

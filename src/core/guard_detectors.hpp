@@ -341,8 +341,8 @@ struct NameMatch {
 enum class Weight : std::uint8_t { drop, warn, block };
 // Weighs the name detector's matches (after tidy) by what the rest of the ID
 // looks like: out[i] for matches[i].
-void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches, std::size_t count,
-                 Weight* out);
+void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
+                 const NameMatch* matches, std::size_t count, Weight* out);
 // How much `low` (lowercase letters) reads as a name, per letter in tenths of
 // a nat: against random letters, and against ordinary words.
 struct NameLikeness {
@@ -350,6 +350,13 @@ struct NameLikeness {
     int vs_words;
 };
 NameLikeness name_likeness(std::string_view low);
+// How much `low` reads as a word or a name against random letters (the
+// better of the two, tenths of a nat a letter): street names (walnut, oak).
+inline int word_likeness(std::string_view low) {
+    const NameLikeness like = name_likeness(low);
+    const int as_word = like.vs_random - like.vs_words;  // log P(word) / P(random)
+    return like.vs_random > as_word ? like.vs_random : as_word;
+}
 // Whether letters outside `except`, the hits and the service codes and
 // allowed words read as a random code (KH, E in EVE8-KH3E).
 bool code_letters_outside(const IdScan& scan, const Hits& hits, Span except);

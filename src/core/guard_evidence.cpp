@@ -31,7 +31,8 @@ constexpr std::string_view kUnknownNameMessage = "looks like a name (not in the 
 // keeps the run from reading much more as a word than as a name.)
 constexpr int kLikeRandom = 4, kLikeSum = 2;      // reads as a name
 constexpr int kStrongRandom = 4, kStrongSum = 4;  // blocks in a plain ID
-constexpr int kUpperExtra = 3;                          // for a run in capitals
+constexpr int kUpperExtra = 3;   // for a run in capitals
+constexpr int kApartRandom = 2;  // for a run set apart among numbers
 
 std::uint64_t bits_of(Span s) {
     return span_bits(s);
@@ -47,11 +48,12 @@ std::uint64_t letter_bits(const IdScan& scan) {
 // A case token or letter run edge at position p of a letter run (p may be
 // the run's begin or end): the letters on either side are not one word.
 bool edge_at(const IdScan& scan, std::uint32_t p) {
-    if (p == 0 || p >= scan.id.size()) return true;
-    if (!is_letter(scan.id[p - 1]) || !is_letter(scan.id[p])) return true;
-    return scan.mixed_case && scan.case_splits_known ? ((scan.case_splits >> p) & 1u) != 0
-                                                     : scan.mixed_case && is_upper(scan.id[p]) &&
-                                                           is_lower(scan.id[p - 1]);
+    const std::string_view id = scan.id;
+    if (p == 0 || p >= id.size()) return true;
+    if (!is_letter(id[p - 1]) || !is_letter(id[p])) return true;
+    // A change of case, as case_split_at (on both paths of the scan).
+    return is_upper(id[p]) &&
+           (is_lower(id[p - 1]) || (p + 1 < id.size() && is_lower(id[p + 1])));
 }
 
 // Title case: an upper-case letter, then lower case only (Sarah), in an ID
@@ -85,15 +87,27 @@ struct Groups {
 
 // The unexplained letters of the ID, sorted into initials, name-like runs
 // and the rest (random).
-Groups sort_unexplained(const IdScan& scan, std::uint64_t unexplained, const NameMatch* matches,
-                        std::size_t count) {
+Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64_t unexplained,
+                        const NameMatch* matches, std::size_t count) {
     Groups g;
     int initial_groups = 0;
     for (std::uint64_t rest = unexplained; rest;) {
         const auto begin = static_cast<std::uint32_t>(std::countr_zero(rest));
         const auto end = static_cast<std::uint32_t>(std::countr_zero(~(rest >> begin))) + begin;
-        const Span group{begin, end};
+        Span group{begin, end};
         rest &= ~bits_of(group);
+        // A title (mr, mrs, ms, mx, miss, dr) or a service code or allowed
+        // word run into the letters (HOMjsmith01, mrsbegum4): explained, and
+        // what follows it in the group is read on.
+        for (std::uint32_t cut = group.end; cut >= group.begin + 2; --cut) {
+            const std::string_view head = scan.low(Span{group.begin, cut});
+            if (head == "mr" || head == "mrs" || head == "ms" || head == "mx" || head == "miss" ||
+                head == "dr" || state.is_allowed(scan.lexicon, head)) {
+                group.begin = cut;
+                break;
+            }
+        }
+        if (group.size() == 0) continue;
         if (group.size() >= 3 && edge_at(scan, group.begin) && edge_at(scan, group.end)) {
             const NameLikeness like = name_likeness(scan.low(group));
             bool upper = true;
@@ -109,7 +123,10 @@ Groups sort_unexplained(const IdScan& scan, std::uint64_t unexplained, const Nam
             for (std::size_t i = 0; i < count && !initial; ++i) {
                 const Span m = matches[i].span;
                 const std::uint32_t letters = m.size() - scan.digits_in(m);
-                if (group.size() == 2 && letters < 5) continue;  // jbsmith, not xqdave
+                // Two initials with a common name of 5+ letters (jbsmith);
+                // not xqdave, nor FG before a rarer name in FGWEDDE0-7.
+                const bool common = (matches[i].categories & (kCommonName | kOrgNameEvidence)) != 0;
+                if (group.size() == 2 && (letters < 5 || !common)) continue;
                 // Touching (rharvey, FratilaL) or one separator apart, the
                 // group a whole letter run (k.hoeger8, E.GOLDNER, hoeger.k).
                 const bool whole = edge_at(scan, group.begin) && edge_at(scan, group.end);
@@ -150,18 +167,24 @@ bool code_letters_outside(const IdScan& scan, const Hits& hits, Span except) {
     if (scan.id.size() > 64) return false;
     std::uint64_t explained = bits_of(except) | scan.allowed_letter.words[0];
     for (const Hit& hit : hits) explained |= bits_of(hit.span);
-    for (std::uint64_t rest = letter_bits(scan) & ~explained; rest;) {
-        const auto begin = static_cast<std::uint32_t>(std::countr_zero(rest));
-        const auto end = static_cast<std::uint32_t>(std::countr_zero(~(rest >> begin))) + begin;
-        const Span group{begin, end};
-        rest &= ~bits_of(group);
-        if (group.size() < 3 || name_likeness(scan.low(group)).vs_random < kLikeRandom) return true;
+    // Two letters or more that nothing explains (SAD in RM3SAD, K and T in
+    // K23T-RM03), or one in a segment of letters and digits mixed (the J of
+    // 5HED-MT6J); one alone may be a flat's letter (Apt12-B).
+    const std::uint64_t unexplained = letter_bits(scan) & ~explained;
+    if (std::popcount(unexplained) >= 2) return true;
+    if (unexplained == 0) return false;
+    const auto p = static_cast<std::uint32_t>(std::countr_zero(unexplained));
+    for (Span segment : scan.alnum_runs) {
+        if (p < segment.begin || p >= segment.end) continue;
+        int letter_runs = 0;
+        for (Span run : scan.letter_runs) letter_runs += segment.contains(run);
+        return letter_runs >= 2;
     }
     return false;
 }
 
-void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches, std::size_t count,
-                 Weight* out) {
+void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
+                 const NameMatch* matches, std::size_t count, Weight* out) {
     if (scan.id.size() > 64) {  // (never a valid ID) every match counts
         for (std::size_t i = 0; i < count; ++i) out[i] = Weight::block;
         return;
@@ -170,14 +193,15 @@ void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches,
     for (std::size_t i = 0; i < count; ++i) explained |= bits_of(matches[i].span);
     for (const Hit& hit : hits) explained |= bits_of(hit.span);
     explained |= scan.allowed_letter.words[0];
-    const Groups g = sort_unexplained(scan, letter_bits(scan) & ~explained, matches, count);
-    // One run of letters and nothing else (kubjgx): no digits, separators
-    // or case to tell a name from a code.
-    const bool letters_only = scan.digit_count == 0 && scan.alnum_runs.size() == 1 && !scan.mixed_case;
+    const Groups g = sort_unexplained(scan, state, letter_bits(scan) & ~explained, matches, count);
     for (std::size_t i = 0; i < count; ++i) {
         const Span m = matches[i].span;
         const std::uint8_t categories = matches[i].categories;
         const bool common = (categories & (kCommonName | kOrgNameEvidence)) != 0;
+        if (categories & kOrgNameEvidence) {  // the organisation's own: always a name
+            out[i] = Weight::block;
+            continue;
+        }
         const std::uint32_t letters = m.size() - scan.digits_in(m);
         const bool title = title_case(scan, m) && edge_at(scan, m.end);
         // Two matches that overlap, neither inside the other (zand, andy in
@@ -206,7 +230,7 @@ void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches,
             // rare name without Title case (SAH603, KAMO): a warning.
             const bool joined_initial =
                 (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) || ((g.initials >> m.end) & 1u);
-            const bool weak = !title && ((joined_initial && letters <= 5 && (!common || letters_only)) ||
+            const bool weak = !title && ((joined_initial && letters <= 5 && !common) ||
                                          (!common && letters <= 4));
             // A rare three-letter name in capitals or lower case (ROX944) is
             // no more than initials: those rules say.
@@ -214,7 +238,8 @@ void weigh_names(const IdScan& scan, const Hits& hits, const NameMatch* matches,
             out[i] = initials_only ? Weight::drop : weak ? Weight::warn : Weight::block;
         } else if ((title && letters >= 4) || letters >= 7) {
             out[i] = Weight::block;
-        } else if (letters >= 5 && edge_at(scan, m.begin) && edge_at(scan, m.end)) {
+        } else if (letters >= 5 && ((edge_at(scan, m.begin) && edge_at(scan, m.end)) || common)) {
+            // (a common name inside letters of a code: xxsmithxx)
             out[i] = Weight::warn;
         } else {
             out[i] = Weight::drop;
@@ -232,6 +257,27 @@ int bar_of(const IdScan& scan, Span t, std::uint32_t n) {
     const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                            (t.end < n && is_separator(scan.id[t.end]));
     return upper && !separated ? kLikeRandom + kUpperExtra : kLikeRandom;
+}
+
+std::uint64_t fnv1a(std::string_view word, std::uint64_t basis) {
+    std::uint64_t h = basis;
+    for (char c : word) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+// Whether `low` (4+ lowercase letters) is an ordinary word of the
+// dictionaries (a Bloom filter: about 1 in 1,000 others also answer yes).
+bool word_in_filter(std::string_view low) {
+    const std::uint64_t h1 = fnv1a(low, 0xcbf29ce484222325u);
+    const std::uint64_t h2 = fnv1a(low, 0x84222325cbf29ce4u) | 1u;
+    for (int i = 0; i < kWordFilterHashes; ++i) {
+        const std::uint64_t index = (h1 + static_cast<std::uint64_t>(i) * h2) % kWordFilterBits;
+        if (!((kWordFilter[index / 64] >> (index % 64)) & 1u)) return false;
+    }
+    return true;
 }
 
 // Whether a whole token reads as a name: itself, or (5+ letters, not the
@@ -272,6 +318,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             if (t.size() < 4 || (bits_of(t) & explained) != 0) continue;
             if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord)) continue;
             if (state.is_allowed(scan.lexicon, scan.low(t))) continue;
+            if (word_in_filter(scan.low(t))) continue;  // an ordinary word (Book, harbour)
             tokens.push(t);
         }
     }
@@ -287,14 +334,43 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         for (Span p : parts)
             if (p.size() == 1) singles |= bits_of(p);
     }
-    // First which tokens read as names (each token's others may be one).
+    // Letters of the ID beside token t that nothing explains but initials.
+    auto others_of = [&](Span t, std::uint64_t also_explained) {
+        std::uint64_t others = left & ~bits_of(t) & ~also_explained;
+        for (std::uint64_t rest = singles; rest; rest &= rest - 1) {
+            const auto p = static_cast<std::uint32_t>(std::countr_zero(rest));
+            // Touching (SchimekA), or a segment of its own one separator
+            // away (E-Frusci0812; not the P of 800P-REEG).
+            const bool segment = (p == 0 || is_separator(scan.id[p - 1])) &&
+                                 (p + 1 == n || is_separator(scan.id[p + 1]));
+            const bool beside = p + 1 == t.begin || p == t.end ||
+                                (segment && (p + 2 == t.begin || t.end + 1 == p));
+            if (beside) others &= ~(std::uint64_t{1} << p);
+        }
+        return others;
+    };
+    // First which tokens read as names (each token's others may be one). A
+    // token alone among numbers, service codes and initials, written apart
+    // (Sikma-163, akthar-0139, Coote-25), needs less: codes are seldom so.
     std::array<NameLikeness, 32> likes{};
     std::uint64_t name_like = 0;
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-        const Span t = tokens[k];
-        const bool alone = t.begin == 0 && t.end == n;
-        if (reads_as_name(scan.low(t), bar_of(scan, t, n), !alone || t.size() >= 7, likes[k]))
-            name_like |= bits_of(t);
+    // Two rounds: the second reads a token apart beside those the first read
+    // as names (nytes_gokee).
+    for (int round = 0; round < 2; ++round) {
+        for (std::size_t k = 0; k < tokens.size(); ++k) {
+            const Span t = tokens[k];
+            if (name_like & bits_of(t)) continue;
+            const bool alone = t.begin == 0 && t.end == n;
+            bool lower = true;
+            for (std::uint32_t i = t.begin; i < t.end; ++i) lower &= is_lower(scan.id[i]);
+            const bool apart = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
+                               (t.end < n && is_separator(scan.id[t.end])) || title_case(scan, t) ||
+                               (lower && !hex);
+            const int bar = apart && !alone && others_of(t, name_like) == 0 ? kApartRandom
+                                                                           : bar_of(scan, t, n);
+            if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k]))
+                name_like |= bits_of(t);
+        }
     }
     for (std::size_t k = 0; k < tokens.size(); ++k) {
         const Span t = tokens[k];
@@ -308,15 +384,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         const bool alone = t.begin == 0 && t.end == n;
         // Plain: every other letter explained, name-like itself, or an
         // initial beside this token (E-Frusci0812, HAsplen9, SchimekA-6).
-        std::uint64_t others = left & ~bits_of(t) & ~name_like;
-        for (std::uint64_t rest = singles; rest; rest &= rest - 1) {
-            const auto p = static_cast<std::uint32_t>(std::countr_zero(rest));
-            const bool beside = p + 1 == t.begin || p == t.end ||
-                                (p + 2 == t.begin && is_separator(scan.id[p + 1])) ||
-                                (t.end + 1 == p && is_separator(scan.id[t.end]));
-            if (beside) others &= ~(std::uint64_t{1} << p);
-        }
-        const bool plain = others == 0;
+        const bool plain = others_of(t, name_like) == 0;
         // Among letters that read as a code (B1VX-JEES): only a long run or
         // Title case.
         if (!plain && t.size() < 6 && !title_case(scan, t)) continue;
@@ -326,11 +394,10 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         // one digit (a six-character code has room for neither).
         const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end]));
-        const bool long_capitals = upper && t.size() >= 5 && scan.digit_count >= 2;
+        const bool long_capitals = upper && (t.size() >= 6 || (t.size() >= 5 && scan.digit_count >= 2));
         const bool written = title_case(scan, t) || lower || separated || long_capitals;
         // The whole ID: only a long run (zaroudischino, ybrownridge).
         const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&
-                            like.vs_random >= kStrongRandom &&
                             like.vs_random + like.vs_words >= kStrongSum;
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});

@@ -310,10 +310,11 @@ class RunWalker {
             if (!lowercase &&
                 !(only_letters_among_digits(scan, run, match) && rest_is_plain(scan, run)))
                 return false;
-            // One digit, as people put for a letter to hide a name (J0hn,
+            // A digit, as people put for a letter to hide a name (J0hn,
             // Pr1ya, Mart3n; in capitals 0 and 1 only: J0HN22), not any
             // digit of a code (4bbe6283, 8ZU2A7, 4aaf1487).
-            if (digits > 1) return false;
+            // (Two in an ID of both cases, as a person types: Ho11y, P3t3r.)
+            if (digits > (scan.mixed_case ? 2 : 1)) return false;
             for (std::uint32_t i = match.begin; i < match.end; ++i) {
                 const char c = scan.id[i];
                 if (is_digit(c) && c != '0' && c != '1' && (!lowercase || c != '3')) return false;
@@ -648,11 +649,16 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
         order[k] = static_cast<std::uint8_t>(i);
     }
     // A match that only adds digits to others: "Smith5" read as "smiths" over
-    // "Smith", "dad4" over "Haddad" in Haddad4.
+    // "Smith", "dad4" over "Haddad" in Haddad4; not one with a digit between
+    // its letters (W1lliams over W1ll and iams).
     for (std::size_t k = 0; k < n; ++k) {
         const std::size_t i = order[k];
         if (drop[i]) continue;
-        if (cover.has_digit(found[i].span) && cover.covered(found[i].span, true)) remove(i);
+        const Span x = found[i].span;
+        bool digit_inside = false;
+        for (std::uint32_t p = x.begin + 1; p + 1 < x.end; ++p)
+            digit_inside |= is_digit(scan.id[p]) && is_letter(scan.id[x.begin]) && is_letter(scan.id[x.end - 1]);
+        if (!digit_inside && cover.has_digit(x) && cover.covered(x, true)) remove(i);
     }
     if (scan.mixed_case) {
         // A match across a change of case, covered by matches that are not
@@ -796,7 +802,7 @@ void detect_names(IdScan& scan, const GuardState& state, Hits& hits) {
     std::array<Weight, Candidates::capacity()> weights;
     for (std::size_t i = 0; i < found.size(); ++i)
         matches[i] = NameMatch{found[i].span, found[i].categories};
-    weigh_names(scan, hits, matches.data(), found.size(), weights.data());
+    weigh_names(scan, state, hits, matches.data(), found.size(), weights.data());
     for (std::size_t i = 0; i < found.size(); ++i) {
         if (weights[i] == Weight::drop) continue;
         const Severity severity = weights[i] == Weight::block ? Severity::block : Severity::warn;

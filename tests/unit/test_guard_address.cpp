@@ -59,8 +59,9 @@ TEST_CASE("guard address: a number, then a street word ending a letter run") {
     CHECK(address_in(guard, "15-Station-Rd") == Lines{"15-Station-Rd: a street address"});
     CHECK(address_in(guard, "12oakroad") == Lines{"12oakroad: a street address"});
     CHECK(address_in(guard, "HOM-12-Heol-Y-Felin") == Lines{"12-Heol: a street address"});
-    // a street word with no number before it; two letters with no street name
-    CHECK(address_in(guard, "OakRoad").empty());
+    // a street word with no number: a named street (issue 13); two letters
+    // with no street name: nothing
+    CHECK(address_in(guard, "OakRoad") == Lines{"OakRoad: a street address"});
     CHECK(address_in(guard, "12-ST").empty());
     CHECK(address_in(guard, "0QHWARD").empty());
     CHECK(address_in(guard, "5TVMEWY1").empty());

@@ -54,9 +54,14 @@ TEST_CASE("guard dates: dates of birth in the common orders") {
         {"01-12-2026", {}},
         {"27-11-2026", {}},
         {"01-01-1900", {}},
-        // six digits without separators are serials, not dates
-        {"010285", {}},
+        // six digits alone: DDMMYY (issue 13); among other characters, and
+        // when not a plausible date of birth: serials
+        {"010285", {"010285: may be a date of birth"}},
+        {"270285", {"270285: may be a date of birth"}},
+        {"REC-010285", {}},
         {"REC-865797", {}},
+        {"320185", {}},
+        {"010120", {}},
     };
     for (const auto& c : cases) {
         CAPTURE(c.id);

@@ -59,7 +59,9 @@ Evaluation evaluate() {
         const bool blocked = Guard::blocks(findings);
         const bool warned = !blocked && !findings.empty();
         std::vector<std::string> keys = {category, category + "/" + half};
-        if (expect != "clean") keys.push_back("identifying/" + half), keys.push_back("identifying");
+        // The "identifying IDs": names, nicknames, addresses, rooms,
+        // postcodes (to block); a date of birth only warns (spec §2).
+        if (expect == "block") keys.push_back("identifying/" + half), keys.push_back("identifying");
         if (!out.by_key.count(category)) out.order.push_back(category);
         for (const auto& key : keys) {
             Rates& r = out.by_key[key];

@@ -188,8 +188,9 @@ TEST_CASE("guard names: check_with_name finds the real name and its initials") {
     CHECK(findings[0].message == "the name you gave");
     CHECK(Guard::blocks(findings));
 
-    // not found without the name
-    CHECK(names_in(guard.check("Quorvane-77")).empty());
+    // not found as the name given without it (the name model may read it as
+    // a name, issue 13)
+    for (const auto& f : guard.check("Quorvane-77")) CHECK(f.message != "the name you gave");
 
     // inside a run, three letters and more, digits for letters
     CHECK_FALSE(names_in(guard.check_with_name("xblethwickx", "Quorvane Blethwick")).empty());
@@ -271,12 +272,17 @@ TEST_CASE("guard names: a separated prefix alone is not a name") {
     }
     // a name there is still the name alone (Dean, not O-Dea in O-Dean)
     CHECK(name_matches(guard, "O-Dean-3") == std::vector<std::string>{"Dean"});
-    // two separators, a digit between, or the prefix inside a longer segment: not joined
-    CHECK(names_in(guard.check("O--Brien-3")).empty());
-    CHECK(names_in(guard.check("O7Brien")).empty());
-    CHECK(names_in(guard.check("XO-Brien-3")).empty());
-    CHECK(names_in(guard.check("7O-Brien")).empty());
+    // two separators, a digit between, or the prefix inside a longer segment:
+    // not joined (Brien alone may read as a name to the name model, issue 13)
+    auto not_joined = [&](std::string_view id, std::string_view word) {
+        CAPTURE(id);
+        for (const auto& match : name_matches(guard, id)) CHECK(match == word);
+    };
+    not_joined("O--Brien-3", "Brien");
+    not_joined("O7Brien", "Brien");
+    not_joined("XO-Brien-3", "Brien");
+    not_joined("7O-Brien", "Brien");
     // a service code of the organisation is not a prefix (MAC here)
-    CHECK(names_in(guard.check("MAC-Kinnon-0042")).empty());
+    not_joined("MAC-Kinnon-0042", "Kinnon");
     CHECK(name_matches(Guard(), "MAC-Kinnon-0042") == std::vector<std::string>{"MAC-Kinnon"});
 }
