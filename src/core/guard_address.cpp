@@ -333,6 +333,59 @@ class PostcodeAreas {
     std::array<std::array<bool, 27>, 26> table_{};
 };
 
+// The districts of each area: its ordinary ones (0 or 1 up to a last one)
+// and a few more (non-geographic and special ones). N1-N22 and N81, not
+// N31; FY0-FY8, not FY17. An area not listed (none today) is not checked.
+bool numbered_district(std::string_view area, int number) {
+    struct Districts {
+        std::string_view area;
+        int first, last;        // first..last
+        std::string_view more;  // and these, as two-digit numbers
+    };
+    static constexpr Districts kDistricts[] = {
+        {"ab", 10, 56, "99"}, {"al", 1, 10, ""}, {"b", 1, 99, ""}, {"ba", 1, 22, ""},
+        {"bb", 0, 18, "94"}, {"bd", 1, 24, "97 98 99"}, {"bh", 1, 31, ""}, {"bl", 0, 9, "11 78"},
+        {"bn", 1, 45, "50 51 52 88 91 95 99"}, {"br", 1, 8, ""}, {"bs", 0, 49, "80 98 99"},
+        {"bt", 1, 94, ""}, {"ca", 1, 28, "95 99"}, {"cb", 1, 25, ""}, {"cf", 3, 91, "95 99"},
+        {"ch", 1, 8, "25 26 27 28 29 30 31 32 33 34 41 42 43 44 45 46 47 48 49 60 61 62 63 64 65 66 70 88 99"},
+        {"cm", 0, 24, "77 92 98 99"}, {"co", 1, 16, ""}, {"cr", 0, 9, "44 90"}, {"ct", 1, 21, "50"},
+        {"cv", 1, 47, ""}, {"cw", 1, 12, "98"}, {"da", 1, 18, ""}, {"dd", 1, 11, ""},
+        {"de", 1, 24, "45 55 56 65 72 73 74 75 99"}, {"dg", 1, 16, ""}, {"dh", 1, 9, "97 98 99"},
+        {"dl", 1, 17, "98"}, {"dn", 1, 41, "55"}, {"dt", 1, 11, ""}, {"dy", 1, 14, ""},
+        {"e", 1, 20, "77 98"}, {"ec", 1, 4, ""}, {"eh", 1, 55, "91 95 99"}, {"en", 1, 11, "77"},
+        {"ex", 1, 39, ""}, {"fk", 1, 21, ""}, {"fy", 0, 8, ""}, {"g", 1, 84, "90"},
+        {"gl", 1, 56, ""}, {"gu", 1, 52, "95"}, {"gy", 1, 10, ""}, {"ha", 0, 9, ""},
+        {"hd", 1, 9, ""}, {"hg", 1, 5, ""}, {"hp", 1, 27, ""}, {"hr", 1, 9, ""}, {"hs", 1, 9, ""},
+        {"hu", 1, 20, ""}, {"hx", 1, 7, ""}, {"ig", 1, 11, ""}, {"im", 1, 9, "86 87 99"},
+        {"ip", 1, 33, "98"}, {"iv", 1, 63, "99"}, {"je", 1, 5, ""}, {"ka", 1, 30, ""},
+        {"kt", 1, 24, ""}, {"kw", 1, 17, ""}, {"ky", 1, 16, "99"}, {"l", 1, 75, "80"},
+        {"la", 1, 23, ""}, {"ld", 1, 8, ""}, {"le", 1, 19, "21 41 55 65 67 87 94 95"},
+        {"ll", 11, 78, ""}, {"ln", 1, 13, ""}, {"ls", 1, 29, "88 98 99"}, {"lu", 1, 7, ""},
+        {"m", 1, 50, "60 61 90 99"}, {"me", 1, 20, "99"}, {"mk", 1, 19, "40 41 42 43 44 45 46 77"},
+        {"ml", 1, 12, ""}, {"n", 1, 22, "81"}, {"ne", 1, 71, "82 83 85 88 92 98 99"},
+        {"ng", 1, 34, "70 80 90"}, {"nn", 1, 18, "29 99"}, {"np", 4, 26, "44"}, {"nr", 1, 35, "99"},
+        {"nw", 1, 11, "26"}, {"ol", 1, 16, "95"}, {"ox", 1, 49, ""}, {"pa", 1, 80, ""},
+        {"pe", 1, 38, "99"}, {"ph", 1, 50, ""}, {"pl", 1, 35, "95"}, {"po", 1, 41, ""},
+        {"pr", 0, 26, ""}, {"rg", 1, 45, ""}, {"rh", 1, 20, "77"}, {"rm", 1, 20, "50"},
+        {"s", 1, 75, "80 95 96 97 98 99"}, {"sa", 1, 73, "80 99"}, {"se", 1, 28, ""},
+        {"sg", 1, 19, ""}, {"sk", 1, 23, ""}, {"sl", 0, 9, "60 95"}, {"sm", 1, 7, ""},
+        {"sn", 1, 26, "38 99"}, {"so", 14, 53, "97"}, {"sp", 1, 11, ""}, {"sr", 1, 9, "43 88"},
+        {"ss", 0, 17, "22 99"}, {"st", 1, 21, "55"}, {"sw", 1, 20, "95 99"}, {"sy", 1, 25, "99"},
+        {"ta", 1, 24, ""}, {"td", 1, 15, ""}, {"tf", 1, 13, ""}, {"tn", 1, 40, ""},
+        {"tq", 1, 14, ""}, {"tr", 1, 27, "93"}, {"ts", 1, 29, ""}, {"tw", 1, 20, ""},
+        {"ub", 1, 11, "18"}, {"w", 1, 14, ""}, {"wa", 1, 16, "55 88"}, {"wc", 1, 2, ""},
+        {"wd", 3, 25, "99"}, {"wf", 1, 17, "90"}, {"wn", 1, 8, ""}, {"wr", 1, 15, "78 99"},
+        {"ws", 1, 15, ""}, {"wv", 1, 16, "98 99"}, {"yo", 1, 62, "90 91"}, {"ze", 1, 3, ""}};
+    for (const Districts& d : kDistricts) {
+        if (d.area != area) continue;
+        if (number >= d.first && number <= d.last) return true;
+        if (number < 10) return false;
+        const char two[2] = {static_cast<char>('0' + number / 10), static_cast<char>('0' + number % 10)};
+        return d.more.find(std::string_view(two, 2)) != std::string_view::npos;
+    }
+    return true;
+}
+
 // District after the area `area`: 1-2 digits, no leading zero in two (1, 14,
 // 10; not 07), or in central London one digit and a letter (W1A, EC1V,
 // SW1A), with the letters each has (E1W, N1C, N1P, W1A ...).
@@ -342,7 +395,7 @@ bool is_district(std::string_view text, std::string_view area) {
     if (digits < 1 || digits > 2) return false;
     if (digits == 2 && text[0] == '0') return false;
     const std::size_t rest = text.size() - digits;
-    if (rest == 0) return true;
+    if (rest == 0) return numbered_district(area, digits == 1 ? text[0] - '0' : (text[0] - '0') * 10 + text[1] - '0');
     if (rest != 1 || digits != 1 || !is_letter(text[1])) return false;
     // The central London districts with a letter, and their letters.
     struct Lettered {

@@ -102,7 +102,7 @@ Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64
         for (std::uint32_t cut = group.end; cut >= group.begin + 2; --cut) {
             const std::string_view head = scan.low(Span{group.begin, cut});
             if (head == "mr" || head == "mrs" || head == "ms" || head == "mx" || head == "miss" ||
-                head == "dr" || state.is_allowed(scan.lexicon, head)) {
+                head == "dr" || (head.size() >= 3 && state.is_allowed(scan.lexicon, head))) {
                 group.begin = cut;
                 break;
             }
@@ -194,12 +194,19 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
     for (const Hit& hit : hits) explained |= bits_of(hit.span);
     explained |= scan.allowed_letter.words[0];
     const Groups g = sort_unexplained(scan, state, letter_bits(scan) & ~explained, matches, count);
+    const bool hex = looks_hex(scan);
+    bool lowercase = false;  // a lower-case letter anywhere: typed as a person types
+    for (char c : scan.id) lowercase |= is_lower(c);
     for (std::size_t i = 0; i < count; ++i) {
         const Span m = matches[i].span;
         const std::uint8_t categories = matches[i].categories;
         const bool common = (categories & (kCommonName | kOrgNameEvidence)) != 0;
         if (categories & kOrgNameEvidence) {  // the organisation's own: always a name
             out[i] = Weight::block;
+            continue;
+        }
+        if (hex && scan.digits_in(m) > 0) {  // digits for letters in a hex code (51af1a78)
+            out[i] = Weight::drop;
             continue;
         }
         const std::uint32_t letters = m.size() - scan.digits_in(m);
@@ -230,7 +237,8 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             // rare name without Title case (SAH603, KAMO): a warning.
             const bool joined_initial =
                 (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) || ((g.initials >> m.end) & 1u);
-            const bool weak = !title && ((joined_initial && letters <= 5 && !common) ||
+            // (In capitals throughout, CAROND, 0HMARC: as a code could be.)
+            const bool weak = !title && ((joined_initial && letters <= 5 && (!common || !lowercase)) ||
                                          (!common && letters <= 4));
             // A rare three-letter name in capitals or lower case (ROX944) is
             // no more than initials: those rules say.
