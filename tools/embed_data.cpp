@@ -245,6 +245,41 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < starts.size(); ++i)
         out << (i % 4 == 0 ? "    " : " ") << "0x" << std::hex << starts[i] << std::dec << "ull,"
             << (i % 4 == 3 || i + 1 == starts.size() ? "\n" : "");
+    // The same over four letters (d = 0 or c = d = 0: the text ends there).
+    constexpr std::size_t kStarts4 = (27 * 27 * 27 * 27 + 63) / 64;
+    std::vector<std::uint64_t> starts4(kStarts4, 0);
+    auto child_cell = [&](std::uint32_t node, unsigned code) -> std::uint32_t {
+        const std::uint32_t next = base[node] + code;
+        return next < check.size() && check[next] == node && next != 0 ? next : 0;
+    };
+    for (unsigned a = 1; a < 27; ++a) {
+        const std::uint32_t first = child_cell(0, a);
+        if (!first) continue;
+        for (unsigned b = 1; b < 27; ++b) {
+            const std::uint32_t second = child_cell(first, b);
+            if (!second) continue;
+            for (unsigned c = 0; c < 27; ++c) {
+                const std::uint32_t third = c ? child_cell(second, c) : 0;
+                for (unsigned d = 0; d < 27; ++d) {
+                    if (!c && d) continue;  // (the text ended after b)
+                    bool more = cell_categories[second] != 0;
+                    if (third) {
+                        more = more || cell_categories[third] != 0;
+                        const std::uint32_t fourth = d ? child_cell(third, d) : 0;
+                        more = more || fourth != 0;
+                    }
+                    if (more) {
+                        const std::size_t bit = ((a * 27 + b) * 27 + c) * 27 + d;
+                        starts4[bit / 64] |= std::uint64_t{1} << (bit % 64);
+                    }
+                }
+            }
+        }
+    }
+    out << "};\nconst std::uint64_t kLexiconStarts4[" << kStarts4 << "] = {\n";
+    for (std::size_t i = 0; i < starts4.size(); ++i)
+        out << (i % 4 == 0 ? "    " : " ") << "0x" << std::hex << starts4[i] << std::dec << "ull,"
+            << (i % 4 == 3 || i + 1 == starts4.size() ? "\n" : "");
     out << "};\nconst std::uint64_t kLexiconAllowedStarts[32 * 32 * 32 / 64] = {\n";
     for (std::size_t i = 0; i < allowed_starts.size(); ++i)
         out << (i % 4 == 0 ? "    " : " ") << "0x" << std::hex << allowed_starts[i] << std::dec

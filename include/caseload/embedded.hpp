@@ -24,6 +24,11 @@ extern const std::uint64_t kLexiconStarts[32 * 32 * 32 / 64];
 // Bit a << 10 | b << 5 | c: an entry with the kAllowedWord category starts
 // with the letters of codes a, b, c (c = 0: it is the two letters a, b).
 extern const std::uint64_t kLexiconAllowedStarts[32 * 32 * 32 / 64];
+// Bit ((a * 27 + b) * 27 + c) * 27 + d, for letter codes a, b (1..26) and
+// c, d (1..26, or 0: the text ends): whether a walk from the root by a, b,
+// c, d finds anything (an entry of 2, 3 or 4 letters, or a node after d).
+// Four letters tell more than three once the lexicon is large (issue 13).
+extern const std::uint64_t kLexiconStarts4[(27 * 27 * 27 * 27 + 63) / 64];
 extern const std::size_t kLexiconCellCount;
 extern const std::size_t kLexiconNodeCount;
 extern const std::size_t kLexiconWordCount;

@@ -326,7 +326,6 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             if (t.size() < 4 || (bits_of(t) & explained) != 0) continue;
             if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord)) continue;
             if (state.is_allowed(scan.lexicon, scan.low(t))) continue;
-            if (word_in_filter(scan.low(t))) continue;  // an ordinary word (Book, harbour)
             tokens.push(t);
         }
     }
@@ -383,6 +382,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
     for (std::size_t k = 0; k < tokens.size(); ++k) {
         const Span t = tokens[k];
         if (!(name_like & bits_of(t))) continue;
+        if (word_in_filter(scan.low(t))) continue;  // an ordinary word (Book, harbour)
         const NameLikeness like = likes[k];
         bool upper = true, lower = true;
         for (std::uint32_t i = t.begin; i < t.end; ++i) {

@@ -25,8 +25,8 @@ constexpr std::string_view kInitialAndSurnameMessage = "may be an initial and a 
 }
 
 // Whether the letter groups are where people put initials (issue 13): the
-// whole alphabetic part at one end of the ID or as a segment of its own
-// (JS-0042, 0042jb, KM-318), single letters at the ends or alone (A7B,
+// whole alphabetic part at an edge of a segment (JS-0042, 0042jb, KM-318,
+// REC-B12), single letters at the ends or alone (A7B,
 // J-0042-S), groups that are segments of their own (ab-12-cd, LJ-88-K); and
 // beside a short number (a serial of up to 4 digits) or a date. Not 2-3
 // letters among the digits of a code (12QX-4567, 03322ceb, KTB9-SCN4).
@@ -37,7 +37,7 @@ bool plausible_initials(const IdScan& scan, const GuardState& state, const Hits&
     if (!dated)
         for (Span run : scan.digit_runs)
             if (run.size() > 4) return false;
-    std::size_t groups = 0, singles = 0, segments = 0, ends = 0;
+    std::size_t groups = 0, singles = 0, segments = 0, ends = 0, edges = 0;
     // Digits glued to a group: a short number (GH7, JS85, AB123), or one
     // padded with zeros (PJ0091, lm0057); three letters glued to digits only
     // to a padded one. Not the run of a code (AL5766, NMI730).
@@ -59,9 +59,10 @@ bool plausible_initials(const IdScan& scan, const GuardState& state, const Hits&
         ++groups;
         singles += group.size() == 1;
         segments += before && after;
+        edges += before || after;
         ends += group.begin == 0 || group.end == n;
     }
-    if (groups == 1) return segments == 1 || (ends == 1 && singles == 0);
+    if (groups == 1) return edges == 1;  // JS-0042, 0042jb, REC-B12
     if (groups == 2) return segments == 2 || (singles == 2 && segments + ends >= 2);
     return true;  // three single letters one separator apart (letter_groups)
 }

@@ -338,15 +338,88 @@ class RunWalker {
 // run of letters and digits of up to 64 in IdScan::lower, followed by a
 // separator or the zeros after the ID; no one-letter entries; no words of
 // the organisation), in the same order. Most walks end within three letters:
-// one look-up a start (kLexiconStarts) tells, for all starts, before any walk.
+// a look-up or two a start (kLexiconStarts, then kLexiconStarts4) tells, for
+// all starts, before any walk.
+// The walks of walk_from_starts without branches (no digit 1), all starts in
+// step: one letter further for every walk still going, a round at a time.
+// The walks' loads do not wait on each other, so the processor overlaps
+// them; with a large lexicon (issue 13) most are misses of the cache. The
+// entries found are then given to the walker in the order of the walks one
+// after another (by start, then end). False, having given nothing, when they
+// are too many to hold (the caller then walks one start at a time).
+template <class Walker>
+bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walker& walker) {
+    struct Walk {
+        std::uint32_t start, pos, node;
+        std::uint64_t cell;
+    };
+    struct Found {
+        std::uint8_t start, end, categories;
+    };
+    SmallList<Walk, 64> walks;
+    SmallList<Found, 128> found;
+    const std::uint64_t* cells = embedded::kLexiconCells;
+    for (; walk; walk &= walk - 1) {
+        const auto start = static_cast<std::uint32_t>(std::countr_zero(walk));
+        const std::uint32_t node =
+            embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
+        if (node == 0) continue;
+        const std::uint64_t cell = cells[node];
+        if (auto categories = detail::lexicon_categories(cell))
+            found.push(Found{static_cast<std::uint8_t>(start), static_cast<std::uint8_t>(start + 2),
+                             categories});
+        walks.push(Walk{start, start + 2, node, cell});
+    }
+    while (!walks.empty()) {
+        std::size_t kept = 0;
+        for (Walk w : walks) {
+            if (w.pos >= size) continue;
+            const std::uint32_t next = detail::lexicon_base(w.cell) + letter_code(text[w.pos]);
+            const std::uint64_t next_cell = cells[next];
+            if (detail::lexicon_check(next_cell) != w.node) continue;
+            ++w.pos;
+            w.node = next;
+            w.cell = next_cell;
+            if (auto categories = detail::lexicon_categories(next_cell))
+                found.push(Found{static_cast<std::uint8_t>(w.start), static_cast<std::uint8_t>(w.pos),
+                                 categories});
+            walks[kept++] = w;
+        }
+        walks.resize(kept);
+    }
+    if (found.full()) return false;
+    // By start, then end (stable: a walk's entries came in order of end).
+    for (std::size_t i = 1; i < found.size(); ++i) {
+        const Found f = found[i];
+        std::size_t j = i;
+        for (; j > 0 && found[j - 1].start > f.start; --j) found[j] = found[j - 1];
+        found[j] = f;
+    }
+    for (const Found& f : found) walker.on_lexicon(f.start, f.end, f.categories);
+    return true;
+}
+
 template <class Walker>
 void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walker& walker) {
     std::uint64_t walk = 0;  // bit s: something to find from start s
-    // The letter codes of text[start, start + 3) as 5-bit fields.
+    // The letter codes of text[start, start + 3) as 5-bit fields: the small
+    // table of three letters first (it stays in the cache).
     std::uint32_t window = letter_code(text[0]) << 5 | letter_code(text[1]);
     for (std::uint32_t start = 0; start + 1 < size; ++start) {
         window = (window << 5 | letter_code(text[start + 2])) & 0x7FFFu;
         walk |= ((embedded::kLexiconStarts[window / 64] >> (window % 64)) & 1u) << start;
+    }
+    // Then four letters, base 27, for the starts left (the text is followed
+    // by a separator or zeros: code 0 past its end).
+    for (std::uint64_t left = walk; left; left &= left - 1) {
+        const auto start = static_cast<std::uint32_t>(std::countr_zero(left));
+        if (start + 3 < size && text[start + 3] == '1') continue;  // 1 may be i or l: walk
+        const unsigned c = start + 2 < size ? letter_code(text[start + 2]) : 0;
+        const unsigned d = c && start + 3 < size ? letter_code(text[start + 3]) : 0;
+        const std::uint32_t four =
+            ((letter_code(text[start]) * 27 + letter_code(text[start + 1])) * 27 + c) * 27 + d;
+        if (!((embedded::kLexiconStarts4[four / 64] >> (four % 64)) & 1u))
+            walk &= ~(std::uint64_t{1} << start);
     }
     std::uint64_t root = 0;  // bit s: a 1 among its first three, walk from the root
     if (branches) {
@@ -356,6 +429,7 @@ void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walke
         }
         walk |= root;
     }
+    if (!branches && walk_in_step(text, size, walk, walker)) return;
     for (; walk; walk &= walk - 1) {
         const auto start = static_cast<std::uint32_t>(std::countr_zero(walk));
         auto on_lexicon = [&walker, start](std::size_t end, std::uint8_t categories) {
