@@ -170,7 +170,9 @@ bool code_letters_outside(const IdScan& scan, const Hits& hits, Span except) {
     // Two letters or more that nothing explains (SAD in RM3SAD, K and T in
     // K23T-RM03), or one in a segment of letters and digits mixed (the J of
     // 5HED-MT6J); one alone may be a flat's letter (Apt12-B).
-    const std::uint64_t unexplained = letter_bits(scan) & ~explained;
+    std::uint64_t unexplained = letter_bits(scan) & ~explained;
+    for (Span run : scan.letter_runs)  // "the" of an address (the-ridgeway-72)
+        if (run.size() == 3 && scan.low(run) == "the") unexplained &= ~bits_of(run);
     if (std::popcount(unexplained) >= 2) return true;
     if (unexplained == 0) return false;
     const auto p = static_cast<std::uint32_t>(std::countr_zero(unexplained));
