@@ -2,7 +2,11 @@
 # The guard's speed (spec §9): `caseload id check -` over 1,000,000 IDs, half
 # generated-looking and half identifying, beside `grep -i -F -f` over the same
 # input with the lexicon's names of 4+ letters. Prints the ratio (target: <= 1).
-# Usage: bench/guard.sh [BUILD_DIR] [COUNT]
+# Then (issue 13): the guard's evaluation table (tests/guard/eval.tsv, seen and
+# unseen names apart), the time on one core (CASELOAD_THREADS=1, target
+# < 0.5 s), the peak memory (target < 64 MB) and the binary's size, beside
+# BASE_CASELOAD (another build, e.g. of main) when given.
+# Usage: [BASE_CASELOAD=path] bench/guard.sh [BUILD_DIR] [COUNT]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
@@ -67,3 +71,28 @@ printf 'caseload id check - (table):       %.2f s   ratio %.2f\n' "$table_s" "$(
 printf 'caseload id check - --format jsonl: %.2f s   ratio %.2f\n' "$jsonl_s" "$(python3 -c "print($jsonl_s/$grep_s)")"
 echo "(target: ratio <= 1.00 against the C-locale grep; caseload checks names, addresses,"
 echo " identifiers, dates and initials, grep only names)"
+
+echo
+echo "== the guard's evaluation (tests/guard/eval.tsv; tools/make_guard_eval.py)"
+unit=$(cd "$build" && pwd)/tests/caseload_unit_tests
+if [ -x "$unit" ]; then
+    CASELOAD_GUARD_TABLE=1 "$unit" -tc='guard evaluation*' 2>&1 | grep -v '^\[doctest\]' | grep -v '^=*$' || true
+else
+    echo "(no $unit: build the unit tests to print the table)"
+fi
+
+echo
+echo "== one core (CASELOAD_THREADS=1), peak memory, size"
+one_s=$(time_of "$ids" env CASELOAD_THREADS=1 CASELOAD_DB=/nonexistent "$caseload" id check -)
+printf 'caseload id check - on one core:   %.2f s for %s IDs (target < 0.5 s for 1,000,000)\n' "$one_s" "$count"
+peak_kb=$({ env CASELOAD_THREADS=1 CASELOAD_DB=/nonexistent /usr/bin/time -f %M "$caseload" id check - \
+    <"$ids" >/dev/null; } 2>&1 | tail -1 || true)
+printf 'peak memory (max RSS), one core:   %.1f MB (target < 64 MB)\n' "$(python3 -c "print($peak_kb/1024)")"
+size=$(stat -c %s "$caseload")
+printf 'binary size:                       %.2f MB (%s)\n' "$(python3 -c "print($size/1048576)")" "$caseload"
+if [ -n "${BASE_CASELOAD:-}" ]; then
+    base_size=$(stat -c %s "$BASE_CASELOAD")
+    base_s=$(time_of "$ids" env CASELOAD_THREADS=1 CASELOAD_DB=/nonexistent "$BASE_CASELOAD" id check -)
+    printf 'base binary:                       %.2f MB, one core %.2f s; size change %+.2f MB\n' \
+        "$(python3 -c "print($base_size/1048576)")" "$base_s" "$(python3 -c "print(($size-$base_size)/1048576)")"
+fi

@@ -162,6 +162,7 @@ TEST_CASE("guard: the compiled lexicon answers as the lexicon files say") {
     std::map<std::string, std::uint8_t> expected;
     const std::filesystem::path dir = std::filesystem::path(CASELOAD_SOURCE_DIR) / "data/lexicon";
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".txt") continue;  // (SOURCES: where they come from)
         auto category = category_of_file.find(entry.path().stem().string());
         REQUIRE(category != category_of_file.end());
         std::ifstream in(entry.path());
