@@ -1,6 +1,6 @@
 // Build-time generator: compiles the guard lexicon (data/lexicon/*.txt) into a
-// static double-array trie (see include/caseload/embedded.hpp) and embeds the Star catalogue (data/stars/*.star) as text, so the
-// program never reads data files at start-up.
+// static double-array trie (see include/caseload/embedded.hpp) and embeds the Star catalogue
+// (data/stars/*.star) as text, so the program never reads data files at start-up.
 //
 // usage: caseload-embed OUTPUT.cpp LEXICON_DIR STARS_DIR
 #include <algorithm>
@@ -19,8 +19,8 @@ namespace {
 
 // Must match caseload::LexiconCategory in include/caseload/lexicon.hpp.
 const std::map<std::string, unsigned> kCategoryOfFile = {
-    {"given-names", 1}, {"surnames", 2},    {"nicknames", 4},
-    {"street-words", 8}, {"room-words", 16}, {"allowed-words", 32}, {"listed-names", 64},
+    {"given-names", 1}, {"surnames", 2},       {"nicknames", 4},     {"street-words", 8},
+    {"room-words", 16}, {"allowed-words", 32}, {"listed-names", 64},
 };
 
 struct Node {
@@ -50,7 +50,8 @@ std::string escape(const std::string& text) {
 std::vector<fs::path> sorted_files(const fs::path& dir, const std::string& ext) {
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.is_regular_file() && entry.path().extension() == ext) files.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().extension() == ext)
+            files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     return files;
 }
@@ -102,9 +103,10 @@ int main(int argc, char** argv) {
             // Bit a << 10 | b << 5 | c of kLexiconAllowedStarts: an allowed
             // word starts with the letters of codes a, b, c (c = 0: is a, b).
             if ((found->second & 32u) && line.size() >= 2) {
-                const unsigned bit = static_cast<unsigned>(line[0] - 'a' + 1) << 10 |
-                                     static_cast<unsigned>(line[1] - 'a' + 1) << 5 |
-                                     (line.size() >= 3 ? static_cast<unsigned>(line[2] - 'a' + 1) : 0);
+                const unsigned bit =
+                    static_cast<unsigned>(line[0] - 'a' + 1) << 10 |
+                    static_cast<unsigned>(line[1] - 'a' + 1) << 5 |
+                    (line.size() >= 3 ? static_cast<unsigned>(line[2] - 'a' + 1) : 0);
                 allowed_starts[bit / 64] |= std::uint64_t{1} << (bit % 64);
             }
         }
@@ -300,7 +302,8 @@ int main(int argc, char** argv) {
         out << "    {\"" << file.stem().string() << "\", \"" << escape(text.str()) << "\"},\n";
     }
     if (stars.empty()) out << "    {\"\", \"\"},\n";
-    out << "};\nconst std::size_t kStarFileCount = " << stars.size() << ";\n\n}  // namespace caseload::embedded\n";
+    out << "};\nconst std::size_t kStarFileCount = " << stars.size()
+        << ";\n\n}  // namespace caseload::embedded\n";
 
     fs::create_directories(fs::path(argv[1]).parent_path());
     std::ofstream(argv[1]) << out.str();

@@ -237,7 +237,8 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
 // reads as no word or name (CBRR), or letters elsewhere in the ID are
 // explained by nothing (D5VC), or the ID is a hex code (6661bed4), or its
 // number has more than 3 digits.
-void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t first, Hits& hits) {
+void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t first,
+                        Hits& hits) {
     (void)state;
     if (hits.size() == first || scan.id.size() > 64) return;
     std::array<bool, Hits::capacity()> drop{};
@@ -343,44 +344,137 @@ bool numbered_district(std::string_view area, int number) {
         std::string_view more;  // and these, as two-digit numbers
     };
     static constexpr Districts kDistricts[] = {
-        {"ab", 10, 56, "99"}, {"al", 1, 10, ""}, {"b", 1, 99, ""}, {"ba", 1, 22, ""},
-        {"bb", 0, 18, "94"}, {"bd", 1, 24, "97 98 99"}, {"bh", 1, 31, ""}, {"bl", 0, 9, "11 78"},
-        {"bn", 1, 45, "50 51 52 88 91 95 99"}, {"br", 1, 8, ""}, {"bs", 0, 49, "80 98 99"},
-        {"bt", 1, 94, ""}, {"ca", 1, 28, "95 99"}, {"cb", 1, 25, ""}, {"cf", 3, 91, "95 99"},
-        {"ch", 1, 8, "25 26 27 28 29 30 31 32 33 34 41 42 43 44 45 46 47 48 49 60 61 62 63 64 65 66 70 88 99"},
-        {"cm", 0, 24, "77 92 98 99"}, {"co", 1, 16, ""}, {"cr", 0, 9, "44 90"}, {"ct", 1, 21, "50"},
-        {"cv", 1, 47, ""}, {"cw", 1, 12, "98"}, {"da", 1, 18, ""}, {"dd", 1, 11, ""},
-        {"de", 1, 24, "45 55 56 65 72 73 74 75 99"}, {"dg", 1, 16, ""}, {"dh", 1, 9, "97 98 99"},
-        {"dl", 1, 17, "98"}, {"dn", 1, 41, "55"}, {"dt", 1, 11, ""}, {"dy", 1, 14, ""},
-        {"e", 1, 20, "77 98"}, {"ec", 1, 4, ""}, {"eh", 1, 55, "91 95 99"}, {"en", 1, 11, "77"},
-        {"ex", 1, 39, ""}, {"fk", 1, 21, ""}, {"fy", 0, 8, ""}, {"g", 1, 84, "90"},
-        {"gl", 1, 56, ""}, {"gu", 1, 52, "95"}, {"gy", 1, 10, ""}, {"ha", 0, 9, ""},
-        {"hd", 1, 9, ""}, {"hg", 1, 5, ""}, {"hp", 1, 27, ""}, {"hr", 1, 9, ""}, {"hs", 1, 9, ""},
-        {"hu", 1, 20, ""}, {"hx", 1, 7, ""}, {"ig", 1, 11, ""}, {"im", 1, 9, "86 87 99"},
-        {"ip", 1, 33, "98"}, {"iv", 1, 63, "99"}, {"je", 1, 5, ""}, {"ka", 1, 30, ""},
-        {"kt", 1, 24, ""}, {"kw", 1, 17, ""}, {"ky", 1, 16, "99"}, {"l", 1, 75, "80"},
-        {"la", 1, 23, ""}, {"ld", 1, 8, ""}, {"le", 1, 19, "21 41 55 65 67 87 94 95"},
-        {"ll", 11, 78, ""}, {"ln", 1, 13, ""}, {"ls", 1, 29, "88 98 99"}, {"lu", 1, 7, ""},
-        {"m", 1, 50, "60 61 90 99"}, {"me", 1, 20, "99"}, {"mk", 1, 19, "40 41 42 43 44 45 46 77"},
-        {"ml", 1, 12, ""}, {"n", 1, 22, "81"}, {"ne", 1, 71, "82 83 85 88 92 98 99"},
-        {"ng", 1, 34, "70 80 90"}, {"nn", 1, 18, "29 99"}, {"np", 4, 26, "44"}, {"nr", 1, 35, "99"},
-        {"nw", 1, 11, "26"}, {"ol", 1, 16, "95"}, {"ox", 1, 49, ""}, {"pa", 1, 80, ""},
-        {"pe", 1, 38, "99"}, {"ph", 1, 50, ""}, {"pl", 1, 35, "95"}, {"po", 1, 41, ""},
-        {"pr", 0, 26, ""}, {"rg", 1, 45, ""}, {"rh", 1, 20, "77"}, {"rm", 1, 20, "50"},
-        {"s", 1, 75, "80 95 96 97 98 99"}, {"sa", 1, 73, "80 99"}, {"se", 1, 28, ""},
-        {"sg", 1, 19, ""}, {"sk", 1, 23, ""}, {"sl", 0, 9, "60 95"}, {"sm", 1, 7, ""},
-        {"sn", 1, 26, "38 99"}, {"so", 14, 53, "97"}, {"sp", 1, 11, ""}, {"sr", 1, 9, "43 88"},
-        {"ss", 0, 17, "22 99"}, {"st", 1, 21, "55"}, {"sw", 1, 20, "95 99"}, {"sy", 1, 25, "99"},
-        {"ta", 1, 24, ""}, {"td", 1, 15, ""}, {"tf", 1, 13, ""}, {"tn", 1, 40, ""},
-        {"tq", 1, 14, ""}, {"tr", 1, 27, "93"}, {"ts", 1, 29, ""}, {"tw", 1, 20, ""},
-        {"ub", 1, 11, "18"}, {"w", 1, 14, ""}, {"wa", 1, 16, "55 88"}, {"wc", 1, 2, ""},
-        {"wd", 3, 25, "99"}, {"wf", 1, 17, "90"}, {"wn", 1, 8, ""}, {"wr", 1, 15, "78 99"},
-        {"ws", 1, 15, ""}, {"wv", 1, 16, "98 99"}, {"yo", 1, 62, "90 91"}, {"ze", 1, 3, ""}};
+        {"ab", 10, 56, "99"},
+        {"al", 1, 10, ""},
+        {"b", 1, 99, ""},
+        {"ba", 1, 22, ""},
+        {"bb", 0, 18, "94"},
+        {"bd", 1, 24, "97 98 99"},
+        {"bh", 1, 31, ""},
+        {"bl", 0, 9, "11 78"},
+        {"bn", 1, 45, "50 51 52 88 91 95 99"},
+        {"br", 1, 8, ""},
+        {"bs", 0, 49, "80 98 99"},
+        {"bt", 1, 94, ""},
+        {"ca", 1, 28, "95 99"},
+        {"cb", 1, 25, ""},
+        {"cf", 3, 91, "95 99"},
+        {"ch", 1, 8,
+         "25 26 27 28 29 30 31 32 33 34 41 42 43 44 45 46 47 48 49 60 61 62 63 64 65 66 70 88 99"},
+        {"cm", 0, 24, "77 92 98 99"},
+        {"co", 1, 16, ""},
+        {"cr", 0, 9, "44 90"},
+        {"ct", 1, 21, "50"},
+        {"cv", 1, 47, ""},
+        {"cw", 1, 12, "98"},
+        {"da", 1, 18, ""},
+        {"dd", 1, 11, ""},
+        {"de", 1, 24, "45 55 56 65 72 73 74 75 99"},
+        {"dg", 1, 16, ""},
+        {"dh", 1, 9, "97 98 99"},
+        {"dl", 1, 17, "98"},
+        {"dn", 1, 41, "55"},
+        {"dt", 1, 11, ""},
+        {"dy", 1, 14, ""},
+        {"e", 1, 20, "77 98"},
+        {"ec", 1, 4, ""},
+        {"eh", 1, 55, "91 95 99"},
+        {"en", 1, 11, "77"},
+        {"ex", 1, 39, ""},
+        {"fk", 1, 21, ""},
+        {"fy", 0, 8, ""},
+        {"g", 1, 84, "90"},
+        {"gl", 1, 56, ""},
+        {"gu", 1, 52, "95"},
+        {"gy", 1, 10, ""},
+        {"ha", 0, 9, ""},
+        {"hd", 1, 9, ""},
+        {"hg", 1, 5, ""},
+        {"hp", 1, 27, ""},
+        {"hr", 1, 9, ""},
+        {"hs", 1, 9, ""},
+        {"hu", 1, 20, ""},
+        {"hx", 1, 7, ""},
+        {"ig", 1, 11, ""},
+        {"im", 1, 9, "86 87 99"},
+        {"ip", 1, 33, "98"},
+        {"iv", 1, 63, "99"},
+        {"je", 1, 5, ""},
+        {"ka", 1, 30, ""},
+        {"kt", 1, 24, ""},
+        {"kw", 1, 17, ""},
+        {"ky", 1, 16, "99"},
+        {"l", 1, 75, "80"},
+        {"la", 1, 23, ""},
+        {"ld", 1, 8, ""},
+        {"le", 1, 19, "21 41 55 65 67 87 94 95"},
+        {"ll", 11, 78, ""},
+        {"ln", 1, 13, ""},
+        {"ls", 1, 29, "88 98 99"},
+        {"lu", 1, 7, ""},
+        {"m", 1, 50, "60 61 90 99"},
+        {"me", 1, 20, "99"},
+        {"mk", 1, 19, "40 41 42 43 44 45 46 77"},
+        {"ml", 1, 12, ""},
+        {"n", 1, 22, "81"},
+        {"ne", 1, 71, "82 83 85 88 92 98 99"},
+        {"ng", 1, 34, "70 80 90"},
+        {"nn", 1, 18, "29 99"},
+        {"np", 4, 26, "44"},
+        {"nr", 1, 35, "99"},
+        {"nw", 1, 11, "26"},
+        {"ol", 1, 16, "95"},
+        {"ox", 1, 49, ""},
+        {"pa", 1, 80, ""},
+        {"pe", 1, 38, "99"},
+        {"ph", 1, 50, ""},
+        {"pl", 1, 35, "95"},
+        {"po", 1, 41, ""},
+        {"pr", 0, 26, ""},
+        {"rg", 1, 45, ""},
+        {"rh", 1, 20, "77"},
+        {"rm", 1, 20, "50"},
+        {"s", 1, 75, "80 95 96 97 98 99"},
+        {"sa", 1, 73, "80 99"},
+        {"se", 1, 28, ""},
+        {"sg", 1, 19, ""},
+        {"sk", 1, 23, ""},
+        {"sl", 0, 9, "60 95"},
+        {"sm", 1, 7, ""},
+        {"sn", 1, 26, "38 99"},
+        {"so", 14, 53, "97"},
+        {"sp", 1, 11, ""},
+        {"sr", 1, 9, "43 88"},
+        {"ss", 0, 17, "22 99"},
+        {"st", 1, 21, "55"},
+        {"sw", 1, 20, "95 99"},
+        {"sy", 1, 25, "99"},
+        {"ta", 1, 24, ""},
+        {"td", 1, 15, ""},
+        {"tf", 1, 13, ""},
+        {"tn", 1, 40, ""},
+        {"tq", 1, 14, ""},
+        {"tr", 1, 27, "93"},
+        {"ts", 1, 29, ""},
+        {"tw", 1, 20, ""},
+        {"ub", 1, 11, "18"},
+        {"w", 1, 14, ""},
+        {"wa", 1, 16, "55 88"},
+        {"wc", 1, 2, ""},
+        {"wd", 3, 25, "99"},
+        {"wf", 1, 17, "90"},
+        {"wn", 1, 8, ""},
+        {"wr", 1, 15, "78 99"},
+        {"ws", 1, 15, ""},
+        {"wv", 1, 16, "98 99"},
+        {"yo", 1, 62, "90 91"},
+        {"ze", 1, 3, ""}};
     for (const Districts& d : kDistricts) {
         if (d.area != area) continue;
         if (number >= d.first && number <= d.last) return true;
         if (number < 10) return false;
-        const char two[2] = {static_cast<char>('0' + number / 10), static_cast<char>('0' + number % 10)};
+        const char two[2] = {static_cast<char>('0' + number / 10),
+                             static_cast<char>('0' + number % 10)};
         return d.more.find(std::string_view(two, 2)) != std::string_view::npos;
     }
     return true;
@@ -395,7 +489,9 @@ bool is_district(std::string_view text, std::string_view area) {
     if (digits < 1 || digits > 2) return false;
     if (digits == 2 && text[0] == '0') return false;
     const std::size_t rest = text.size() - digits;
-    if (rest == 0) return numbered_district(area, digits == 1 ? text[0] - '0' : (text[0] - '0') * 10 + text[1] - '0');
+    if (rest == 0)
+        return numbered_district(
+            area, digits == 1 ? text[0] - '0' : (text[0] - '0') * 10 + text[1] - '0');
     if (rest != 1 || digits != 1 || !is_letter(text[1])) return false;
     // The central London districts with a letter, and their letters.
     struct Lettered {
@@ -404,12 +500,13 @@ bool is_district(std::string_view text, std::string_view area) {
         std::string_view letters;
     };
     static constexpr Lettered kLettered[] = {
-        {"e", '1', "w"},          {"n", '1', "cp"},         {"nw", '1', "w"},
-        {"se", '1', "p"},         {"sw", '1', "aehpvwxy"},  {"w", '1', "abcdfghjkstuw"},
-        {"ec", '1', "amnrvy"},    {"ec", '2', "amnpryv"},   {"ec", '3', "amnprv"},
-        {"ec", '4', "amnrvy"},    {"wc", '1', "abehnrvx"},  {"wc", '2', "abehnr"}};
+        {"e", '1', "w"},       {"n", '1', "cp"},        {"nw", '1', "w"},
+        {"se", '1', "p"},      {"sw", '1', "aehpvwxy"}, {"w", '1', "abcdfghjkstuw"},
+        {"ec", '1', "amnrvy"}, {"ec", '2', "amnpryv"},  {"ec", '3', "amnprv"},
+        {"ec", '4', "amnrvy"}, {"wc", '1', "abehnrvx"}, {"wc", '2', "abehnr"}};
     for (const Lettered& d : kLettered)
-        if (d.area == area && d.digit == text[0]) return d.letters.find(text[1]) != std::string_view::npos;
+        if (d.area == area && d.digit == text[0])
+            return d.letters.find(text[1]) != std::string_view::npos;
     return false;
 }
 
@@ -436,12 +533,15 @@ void postcodes_by_characters(const IdScan& scan, Hits& hits) {
         while (area_end < end && is_letter(low[area_end])) ++area_end;
         if (area_end - start > 2 || !areas.contains(low.substr(start, area_end - start))) continue;
         if (length >= 5 && is_inward(low.substr(end - 3, 3)) &&
-            is_district(low.substr(area_end, end - 3 - area_end), low.substr(start, area_end - start))) {
+            is_district(low.substr(area_end, end - 3 - area_end),
+                        low.substr(start, area_end - start))) {
             hits.push(
                 Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
             continue;
         }
-        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end), low.substr(start, area_end - start))) {
+        if (end < n && length <= 4 &&
+            is_district(low.substr(area_end, end - area_end),
+                        low.substr(start, area_end - start))) {
             std::uint32_t inward_end = end + 1;
             while (inward_end < n && !is_separator(low[inward_end])) ++inward_end;
             if (is_inward(low.substr(end + 1, inward_end - end - 1)))
@@ -478,14 +578,17 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
         if (area_end - start > 2 || !areas.contains(low.substr(start, area_end - start))) continue;
         // Whole: SW1A1AA, M146PP (outward, then a 3-character inward code).
         if (length >= 5 && is_inward(low.substr(end - 3, 3)) &&
-            is_district(low.substr(area_end, end - 3 - area_end), low.substr(start, area_end - start))) {
+            is_district(low.substr(area_end, end - 3 - area_end),
+                        low.substr(start, area_end - start))) {
             hits.push(
                 Hit{FindingKind::address, Severity::block, Span{start, end}, kPostcodeMessage, 0});
             continue;
         }
         // With one separator: M1-1AE, LS1_4AP, G41.2XB (the next segment
         // starts right after this one's separator).
-        if (end < n && length <= 4 && is_district(low.substr(area_end, end - area_end), low.substr(start, area_end - start)) &&
+        if (end < n && length <= 4 &&
+            is_district(low.substr(area_end, end - area_end),
+                        low.substr(start, area_end - start)) &&
             k + 1 < segments && scan.alnum_runs[k + 1].begin == end + 1) {
             const Span inward = scan.alnum_runs[k + 1];
             if (is_inward(low.substr(inward.begin, inward.size())))

@@ -53,7 +53,8 @@ void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
     if (scan.id.size() == 6 && runs == 1 && scan.digit_runs[0].size() == 6) {
         const int year = full_year(state, number(scan, 4, 2));
-        if (year <= state.max_birth_year && plausible(state, year, number(scan, 2, 2), number(scan, 0, 2)))
+        if (year <= state.max_birth_year &&
+            plausible(state, year, number(scan, 2, 2), number(scan, 0, 2)))
             add(hits, scan.digit_runs[0], kDateMessage);
         return;
     }

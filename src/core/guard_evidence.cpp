@@ -31,8 +31,8 @@ constexpr std::string_view kUnknownNameMessage = "looks like a name (not in the 
 // keeps the run from reading much more as a word than as a name.)
 constexpr int kLikeRandom = 4, kLikeSum = 2;      // reads as a name
 constexpr int kStrongRandom = 4, kStrongSum = 4;  // blocks in a plain ID
-constexpr int kUpperExtra = 3;   // for a run in capitals
-constexpr int kApartRandom = 2;  // for a run set apart among numbers
+constexpr int kUpperExtra = 3;                    // for a run in capitals
+constexpr int kApartRandom = 2;                   // for a run set apart among numbers
 
 std::uint64_t bits_of(Span s) {
     return span_bits(s);
@@ -52,8 +52,7 @@ bool edge_at(const IdScan& scan, std::uint32_t p) {
     if (p == 0 || p >= id.size()) return true;
     if (!is_letter(id[p - 1]) || !is_letter(id[p])) return true;
     // A change of case, as case_split_at (on both paths of the scan).
-    return is_upper(id[p]) &&
-           (is_lower(id[p - 1]) || (p + 1 < id.size() && is_lower(id[p + 1])));
+    return is_upper(id[p]) && (is_lower(id[p - 1]) || (p + 1 < id.size() && is_lower(id[p + 1])));
 }
 
 // Title case: an upper-case letter, then lower case only (Sarah), in an ID
@@ -70,7 +69,8 @@ bool title_case(const IdScan& scan, Span s) {
 // The ID is a run of hex digits in one case (01facaba, 6661BED4): the rest of
 // the ID says "a code", so letters a-f inside it are weak evidence.
 bool looks_hex(const IdScan& scan) {
-    if (scan.id.size() < 6 || scan.digit_count < 2 || scan.mixed_case || scan.alnum_runs.size() != 1)
+    if (scan.id.size() < 6 || scan.digit_count < 2 || scan.mixed_case ||
+        scan.alnum_runs.size() != 1)
         return false;
     for (char c : scan.lower)
         if (!is_digit(c) && (c < 'a' || c > 'f')) return false;
@@ -80,9 +80,9 @@ bool looks_hex(const IdScan& scan) {
 namespace {
 
 struct Groups {
-    std::uint64_t random = 0;      // letters that read as nothing
-    std::uint64_t initials = 0;    // an initial beside a name
-    std::uint64_t name_like = 0;   // runs the model reads as names
+    std::uint64_t random = 0;     // letters that read as nothing
+    std::uint64_t initials = 0;   // an initial beside a name
+    std::uint64_t name_like = 0;  // runs the model reads as names
 };
 
 // The unexplained letters of the ID, sorted into initials, name-like runs
@@ -130,9 +130,10 @@ Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64
                 // Touching (rharvey, FratilaL) or one separator apart, the
                 // group a whole letter run (k.hoeger8, E.GOLDNER, hoeger.k).
                 const bool whole = edge_at(scan, group.begin) && edge_at(scan, group.end);
-                initial = group.end == m.begin || group.begin == m.end ||
-                          (whole && ((group.end + 1 == m.begin && is_separator(scan.id[group.end])) ||
-                                     (m.end + 1 == group.begin && is_separator(scan.id[m.end]))));
+                initial =
+                    group.end == m.begin || group.begin == m.end ||
+                    (whole && ((group.end + 1 == m.begin && is_separator(scan.id[group.end])) ||
+                               (m.end + 1 == group.begin && is_separator(scan.id[m.end]))));
             }
         }
         (initial ? g.initials : g.random) |= bits_of(group);
@@ -237,11 +238,12 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             // (xbrandt), or any in a lone run of letters (vnouri): a warning;
             // a common one (jsmith-4) or Title case (RHarvey) blocks. A short
             // rare name without Title case (SAH603, KAMO): a warning.
-            const bool joined_initial =
-                (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) || ((g.initials >> m.end) & 1u);
+            const bool joined_initial = (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) ||
+                                        ((g.initials >> m.end) & 1u);
             // (In capitals throughout, CAROND, 0HMARC: as a code could be.)
-            const bool weak = !title && ((joined_initial && letters <= 5 && (!common || !lowercase)) ||
-                                         (!common && letters <= 4));
+            const bool weak =
+                !title && ((joined_initial && letters <= 5 && (!common || !lowercase)) ||
+                           (!common && letters <= 4));
             // A rare three-letter name in capitals or lower case (ROX944) is
             // no more than initials: those rules say.
             const bool initials_only = !title && !common && letters == 3;
@@ -326,7 +328,8 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         case_tokens(scan, run, parts);
         for (Span t : parts) {
             if (t.size() < 4 || (bits_of(t) & explained) != 0) continue;
-            if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord)) continue;
+            if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord))
+                continue;
             if (state.is_allowed(scan.lexicon, scan.low(t))) continue;
             tokens.push(t);
         }
@@ -352,8 +355,8 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             // away (E-Frusci0812; not the P of 800P-REEG).
             const bool segment = (p == 0 || is_separator(scan.id[p - 1])) &&
                                  (p + 1 == n || is_separator(scan.id[p + 1]));
-            const bool beside = p + 1 == t.begin || p == t.end ||
-                                (segment && (p + 2 == t.begin || t.end + 1 == p));
+            const bool beside =
+                p + 1 == t.begin || p == t.end || (segment && (p + 2 == t.begin || t.end + 1 == p));
             if (beside) others &= ~(std::uint64_t{1} << p);
         }
         return others;
@@ -375,8 +378,8 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             const bool apart = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end])) || title_case(scan, t) ||
                                (lower && !hex);
-            const int bar = apart && !alone && others_of(t, name_like) == 0 ? kApartRandom
-                                                                           : bar_of(scan, t, n);
+            const int bar =
+                apart && !alone && others_of(t, name_like) == 0 ? kApartRandom : bar_of(scan, t, n);
             if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k]))
                 name_like |= bits_of(t);
         }
@@ -404,7 +407,8 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         // one digit (a six-character code has room for neither).
         const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end]));
-        const bool long_capitals = upper && (t.size() >= 6 || (t.size() >= 5 && scan.digit_count >= 2));
+        const bool long_capitals =
+            upper && (t.size() >= 6 || (t.size() >= 5 && scan.digit_count >= 2));
         const bool written = title_case(scan, t) || lower || separated || long_capitals;
         // The whole ID: only a long run (zaroudischino, ybrownridge).
         const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&

@@ -117,7 +117,8 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
         // starting the ID or a segment (a lower-case hex code such as
         // bb799118 has this shape by chance).
         const bool has_suffix = end > scan.digit_runs[last].end;
-        const bool card_form = is_upper(scan.id[prefix.begin]) && is_upper(scan.id[prefix.begin + 1]) &&
+        const bool card_form = is_upper(scan.id[prefix.begin]) &&
+                               is_upper(scan.id[prefix.begin + 1]) &&
                                (prefix.begin == 0 || is_separator(scan.id[prefix.begin - 1]));
         if (!has_suffix && !card_form) continue;
         hits.push(Hit{FindingKind::identifier, Severity::block, Span{prefix.begin, end},

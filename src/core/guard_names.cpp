@@ -274,7 +274,8 @@ class RunWalker {
         if (digits == 0) {
             if (scan_.allowed_letter.test(match.begin)) return;
             if ((flags & (kOrgAllowed | kServiceCode)) && match.size() >= 3) allowed_.push(match);
-            if ((flags & kOrgName) && match.size() >= 4) found_.push({match, kOrgNameMessage, kOrgNameEvidence});
+            if ((flags & kOrgName) && match.size() >= 4)
+                found_.push({match, kOrgNameMessage, kOrgNameEvidence});
         } else if ((flags & kOrgName) && accept(match, letters, digits)) {
             found_.push({match, kOrgNameMessage, kOrgNameEvidence});
         }
@@ -381,8 +382,8 @@ bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walk
             w.node = next;
             w.cell = next_cell;
             if (auto categories = detail::lexicon_categories(next_cell))
-                found.push(Found{static_cast<std::uint8_t>(w.start), static_cast<std::uint8_t>(w.pos),
-                                 categories});
+                found.push(Found{static_cast<std::uint8_t>(w.start),
+                                 static_cast<std::uint8_t>(w.pos), categories});
             walks[kept++] = w;
         }
         walks.resize(kept);
@@ -731,7 +732,8 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
         const Span x = found[i].span;
         bool digit_inside = false;
         for (std::uint32_t p = x.begin + 1; p + 1 < x.end; ++p)
-            digit_inside |= is_digit(scan.id[p]) && is_letter(scan.id[x.begin]) && is_letter(scan.id[x.end - 1]);
+            digit_inside |= is_digit(scan.id[p]) && is_letter(scan.id[x.begin]) &&
+                            is_letter(scan.id[x.end - 1]);
         if (!digit_inside && cover.has_digit(x) && cover.covered(x, true)) remove(i);
     }
     if (scan.mixed_case) {

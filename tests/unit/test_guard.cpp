@@ -154,9 +154,9 @@ TEST_CASE("guard: the compiled lexicon answers as the lexicon files say") {
     // The build compiles data/lexicon/*.txt into a double-array trie
     // (tools/embed_data.cpp): every entry with its categories, nothing else.
     const std::map<std::string, std::uint8_t> category_of_file = {
-        {"given-names", caseload::kGivenName},  {"surnames", caseload::kSurname},
-        {"nicknames", caseload::kNickname},     {"street-words", caseload::kStreetWord},
-        {"room-words", caseload::kRoomWord},    {"allowed-words", caseload::kAllowedWord},
+        {"given-names", caseload::kGivenName},   {"surnames", caseload::kSurname},
+        {"nicknames", caseload::kNickname},      {"street-words", caseload::kStreetWord},
+        {"room-words", caseload::kRoomWord},     {"allowed-words", caseload::kAllowedWord},
         {"listed-names", caseload::kListedName},
     };
     std::map<std::string, std::uint8_t> expected;

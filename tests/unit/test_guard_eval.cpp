@@ -36,7 +36,8 @@ struct Evaluation {
 // The 11 services' prefixes registered, as an organisation would have them.
 GuardWords eval_words() {
     GuardWords words;
-    words.service_codes = {"hom", "rec", "fam", "wrk", "hsg", "emp", "mh", "yth", "da", "sub", "out"};
+    words.service_codes = {"hom", "rec", "fam", "wrk", "hsg", "emp",
+                           "mh",  "yth", "da",  "sub", "out"};
     return words;
 }
 
@@ -69,7 +70,7 @@ Evaluation evaluate() {
             r.blocked += blocked;
             r.warned += warned;
         }
-        const bool wrong = expect == "clean" ? !findings.empty()
+        const bool wrong = expect == "clean"   ? !findings.empty()
                            : expect == "block" ? !blocked
                                                : findings.empty();
         auto& ex = out.examples[category];
@@ -88,7 +89,8 @@ void print_table(const Evaluation& e) {
         std::string ex;
         if (half == "all" || half == "-")
             if (auto x = e.examples.find(category); x != e.examples.end())
-                for (std::size_t i = 0; i < x->second.size() && i < 6; ++i) ex += " " + x->second[i];
+                for (std::size_t i = 0; i < x->second.size() && i < 6; ++i)
+                    ex += " " + x->second[i];
         std::printf("%-22s %-7s %6d %8.2f%% %8.2f%% %8.2f%%  %s\n", category.c_str(), half.c_str(),
                     r.total, r.blocked_pct(), r.warned_pct(), r.caught_pct(), ex.c_str());
     };
@@ -120,7 +122,8 @@ TEST_CASE("guard evaluation: identifying IDs caught, random codes clean (issue 1
         return it->second;
     };
     // Clean formats: at least 1,000 codes each.
-    for (const char* c : {"crockford", "upper6", "lower6", "uuid8", "service-serial", "year-serial"})
+    for (const char* c :
+         {"crockford", "upper6", "lower6", "uuid8", "service-serial", "year-serial"})
         CHECK_MESSAGE(rates(c).total >= 1000, c);
 
     // Floors and ceilings: the issue's targets where the guard meets them,
