@@ -239,7 +239,7 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             // a common one (jsmith-4) or Title case (RHarvey) blocks. A short
             // rare name without Title case (SAH603, KAMO): a warning.
             const bool joined_initial = (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) ||
-                                        ((g.initials >> m.end) & 1u);
+                                        (m.end < 64 && ((g.initials >> m.end) & 1u));
             // (In capitals throughout, CAROND, 0HMARC: as a code could be.)
             const bool weak =
                 !title && ((joined_initial && letters <= 5 && (!common || !lowercase)) ||
