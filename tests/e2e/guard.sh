@@ -208,7 +208,9 @@ refused 2 "kind" words add foo --kind street
 run words remove bazzer
 expect_status 0
 run id check Bazzer7 --format jsonl
-expect_out_lacks '"match":"Bazzer"'
+# (the organisation's word is gone; the name model may still read Bazzer as a
+# name, issue 13)
+expect_out_lacks "a name of your organisation's list"
 
 t "su add runs the guard: a block is refused, naming the kind and the part"
 refused 3 "'JSmith1985' can't be used as an ID:" --as wes su add JSmith1985 --confirm-anonymous
