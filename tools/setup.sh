@@ -15,6 +15,8 @@ PACKAGES=(
     sqlite3 python3 bash-completion zsh fish groff man-db procps
     # fuzzing and sanitizers (tests/fuzz/run), benchmarks (bench/)
     clang libclang-rt-14-dev hyperfine time
+    # the report page is rendered in a real browser (tests/e2e/report_page.sh)
+    chromium
 )
 
 install_missing() {
