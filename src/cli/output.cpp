@@ -48,16 +48,11 @@ std::string csv_field(std::string_view value) {
 std::string tsv_field(std::string_view value) {
     std::string out;
     for (char c : value) {
-        if (c == '\t')
-            out += "\\t";
-        else if (c == '\n')
-            out += "\\n";
-        else if (c == '\r')
-            out += "\\r";
-        else if (c == '\\')
-            out += "\\\\";
-        else
-            out += c;
+        if (c == '\t') out += "\\t";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\\') out += "\\\\";
+        else out += c;
     }
     return out;
 }
@@ -101,10 +96,8 @@ void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostre
                 line += std::string(widths[i] - display_width(cell) + 2, ' ');
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
-        if (r == 0 && bold_heading)
-            out << "\x1b[1m" << line << "\x1b[0m\n";
-        else
-            out << line << '\n';
+        if (r == 0 && bold_heading) out << "\x1b[1m" << line << "\x1b[0m\n";
+        else out << line << '\n';
     }
 }
 
