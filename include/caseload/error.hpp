@@ -19,7 +19,7 @@ enum class Exit : int {
 };
 
 class Error : public std::runtime_error {
-  public:
+public:
     Error(Exit code, std::string message, std::string hint = {},
           std::vector<std::string> details = {})
         : std::runtime_error(std::move(message)),
@@ -32,7 +32,7 @@ class Error : public std::runtime_error {
     // Extra lines printed under the message (findings, "did you mean").
     const std::vector<std::string>& details() const { return details_; }
 
-  private:
+private:
     Exit code_;
     std::string hint_;
     std::vector<std::string> details_;

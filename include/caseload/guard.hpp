@@ -33,7 +33,7 @@ struct GuardWords {
 };
 
 class Guard {
-  public:
+public:
     explicit Guard(GuardWords words = {});
 
     // Every finding for an ID (already in valid format), blocks first.
@@ -41,12 +41,11 @@ class Guard {
 
     // --ask-name: also tests the ID against a real name given at a prompt and
     // that name's initials. The name is only read, never stored.
-    std::vector<GuardFinding> check_with_name(std::string_view id,
-                                              std::string_view real_name) const;
+    std::vector<GuardFinding> check_with_name(std::string_view id, std::string_view real_name) const;
 
     static bool blocks(const std::vector<GuardFinding>& findings);
 
-  private:
+private:
     GuardWords words_;
     // Built once from words_: the organisation's words in a trie, today's limits.
     std::shared_ptr<const guard_internal::GuardState> state_;

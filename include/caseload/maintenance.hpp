@@ -9,7 +9,7 @@
 namespace caseload {
 
 struct CheckProblem {
-    std::string check;  // integrity, foreign-keys, keyworker, needs, ids, events
+    std::string check;   // integrity, foreign-keys, keyworker, needs, ids, events
     std::string detail;
 };
 
