@@ -51,6 +51,8 @@ case "$mode" in
         ;;
     test)
         build build
+        # chromium is installed above: the report page's browser test must run.
+        export CASELOAD_REQUIRE_CHROMIUM=1
         (cd build && ctest --output-on-failure -j"$(nproc)")
         ;;
     sanitize)
