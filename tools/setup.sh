@@ -57,6 +57,7 @@ case "$mode" in
         ;;
     sanitize)
         build build-asan -DCASELOAD_SANITIZE=ON
+        export CASELOAD_REQUIRE_CHROMIUM=1
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" -LE slow)
         ;;
     *)

@@ -899,24 +899,25 @@ std::vector<FlowRow> assemble_flow(const std::vector<PeriodSpan>& periods,
         if (!c.left_on.empty() && l >= 0 && l < static_cast<long>(n))
             lines.left[static_cast<std::size_t>(l)] += c.count;
     }
-    for (const auto& v : values) {
-        Lines& lines = by_value[v];
-        if (lines.start.empty())
-            lines.start = lines.end = lines.started = lines.left = std::vector<long long>(n + 1, 0);
-        long long active_start = 0, active_end = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            active_start += lines.start[i];
-            active_end += lines.end[i];
+    // Period by period, each value within: the rows read as the table does.
+    std::vector<long long> active_start(values.size(), 0), active_end(values.size(), 0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            Lines& lines = by_value[values[k]];
+            if (lines.start.empty())
+                lines.start = lines.end = lines.started = lines.left =
+                    std::vector<long long>(n + 1, 0);
+            active_start[k] += lines.start[i];
+            active_end[k] += lines.end[i];
             FlowRow row;
             row.values = {periods[i].label};
-            if (!v.empty() || values.size() > 1) row.values.push_back(v);
-            row.active_at_start = active_start;
+            if (!values[k].empty() || values.size() > 1) row.values.push_back(values[k]);
+            row.active_at_start = active_start[k];
             row.started = lines.started[i];
             row.left = lines.left[i];
-            row.active_at_end = active_end;
+            row.active_at_end = active_end[k];
             rows.push_back(std::move(row));
         }
-    }
     return rows;
 }
 
