@@ -435,4 +435,32 @@ EOF
 expect_eq "$(env -u NO_COLOR COLUMNS=200 TERM=xterm python3 "$SCRATCH/on_tty.py" 50 "$CASELOAD_BIN" report --by keyworker)" "True 49"
 expect_eq "$(NO_COLOR=1 TERM=xterm python3 "$SCRATCH/on_tty.py" 70 "$CASELOAD_BIN" report --by keyworker)" "False 69"
 
+t "colour: only the bars and the sign of a difference; --color never|always|auto"
+expect_eq "$(env -u NO_COLOR TERM=xterm python3 "$SCRATCH/on_tty.py" 50 "$CASELOAD_BIN" report --by keyworker --color never)" "False 49"
+expect_eq "$(env -u NO_COLOR TERM=xterm python3 "$SCRATCH/on_tty.py" 50 "$CASELOAD_BIN" report --by keyworker --colour auto)" "True 49"
+run report --by keyworker --color auto
+expect_out_lacks $'\x1b'
+cat >"$SCRATCH/colours.py" <<'EOF'
+import re, sys
+text = sys.stdin.read()
+painted = re.findall("\x1b\\[(\\d+)m(.*?)\x1b\\[0m", text)
+rest = re.sub("\x1b\\[\\d+m.*?\x1b\\[0m", "", text)
+ok = all((c == "36" and set(t) <= set("█▏▎▍▌▋▊▉")) or (c == "32" and re.fullmatch(r"\+\d+\.\d", t))
+         or (c == "31" and re.fullmatch(r"-\d+\.\d", t)) for c, t in painted)
+print(len(painted) > 0, ok, "\x1b" in rest, sorted({c for c, _ in painted}))
+EOF
+run report --by keyworker --service HOM --compare --color always
+expect_eq "$(printf '%s\n' "$out" | python3 "$SCRATCH/colours.py")" "True True False ['31', '32', '36']"
+NO_COLOR=1 run report --by keyworker --color always
+expect_out_has $'\x1b[36m'  # an explicit --color always wins over NO_COLOR
+refused 2 "--color" report --color sometimes
+
+t "two dimensions: subtotals and row percentages in the table"
+NO_COLOR=1 run report --by service --by keyworker
+expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "service keyworker count % row %"
+expect_eq "$(printf '%s\n' "$out" | grep 'subtotal' | tr -s ' ' | sed 's/^ //')" "subtotal 65 94.2 100.0
+subtotal 4 5.8 100.0"
+expect_eq "$(printf '%s\n' "$out" | grep '^HOM' | tr -s ' ' | cut -d' ' -f1-5)" "HOM wes 40 58.0 61.5"
+expect_out_has "row % is the share of the subtotal of the row's service."
+
 finish

@@ -88,4 +88,30 @@ run su import "$SCRATCH/all.csv" --confirm-anonymous
 expect_status 0
 expect_eq "$(cl su export)" "$(cat "$SCRATCH/all.csv")" "(export -> import -> export)"
 
+# ---------------------------------------------------------------------------
+t "log: --action, --until, and today, yesterday, Nd"
+export CASELOAD_DB="$SCRATCH/register.db"
+unset CASELOAD_TODAY  # events carry the real time
+run log --action su.edit --format csv
+expect_status 0
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f3 | sort -u)" "su.edit"
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | wc -l)" "2"
+run log --action su --format csv
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f3 | sort -u | tr '\n' ' ')" "su.add su.edit su.import su.leave "
+run log --action STAFF --format csv
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f3 | sort -u)" "staff.add"
+all=$(cl log --format csv | wc -l)
+run log --since today --format csv
+expect_eq "$(printf '%s\n' "$out" | wc -l)" "$all"
+run log --since 1d --until today --format csv
+expect_eq "$(printf '%s\n' "$out" | wc -l)" "$all"
+run log --until yesterday --format csv
+expect_eq "$out" "at,actor,action,service_user,detail"
+run log --since "$(date -u +%Y-%m-%d)" --until "$(date -u +%d/%m/%Y)" --action su.leave --format csv
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | wc -l)" "1"
+refused 2 "'su.delete' is not an action of the audit trail" log --action su.delete
+refused 2 "--since 'tomorrow' is not a day" log --since tomorrow
+refused 2 "is after --until" log --since today --until yesterday
+refused 2 "--until 'x7d' is not a day" log --until x7d
+
 finish
