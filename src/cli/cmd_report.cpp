@@ -53,7 +53,8 @@ Percentages:
 
 Fields (json, jsonl, csv, tsv): the dimension fields (service, keyworker,
 age_band, gender, ethnicity, need, status), count, percent; with --compare
-organisation_percent, difference; with --suppress-below suppressed.
+organisation_percent, difference; with --suppress-below suppressed. json is
+one object: {"rows": [rows], "total": {"count": N}} (count null when hidden).
 
 The table draws a bar for each count, scaled so the largest fills the width of
 the terminal (else $COLUMNS, else 80 columns).
@@ -314,6 +315,13 @@ void register_report(CLI::App& app, Context& ctx) {
         if (format == Format::table) {
             write_table(report, std::cout, colour_enabled(STDOUT_FILENO));
             std::cout.flush();
+        } else if (format == Format::json) {
+            // One object: the rows, and the total (the people counted).
+            Json rows = Json::array();
+            for (const auto& row : report.rows) rows.push_back(row_json(report, row, false));
+            Json total{{"count", report.total_suppressed ? Json(nullptr) : Json(report.total)}};
+            if (report.request.suppress_below > 0) total["suppressed"] = report.total_suppressed;
+            write_single(format, Json{{"rows", rows}, {"total", total}}, std::cout);
         } else {
             bool text = format == Format::csv || format == Format::tsv;
             RecordWriter writer(format, field_names(report), std::cout);
