@@ -178,7 +178,18 @@ int show_help(int argc, char** argv, int at) {
     bool known = words.empty();
     for (const auto& entry : kCommandGroups)
         if (!words.empty() && words.front() == entry.name && entry.name[0] != '_') known = true;
-    if (!words.empty() && known) page += "-" + words.front();
+    if (!known) {
+        std::vector<std::string> names;
+        for (const auto& entry : kCommandGroups)
+            if (entry.name[0] != '_') names.emplace_back(entry.name);
+        auto close = nearest_command(words.front(), names);
+        print_error(Error(
+            Exit::usage, fmt::format("'{}' is not a command of caseload", printable(words.front())),
+            close.empty() ? fmt::format("commands: {}", join(names, ", "))
+                          : fmt::format("did you mean 'caseload help {}'?", close.front())));
+        return static_cast<int>(Exit::usage);
+    }
+    if (!words.empty()) page += "-" + words.front();
     if (known && std::getenv("CASELOAD_NO_MAN") == nullptr && isatty(STDOUT_FILENO) == 1) {
         const std::string quiet = "man -w " + page + " >/dev/null 2>&1";
         if (std::system(quiet.c_str()) == 0) {
@@ -194,8 +205,7 @@ int show_help(int argc, char** argv, int at) {
     std::vector<char*> pointers;
     for (auto& a : args) pointers.push_back(a.data());
     pointers.push_back(nullptr);
-    const int status = run(static_cast<int>(args.size()), pointers.data());
-    return status == 0 || known ? status : static_cast<int>(Exit::usage);
+    return run(static_cast<int>(args.size()), pointers.data());
 }
 
 }  // namespace

@@ -78,11 +78,11 @@ void register_staff(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, add] {
         // As useradd's tools do: a login nobody can log in as is a typo.
         if (add->login && !add->no_check_login && ::getpwnam(add->login->c_str()) == nullptr)
-            throw Error(Exit::invalid,
-                        fmt::format("there is no OS login '{}' on this machine",
-                                    printable(*add->login)),
-                        "check the spelling (see 'getent passwd'); give --no-check-login to add "
-                        "it anyway");
+            throw Error(
+                Exit::invalid,
+                fmt::format("there is no OS login '{}' on this machine", printable(*add->login)),
+                "check the spelling (see 'getent passwd'); give --no-check-login to add "
+                "it anyway");
         add_staff(ctx.reg(), ctx.actor(), add->username, add->name, add->login,
                   add->roles.change());
         ctx.note(fmt::format("Added staff member {}.", normalise_username(add->username)));

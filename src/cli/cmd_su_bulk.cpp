@@ -101,9 +101,8 @@ std::string import_output(Format format, const ImportOptions& options, const Imp
                           bool committed) {
     Json generated = Json::array();
     for (const auto& g : s.generated_ids)
-        generated.push_back(
-            Json{{"line", g.line}, {"ref", g.ref.empty() ? Json(nullptr) : Json(g.ref)},
-                 {"id", g.id}});
+        generated.push_back(Json{
+            {"line", g.line}, {"ref", g.ref.empty() ? Json(nullptr) : Json(g.ref)}, {"id", g.id}});
     std::ostringstream out;
     switch (format) {
         case Format::json:
@@ -116,9 +115,8 @@ std::string import_output(Format format, const ImportOptions& options, const Imp
                    {"skipped", s.skipped},
                    {"rejected", s.rejected},
                    {"seconds", std::round(s.seconds * 1000) / 1000},
-                   {"rejects", s.rejected > 0 && options.rejects_path
-                                   ? Json(*options.rejects_path)
-                                   : Json(nullptr)},
+                   {"rejects", s.rejected > 0 && options.rejects_path ? Json(*options.rejects_path)
+                                                                      : Json(nullptr)},
                    {"generated", generated}};
             write_single(format, j, out);
             break;
@@ -409,15 +407,14 @@ void register_su_bulk(CLI::App& su, Context& ctx) {
                      "Also append the generated IDs ('line N -> ID') to this file, synced to "
                      "disk before the commit")
         ->option_text("FILE");
-    import->add_flag(
-        "--confirm-anonymous", args->confirm,
-        "Confirm that every ID in the file is anonymous (needed without a terminal)");
+    import->add_flag("--confirm-anonymous", args->confirm,
+                     "Confirm that every ID in the file is anonymous (needed without a terminal)");
     import->callback([&ctx, args] {
         if (args->ids_to && !args->generate_ids)
             throw Error(Exit::usage, "--ids-to is for generated IDs: give --generate-ids",
                         "leave out --ids-to, or add --generate-ids");
-        run_import(ctx, *args);
-    });
+    run_import(ctx, *args);
+});
 
 auto filter = std::make_shared<ServiceUserFilter>();
 auto* exp =

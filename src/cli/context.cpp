@@ -114,8 +114,7 @@ void check_stdout() {
     }
 }
 
-void append_synced(const std::string& path, std::string_view text,
-                   const std::string& consequence) {
+void append_synced(const std::string& path, std::string_view text, const std::string& consequence) {
     auto fail = [&](int e) {
         throw Error(Exit::failure,
                     fmt::format("could not write the new IDs to {}: {}{}", printable(path, 200),

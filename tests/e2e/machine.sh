@@ -32,7 +32,7 @@ printf '{"id":"HOM-0004","keyworker":"wes"}\n' >"$SCRATCH/d.txt"
 run su import "$SCRATCH/d.txt" --input-format jsonl --confirm-anonymous --json
 expect_status 0
 expect_eq "$(jq_py 'v["added"]')" "1"
-refused 2 "'--format' is not an option" su import "$SCRATCH/d.txt" --input-format xml
+refused 2 "xml" su import "$SCRATCH/d.txt" --input-format xml
 
 t "su import --generate-ids: the summary's generated IDs carry line and ref"
 printf 'ref,keyworker\nA-17,wes\nB-18,wyn\n' >"$SCRATCH/gen.csv"
@@ -197,16 +197,17 @@ t "traceability: rejects carry the original line; a fixed rejects file keeps it"
 printf 'ref,id,keyworker\nR-1,HOM-0070,wes\nR-2,HOM-0071,nobody\nR-3,HOM-0070,wes\nR-4,,wes\n' >"$SCRATCH/trace.csv"
 run su import "$SCRATCH/trace.csv" --confirm-anonymous --on-error skip --rejects "$SCRATCH/trace-rejects.csv"
 expect_status 8
-expect_eq "$(cut -d, -f1-4 "$SCRATCH/trace-rejects.csv")" "line,ref,id,keyworker
-3,R-2,HOM-0071,nobody
+expect_eq "$(cut -d, -f1-4 "$SCRATCH/trace-rejects.csv" | sort)" "3,R-2,HOM-0071,nobody
 4,R-3,HOM-0070,wes
-5,R-4,,wes"
+5,R-4,,wes
+line,ref,id,keyworker"
 # Fix the keyworker and the duplicate; generate the empty ID: the map names line 5 of trace.csv.
 sed -e 's/nobody/wyn/' -e 's/HOM-0070,wes,/HOM-0072,wes,/' "$SCRATCH/trace-rejects.csv" >"$SCRATCH/fixed.csv"
 run su import "$SCRATCH/fixed.csv" --confirm-anonymous --generate-ids --json
 expect_status 0
 expect_eq "$(jq_py 'v["added"], [(g["line"], g["ref"]) for g in v["generated"]]')" "3 [(5, 'R-4')]"
-expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%ref%'")" "0"
+# The refs are never stored.
+expect_eq "$(sqlite3 "$CASELOAD_DB" .dump | grep -c 'R-[1-4]')" "0"
 
 t "scope errors agree: a filter outside your scope exits 6 in su list and su export, as in report"
 refused 6 "you may not list REC" --as mia su list --service REC
@@ -255,6 +256,7 @@ expect_status 0
 expect_out_has "Subcommands:"
 run help frobnicate
 expect_status 2
+expect_err_has "'frobnicate' is not a command"
 
 t "--no-header for tables, csv and tsv"
 run --no-header su list --format csv

@@ -169,21 +169,21 @@ TEST_CASE("import: --on-error skip writes the good rows and the rejects file") {
     std::ifstream in(*o.rejects_path);
     std::stringstream content;
     content << in.rdbuf();
-    CHECK(
-        content.str() ==
-        "line,keyworker,id,error\n"
-        "3,w99,HOM-0002,\"keyworker: 'w99' is not a worker of HOM (workers: wes, wyn)\"\n"
-        "4,wes,HOM 3,\"id: 'HOM 3' has a space at position 4; an ID may contain only ASCII letters, "
-        "digits, '-', '_' and '.' (choose another ID, or run 'caseload id new' for one that is "
-        "safe)\"\n");
+    CHECK(content.str() ==
+          "line,keyworker,id,error\n"
+          "3,w99,HOM-0002,\"keyworker: 'w99' is not a worker of HOM (workers: wes, wyn)\"\n"
+          "4,wes,HOM 3,\"id: 'HOM 3' has a space at position 4; an ID may contain only ASCII "
+          "letters, "
+          "digits, '-', '_' and '.' (choose another ID, or run 'caseload id new' for one that is "
+          "safe)\"\n");
     struct stat st {};
     REQUIRE(::stat(o.rejects_path->c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     // An existing rejects file is never replaced without --force (exit 5),
     // and nothing is imported.
-    CHECK_THROWS_WITH_AS(f.run("id,keyworker\nHOM-0009,wes\n", o),
-                         doctest::Contains("rejects file " + *o.rejects_path + " already exists"),
-                         Error);
+    CHECK_THROWS_WITH_AS(
+        f.run("id,keyworker\nHOM-0009,wes\n", o),
+        doctest::Contains(("rejects file " + *o.rejects_path + " already exists").c_str()), Error);
     CHECK(f.query("SELECT count(*) FROM service_user WHERE uid = 'HOM-0009'") == "0\n");
     // With --force it is replaced, through a temporary file in the same directory.
     o.overwrite_rejects = true;
