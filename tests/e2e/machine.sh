@@ -15,27 +15,27 @@ count() { sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user"; }
 jq_py() { printf '%s' "$out" | python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
 
 t "su import: --input-format says what the file holds; the global --format what is printed"
-printf 'id,keyworker\nHOM-0001,wes\n' >"$SCRATCH/a.csv"
+printf 'id,service,keyworker\nHOM-0001,HOM,wes\n' >"$SCRATCH/a.csv"
 run --format jsonl su import "$SCRATCH/a.csv" --confirm-anonymous
 expect_status 0
 shape import_summary jsonl
 expect_out_has '"added":1'
-printf 'id,keyworker\nHOM-0002,wes\n' >"$SCRATCH/b.csv"
+printf 'id,service,keyworker\nHOM-0002,HOM,wes\n' >"$SCRATCH/b.csv"
 run su import "$SCRATCH/b.csv" --confirm-anonymous --format json
 expect_status 0
 shape import_summary
 expect_eq "$(jq_py 'v["added"], v["rejected"], v["committed"], v["rejects"]')" "1 0 True None"
-printf 'id,keyworker\nHOM-0003,wes\n' >"$SCRATCH/c.csv"
+printf 'id,service,keyworker\nHOM-0003,HOM,wes\n' >"$SCRATCH/c.csv"
 run --json su import "$SCRATCH/c.csv" --confirm-anonymous
 shape import_summary
-printf '{"id":"HOM-0004","keyworker":"wes"}\n' >"$SCRATCH/d.txt"
+printf '{"id":"HOM-0004","service":"HOM","keyworker":"wes"}\n' >"$SCRATCH/d.txt"
 run su import "$SCRATCH/d.txt" --input-format jsonl --confirm-anonymous --json
 expect_status 0
 expect_eq "$(jq_py 'v["added"]')" "1"
 refused 2 "xml" su import "$SCRATCH/d.txt" --input-format xml
 
 t "su import --generate-ids: the summary's generated IDs carry line and ref"
-printf 'ref,keyworker\nA-17,wes\nB-18,wyn\n' >"$SCRATCH/gen.csv"
+printf 'ref,service,keyworker\nA-17,HOM,wes\nB-18,HOM,wyn\n' >"$SCRATCH/gen.csv"
 run su import "$SCRATCH/gen.csv" --generate-ids --json
 expect_status 0
 shape import_summary
@@ -60,10 +60,10 @@ run su export --json
 shape service_users
 run su export --format jsonl
 shape service_users jsonl
-run su add HOM-0010 --keyworker wes --confirm-anonymous --json
+run su add HOM-0010 --service HOM --keyworker wes --confirm-anonymous --json
 expect_status 0
 shape service_user
-run su add --generate --keyworker wes --json
+run su add --generate --service HOM --keyworker wes --json
 expect_status 0
 shape service_user
 run su rename HOM-0010 HOM-0011 --confirm-anonymous --json
@@ -109,7 +109,7 @@ export CASELOAD_DB="$SCRATCH/register.db"
 
 t "lost output: a generated ID that cannot be written is not committed"
 before=$(count)
-"$CASELOAD_BIN" su add --generate --keyworker wes -q >/dev/full 2>"$SCRATCH/stderr"
+"$CASELOAD_BIN" su add --generate --service HOM --keyworker wes -q >/dev/full 2>"$SCRATCH/stderr"
 status=$?
 err=$(cat "$SCRATCH/stderr")
 expect_status 1
@@ -122,7 +122,7 @@ err=$(cat "$SCRATCH/stderr")
 expect_status 1
 expect_err_has "nothing was renamed"
 expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user WHERE uid = 'HOM-0001'")" "1"
-printf 'keyworker\nwes\n' >"$SCRATCH/g1.csv"
+printf 'service,keyworker\nHOM,wes\n' >"$SCRATCH/g1.csv"
 "$CASELOAD_BIN" su import "$SCRATCH/g1.csv" --generate-ids -q >/dev/full 2>"$SCRATCH/stderr"
 status=$?
 err=$(cat "$SCRATCH/stderr")
@@ -145,7 +145,7 @@ expect_status 1
 expect_err_has "could not write to standard output"
 
 t "--ids-to: the new IDs are in the file, synced before the commit"
-run su add --generate --keyworker wes --ids-to "$SCRATCH/locked.txt"
+run su add --generate --service HOM --keyworker wes --ids-to "$SCRATCH/locked.txt"
 expect_status 0
 expect_eq "$(cat "$SCRATCH/locked.txt")" "$out"
 expect_eq "$(stat -c %a "$SCRATCH/locked.txt")" "600"
@@ -156,53 +156,53 @@ run su import "$SCRATCH/gen.csv" --generate-ids --ids-to "$SCRATCH/locked.txt"
 expect_status 0
 expect_eq "$(tail -n 2 "$SCRATCH/locked.txt")" "$out"
 before=$(count)
-"$CASELOAD_BIN" su add --generate --keyworker wes --ids-to /dev/full >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
+"$CASELOAD_BIN" su add --generate --service HOM --keyworker wes --ids-to /dev/full >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
 status=$?
 err=$(cat "$SCRATCH/stderr")
 expect_status 1
 expect_err_has "could not write the new IDs to /dev/full"
 expect_eq "$(count)" "$before"
-refused 2 "--ids-to is for generated IDs" su add HOM-0099 --keyworker wes --confirm-anonymous --ids-to "$SCRATCH/x.txt"
+refused 2 "--ids-to is for generated IDs" su add HOM-0099 --service HOM --keyworker wes --confirm-anonymous --ids-to "$SCRATCH/x.txt"
 
 t "--rejects never clobbers: exit 5 unless --force; no file when nothing is rejected"
-printf 'id,keyworker\nHOM-0050,nobody\nHOM-0051,wes\n' >"$SCRATCH/bad.csv"
+printf 'id,service,keyworker\nHOM-0050,HOM,nobody\nHOM-0051,HOM,wes\n' >"$SCRATCH/bad.csv"
 echo "precious" >"$SCRATCH/rejects.csv"
 refused 5 "the rejects file $SCRATCH/rejects.csv already exists" su import "$SCRATCH/bad.csv" --confirm-anonymous --on-error skip --rejects "$SCRATCH/rejects.csv"
 expect_err_has "--force"
 expect_eq "$(cat "$SCRATCH/rejects.csv")" "precious"
 run su import "$SCRATCH/bad.csv" --confirm-anonymous --on-error skip --rejects "$SCRATCH/rejects.csv" --force
 expect_status 8
-expect_eq "$(head -n 1 "$SCRATCH/rejects.csv")" "line,id,keyworker,error"
-expect_eq "$(sed -n 2p "$SCRATCH/rejects.csv" | cut -d, -f1-3)" "2,HOM-0050,nobody"
+expect_eq "$(head -n 1 "$SCRATCH/rejects.csv")" "line,id,service,keyworker,error"
+expect_eq "$(sed -n 2p "$SCRATCH/rejects.csv" | cut -d, -f1-4)" "2,HOM-0050,HOM,nobody"
 expect_eq "$(ls -A "$SCRATCH" | grep -c '^\.rejects')" "0"
-printf 'id,keyworker\nHOM-0052,wes\n' >"$SCRATCH/good.csv"
+printf 'id,service,keyworker\nHOM-0052,HOM,wes\n' >"$SCRATCH/good.csv"
 run su import "$SCRATCH/good.csv" --confirm-anonymous --rejects "$SCRATCH/none.csv"
 expect_status 0
 expect_err_has "No row was rejected, so no rejects file was written"
 if [ -e "$SCRATCH/none.csv" ]; then fail "an empty rejects file was left"; else pass; fi
 
 t "one confirmation rule: every imported ID needs confirming, as in su add"
-printf 'id,keyworker\nHOM-0060,wes\nHOM-0061,wes\n' >"$SCRATCH/plain.csv"
+printf 'id,service,keyworker\nHOM-0060,HOM,wes\nHOM-0061,HOM,wes\n' >"$SCRATCH/plain.csv"
 refused 3 "'HOM-0060' was not confirmed as anonymous" su import "$SCRATCH/plain.csv"
 expect_err_has "--confirm-anonymous"
-printf 'id,keyworker,confirmed\nHOM-0062,wes,yes\nHOM-0063,wes,\nQX-1985,wes,yes\n' >"$SCRATCH/rows.csv"
+printf 'id,service,keyworker,confirmed\nHOM-0062,HOM,wes,yes\nHOM-0063,HOM,wes,\nQX-1985,HOM,wes,yes\n' >"$SCRATCH/rows.csv"
 run su import "$SCRATCH/rows.csv" --on-error skip
 expect_status 8
 expect_err_has "(accepted: confirmed yes)"
 expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT group_concat(uid) FROM (SELECT uid FROM service_user WHERE uid IN ('HOM-0062','HOM-0063','QX-1985') ORDER BY uid)")" "HOM-0062,QX-1985"
-printf 'id,keyworker,confirmed\nHOM-0064,wes,maybe\n' >"$SCRATCH/maybe.csv"
+printf 'id,service,keyworker,confirmed\nHOM-0064,HOM,wes,maybe\n' >"$SCRATCH/maybe.csv"
 refused 3 "'maybe' is not yes or no" su import "$SCRATCH/maybe.csv" --confirm-anonymous
 
 t "traceability: rejects carry the original line; a fixed rejects file keeps it"
-printf 'ref,id,keyworker\nR-1,HOM-0070,wes\nR-2,HOM-0071,nobody\nR-3,HOM-0070,wes\nR-4,,wes\n' >"$SCRATCH/trace.csv"
+printf 'ref,id,service,keyworker\nR-1,HOM-0070,HOM,wes\nR-2,HOM-0071,HOM,nobody\nR-3,HOM-0070,HOM,wes\nR-4,,HOM,wes\n' >"$SCRATCH/trace.csv"
 run su import "$SCRATCH/trace.csv" --confirm-anonymous --on-error skip --rejects "$SCRATCH/trace-rejects.csv"
 expect_status 8
-expect_eq "$(cut -d, -f1-4 "$SCRATCH/trace-rejects.csv" | sort)" "3,R-2,HOM-0071,nobody
-4,R-3,HOM-0070,wes
-5,R-4,,wes
-line,ref,id,keyworker"
+expect_eq "$(cut -d, -f1-5 "$SCRATCH/trace-rejects.csv" | sort)" "3,R-2,HOM-0071,HOM,nobody
+4,R-3,HOM-0070,HOM,wes
+5,R-4,,HOM,wes
+line,ref,id,service,keyworker"
 # Fix the keyworker and the duplicate; generate the empty ID: the map names line 5 of trace.csv.
-sed -e 's/nobody/wyn/' -e 's/HOM-0070,wes,/HOM-0072,wes,/' "$SCRATCH/trace-rejects.csv" >"$SCRATCH/fixed.csv"
+sed -e 's/nobody/wyn/' -e 's/HOM-0070,HOM,wes,/HOM-0072,HOM,wes,/' "$SCRATCH/trace-rejects.csv" >"$SCRATCH/fixed.csv"
 run su import "$SCRATCH/fixed.csv" --confirm-anonymous --generate-ids --json
 expect_status 0
 expect_eq "$(jq_py 'v["added"], [(g["line"], g["ref"]) for g in v["generated"]]')" "3 [(5, 'R-4')]"
@@ -225,9 +225,9 @@ cl service add HOM --name Hostel --star homelessness -q
 cl staff add mo --name Mo --login mo-login --no-check-login --manager HOM -q
 cl staff add wa --name Wa --login wa-login --no-check-login --worker HOM -q
 {
-    echo "id,keyworker"
-    for i in $(seq 0 199); do printf 'HOM-%04d,wa\n' "$i"; done
-    for i in $(seq 0 59); do printf 'HOM-1%03d,wa\n' "$i"; done
+    echo "id,service,keyworker"
+    for i in $(seq 0 199); do printf 'HOM-%04d,HOM,wa\n' "$i"; done
+    for i in $(seq 0 59); do printf 'HOM-1%03d,HOM,wa\n' "$i"; done
 } >"$SCRATCH/many.csv"
 cl su import "$SCRATCH/many.csv" --confirm-anonymous -q
 for who in boss mo wa; do
@@ -283,7 +283,7 @@ refused 3 "there is no OS login 'no-such-login-16'" staff add zed --name Zed --l
 expect_err_has "--no-check-login"
 run staff add zed --name Zed --login "$(id -un)x" --no-check-login --worker HOM
 expect_status 0
-run staff add zoe --name Zoe --login root --worker HOM,REC
+run staff add zoe --name Zoe --login nobody --worker HOM,REC
 expect_status 0
 run staff show zoe --json
 expect_out_has '"worker": ['
@@ -303,15 +303,15 @@ TZ=Pacific/Auckland run --utc log --format csv
 expect_out_has "Z,"
 
 t "spreadsheet hints: MM/DD/YYYY, Excel's midnight, a ';'-separated file"
-refused 3 "date of birth '12/25/1985' looks like MM/DD/YYYY; use DD/MM/YYYY or YYYY-MM-DD" su add HOM-0201 --keyworker wes --dob 12/25/1985 --confirm-anonymous
+refused 3 "date of birth '12/25/1985' looks like MM/DD/YYYY; use DD/MM/YYYY or YYYY-MM-DD" su add HOM-0201 --service HOM --keyworker wes --dob 12/25/1985 --confirm-anonymous
 expect_err_has "25/12/1985 or 1985-12-25"
-printf 'id,keyworker,date_of_birth\nHOM-0202,wes,14/06/1988 00:00\nHOM-0203,wes,12/25/1985\n' >"$SCRATCH/excel.csv"
+printf 'id,service,keyworker,date_of_birth\nHOM-0202,HOM,wes,14/06/1988 00:00\nHOM-0203,HOM,wes,12/25/1985\n' >"$SCRATCH/excel.csv"
 run su import "$SCRATCH/excel.csv" --confirm-anonymous --on-error skip
 expect_status 8
 expect_err_has "line 3, column date_of_birth: date of birth '12/25/1985' looks like MM/DD/YYYY"
 run su show HOM-0202 --json
 expect_eq "$(jq_py 'v["date_of_birth"]')" "1988-06-14"
-printf 'id;keyworker;date_of_birth\nHOM-0204;wes;14/06/1988\n' >"$SCRATCH/semi.csv"
+printf 'id;service;keyworker;date_of_birth\nHOM-0204;HOM;wes;14/06/1988\n' >"$SCRATCH/semi.csv"
 refused 3 "semi.csv is separated by ';', not ','" su import "$SCRATCH/semi.csv" --confirm-anonymous
 expect_err_has "CSV UTF-8 (Comma delimited)"
 
