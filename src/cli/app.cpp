@@ -240,10 +240,11 @@ int run(int argc, char** argv) {
         ->option_text("SECONDS")
         ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");
-    app.add_flag_callback("--no-header", [] { set_headers(false); },
-                          "Tables, csv and tsv without their heading line");
-    app.add_flag_callback("--utc", [] { set_utc(true); },
-                          "Show times in UTC (default: local time, with its offset)");
+    app.add_flag_callback(
+        "--no-header", [] { set_headers(false); },
+        "Tables, csv and tsv without their heading line");
+    app.add_flag_callback(
+        "--utc", [] { set_utc(true); }, "Show times in UTC (default: local time, with its offset)");
 
     // Building every command's options costs more than a lookup itself, so
     // only the group named on the command line is built; all of them when

@@ -75,8 +75,7 @@ Column column_of(std::string_view name) {
     if (lower == kRejectsErrorColumn) return kIgnored;
     // The service-user object that su show and su export --format jsonl
     // print (man caseload, JSON OUTPUT) reads back: these are not input.
-    if (lower == "status" || lower == "left_on" || lower == "created_at" ||
-        lower == "updated_at")
+    if (lower == "status" || lower == "left_on" || lower == "created_at" || lower == "updated_at")
         return kReadOnly;
     return kUnknown;
 }
@@ -546,26 +545,25 @@ class RowChecker {
         // --confirm-anonymous, by its `confirmed` cell, or at one question at
         // the end. Guard warnings without a way to confirm are refused here.
         if (valid && pass.confirmed == Confirmed::no) {
-            problems_.push_back({"confirmed",
-                                 Exit::invalid,
-                                 fmt::format("'{}' is marked no: not confirmed as anonymous",
-                                             printable(valid->id)),
-                                 "",
-                                 {}});
+            problems_.push_back(
+                {"confirmed",
+                 Exit::invalid,
+                 fmt::format("'{}' is marked no: not confirmed as anonymous", printable(valid->id)),
+                 "",
+                 {}});
             valid = nullptr;
         }
-        const bool confirmed = generate || s_.options.confirm_anonymous ||
-                               pass.confirmed == Confirmed::yes;
+        const bool confirmed =
+            generate || s_.options.confirm_anonymous || pass.confirmed == Confirmed::yes;
         if (valid && !valid->warnings.empty()) {
             std::string text = warning_text(valid->id, valid->warnings);
             if (confirmed || s_.can_confirm) {
                 note(out, line,
-                     problem_line(line, "id",
-                                  text + (s_.options.confirm_anonymous
-                                              ? " (accepted: --confirm-anonymous)"
-                                          : pass.confirmed == Confirmed::yes
-                                              ? " (accepted: confirmed yes)"
-                                              : "")));
+                     problem_line(
+                         line, "id",
+                         text + (s_.options.confirm_anonymous ? " (accepted: --confirm-anonymous)"
+                                 : pass.confirmed == Confirmed::yes ? " (accepted: confirmed yes)"
+                                                                    : "")));
             } else {
                 problems_.push_back({"id",
                                      Exit::invalid,
@@ -645,8 +643,8 @@ class RowChecker {
                 if (digits) n = n * 10 + static_cast<std::uint64_t>(c - '0');
             }
             if (!digits || n == 0)
-                early_.emplace_back("line", fmt::format("'{}' is not a line number",
-                                                        printable(cells[kLine])));
+                early_.emplace_back(
+                    "line", fmt::format("'{}' is not a line number", printable(cells[kLine])));
             else
                 pass.origin_line = static_cast<std::uint32_t>(n);
         }
@@ -782,8 +780,7 @@ class Table {
     static std::uint64_t origin(const Row& r) { return r.origin_line ? r.origin_line : r.line; }
 
     void append(BatchResult& b) {
-        const std::size_t id_base = ids.size(), needs_base = needs.size(),
-                          ref_base = refs.size();
+        const std::size_t id_base = ids.size(), needs_base = needs.size(), ref_base = refs.size();
         if (id_base + b.ids.size() > std::numeric_limits<std::uint32_t>::max() ||
             ref_base + b.refs.size() > std::numeric_limits<std::uint32_t>::max() ||
             needs_base + b.needs.size() > std::numeric_limits<std::uint32_t>::max())
@@ -1951,7 +1948,8 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
             if (options.format == ImportFormat::csv) {
                 for (std::size_t f : shared.reject_fields) cells.push_back(cell(shared.header[f]));
             } else {
-                for (std::size_t c = 0; c < kLine; ++c) cells.push_back(cell(static_cast<Column>(c)));
+                for (std::size_t c = 0; c < kLine; ++c)
+                    cells.push_back(cell(static_cast<Column>(c)));
             }
             cells.push_back("id: " + late_reason(i));
             csv::append_record(text, cells);
