@@ -319,8 +319,10 @@ class CheckPrinter {
     // What comes before the first ID.
     void start() {
         if (format_ == Format::json) out_.put("[");
-        if (format_ == Format::csv) out_.put("id,ok,kind,severity,match,message\n");
-        if (format_ == Format::tsv) out_.put("id\tok\tkind\tseverity\tmatch\tmessage\n");
+        if (format_ == Format::csv && headers_shown())
+            out_.put("id,ok,kind,severity,match,message\n");
+        if (format_ == Format::tsv && headers_shown())
+            out_.put("id\tok\tkind\tseverity\tmatch\tmessage\n");
     }
 
     void add(std::string_view id, const std::string* format_problem,

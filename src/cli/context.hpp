@@ -65,7 +65,8 @@ void write_stdout(std::string_view text, const std::string& what,
 void check_stdout();
 // Appends `text` to the file at `path` (created 0600) and fsyncs it; throws
 // Error(failure) with `consequence` when it cannot. For --ids-to.
-void append_synced(const std::string& path, std::string_view text, const std::string& consequence);
+void append_synced(const std::string& path, std::string_view text,
+                   const std::string& consequence);
 
 // Adds a subcommand with a one-line description and an examples footer.
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,

@@ -269,6 +269,10 @@ run --no-header su export
 expect_out_lacks "id,service"
 run --no-header staff list --format tsv
 expect_out_lacks "username"
+run --no-header id check HOM-0001 --format csv
+expect_status 0
+expect_out_lacks "id,ok"
+expect_out_has "HOM-0001"
 
 t "did you mean, for every unknown subcommand"
 refused 2 "'delete' is not a command of caseload staff" staff delete wes
