@@ -29,12 +29,12 @@ _caseload_options() {
         "service add") echo "--name= --star=" ;;
         "staff add") echo "--name= --login= --no-check-login --lead --worker= --manager=" ;;
         "staff grant" | "staff revoke") echo "--lead --worker= --manager=" ;;
-        "su add") echo "--generate --service= --keyworker= --dob= --age-band= --gender= --ethnicity= --need= --confirm-anonymous --ids-to=" ;;
+        "su add") echo "--generate --service= --keyworker= --dob= --age-band= --gender= --ethnicity= --need= --started= --confirm-anonymous --ids-to=" ;;
         "su list" | "su export") echo "--service= --keyworker= --need= --include-left --left" ;;
         "su rename") echo "--generate --confirm-anonymous --ids-to=" ;;
         "su allocate") echo "--to=" ;;
         "su needs") echo "--add= --remove= --set=" ;;
-        "su edit") echo "--dob= --age-band= --gender= --ethnicity= --clear=" ;;
+        "su edit") echo "--dob= --age-band= --gender= --ethnicity= --started= --clear=" ;;
         "su leave") echo "--date=" ;;
         "su erase") echo "--confirm=" ;;
         "su import") echo "--input-format= --dry-run --on-error= --rejects= --force --skip-existing --generate-ids --ids-to= --confirm-anonymous" ;;
@@ -42,8 +42,8 @@ _caseload_options() {
         "id new") echo "-n= --count= --service=" ;;
         "words add") echo "--kind= --reason=" ;;
         "words allow") echo "--reason=" ;;
-        "report") echo "--by= --service= --keyworker= --need= --include-left --compare --suppress-below=" ;;
-        "log") echo "--su= --actor= --since= --limit=" ;;
+        "report") echo "--by= --service= --keyworker= --need= --include-left --compare --suppress-below= --since= --until= --of= --flow --hide-empty --color= --colour=" ;;
+        "log") echo "--su= --actor= --since= --until= --action= --limit=" ;;
     esac
 }
 
@@ -107,7 +107,16 @@ _caseload_option_values() {
     case $prev in
         --db | --rejects | --ids-to) _caseload_files ;;
         --as | --actor) _caseload_values staff ;;
-        --format) _caseload_words table json jsonl csv tsv ;;
+        --of) _caseload_words started left ;;
+        --color | --colour) _caseload_words auto always never ;;
+        --action) _caseload_words su su.add su.allocate su.edit su.erase su.import su.leave su.needs su.rename su.return staff staff.add staff.grant staff.revoke staff.deactivate staff.activate words words.add words.allow words.remove org org.pattern org.pattern.clear service.add star.add allow ;;
+        --format)
+            if [[ $path == "report" ]]; then
+                _caseload_words table json jsonl csv tsv html md
+            else
+                _caseload_words table json jsonl csv tsv
+            fi
+            ;;
         --input-format) _caseload_words csv jsonl ;;
         --service | --worker | --manager) _caseload_values service ;;
         --star) _caseload_values star ;;

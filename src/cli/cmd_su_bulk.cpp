@@ -323,7 +323,8 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
                 su.age_band ? *su.age_band : std::string_view(),
                 su.gender ? *su.gender : std::string_view(),
                 su.ethnicity ? *su.ethnicity : std::string_view(),
-                needs};
+                needs,
+                su.started_on ? *su.started_on : std::string_view()};
             csv::append_record(buffer, cells);
         } else {
             // The one service-user object (su show's); import reads it back.
@@ -363,8 +364,9 @@ void register_su_bulk(CLI::App& su, Context& ctx) {
         "  other-system-export | caseload su import - --generate-ids --confirm-anonymous \\\n"
         "    --ids-to locked-list.txt\n"
         "  caseload --json su import intake.csv --confirm-anonymous   # one summary object\n"
-        "\nColumns: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs\n"
-        "(needs separated by ';'; any order; only id is required; an 'error' column is ignored).\n"
+        "\nColumns: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs,\n"
+        "started_on (needs separated by ';'; any order; only id is required; an empty\n"
+        "started_on is the day of the import; an 'error' column is ignored).\n"
         "Never stored: ref (the row's reference in your system: kept in the rejects file and\n"
         "the generated-ID map), confirmed (yes: this row's ID is confirmed anonymous), line\n"
         "(the original line, in a rejects file imported again).\n"

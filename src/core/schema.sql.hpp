@@ -107,8 +107,16 @@ CREATE INDEX event_at ON event(at);
 DROP INDEX IF EXISTS service_user_service;
 DROP INDEX IF EXISTS su_need_need;
 )sql",
+    // 3 -> 4: started_on, the day support began (issue 15): reports count
+    // who started, left and was active in a period. Existing records take the
+    // day they were entered (created_at is UTC, so its date is UTC's). No
+    // index: reports scan the table anyway, and an index costs every import.
+    R"sql(
+ALTER TABLE service_user ADD COLUMN started_on TEXT;
+UPDATE service_user SET started_on = substr(created_at, 1, 10);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 3);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 4);
 
 }  // namespace caseload::schema

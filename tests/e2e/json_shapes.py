@@ -11,7 +11,7 @@ STR, NUM, BOOL, NULL = str, (int, float), bool, type(None)
 SERVICE_USER = {
     "id": STR, "service": STR, "keyworker": STR, "date_of_birth": (STR, NULL),
     "age_band": (STR, NULL), "gender": (STR, NULL), "ethnicity": (STR, NULL),
-    "needs": list, "status": STR, "left_on": (STR, NULL), "created_at": STR,
+    "needs": list, "started_on": (STR, NULL), "status": STR, "left_on": (STR, NULL), "created_at": STR,
     "updated_at": STR,
 }
 IMPORT_SUMMARY = {
