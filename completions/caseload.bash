@@ -27,17 +27,17 @@ _caseload_options() {
         "init") echo "--organisation= --lead= --name= --login= --id-pattern= --id-pattern-description=" ;;
         "org pattern") echo "--description= --clear" ;;
         "service add") echo "--name= --star=" ;;
-        "staff add") echo "--name= --login= --lead --worker= --manager=" ;;
+        "staff add") echo "--name= --login= --no-check-login --lead --worker= --manager=" ;;
         "staff grant" | "staff revoke") echo "--lead --worker= --manager=" ;;
-        "su add") echo "--generate --service= --keyworker= --dob= --age-band= --gender= --ethnicity= --need= --started= --confirm-anonymous" ;;
+        "su add") echo "--generate --service= --keyworker= --dob= --age-band= --gender= --ethnicity= --need= --started= --confirm-anonymous --ids-to=" ;;
         "su list" | "su export") echo "--service= --keyworker= --need= --include-left --left" ;;
-        "su rename") echo "--generate --confirm-anonymous" ;;
+        "su rename") echo "--generate --confirm-anonymous --ids-to=" ;;
         "su allocate") echo "--to=" ;;
         "su needs") echo "--add= --remove= --set=" ;;
         "su edit") echo "--dob= --age-band= --gender= --ethnicity= --started= --clear=" ;;
         "su leave") echo "--date=" ;;
         "su erase") echo "--confirm=" ;;
-        "su import") echo "--format= --dry-run --on-error= --rejects= --skip-existing --generate-ids --confirm-anonymous" ;;
+        "su import") echo "--input-format= --dry-run --on-error= --rejects= --force --skip-existing --generate-ids --ids-to= --confirm-anonymous" ;;
         "id check") echo "--ask-name" ;;
         "id new") echo "-n= --count= --service=" ;;
         "words add") echo "--kind= --reason=" ;;
@@ -48,7 +48,7 @@ _caseload_options() {
 }
 
 # Options of the program itself, accepted before or after any command.
-_caseload_global_options="--db= --as= --format= --json --wait= -q --quiet --version -h --help"
+_caseload_global_options="--db= --as= --format= --json --wait= -q --quiet --no-header --utc --version -h --help"
 
 # Does option $2 of command $1 take a value?
 _caseload_takes_value() {
@@ -65,6 +65,12 @@ _caseload_values() {
     shift
     local IFS=$'\n'
     COMPREPLY+=($("$_caseload_bin" "${_caseload_global[@]}" _complete values "$kind" "$cur" "$@" 2>/dev/null))
+    # Too many IDs to offer: the helper gives only the prefix they all share;
+    # no space after it, so that the user can type on.
+    if [[ $kind == id ]] && ((${#COMPREPLY[@]} == 1)) &&
+        [[ -z $("$_caseload_bin" "${_caseload_global[@]}" _complete values id "${COMPREPLY[0]}" "$@" 2>/dev/null) ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
 }
 
 _caseload_words() {
@@ -99,20 +105,19 @@ _caseload_option_value() {
 _caseload_option_values() {
     local su=${args[0]-}
     case $prev in
-        --db | --rejects) _caseload_files ;;
+        --db | --rejects | --ids-to) _caseload_files ;;
         --as | --actor) _caseload_values staff ;;
         --of) _caseload_words started left ;;
         --color | --colour) _caseload_words auto always never ;;
         --action) _caseload_words su su.add su.allocate su.edit su.erase su.import su.leave su.needs su.rename su.return staff staff.add staff.grant staff.revoke staff.deactivate staff.activate words words.add words.allow words.remove org org.pattern org.pattern.clear service.add star.add allow ;;
         --format)
-            if [[ $path == "su import" ]]; then
-                _caseload_words csv jsonl
-            elif [[ $path == "report" ]]; then
+            if [[ $path == "report" ]]; then
                 _caseload_words table json jsonl csv tsv html md
             else
                 _caseload_words table json jsonl csv tsv
             fi
             ;;
+        --input-format) _caseload_words csv jsonl ;;
         --service | --worker | --manager) _caseload_values service ;;
         --star) _caseload_values star ;;
         --keyworker)
@@ -242,7 +247,7 @@ _caseload() {
         local opt list=() seen=" "
         for opt in $(_caseload_options "$path") $_caseload_global_options; do
             opt=${opt%=}
-            [[ $seen == *" $opt "* ]] && continue  # su import has its own --format
+            [[ $seen == *" $opt "* ]] && continue
             seen+="$opt "
             list+=("$opt")
         done

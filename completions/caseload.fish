@@ -123,10 +123,12 @@ complete -c caseload -f
 # Options of the program itself, before or after any command.
 complete -c caseload -l db -r -F -d 'The register file'
 complete -c caseload -l as -x -a '(__caseload_values staff)' -d 'Act as another staff member (leads)'
-complete -c caseload -n 'not __caseload_is su import' -l format -x -a 'table json jsonl csv tsv html md' -d 'Output format'
+complete -c caseload -l format -x -a 'table json jsonl csv tsv html md' -d 'Output format'
 complete -c caseload -l json -d 'Same as --format json'
 complete -c caseload -l wait -x -d 'Seconds to wait for a busy register'
 complete -c caseload -s q -l quiet -d 'Print only data and errors'
+complete -c caseload -l no-header -d 'Tables, csv and tsv without their heading line'
+complete -c caseload -l utc -d 'Show times in UTC'
 complete -c caseload -n __caseload_needs_group -l version -d 'Print the version'
 complete -c caseload -s h -l help -d 'Print help'
 
@@ -176,6 +178,7 @@ complete -c caseload -n '__caseload_needs_command staff' -a deactivate -d 'Stop 
 complete -c caseload -n '__caseload_needs_command staff' -a activate -d 'Let a staff member act again (lead)'
 complete -c caseload -n '__caseload_is staff add' -l name -x -d 'Display name'
 complete -c caseload -n '__caseload_is staff add' -l login -x -d 'OS login that acts as this staff member'
+complete -c caseload -n '__caseload_is staff add' -l no-check-login -d 'Accept a login this machine does not know'
 for c in add grant revoke
     complete -c caseload -n "__caseload_is staff $c" -l lead -d 'Organisation lead (administrator)'
     complete -c caseload -n "__caseload_is staff $c" -l worker -x -a '(__caseload_values service)' -d 'Worker in SERVICE'
@@ -217,6 +220,7 @@ complete -c caseload -n '__caseload_is su add' -l service -x -a '(__caseload_val
 complete -c caseload -n '__caseload_is su add' -l keyworker -x -a '(__caseload_values keyworker --service (__caseload_option_value --service))' -d 'Keyworker'
 complete -c caseload -n '__caseload_is su add' -l need -x -a '(__caseload_values need --service (__caseload_option_value --service))' -d "A need of the service's Star"
 complete -c caseload -n '__caseload_is su add' -l confirm-anonymous -d 'Confirm the ID is anonymous'
+complete -c caseload -n '__caseload_is su add' -l ids-to -r -F -d 'Also append the new ID to this file'
 complete -c caseload -n '__caseload_is su add' -l started -x -d 'The day support began (default: today)'
 complete -c caseload -n '__caseload_is su edit' -l started -x -d 'The day support began'
 for c in add edit
@@ -244,6 +248,7 @@ complete -c caseload -n '__caseload_arg_count su erase 0' -a '(__caseload_values
 
 complete -c caseload -n '__caseload_is su rename' -l generate -d 'Generate a safe new ID'
 complete -c caseload -n '__caseload_is su rename' -l confirm-anonymous -d 'Confirm the new ID is anonymous'
+complete -c caseload -n '__caseload_is su rename' -l ids-to -r -F -d 'Also append OLD -> NEW to this file'
 complete -c caseload -n '__caseload_is su allocate' -l to -x -a '(__caseload_values keyworker --su (__caseload_first_arg))' -d 'The new keyworker'
 complete -c caseload -n '__caseload_is su needs' -l add -x -a '(__caseload_values need --su (__caseload_first_arg) --not-held)' -d 'Add a need'
 complete -c caseload -n '__caseload_is su needs' -l remove -x -a '(__caseload_values need --su (__caseload_first_arg) --held)' -d 'Remove a need'
@@ -252,7 +257,9 @@ complete -c caseload -n '__caseload_is su leave' -l date -x -d 'The day they lef
 complete -c caseload -n '__caseload_is su erase' -l confirm -x -a '(__caseload_first_arg)' -d 'The same ID again'
 
 complete -c caseload -n '__caseload_arg_count su import 0' -F -a '-' -d 'a file, or - for standard input'
-complete -c caseload -n '__caseload_is su import' -l format -x -a 'csv jsonl' -d 'Input format'
+complete -c caseload -n '__caseload_is su import' -l input-format -x -a 'csv jsonl' -d 'What the file holds'
+complete -c caseload -n '__caseload_is su import' -l force -d 'Replace an existing rejects file'
+complete -c caseload -n '__caseload_is su import' -l ids-to -r -F -d 'Also append the generated IDs to this file'
 complete -c caseload -n '__caseload_is su import' -l dry-run -d 'Check everything, keep nothing'
 complete -c caseload -n '__caseload_is su import' -l on-error -x -a 'abort skip' -d 'What a bad row does'
 complete -c caseload -n '__caseload_is su import' -l rejects -r -F -d 'Write the bad rows to this CSV'

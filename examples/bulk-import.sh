@@ -6,18 +6,23 @@
 #
 #   examples/bulk-import.sh FILE [REJECTS]
 #
-# Uses the register in $CASELOAD_DB (or caseload's default). Adapt freely:
-#  - add --confirm-anonymous once you have read the guard's warnings about
-#    the IDs (without a terminal, IDs with warnings are rejected);
+# Uses the register in $CASELOAD_DB (or caseload's default). Every ID must be
+# confirmed anonymous, as in su add: on a terminal the import asks once for
+# the whole file; without one, CONFIRM_ANONYMOUS=yes confirms it (once you
+# have read the guard's warnings about the IDs), or a `confirmed` column with
+# yes confirms a row. The rejects file of an earlier run is replaced (--force).
+# Adapt freely:
 #  - use --on-error abort (the default) instead of skip when the file must go
 #    in whole or not at all.
 set -uo pipefail
 file=${1:?usage: bulk-import.sh FILE [REJECTS]}
 rejects=${2:-${file%.*}.rejects.csv}
 caseload=${CASELOAD:-caseload}
+confirm=()
+[ "${CONFIRM_ANONYMOUS:-}" = yes ] && confirm=(--confirm-anonymous)
 
 echo "== checking $file (nothing is written)"
-"$caseload" su import "$file" --dry-run --skip-existing --on-error skip
+"$caseload" su import "$file" --dry-run --skip-existing --on-error skip "${confirm[@]}"
 status=$?
 case $status in
     0) echo "== every row is good" ;;
@@ -27,7 +32,8 @@ case $status in
 esac
 
 echo "== importing $file"
-"$caseload" su import "$file" --skip-existing --on-error skip --rejects "$rejects"
+"$caseload" su import "$file" --skip-existing --on-error skip "${confirm[@]}" \
+    --rejects "$rejects" --force
 status=$?
 case $status in
     0) echo "== done" ;;

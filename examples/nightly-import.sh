@@ -8,15 +8,24 @@
 # rejects) or failed/ (nothing imported); the bad rows go to rejects/, and
 # every step is logged to $LOG. With $MAILTO set and mail(1) installed, the
 # rejects are mailed too (they hold anonymous IDs and codes, no names).
-# IDs with guard warnings are rejected: a person checks them and re-runs the
-# rejects file with --confirm-anonymous.
+# Every ID must be confirmed anonymous, as in su add: a row with yes in its
+# `confirmed` column is; CONFIRM_ANONYMOUS=yes confirms whole files (when the
+# system that writes them is trusted to); other rows are rejected, and a
+# person checks them and imports the rejects file with --confirm-anonymous.
+# Each line of the log starts with the time and the file's name.
+#
+# Exit status: the worst outcome of any file: 3 when a file was not imported
+# at all (moved to failed/; its own exit code is in the log), else 7 when the
+# register stayed busy (the file waits for the next run), else 8 when rows
+# were rejected, else 0.
 #
 #   DROP=/var/lib/caseload/drop CASELOAD_DB=/var/lib/caseload/caseload.db \
 #       examples/nightly-import.sh
 #
 # Settings: DROP (required), LOG ($DROP/import.log), RETRIES (5),
 # RETRY_WAIT seconds between tries (60), WAIT seconds each try waits for the
-# lock (30), MAILTO, CASELOAD (the program, default caseload).
+# lock (30), MAILTO, CONFIRM_ANONYMOUS (yes: confirm every ID of every file),
+# CASELOAD (the program, default caseload).
 set -uo pipefail
 DROP=${DROP:?set DROP to the drop folder}
 LOG=${LOG:-$DROP/import.log}
@@ -28,6 +37,20 @@ umask 077
 mkdir -p "$DROP/done" "$DROP/failed" "$DROP/rejects"
 
 log() { printf '%s %s\n' "$(date '+%Y-%m-%dT%H:%M:%S')" "$*" >>"$LOG"; }
+
+confirm=()
+[ "${CONFIRM_ANONYMOUS:-}" = yes ] && confirm=(--confirm-anonymous)
+
+# The rank of an outcome: a file not imported (3) is worse than one left for
+# the next run (7), which is worse than rejected rows (8), than success (0).
+rank() {
+    case $1 in
+        0) echo 0 ;;
+        8) echo 1 ;;
+        7) echo 2 ;;
+        *) echo 3 ;;
+    esac
+}
 
 # One run at a time.
 exec 9>"$DROP/.lock"
@@ -42,10 +65,15 @@ for file in "$DROP"/*.csv "$DROP"/*.jsonl "$DROP"/*.ndjson; do
     name=$(basename "$file")
     rejects="$DROP/rejects/${name%.*}.$(date '+%Y%m%d-%H%M%S').rejects.csv"
     attempt=1
+    log "$name: importing"
     while :; do
-        "$caseload" --wait "$WAIT" su import "$file" --skip-existing --on-error skip \
-            --rejects "$rejects" >>"$LOG" 2>&1
+        output=$("$caseload" --wait "$WAIT" su import "$file" --skip-existing --on-error skip \
+            "${confirm[@]}" --rejects "$rejects" 2>&1)
         status=$?
+        # caseload's own lines, each with the time and the file's name.
+        while IFS= read -r line; do
+            [ -n "$line" ] && log "$name: $line"
+        done <<<"$output"
         if [ "$status" -eq 7 ] && [ "$attempt" -lt "$RETRIES" ]; then
             log "$name: the register is busy (try $attempt of $RETRIES); trying again in $RETRY_WAIT s"
             sleep "$RETRY_WAIT"
@@ -74,6 +102,8 @@ for file in "$DROP"/*.csv "$DROP"/*.jsonl "$DROP"/*.ndjson; do
             log "$name: not imported (exit $status); moved to failed/"
             ;;
     esac
-    [ "$status" -gt "$worst" ] && worst=$status
+    outcome=$status
+    case $status in 0 | 7 | 8) ;; *) outcome=3 ;; esac
+    [ "$(rank "$outcome")" -gt "$(rank "$worst")" ] && worst=$outcome
 done
 exit "$worst"

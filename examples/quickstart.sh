@@ -12,9 +12,9 @@ caseload service add HOM --name "Northside Hostel" --star homelessness
 caseload star show homelessness
 
 echo "== staff: a manager and two workers"
-caseload staff add mo --name "Mo (manager)" --login demo-mo --manager HOM
-caseload staff add wes --name "Wes (worker)" --login demo-wes --worker HOM
-caseload staff add wyn --name "Wyn (worker)" --login demo-wyn --worker HOM
+caseload staff add mo --name "Mo (manager)" --login demo-mo --no-check-login --manager HOM
+caseload staff add wes --name "Wes (worker)" --login demo-wes --no-check-login --worker HOM
+caseload staff add wyn --name "Wyn (worker)" --login demo-wyn --no-check-login --worker HOM
 caseload staff list
 
 echo "== a worker adds someone with a generated ID: it lands on their caseload"

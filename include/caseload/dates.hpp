@@ -20,6 +20,8 @@ void write_iso_date(char* out, int year, int month, int day);
 bool is_valid_date(int year, int month, int day);
 
 // Strict parse of YYYY-MM-DD or DD/MM/YYYY; nullopt when neither.
+// YYYY-MM-DD or DD/MM/YYYY; a spreadsheet's midnight after it (" 00:00",
+// " 00:00:00") is ignored.
 std::optional<Date> parse_date(std::string_view text);
 
 // As parse_date, throwing Error(Exit::invalid) that names the field and value.

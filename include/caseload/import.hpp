@@ -40,6 +40,14 @@ inline constexpr std::string_view kImportColumns[] = {
 // imported as it is.
 inline constexpr std::string_view kRejectsErrorColumn = "error";
 
+// Columns that are read but never stored (issue 16): `ref`, the row's
+// reference in the source system, kept only in the rejects file and the
+// generated-ID map; `confirmed`, yes or no, a reviewer's word that the row's ID
+// is anonymous; `line`, the original line of a row in a rejects file being
+// imported again, so that its rejects and generated IDs name the first file's
+// line. A rejects file starts with `line` and ends with `error`.
+inline constexpr std::string_view kImportPassThroughColumns[] = {"ref", "confirmed", "line"};
+
 // .jsonl and .ndjson are JSON lines; anything else (and stdin) is CSV.
 ImportFormat import_format_for(std::string_view path);
 
@@ -52,6 +60,7 @@ struct ImportOptions {
     bool generate_ids = false;
     bool confirm_anonymous = false;
     std::optional<std::string> rejects_path;  // CSV of the bad rows, created 0600
+    bool overwrite_rejects = false;           // --force: replace an existing rejects file
     std::optional<std::string> input_path;    // to refuse rejects == input
     unsigned threads = 0;                     // checking threads; 0: one per core
     std::size_t max_problems_shown = 100;     // problem lines printed; the rest are counted
@@ -69,6 +78,8 @@ struct ImportProgress {
     double seconds = 0;             // since the phase started
 };
 
+struct ImportSummary;
+
 // How the engine talks to the command line; every hook may be empty.
 struct ImportHooks {
     // One problem: "line N, column C: reason". Called after the rows are
@@ -78,12 +89,24 @@ struct ImportHooks {
     std::function<void(const std::string&)> note;
     // Progress, at most about ten times a second.
     std::function<void(const ImportProgress&)> progress;
-    // Asks, once, whether `count` IDs with guard warnings (shown as notes) are
-    // anonymous. Empty when nobody can be asked (no terminal): those rows are
-    // then refused unless --confirm-anonymous was given.
-    std::function<bool(std::uint64_t count)> confirm;
-    // After the commit only: each generated ID and its row's line, in line order.
-    std::function<void(std::uint64_t line, std::string_view id)> generated;
+    // Asks, once, whether the `count` IDs that no --confirm-anonymous and no
+    // `confirmed` cell confirmed are anonymous; `warned` of them have guard
+    // warnings (shown as notes). Empty when nobody can be asked (no
+    // terminal): those rows are then refused.
+    std::function<bool(std::uint64_t count, std::uint64_t warned)> confirm;
+    // Just before the commit (never in a dry run), with the summary as it will
+    // be (generated_ids filled in): the place to write and flush the only copy
+    // of generated IDs. When it throws, nothing is committed.
+    std::function<void(const ImportSummary&)> before_commit;
+};
+
+// A generated ID and its row: `line` is the row's original line (the `line`
+// column of a rejects file imported again, else its line in this file), `ref`
+// the row's `ref` cell.
+struct GeneratedId {
+    std::uint64_t line = 0;
+    std::string ref;
+    std::string id;
 };
 
 struct ImportSummary {
@@ -95,12 +118,14 @@ struct ImportSummary {
     std::uint64_t problems = 0;   // problem lines, shown or not
     std::uint64_t problems_shown = 0;
     std::uint64_t notes = 0;
+    std::uint64_t unconfirmed = 0;  // rejected as not confirmed anonymous
     bool committed = false;
     bool rejects_written = false;  // the rejects file holds at least one row
     // Under --on-error abort with bad rows: the exit code of the refusal: 5
     // when every bad row is a conflict, 6 when every one is denied, else 3.
     Exit refusal = Exit::ok;
     double seconds = 0;
+    std::vector<GeneratedId> generated_ids;  // in line order; empty in a dry run
 };
 
 // Imports from `input` (input_size: bytes, 0 when unknown). Throws Error for

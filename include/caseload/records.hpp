@@ -7,6 +7,7 @@
 // carry the service user's internal key, never an ID string, and their detail
 // names fields and staff only (no dates of birth, no needs), so that an
 // erased person leaves nothing personal behind in the trail.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,7 +57,10 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
 // Returns false when another connection's read kept the checkpoint from
 // finishing: the old ID's bytes then stay in the database file until a
 // later complete checkpoint (the next rename or erase, or 'db check').
-bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan);
+// `before_commit` sees the renamed record inside the transaction: the place
+// to write the new ID's only copy; when it throws, nothing is renamed.
+bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
+                  const std::function<void(const ServiceUser&)>& before_commit = {});
 
 // ---------------------------------------------------------------------------
 // Allocation

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <SQLiteCpp/Exception.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "caseload/cli.hpp"
@@ -54,6 +58,45 @@ std::vector<std::string> long_options(const CLI::App* at) {
     return names;
 }
 
+// The command a mistyped or misremembered word most likely means: a near
+// spelling, else the word other tools use for it (git's and shadow-utils'
+// habits: delete, rm, ls, new, ...), else the nearest within half the word.
+std::vector<std::string> nearest_command(const std::string& word,
+                                         const std::vector<std::string>& names) {
+    auto close = nearest(word, names, 2, 1);
+    if (!close.empty()) return close;
+    static const std::pair<std::string_view, std::vector<std::string_view>> kSynonyms[] = {
+        {"delete", {"deactivate", "erase", "remove", "revoke"}},
+        {"del", {"deactivate", "erase", "remove", "revoke"}},
+        {"rm", {"deactivate", "erase", "remove", "revoke"}},
+        {"remove", {"deactivate", "erase", "revoke"}},
+        {"disable", {"deactivate"}},
+        {"enable", {"activate"}},
+        {"create", {"add", "new", "init"}},
+        {"new", {"add"}},
+        {"ls", {"list"}},
+        {"get", {"show"}},
+        {"view", {"show"}},
+        {"info", {"show"}},
+        {"mv", {"rename"}},
+        {"move", {"allocate", "rename"}},
+        {"assign", {"allocate"}},
+        {"update", {"edit"}},
+        {"modify", {"edit"}},
+        {"set", {"edit"}},
+        {"restore", {"return"}},
+        {"reactivate", {"activate", "return"}},
+    };
+    const std::string lower = ascii_lower(word);
+    for (const auto& [synonym, meanings] : kSynonyms) {
+        if (lower != synonym) continue;
+        for (auto meaning : meanings)
+            for (const auto& name : names)
+                if (name == meaning) return {name};
+    }
+    return nearest(word, names, std::max<std::size_t>(3, word.size() / 2), 1);
+}
+
 // A usage error in our words, with "did you mean" for a mistyped command or
 // option.
 Error usage_error(CLI::App& app, const CLI::ParseError& e) {
@@ -76,7 +119,7 @@ Error usage_error(CLI::App& app, const CLI::ParseError& e) {
         }
         for (const auto& word : remaining) {
             if (names.empty() || word.starts_with("-")) continue;
-            auto close = nearest(word, names, 2, 1);
+            auto close = nearest_command(word, names);
             if (close.empty()) continue;
             return Error(Exit::usage,
                          fmt::format("'{}' is not a command of {}", printable(word), where),
@@ -125,9 +168,52 @@ std::string command_word(int argc, char** argv) {
     return "";
 }
 
+// caseload help [COMMAND...], as git help: the man page of the command's
+// group (caseload-su(1), ...), else its --help. Exit 0.
+int show_help(int argc, char** argv, int at) {
+    std::vector<std::string> words;
+    for (int i = at + 1; i < argc; ++i)
+        if (argv[i][0] != '-') words.emplace_back(argv[i]);
+    std::string page = "caseload";
+    bool known = words.empty();
+    for (const auto& entry : kCommandGroups)
+        if (!words.empty() && words.front() == entry.name && entry.name[0] != '_') known = true;
+    if (!known) {
+        std::vector<std::string> names;
+        for (const auto& entry : kCommandGroups)
+            if (entry.name[0] != '_') names.emplace_back(entry.name);
+        auto close = nearest_command(words.front(), names);
+        print_error(Error(
+            Exit::usage, fmt::format("'{}' is not a command of caseload", printable(words.front())),
+            close.empty() ? fmt::format("commands: {}", join(names, ", "))
+                          : fmt::format("did you mean 'caseload help {}'?", close.front())));
+        return static_cast<int>(Exit::usage);
+    }
+    if (!words.empty()) page += "-" + words.front();
+    if (known && std::getenv("CASELOAD_NO_MAN") == nullptr && isatty(STDOUT_FILENO) == 1) {
+        const std::string quiet = "man -w " + page + " >/dev/null 2>&1";
+        if (std::system(quiet.c_str()) == 0) {
+            const std::string show = "man " + page;
+            if (std::system(show.c_str()) == 0) return 0;
+        }
+    }
+    // No man page here (or not a terminal): the built-in help of that command.
+    std::vector<std::string> args{argv[0]};
+    for (int i = 1; i < at; ++i) args.emplace_back(argv[i]);  // global options
+    args.insert(args.end(), words.begin(), words.end());
+    args.emplace_back("--help");
+    std::vector<char*> pointers;
+    for (auto& a : args) pointers.push_back(a.data());
+    pointers.push_back(nullptr);
+    return run(static_cast<int>(args.size()), pointers.data());
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
+    // A closed pipe is a write error (EPIPE) that the command reports, not a
+    // silent death: a generated ID that could not be printed is not committed.
+    std::signal(SIGPIPE, SIG_IGN);
     Context ctx;
     CLI::App app{"caseload keeps the register of service users under anonymous IDs.", "caseload"};
     app.set_version_flag("--version", std::string("caseload ") + CASELOAD_VERSION);
@@ -147,6 +233,7 @@ int run(int argc, char** argv) {
     app.add_option("--format", g.format,
                    "Output format: table, json, jsonl, csv or tsv (report: also html, md)")
         ->option_text("FORMAT")
+        ->each([&g](const std::string&) { g.format_set = true; })
         ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "tsv", "html", "md"}));
     app.add_flag("--json", g.json, "Same as --format json");
     app.add_option("--wait", g.wait,
@@ -154,11 +241,19 @@ int run(int argc, char** argv) {
         ->option_text("SECONDS")
         ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");
+    app.add_flag_callback(
+        "--no-header", [] { set_headers(false); },
+        "Tables, csv and tsv without their heading line");
+    app.add_flag_callback(
+        "--utc", [] { set_utc(true); }, "Show times in UTC (default: local time, with its offset)");
 
     // Building every command's options costs more than a lookup itself, so
     // only the group named on the command line is built; all of them when
     // none is named (help, a typo, completion).
     std::string group = command_word(argc, argv);
+    if (group == "help")
+        for (int i = 1; i < argc; ++i)
+            if (std::string_view(argv[i]) == "help") return show_help(argc, argv, i);
     bool known = false;
     for (const auto& entry : kCommandGroups) known = known || group == entry.name;
     for (const auto& entry : kCommandGroups)
@@ -180,10 +275,8 @@ int run(int argc, char** argv) {
             // CLI11's own codes (105-127) all become our usage code 2.
             throw usage_error(app, e);
         }
-        if (app.get_subcommands().empty()) {
-            std::cout << app.help();
-            return 0;
-        }
+        if (app.get_subcommands().empty()) std::cout << app.help();
+        check_stdout();
         return 0;
     } catch (const Error& e) {
         print_error(e);

@@ -203,13 +203,14 @@ std::optional<std::pair<std::string, std::string>> id_range(std::string_view pre
     return std::pair{low, high};
 }
 
-// The IDs the actor may see that start with the prefix, at most kMaxIds,
+// The IDs the actor may see that start with the prefix, at most kMaxIds
+// (with more, only the prefix all of them share: see print below),
 // found without reading more than a few rows of the table itself:
 //   - a lead sees everyone: walk the ID index from the prefix (but those who
 //     have left, when few, through the service index);
-//   - an actor with a small share (a worker's caseload, a small service), or
-//     no prefix yet: walk their own rows through the keyworker and service
-//     indexes, keeping those that start with the prefix;
+//   - an actor with a small share (a worker's caseload, a small service):
+//     read their own rows through the keyworker and service indexes, keeping
+//     those that start with the prefix;
 //   - a larger share (a manager of a large service): the keys of their rows
 //     from those indexes, then the ID index from the prefix, keeping the keys
 //     that are theirs. Both read indexes only; rows are read for the answer.
@@ -238,16 +239,53 @@ void values_id(Context& ctx, const ValueArgs& a) {
     if (a.status == std::optional<std::string>("active")) status = " AND status = 'active'";
     if (a.status == std::optional<std::string>("left")) status = " AND status = 'left'";
 
+    // Up to one more than the limit: more than kMaxIds means "too many".
     std::vector<std::string> out;
+    std::optional<std::string> last;  // with too many: the last match of all, in NOCASE order
     auto keep = [&](SQLite::Statement& row) {
         if (may(me, action, row.getColumn(1).getInt64(), row.getColumn(2).getInt64()))
             out.push_back(row.getColumn(0).getString());
     };
+    auto by_nocase = [](const std::string& x, const std::string& y) {
+        return ascii_lower(x) < ascii_lower(y);
+    };
     auto print = [&] {
-        std::sort(out.begin(), out.end(), [](const std::string& x, const std::string& y) {
-            return ascii_lower(x) < ascii_lower(y);
-        });
-        for (const auto& id : out) std::cout << id << '\n';
+        std::sort(out.begin(), out.end(), by_nocase);
+        if (out.size() <= kMaxIds) {
+            for (const auto& id : out) std::cout << id << '\n';
+            return;
+        }
+        // Too many to offer: only what every match shares, so that a shell
+        // never completes to a prefix the matches beyond the limit lack; and
+        // nothing when that is no more than was typed.
+        const std::string& first = out.front();
+        const std::string& end = last ? *last : out.back();
+        std::size_t n = 0;
+        while (n < first.size() && n < end.size() &&
+               ascii_lower(first.substr(n, 1)) == ascii_lower(end.substr(n, 1)))
+            ++n;
+        if (n > trim(a.prefix).size()) std::cout << first.substr(0, n) << '\n';
+    };
+    // The last match in NOCASE order, walking the query backwards.
+    auto last_of = [&](SQLite::Statement& q, bool check_keys, const std::vector<Key>& keys,
+                       SQLite::Statement* row) {
+        while (q.executeStep()) {
+            if (check_keys) {
+                Key key = q.getColumn(0).getInt64();
+                if (!std::binary_search(keys.begin(), keys.end(), key)) continue;
+                row->reset();
+                row->bind(1, key);
+                if (!row->executeStep()) continue;
+                if (!may(me, action, row->getColumn(1).getInt64(), row->getColumn(2).getInt64()))
+                    continue;
+                last = row->getColumn(0).getString();
+                return;
+            }
+            if (may(me, action, q.getColumn(1).getInt64(), q.getColumn(2).getInt64())) {
+                last = q.getColumn(0).getString();
+                return;
+            }
+        }
     };
     const std::string columns = "SELECT uid, service_id, keyworker_id FROM service_user WHERE ";
 
@@ -265,7 +303,12 @@ void values_id(Context& ctx, const ValueArgs& a) {
     auto walk_id_index = [&] {
         SQLite::Statement q(db, columns + in_range("uid") + status + " ORDER BY uid");
         bind_range(q);
-        while (out.size() < kMaxIds && q.executeStep()) keep(q);
+        while (out.size() <= kMaxIds && q.executeStep()) keep(q);
+        if (out.size() > kMaxIds) {
+            SQLite::Statement back(db, columns + in_range("uid") + status + " ORDER BY uid DESC");
+            bind_range(back);
+            last_of(back, false, {}, nullptr);
+        }
         print();
     };
     if (me.lead && status.empty()) return walk_id_index();
@@ -274,10 +317,21 @@ void values_id(Context& ctx, const ValueArgs& a) {
                                     " LIMIT " + std::to_string(kDirectRows + 1) + ")");
     count.executeStep();
     const bool few = count.getColumn(0).getInt64() <= kDirectRows;
-    if (few || range->first.empty()) {
+    if (few) {
+        // All of them (a few thousand at most, or every row when nothing is
+        // typed yet): the first 50 in ID order, as for a lead.
         SQLite::Statement q(db, columns + mine + " AND " + in_range("+uid"));
         bind_range(q);
-        while (out.size() < kMaxIds && q.executeStep()) keep(q);
+        std::vector<std::string> all;
+        while (q.executeStep())
+            if (may(me, action, q.getColumn(1).getInt64(), q.getColumn(2).getInt64()))
+                all.push_back(q.getColumn(0).getString());
+        std::sort(all.begin(), all.end(), by_nocase);
+        if (all.size() > kMaxIds) {
+            last = all.back();
+            all.resize(kMaxIds + 1);
+        }
+        out = std::move(all);
         return print();
     }
     // A lead and many rows of that status: the ID index meets them soon.
@@ -291,12 +345,18 @@ void values_id(Context& ctx, const ValueArgs& a) {
         db, "SELECT id FROM service_user WHERE " + in_range("uid") + " ORDER BY uid");
     bind_range(walk);
     SQLite::Statement row(db, columns + "id = ?");
-    while (out.size() < kMaxIds && walk.executeStep()) {
+    while (out.size() <= kMaxIds && walk.executeStep()) {
         Key key = walk.getColumn(0).getInt64();
         if (!std::binary_search(keys.begin(), keys.end(), key)) continue;
         row.reset();
         row.bind(1, key);
         if (row.executeStep()) keep(row);
+    }
+    if (out.size() > kMaxIds) {
+        SQLite::Statement back(
+            db, "SELECT id FROM service_user WHERE " + in_range("uid") + " ORDER BY uid DESC");
+        bind_range(back);
+        last_of(back, true, keys, &row);
     }
     print();
 }

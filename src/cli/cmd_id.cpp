@@ -319,8 +319,10 @@ class CheckPrinter {
     // What comes before the first ID.
     void start() {
         if (format_ == Format::json) out_.put("[");
-        if (format_ == Format::csv) out_.put("id,ok,kind,severity,match,message\n");
-        if (format_ == Format::tsv) out_.put("id\tok\tkind\tseverity\tmatch\tmessage\n");
+        if (format_ == Format::csv && headers_shown())
+            out_.put("id,ok,kind,severity,match,message\n");
+        if (format_ == Format::tsv && headers_shown())
+            out_.put("id\tok\tkind\tseverity\tmatch\tmessage\n");
     }
 
     void add(std::string_view id, const std::string* format_problem,
@@ -856,14 +858,22 @@ void register_id(CLI::App& app, Context& ctx) {
                                    : normalise_service_code(*make->service);
         }
         std::set<std::string> made;
+        // Plain lines by default; {"id": ...} objects under --format json or jsonl.
+        const Format format = ctx.global.format_given() ? ctx.format() : Format::table;
+        std::optional<RecordWriter> out;
+        if (format != Format::table) out.emplace(format, std::vector<std::string>{"id"}, std::cout);
         for (std::size_t i = 0; i < make->count; ++i) {
             std::string id = generate_id(prefix, guard, [&](std::string_view candidate) {
                 if (made.count(id_key(candidate))) return true;
                 return have_register && ctx.reg().id_in_use(candidate);
             });
             made.insert(id_key(id));
-            std::cout << id << '\n';
+            if (out)
+                out->add(Json{{"id", id}});
+            else
+                std::cout << id << '\n';
         }
+        if (out) out->finish();
     });
 }
 

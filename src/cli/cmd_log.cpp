@@ -132,7 +132,7 @@ void register_log(CLI::App& app, Context& ctx) {
                 who = fmt::format("lead {} as {}", reg.username(q.getColumn(3).getInt64()), who);
             Json su = nullptr;
             if (has_su) su = erased ? "(erased)" : q.getColumn(7).getString();
-            out.add(Json{{"at", q.getColumn(1).getString()},
+            out.add(Json{{"at", shown_time(q.getColumn(1).getString())},
                          {"actor", who},
                          {"action", q.getColumn(4).getString()},
                          {"service_user", su},

@@ -425,6 +425,15 @@ void write_report(const Report& report, const std::string& format, Format machin
             write_table(report, std::cout, want_colour(colour));
         return;
     }
+    if (machine == Format::json && !report.request.flow) {
+        // One object (issue 16): the rows, and the total (the people counted).
+        Json rows = Json::array();
+        for (const auto& row : report.rows) rows.push_back(row_json(report, row, false));
+        Json total{{"count", report.total_suppressed ? Json(nullptr) : Json(report.total)}};
+        if (report.request.suppress_below > 0) total["suppressed"] = report.total_suppressed;
+        write_single(machine, Json{{"rows", rows}, {"total", total}}, std::cout);
+        return;
+    }
     bool text = machine == Format::csv || machine == Format::tsv;
     RecordWriter writer(machine, field_names(report), std::cout);
     if (report.request.flow) {

@@ -1,8 +1,11 @@
 // caseload staff add|list|show|grant|revoke
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
+#include <pwd.h>
 
 #include "caseload/admin.hpp"
+#include "caseload/error.hpp"
+#include "caseload/text.hpp"
 #include "context.hpp"
 
 namespace caseload::cli {
@@ -38,11 +41,13 @@ struct RoleArgs {
 
 void add_role_options(CLI::App* cmd, RoleArgs& roles) {
     cmd->add_flag("--lead", roles.lead, "Organisation lead (administrator)");
-    cmd->add_option("--worker", roles.worker, "Worker in SERVICE (repeatable)")
+    cmd->add_option("--worker", roles.worker, "Worker in SERVICE (repeatable, or HOM,REC)")
         ->option_text("SERVICE")
+        ->delimiter(',')
         ->allow_extra_args(false);
-    cmd->add_option("--manager", roles.manager, "Manager of SERVICE (repeatable)")
+    cmd->add_option("--manager", roles.manager, "Manager of SERVICE (repeatable, or HOM,REC)")
         ->option_text("SERVICE")
+        ->delimiter(',')
         ->allow_extra_args(false);
 }
 
@@ -54,6 +59,7 @@ void register_staff(CLI::App& app, Context& ctx) {
     struct AddArgs {
         std::string username, name;
         std::optional<std::string> login;
+        bool no_check_login = false;
         RoleArgs roles;
     };
     auto add = std::make_shared<AddArgs>();
@@ -62,10 +68,21 @@ void register_staff(CLI::App& app, Context& ctx) {
                             "  caseload staff add mia --name 'Mia' --manager HOM --worker REC");
     cmd->add_option("username", add->username, "Username, e.g. wes")->required();
     cmd->add_option("--name", add->name, "Display name")->required()->option_text("NAME");
-    cmd->add_option("--login", add->login, "OS login that acts as this staff member")
+    cmd->add_option("--login", add->login,
+                    "OS login that acts as this staff member (must exist on this machine)")
         ->option_text("OSLOGIN");
+    cmd->add_flag("--no-check-login", add->no_check_login,
+                  "Accept a --login this machine does not know (e.g. from a directory "
+                  "service not reachable now)");
     add_role_options(cmd, add->roles);
     cmd->callback([&ctx, add] {
+        // As useradd's tools do: a login nobody can log in as is a typo.
+        if (add->login && !add->no_check_login && ::getpwnam(add->login->c_str()) == nullptr)
+            throw Error(
+                Exit::invalid,
+                fmt::format("there is no OS login '{}' on this machine", printable(*add->login)),
+                "check the spelling (see 'getent passwd'); give --no-check-login to add "
+                "it anyway");
         add_staff(ctx.reg(), ctx.actor(), add->username, add->name, add->login,
                   add->roles.change());
         ctx.note(fmt::format("Added staff member {}.", normalise_username(add->username)));

@@ -1,6 +1,8 @@
 // caseload su add|show|list (the records and bulk commands live in their own files).
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "caseload/admin.hpp"
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
@@ -15,11 +17,8 @@ const std::vector<std::string> kServiceUserFields = {
     "id",    "service",    "keyworker", "date_of_birth", "age_band",   "gender",    "ethnicity",
     "needs", "started_on", "status",    "left_on",       "created_at", "updated_at"};
 
-namespace {
-
-// As su show and su list write it: with a date of birth, age_band is the
-// band it gives today (a record holds one or the other, so this is never
-// ambiguous). su export writes the stored fields, for the round trip.
+// As every command prints it: with a date of birth, age_band is the band it
+// gives today (a record holds one or the other, so this is never ambiguous).
 Json service_user_shown(const Register& reg, const ServiceUser& su) {
     Json j = service_user_json(reg, su);
     if (j["age_band"].is_null() && su.date_of_birth)
@@ -28,7 +27,11 @@ Json service_user_shown(const Register& reg, const ServiceUser& su) {
     return j;
 }
 
-}  // namespace
+std::string service_user_text(Format format, const Register& reg, const ServiceUser& su) {
+    std::ostringstream out;
+    write_single(format, service_user_shown(reg, su), out);
+    return out.str();
+}
 
 Json service_user_json(const Register& reg, const ServiceUser& su) {
     return Json{{"id", su.id},
@@ -42,8 +45,8 @@ Json service_user_json(const Register& reg, const ServiceUser& su) {
                 {"started_on", json_or_null(su.started_on)},
                 {"status", su.status},
                 {"left_on", json_or_null(su.left_on)},
-                {"created_at", su.created_at},
-                {"updated_at", su.updated_at}};
+                {"created_at", shown_time(su.created_at)},
+                {"updated_at", shown_time(su.updated_at)}};
 }
 
 void add_list_filters(CLI::App* cmd, ServiceUserFilter& filter) {
@@ -64,6 +67,7 @@ void register_su(CLI::App& app, Context& ctx) {
         NewServiceUserInput input;
         std::string id;
         bool confirm = false;
+        std::optional<std::string> ids_to;
     };
     auto add = std::make_shared<AddArgs>();
     auto* cmd = add_command(
@@ -97,6 +101,10 @@ void register_su(CLI::App& app, Context& ctx) {
         ->option_text("DATE");
     cmd->add_flag("--confirm-anonymous", add->confirm,
                   "Confirm the ID holds nothing that identifies the person");
+    cmd->add_option("--ids-to", add->ids_to,
+                    "With --generate: also append the new ID to this file, synced to disk "
+                    "before the record is added")
+        ->option_text("FILE");
     cmd->callback([&ctx, add] {
         NewServiceUserInput input = add->input;
         input.id = add->id;
@@ -134,14 +142,25 @@ void register_su(CLI::App& app, Context& ctx) {
                                         : ""),
                         "choose another ID, or run 'caseload id new'");
         }
+        if (add->ids_to && !input.generate)
+            throw Error(Exit::usage, "--ids-to is for generated IDs: give --generate",
+                        "leave out --ids-to when you give the ID yourself");
         ctx.confirm_anonymous(valid->id, valid->warnings, add->confirm || input.generate);
         {
             WriteTransaction tx(reg.db());
-            reg.insert(actor, *valid, std::nullopt);
+            const Key key = reg.insert(actor, *valid, std::nullopt);
+            // The new ID's only copy goes out before the commit: if it
+            // cannot be written, nothing is added.
+            const std::string nothing = "; nothing was added";
+            if (add->ids_to) append_synced(*add->ids_to, valid->id + "\n", nothing);
+            if (ctx.global.format_given())
+                write_stdout(service_user_text(ctx.format(), reg, *reg.find_by_key(key)),
+                             "the new service user", nothing);
+            else if (input.generate)
+                write_stdout(valid->id + "\n", "the generated ID", nothing);
             tx.commit();
         }
         const Service* service = reg.directory().service_by_key(valid->service_key);
-        if (input.generate) std::cout << valid->id << '\n';
         ctx.note(fmt::format("Added {} to {} ({}), keyworker {}.", valid->id, service->code,
                              service->name, reg.username(valid->keyworker_key)));
         if (input.generate) ctx.note("Write it on your locked list: " + valid->id);

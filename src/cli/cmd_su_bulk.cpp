@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 
 #include "caseload/csv.hpp"
 #include "caseload/error.hpp"
@@ -21,8 +23,10 @@ namespace {
 
 struct ImportArgs {
     std::string file;
-    std::string format;
+    std::string input_format;
     bool dry_run = false;
+    bool force = false;
+    std::optional<std::string> ids_to;
     std::string on_error = "abort";
     std::optional<std::string> rejects;
     bool skip_existing = false;
@@ -80,16 +84,67 @@ class ProgressLine {
     bool shown_ = false;
 };
 
+// The generated-ID map as people read it: "line N -> ID", or with the row's
+// ref "line N (ref R) -> ID"; --ids-to appends the same lines.
+std::string generated_lines(const ImportSummary& s) {
+    std::string text;
+    for (const auto& g : s.generated_ids)
+        text += g.ref.empty() ? fmt::format("line {} -> {}\n", g.line, g.id)
+                              : fmt::format("line {} (ref {}) -> {}\n", g.line, g.ref, g.id);
+    return text;
+}
+
+// What an import prints on stdout: in json and jsonl one summary object
+// (man caseload, JSON OUTPUT); in csv and tsv the generated-ID map with a
+// header (when IDs were generated); in table form the map's lines.
+std::string import_output(Format format, const ImportOptions& options, const ImportSummary& s,
+                          bool committed) {
+    Json generated = Json::array();
+    for (const auto& g : s.generated_ids)
+        generated.push_back(Json{
+            {"line", g.line}, {"ref", g.ref.empty() ? Json(nullptr) : Json(g.ref)}, {"id", g.id}});
+    std::ostringstream out;
+    switch (format) {
+        case Format::json:
+        case Format::jsonl: {
+            Json j{{"file", options.source_name},
+                   {"dry_run", options.dry_run},
+                   {"committed", committed},
+                   {"rows", s.rows},
+                   {"added", s.added},
+                   {"skipped", s.skipped},
+                   {"rejected", s.rejected},
+                   {"seconds", std::round(s.seconds * 1000) / 1000},
+                   {"rejects", s.rejected > 0 && options.rejects_path ? Json(*options.rejects_path)
+                                                                      : Json(nullptr)},
+                   {"generated", generated}};
+            write_single(format, j, out);
+            break;
+        }
+        case Format::csv:
+        case Format::tsv: {
+            if (s.generated_ids.empty()) break;
+            RecordWriter writer(format, {"line", "ref", "id"}, out);
+            for (const auto& g : generated) writer.add(g);
+            writer.finish();
+            break;
+        }
+        case Format::table:
+            out << generated_lines(s);
+            break;
+    }
+    return out.str();
+}
+
 void run_import(Context& ctx, const ImportArgs& args) {
     ImportOptions options;
     const bool from_stdin = args.file == "-";
-    std::string format = args.format;
-    if (format.empty() && (ctx.global.format == "csv" || ctx.global.format == "jsonl"))
-        format = ctx.global.format;  // caseload --format jsonl su import ...
-    if (format.empty())
+    // --input-format says what the file holds; the global --format what is printed.
+    if (args.input_format.empty())
         options.format = from_stdin ? ImportFormat::csv : import_format_for(args.file);
     else
-        options.format = format == "jsonl" ? ImportFormat::jsonl : ImportFormat::csv;
+        options.format = args.input_format == "jsonl" ? ImportFormat::jsonl : ImportFormat::csv;
+    const Format out_format = ctx.format();
     options.source_name =
         from_stdin ? "stdin" : std::filesystem::path(args.file).filename().string();
     options.dry_run = args.dry_run;
@@ -98,6 +153,7 @@ void run_import(Context& ctx, const ImportArgs& args) {
     options.generate_ids = args.generate_ids;
     options.confirm_anonymous = args.confirm;
     options.rejects_path = args.rejects;
+    options.overwrite_rejects = args.force;
     options.input_path = args.file;
 
     Register& reg = ctx.reg();
@@ -142,27 +198,36 @@ void run_import(Context& ctx, const ImportArgs& args) {
     };
     if (terminal) hooks.progress = [&](const ImportProgress& p) { progress.show(p); };
     if (Context::interactive() && !from_stdin && !args.confirm) {
-        hooks.confirm = [&](std::uint64_t warned) {
+        hooks.confirm = [&](std::uint64_t unconfirmed, std::uint64_t warned) {
             progress.clear();
             std::cerr << fmt::format(
-                "{} ID{} above {} guard warnings. {} anonymous: no name, nickname, initials, "
-                "address, room number, date of birth or other identifier? [y/N] ",
-                count(warned), warned == 1 ? "" : "s", warned == 1 ? "has" : "have",
-                warned == 1 ? "Is it" : "Are they");
+                "{} ID{} to confirm{}. {} anonymous: no name, nickname, initials, address, room "
+                "number, date of birth or other identifier? [y/N] ",
+                count(unconfirmed), unconfirmed == 1 ? "" : "s",
+                warned ? fmt::format(" ({} with the guard warnings above)", count(warned)) : "",
+                unconfirmed == 1 ? "Is it" : "Are they");
             std::string answer;
             if (!std::getline(std::cin, answer)) answer.clear();
             answer = ascii_lower(trim(answer));
             return answer == "y" || answer == "yes";
         };
     }
-    hooks.generated = [&](std::uint64_t line, std::string_view id) {
-        std::cout << "line " << line << " -> " << id << '\n';
+    // Before the commit: the generated IDs (in json, the whole summary) go
+    // out and are flushed; when they cannot be, nothing is imported.
+    bool printed = false;
+    hooks.before_commit = [&](const ImportSummary& s) {
+        progress.clear();
+        const std::string nothing = "; nothing was imported";
+        if (args.ids_to && !s.generated_ids.empty())
+            append_synced(*args.ids_to, generated_lines(s), nothing);
+        write_stdout(import_output(out_format, options, s, true), "the generated IDs", nothing);
+        printed = true;
     };
 
     ImportSummary s =
         import_service_users(reg, actor, csv::fd_reader(input.fd, args.file), size, options, hooks);
     progress.clear();
-    std::cout.flush();
+    if (!printed) write_stdout(import_output(out_format, options, s, s.committed), "the summary");
 
     if (s.problems > s.problems_shown)
         std::cerr << fmt::format(
@@ -184,6 +249,9 @@ void run_import(Context& ctx, const ImportArgs& args) {
         ctx.note(fmt::format("{}: {}; nothing was written.", name, counts));
     if (s.rejects_written)
         ctx.note(fmt::format("The rejected rows are in {}.", printable(*args.rejects, 200)));
+    else if (args.rejects)
+        ctx.note(fmt::format("No row was rejected, so no rejects file was written ({}).",
+                             printable(*args.rejects, 200)));
     if (s.generated > 0) {
         if (args.dry_run)
             ctx.note(fmt::format("{} ID{} would be generated; a real import prints them.",
@@ -201,7 +269,11 @@ void run_import(Context& ctx, const ImportArgs& args) {
             args.rejects ? fmt::format("fix them in {} and run again, or use --on-error skip",
                                        printable(*args.rejects, 200))
                          : "fix them and run again, or use --on-error skip --rejects rejects.csv";
-        if (s.refusal == Exit::conflict && !args.skip_existing)
+        if (s.unconfirmed == s.rejected)
+            hint =
+                "check that the IDs hold no name, initials, date of birth or other identifier, "
+                "then run again with --confirm-anonymous (or put yes in a confirmed column)";
+        else if (s.refusal == Exit::conflict && !args.skip_existing)
             hint =
                 "choose other IDs, or add --skip-existing to skip rows already there with the same "
                 "data";
@@ -235,7 +307,7 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
         std::cout.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         buffer.clear();
     };
-    if (format == Format::csv) csv::append_record(buffer, kImportColumns);
+    if (format == Format::csv && headers_shown()) csv::append_record(buffer, kImportColumns);
     if (format == Format::json) buffer += '[';
     std::uint64_t rows = 0, left = 0;
     reg.for_each(actor.member, filter, [&](const ServiceUser& su) {
@@ -255,15 +327,8 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
                 su.started_on ? *su.started_on : std::string_view()};
             csv::append_record(buffer, cells);
         } else {
-            Json j{{"id", su.id},
-                   {"service", service},
-                   {"keyworker", keyworker},
-                   {"date_of_birth", json_or_null(su.date_of_birth)},
-                   {"age_band", json_or_null(su.age_band)},
-                   {"gender", json_or_null(su.gender)},
-                   {"ethnicity", json_or_null(su.ethnicity)},
-                   {"needs", su.needs},
-                   {"started_on", json_or_null(su.started_on)}};
+            // The one service-user object (su show's); import reads it back.
+            const Json j = service_user_shown(reg, su);
             if (format == Format::json) buffer += rows == 0 ? "\n" : ",\n";
             buffer += j.dump();
             if (format == Format::jsonl) buffer += '\n';
@@ -296,18 +361,27 @@ void register_su_bulk(CLI::App& su, Context& ctx) {
         "  caseload su import intake.csv --on-error skip --rejects rejects.csv "
         "--confirm-anonymous\n"
         "  caseload su import people.jsonl --skip-existing\n"
-        "  other-system-export | caseload su import - --generate-ids > locked-list.txt\n"
+        "  other-system-export | caseload su import - --generate-ids --confirm-anonymous \\\n"
+        "    --ids-to locked-list.txt\n"
+        "  caseload --json su import intake.csv --confirm-anonymous   # one summary object\n"
         "\nColumns: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs,\n"
         "started_on (needs separated by ';'; any order; only id is required; an empty\n"
         "started_on is the day of the import; an 'error' column is ignored).\n"
-        "Exit 0: all added; 3: bad rows, nothing written; 5: IDs already in use; 7: busy;\n"
-        "8: --on-error skip rejected some rows.");
+        "Never stored: ref (the row's reference in your system: kept in the rejects file and\n"
+        "the generated-ID map), confirmed (yes: this row's ID is confirmed anonymous), line\n"
+        "(the original line, in a rejects file imported again).\n"
+        "Every ID must be confirmed anonymous, as in su add: --confirm-anonymous, one yes at\n"
+        "the prompt on a terminal, or yes in its confirmed column; generated IDs need none.\n"
+        "Exit 0: all added; 3: bad rows, nothing written; 5: IDs already in use (or the\n"
+        "rejects file exists); 7: busy; 8: --on-error skip rejected some rows.");
     import->add_option("file", args->file, "The file to import, or - for standard input")
         ->required()
         ->option_text("FILE|-");
     import
-        ->add_option("--format", args->format,
-                     "csv or jsonl (default: from the file name; csv for -)")
+        ->add_option("--input-format", args->input_format,
+                     "What the file holds: csv or jsonl (default: from the file name, *.jsonl "
+                     "and *.ndjson are jsonl; csv for -). The global --format says what is "
+                     "printed")
         ->option_text("FORMAT")
         ->check(CLI::IsMember({"csv", "jsonl"}));
     import->add_flag("--dry-run", args->dry_run,
@@ -321,16 +395,27 @@ void register_su_bulk(CLI::App& su, Context& ctx) {
     import
         ->add_option(
             "--rejects", args->rejects,
-            "Write the bad rows to this CSV (same columns plus 'error'), to fix and re-run")
+            "Write the bad rows to this new CSV (their original line, the same columns, and "
+            "'error'), to fix and re-run; no file when nothing is rejected")
         ->option_text("FILE");
+    import->add_flag("--force", args->force, "Replace an existing --rejects file");
     import->add_flag("--skip-existing", args->skip_existing,
                      "Skip rows already in the register with the same data (safe re-runs)");
     import->add_flag("--generate-ids", args->generate_ids,
-                     "Generate IDs for rows with an empty id, printed as 'line N -> ID'");
-    import->add_flag(
-        "--confirm-anonymous", args->confirm,
-        "Confirm that IDs with guard warnings are anonymous (needed without a terminal)");
-    import->callback([&ctx, args] { run_import(ctx, *args);
+                     "Generate IDs for rows with an empty id, printed as 'line N -> ID' before "
+                     "the commit");
+    import
+        ->add_option("--ids-to", args->ids_to,
+                     "Also append the generated IDs ('line N -> ID') to this file, synced to "
+                     "disk before the commit")
+        ->option_text("FILE");
+    import->add_flag("--confirm-anonymous", args->confirm,
+                     "Confirm that every ID in the file is anonymous (needed without a terminal)");
+    import->callback([&ctx, args] {
+        if (args->ids_to && !args->generate_ids)
+            throw Error(Exit::usage, "--ids-to is for generated IDs: give --generate-ids",
+                        "leave out --ids-to, or add --generate-ids");
+    run_import(ctx, *args);
 });
 
 auto filter = std::make_shared<ServiceUserFilter>();

@@ -21,12 +21,22 @@ void warn_not_scrubbed(const Context& ctx, std::string_view what) {
              "when it has finished, a lead's 'caseload db check' clears them");
 }
 
+// Commands that change a record print it when --format or --json is given
+// (the object of su show), and nothing on stdout otherwise.
+void print_changed(Context& ctx, Key key) {
+    if (!ctx.global.format_given()) return;
+    Register& reg = ctx.reg();
+    if (auto su = reg.find_by_key(key))
+        write_stdout(service_user_text(ctx.format(), reg, *su), "the changed service user");
+}
+
 void register_rename(CLI::App& su, Context& ctx) {
     struct Args {
         std::string old_id;
         std::optional<std::string> new_id;
         bool generate = false;
         bool confirm = false;
+        std::optional<std::string> ids_to;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = add_command(su, "rename", "Change a service user's ID (prints OLD -> NEW once)",
@@ -38,7 +48,14 @@ void register_rename(CLI::App& su, Context& ctx) {
                   "Generate a safe new ID (prefixed with the service code)");
     cmd->add_flag("--confirm-anonymous", args->confirm,
                   "Confirm the new ID holds nothing that identifies the person");
+    cmd->add_option("--ids-to", args->ids_to,
+                    "With --generate: also append 'OLD -> NEW' to this file, synced to disk "
+                    "before the rename is committed")
+        ->option_text("FILE");
     cmd->callback([&ctx, args] {
+        if (args->ids_to && !args->generate)
+            throw Error(Exit::usage, "--ids-to is for generated IDs: give --generate",
+                        "leave out --ids-to when you give the new ID yourself");
         if (args->generate && args->new_id)
             throw Error(Exit::usage, "give a new ID or --generate, not both",
                         "leave out the new ID to have one generated");
@@ -50,12 +67,17 @@ void register_rename(CLI::App& su, Context& ctx) {
         RenamePlan plan =
             plan_rename(reg, actor, args->old_id, args->generate ? std::nullopt : args->new_id);
         ctx.confirm_anonymous(plan.new_id, plan.warnings, args->confirm || plan.generated);
-        const bool scrubbed = apply_rename(reg, actor, plan);
-        if (ctx.format() == Format::table)
-            std::cout << plan.old_id << " -> " << plan.new_id << '\n';
-        else
-            write_single(ctx.format(), Json{{"old_id", plan.old_id}, {"id", plan.new_id}},
-                         std::cout);
+        // The new ID's only copy goes out before the commit.
+        const bool scrubbed = apply_rename(reg, actor, plan, [&](const ServiceUser& renamed) {
+            const std::string nothing = "; nothing was renamed";
+            const std::string line = plan.old_id + " -> " + plan.new_id + "\n";
+            if (args->ids_to) append_synced(*args->ids_to, line, nothing);
+            if (ctx.global.format_given())
+                write_stdout(service_user_text(ctx.format(), reg, renamed),
+                             "the renamed service user", nothing);
+            else
+                write_stdout(line, "the new ID", nothing);
+        });
         if (scrubbed)
             ctx.note("Update your locked list now: the old ID is no longer kept anywhere.");
         else
@@ -80,6 +102,7 @@ void register_allocate(CLI::App& su, Context& ctx) {
     cmd->callback([&ctx, args] {
         Register& reg = ctx.reg();
         AllocateResult r = allocate_service_user(reg, ctx.actor(), args->id, args->to);
+        print_changed(ctx, r.su.key);
         if (r.changed)
             ctx.note(fmt::format("Reallocated {} from {} to {}.", r.su.id, r.from, r.to));
         else
@@ -125,6 +148,11 @@ void register_needs(CLI::App& su, Context& ctx) {
         if (args->set) change.set = split_list(*args->set);
         if (change.empty()) {
             ServiceUser su = reg.require(actor, args->id, SuAction::show);
+            if (ctx.format() == Format::json || ctx.format() == Format::jsonl) {
+                // The service-user object, as su show (needs as codes).
+                write_single(ctx.format(), service_user_shown(reg, su), std::cout);
+                return;
+            }
             RecordWriter out(ctx.format(), {"code", "label"}, std::cout);
             for (const auto& need : needs_with_labels(reg.directory(), su))
                 out.add(Json{{"code", need.code}, {"label", need.label}});
@@ -133,6 +161,7 @@ void register_needs(CLI::App& su, Context& ctx) {
             return;
         }
         NeedsResult r = change_needs(reg, actor, args->id, change);
+        print_changed(ctx, r.su.key);
         if (!r.changed()) {
             ctx.note(fmt::format("Nothing changed: {} has {}.", r.su.id,
                                  r.su.needs.empty() ? "no needs" : join(r.su.needs, ", ")));
@@ -179,6 +208,7 @@ void register_edit(CLI::App& su, Context& ctx) {
     cmd->callback([&ctx, args] {
         Register& reg = ctx.reg();
         EditResult r = edit_service_user(reg, ctx.actor(), args->id, args->change, today());
+        print_changed(ctx, r.su.key);
         if (r.changed.empty())
             ctx.note(fmt::format("Nothing changed: {} already has those details.", r.su.id));
         else
@@ -201,6 +231,7 @@ void register_leave_return(CLI::App& su, Context& ctx) {
     cmd->callback([&ctx, leave] {
         ServiceUser su =
             leave_service_user(ctx.reg(), ctx.actor(), leave->id, leave->date, today());
+        print_changed(ctx, su.key);
         ctx.note(fmt::format("{} left on {}; hidden from lists and reports unless --include-left.",
                              su.id, su.left_on.value_or("?")));
     });
@@ -212,6 +243,7 @@ void register_leave_return(CLI::App& su, Context& ctx) {
     ret->add_option("id", *back, "The ID")->required();
     ret->callback([&ctx, back] {
         ServiceUser su = return_service_user(ctx.reg(), ctx.actor(), *back);
+        print_changed(ctx, su.key);
         ctx.note(fmt::format("{} is active again, keyworker {}.", su.id,
                              ctx.reg().username(su.keyworker_key)));
     });

@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
@@ -73,6 +78,67 @@ void Context::confirm_anonymous(const std::string& id, const std::vector<GuardFi
                                 "written",
                                 id),
                     "choose another ID, or run 'caseload id new' for one that is safe");
+}
+
+namespace {
+
+// errno of a failed write or flush of stdout (EPIPE, ENOSPC, ...), or 0.
+int stdout_error() {
+    errno = 0;
+    std::cout.flush();
+    const bool stream_failed = !std::cout;
+    const int flushed = std::fflush(stdout);
+    if (!stream_failed && flushed == 0 && !std::ferror(stdout)) return 0;
+    return errno ? errno : EIO;
+}
+
+}  // namespace
+
+void write_stdout(std::string_view text, const std::string& what, const std::string& consequence) {
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (const int e = stdout_error())
+        throw Error(Exit::failure,
+                    fmt::format("could not write {} to standard output: {}{}", what,
+                                std::strerror(e), consequence),
+                    "check where the output goes (a full disk, a closed pipe) and run the "
+                    "command again");
+}
+
+void check_stdout() {
+    if (const int e = stdout_error()) {
+        std::cout.clear();
+        std::clearerr(stdout);
+        throw Error(Exit::failure,
+                    fmt::format("could not write to standard output: {}", std::strerror(e)),
+                    "the output is incomplete; check where it goes (a full disk, a closed pipe)");
+    }
+}
+
+void append_synced(const std::string& path, std::string_view text, const std::string& consequence) {
+    auto fail = [&](int e) {
+        throw Error(Exit::failure,
+                    fmt::format("could not write the new IDs to {}: {}{}", printable(path, 200),
+                                std::strerror(e), consequence),
+                    "choose a file on a disk with space that you may write to");
+    };
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) fail(errno);
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int e = n < 0 ? errno : EIO;
+            ::close(fd);
+            fail(e);
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (::fsync(fd) != 0) {
+        const int e = errno;
+        ::close(fd);
+        fail(e);
+    }
+    if (::close(fd) != 0) fail(errno);
 }
 
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,

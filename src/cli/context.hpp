@@ -20,6 +20,10 @@ struct GlobalOptions {
     bool json = false;
     double wait = 5.0;
     bool quiet = false;
+    // --format or --json was given: commands that change data print the
+    // resulting records only then.
+    bool format_given() const { return json || format_set; }
+    bool format_set = false;
 };
 
 class Context {
@@ -51,6 +55,19 @@ class Context {
     std::optional<Actor> actor_;
 };
 
+// Standard output that cannot be lost silently (issue 16): writes `text`,
+// flushes, and throws Error(failure) "could not write WHAT to standard
+// output: REASON" (+ `consequence`, e.g. "; nothing was added") when the
+// write or the flush failed (a full disk, a closed pipe).
+void write_stdout(std::string_view text, const std::string& what,
+                  const std::string& consequence = "");
+// After every command: stdout flushed and without error, else Error(failure).
+void check_stdout();
+// Appends `text` to the file at `path` (created 0600) and fsyncs it; throws
+// Error(failure) with `consequence` when it cannot. For --ids-to.
+void append_synced(const std::string& path, std::string_view text,
+                   const std::string& consequence);
+
 // Adds a subcommand with a one-line description and an examples footer.
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
                       const std::string& examples);
@@ -80,6 +97,11 @@ void register_complete(CLI::App& app, Context& ctx);
 
 // JSON form of a service user (spec: the fields of issue 2, in this order).
 Json service_user_json(const Register& reg, const ServiceUser& su);
+// The service-user object every command prints (man caseload, JSON OUTPUT):
+// as service_user_json, with age_band the band a date of birth gives today.
+Json service_user_shown(const Register& reg, const ServiceUser& su);
+// A service user as write_single prints it, as text.
+std::string service_user_text(Format format, const Register& reg, const ServiceUser& su);
 extern const std::vector<std::string> kServiceUserFields;
 
 }  // namespace caseload::cli

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <ostream>
 #include <sstream>
 
@@ -24,6 +26,35 @@ Format parse_format(const std::string& name) {
     throw Error(Exit::usage, fmt::format("unknown format '{}'", printable(name)),
                 "use --format table, json, jsonl, csv or tsv");
 }
+
+namespace {
+bool g_headers = true;
+bool g_utc = false;
+}  // namespace
+
+void set_headers(bool shown) { g_headers = shown; }
+
+void set_utc(bool utc) { g_utc = utc; }
+
+std::string shown_time(const std::string& utc) {
+    if (g_utc) return utc;
+    std::tm t{};
+    char zone = 0;
+    if (std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &t.tm_year, &t.tm_mon, &t.tm_mday,
+                    &t.tm_hour, &t.tm_min, &t.tm_sec, &zone) != 7 ||
+        zone != 'Z')
+        return utc;  // not a time the register wrote: shown as it is
+    t.tm_year -= 1900;
+    t.tm_mon -= 1;
+    const std::time_t when = timegm(&t);
+    std::tm local{};
+    if (!localtime_r(&when, &local)) return utc;
+    const long offset = local.tm_gmtoff / 60;
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", local.tm_year + 1900,
+                       local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec,
+                       offset < 0 ? '-' : '+', std::labs(offset) / 60, std::labs(offset) % 60);
+}
+bool headers_shown() { return g_headers; }
 
 bool colour_enabled(int fd) {
     const char* no_colour = std::getenv("NO_COLOR");
@@ -104,7 +135,7 @@ void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostre
 RecordWriter::RecordWriter(Format format, std::vector<std::string> columns, std::ostream& out)
     : format_(format), columns_(std::move(columns)), table_columns_(columns_), out_(out) {
     if (format_ == Format::json) out_ << '[';
-    if (format_ == Format::csv || format_ == Format::tsv) {
+    if ((format_ == Format::csv || format_ == Format::tsv) && headers_shown()) {
         std::string line;
         for (std::size_t i = 0; i < columns_.size(); ++i) {
             if (i) line += format_ == Format::csv ? ',' : '\t';
@@ -165,9 +196,9 @@ void RecordWriter::finish() {
                 if (ch == '_') ch = ' ';
             heading.push_back(h);
         }
-        rows.push_back(heading);
+        if (headers_shown()) rows.push_back(heading);
         for (auto& r : table_rows_) rows.push_back(std::move(r));
-        write_aligned(rows, out_, colour_enabled(STDOUT_FILENO));
+        write_aligned(rows, out_, headers_shown() && colour_enabled(STDOUT_FILENO));
     }
     out_.flush();
 }

@@ -16,6 +16,17 @@ enum class Format { table, json, jsonl, csv, tsv };
 
 Format parse_format(const std::string& name);  // throws Error(usage)
 
+// --no-header: tables, csv and tsv without their heading line (set once,
+// from the global option, before any command prints).
+void set_headers(bool shown);
+bool headers_shown();
+
+// Times: the register keeps UTC ("2026-03-01T09:30:00Z"); they are shown in
+// local time with the offset ("2026-03-01T10:30:00+01:00"), or as kept with
+// --utc (set once, from the global option).
+void set_utc(bool utc);
+std::string shown_time(const std::string& utc);
+
 // Colour only on a terminal, never with NO_COLOR set.
 bool colour_enabled(int fd);
 

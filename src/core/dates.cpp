@@ -55,8 +55,21 @@ bool digits(std::string_view text, std::size_t from, std::size_t count, int& val
 
 }  // namespace
 
+namespace {
+
+// A spreadsheet's date cell often carries midnight: Excel writes 14/06/1988
+// as "14/06/1988 00:00". That time says nothing; any other time is refused.
+std::string_view without_midnight(std::string_view text) {
+    for (std::string_view midnight : {" 00:00:00", " 00:00", "T00:00:00"})
+        if (text.size() == 10 + midnight.size() && text.ends_with(midnight))
+            return text.substr(0, 10);
+    return text;
+}
+
+}  // namespace
+
 std::optional<Date> parse_date(std::string_view text) {
-    text = trim(text);
+    text = without_midnight(trim(text));
     Date d;
     if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
         if (!digits(text, 0, 4, d.year) || !digits(text, 5, 2, d.month) ||
@@ -75,6 +88,18 @@ std::optional<Date> parse_date(std::string_view text) {
 
 Date parse_date_or_throw(std::string_view text, std::string_view field) {
     if (auto d = parse_date(text)) return *d;
+    // 12/25/1985: a US spreadsheet's month first. Say so, rather than only
+    // "not a date" (and never guess: 03/04/1985 is a valid UK date).
+    const std::string_view t = without_midnight(trim(text));
+    int first = 0, second = 0, year = 0;
+    if (t.size() == 10 && t[2] == '/' && t[5] == '/' && digits(t, 0, 2, first) &&
+        digits(t, 3, 2, second) && digits(t, 6, 4, year) && first >= 1 && first <= 12 &&
+        second > 12 && is_valid_date(year, first, second))
+        throw Error(Exit::invalid,
+                    fmt::format("{} '{}' looks like MM/DD/YYYY; use DD/MM/YYYY or YYYY-MM-DD",
+                                field, printable(text)),
+                    fmt::format("for this date write {:02}/{:02}/{:04} or {:04}-{:02}-{:02}",
+                                second, first, year, year, first, second));
     throw Error(Exit::invalid, fmt::format("{} '{}' is not a date", field, printable(text)),
                 "write it as YYYY-MM-DD or DD/MM/YYYY, for example 1990-04-23 or 23/04/1990");
 }

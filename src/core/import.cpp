@@ -57,6 +57,12 @@ enum Column : std::uint8_t {
     kNeeds,
     kStartedOn,
     kColumnCount,
+    // Read, never stored: see kImportPassThroughColumns.
+    kRef = kColumnCount,
+    kConfirmed,
+    kLine,
+    kCellCount,
+    kReadOnly = 253,  // a field of the printed service-user object that is not input
     kIgnored = 254,
     kUnknown = 255,
 };
@@ -65,16 +71,30 @@ Column column_of(std::string_view name) {
     const std::string lower = ascii_lower(trim(name));
     for (std::size_t i = 0; i < kColumnCount; ++i)
         if (kImportColumns[i] == lower) return static_cast<Column>(i);
+    for (std::size_t i = 0; i < std::size(kImportPassThroughColumns); ++i)
+        if (kImportPassThroughColumns[i] == lower) return static_cast<Column>(kRef + i);
     if (lower == kRejectsErrorColumn) return kIgnored;
+    // The service-user object that su show and su export --format jsonl
+    // print (man caseload, JSON OUTPUT) reads back: these are not input.
+    if (lower == "status" || lower == "left_on" || lower == "created_at" || lower == "updated_at")
+        return kReadOnly;
     return kUnknown;
+}
+
+std::string_view cell_name(std::size_t c) {
+    return c < kColumnCount ? kImportColumns[c] : kImportPassThroughColumns[c - kRef];
 }
 
 std::string column_list() {
     std::vector<std::string> names(std::begin(kImportColumns), std::end(kImportColumns));
+    for (auto name : kImportPassThroughColumns) names.emplace_back(name);
     return join(names, ", ");
 }
 
-using Cells = std::array<std::string_view, kColumnCount>;
+using Cells = std::array<std::string_view, kCellCount>;
+
+// The longest `ref` kept: a reference, not a note.
+constexpr std::size_t kMaxRefBytes = 200;
 
 // ---------------------------------------------------------------------------
 // A checked row, compact: a million of them fit in about 40 MB.
@@ -88,10 +108,14 @@ enum RowState : std::uint8_t {
     kUnconfirmed,  // guard warnings, not confirmed at the prompt
 };
 
-enum RowFlag : std::uint8_t { kGenerate = 1, kWarned = 2 };
+// kNeedsConfirm: neither --confirm-anonymous nor its `confirmed` cell
+// confirmed the ID (a generated ID needs no confirmation, as in su add).
+enum RowFlag : std::uint8_t { kGenerate = 1, kWarned = 2, kNeedsConfirm = 4, kConfirmedYes = 8 };
 
 struct Row {
     std::uint64_t line = 0;
+    std::uint32_t origin_line = 0;  // the `line` cell; 0 when none
+    std::uint32_t ref_offset = 0;   // the `ref` cell, in Table::refs
     std::uint32_t id_offset = 0;
     std::uint32_t needs_offset = 0;
     std::uint32_t service = 0;    // key
@@ -100,6 +124,7 @@ struct Row {
     std::uint32_t started = 0;    // yyyymmdd; 0 when not given (the day of the import)
     std::uint16_t needs_count = 0;
     std::uint8_t id_length = 0;
+    std::uint8_t ref_length = 0;
     std::uint8_t age_band = 0;  // option index + 1; 0 when none
     std::uint8_t gender = 0;
     std::uint8_t ethnicity = 0;
@@ -209,35 +234,50 @@ struct Shown {
 };
 
 // ---------------------------------------------------------------------------
-// The rejects file: the bad rows, with the input's columns plus `error`.
+// The rejects file: the bad rows, with the original `line`, the input's
+// columns and `error`. Written under a temporary name in the same directory
+// and put in place at the end; an existing file is never replaced without
+// --force, and no file is left when nothing was rejected.
 
 class RejectsFile {
   public:
-    RejectsFile(const std::string& path, const std::optional<std::string>& input_path)
+    RejectsFile(const std::string& path, const std::optional<std::string>& input_path,
+                bool overwrite)
         : path_(path) {
-        if (input_path && *input_path != "-") {
-            struct stat a {
-            }, b{};
-            if (::stat(input_path->c_str(), &a) == 0 && ::stat(path.c_str(), &b) == 0 &&
-                a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        struct stat target {};
+        const bool exists = ::lstat(path.c_str(), &target) == 0;
+        if (exists && input_path && *input_path != "-") {
+            struct stat input {};
+            if (::stat(input_path->c_str(), &input) == 0 && input.st_dev == target.st_dev &&
+                input.st_ino == target.st_ino)
                 throw Error(
                     Exit::usage,
                     fmt::format("--rejects {} is the input file itself", printable(path, 200)),
                     "give the rejects another name, e.g. --rejects rejects.csv");
         }
-        fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd_ < 0)
+        if (exists && !overwrite) throw_exists();
+        if (exists && S_ISDIR(target.st_mode))
+            throw Error(Exit::usage,
+                        fmt::format("--rejects {} is a directory", printable(path, 200)),
+                        "give a file name, e.g. --rejects rejects.csv");
+        overwrite_ = overwrite;
+        const std::filesystem::path p(path);
+        const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+        temp_ = dir + "/." + p.filename().string() + ".XXXXXX";
+        fd_ = ::mkostemp(temp_.data(), O_CLOEXEC);
+        if (fd_ < 0) {
+            temp_.clear();
             throw Error(Exit::usage,
                         fmt::format("cannot create the rejects file {}: {}", printable(path, 200),
                                     std::strerror(errno)),
                         "choose a path in a directory you may write to");
+        }
         ::fchmod(fd_, 0600);  // it holds IDs: private, like the register
     }
     // An import that stops as a whole leaves no rejects file: nothing was imported.
     ~RejectsFile() {
-        if (fd_ < 0) return;
-        ::close(fd_);
-        ::unlink(path_.c_str());
+        if (fd_ >= 0) ::close(fd_);
+        if (!temp_.empty()) ::unlink(temp_.c_str());
     }
     RejectsFile(const RejectsFile&) = delete;
     RejectsFile& operator=(const RejectsFile&) = delete;
@@ -252,11 +292,40 @@ class RejectsFile {
         rows_ += count;
     }
     std::uint64_t count() const { return rows_; }
-    // An empty rejects file is removed: it exists only when rows were rejected.
+    // Everything on disk (before the commit).
     void finish() {
-        if (fd_ >= 0 && ::close(fd_) != 0) fail();
+        if (fd_ < 0) return;
+        if (rows_ > 0 && ::fsync(fd_) != 0) fail();
+        if (::close(fd_) != 0) {
+            fd_ = -1;
+            fail();
+        }
         fd_ = -1;
-        if (rows_ == 0) ::unlink(path_.c_str());
+    }
+    // Under its name (after the commit); an empty rejects file is removed:
+    // it exists only when rows were rejected.
+    void publish() {
+        finish();
+        if (temp_.empty()) return;
+        if (rows_ > 0) {
+            // Without --force, link() refuses a file that appeared meanwhile.
+            const int rc = overwrite_ ? ::rename(temp_.c_str(), path_.c_str())
+                                      : ::link(temp_.c_str(), path_.c_str());
+            if (rc != 0) {
+                // After the commit: keep the rows under the temporary name.
+                const int e = errno;
+                std::string kept = temp_;
+                temp_.clear();
+                throw Error(Exit::failure,
+                            fmt::format("could not name the rejects file {}: {}",
+                                        printable(path_, 200), std::strerror(e)),
+                            fmt::format("the rejected rows are in {}", printable(kept, 200)));
+            }
+            if (!overwrite_) ::unlink(temp_.c_str());
+        } else {
+            ::unlink(temp_.c_str());
+        }
+        temp_.clear();
     }
 
   private:
@@ -268,6 +337,12 @@ class RejectsFile {
             text.remove_prefix(static_cast<std::size_t>(n));
         }
     }
+    [[noreturn]] void throw_exists() const {
+        throw Error(Exit::conflict,
+                    fmt::format("the rejects file {} already exists", printable(path_, 200)),
+                    "a rejects file never overwrites a file: choose a new name, or add --force "
+                    "to replace it");
+    }
     [[noreturn]] void fail() {
         throw Error(Exit::failure,
                     fmt::format("cannot write the rejects file {}: {}", printable(path_, 200),
@@ -275,8 +350,9 @@ class RejectsFile {
                     "free some space or choose another path; the register was not changed");
     }
 
-    std::string path_;
+    std::string path_, temp_;
     int fd_ = -1;
+    bool overwrite_ = false;
     std::uint64_t rows_ = 0;
 };
 
@@ -296,6 +372,7 @@ struct Batch {
 struct BatchResult {
     std::vector<Row> rows;
     std::string ids;
+    std::string refs;
     std::vector<std::uint32_t> needs;
     std::vector<Shown> problems;  // the first ones only
     std::vector<Shown> notes;     // the first ones only
@@ -349,7 +426,7 @@ class RowChecker {
             for (std::size_t f = 0; f < n; ++f) {
                 std::string_view value = trim(records.field(r, f));
                 if (!value.empty()) blank = false;
-                if (f < width && s_.header[f] < kColumnCount) cells[s_.header[f]] = value;
+                if (f < width && s_.header[f] < kCellCount) cells[s_.header[f]] = value;
             }
             early_.clear();
             for (; next_problem < problems.size() && problems[next_problem].record == r;
@@ -370,7 +447,9 @@ class RowChecker {
             const std::uint64_t line = records.line(r);
             check(line, cells, out, [&](std::string& text, const std::string& error) {
                 std::vector<std::string_view> fields;
-                fields.reserve(s_.reject_fields.size() + 1);
+                fields.reserve(s_.reject_fields.size() + 2);
+                const std::string number = std::to_string(line);
+                fields.push_back(cells[kLine].empty() ? std::string_view(number) : cells[kLine]);
                 for (std::size_t f : s_.reject_fields)
                     fields.push_back(f < n ? records.field(r, f) : std::string_view());
                 fields.push_back(error);
@@ -395,20 +474,24 @@ class RowChecker {
                     early_.emplace_back(key, fmt::format("is not a field of a service user; "
                                                          "fields: {}",
                                                          column_list()));
-                else if (c < kColumnCount)
+                else if (c < kCellCount)
                     cells[c] = trim(value);
             }
-            check(batch.lines[i], cells, out, [&](std::string& line, const std::string& error) {
-                std::vector<std::string_view> row(cells.begin(), cells.end());
+            const std::uint64_t line = batch.lines[i];
+            check(line, cells, out, [&](std::string& text, const std::string& error) {
+                const std::string number = std::to_string(line);
+                std::vector<std::string_view> row;
+                row.push_back(cells[kLine].empty() ? std::string_view(number) : cells[kLine]);
+                row.insert(row.end(), cells.begin(), cells.begin() + kLine);
                 row.push_back(error);
-                csv::append_record(line, row);
+                csv::append_record(text, row);
             });
         }
     }
 
     std::string column_name(std::size_t index) const {
-        if (index < s_.header.size() && s_.header[index] < kColumnCount)
-            return std::string(kImportColumns[s_.header[index]]);
+        if (index < s_.header.size() && s_.header[index] < kCellCount)
+            return std::string(cell_name(s_.header[index]));
         return fmt::format("{}", index + 1);
     }
 
@@ -432,6 +515,12 @@ class RowChecker {
         set(in.keyworker, cells[kKeyworker]);
         set(in.date_of_birth, cells[kDob]);
         set(in.age_band, cells[kAgeBand]);
+        // The printed object gives both a date of birth and the band it
+        // gives today: that band says nothing more.
+        if (in.date_of_birth && in.age_band)
+            if (auto d = parse_date(*in.date_of_birth);
+                d && age_band_for_age(age_on(*d, s_.today)) == *in.age_band)
+                in.age_band.reset();
         set(in.gender, cells[kGender]);
         set(in.ethnicity, cells[kEthnicity]);
         set(in.started_on, cells[kStartedOn]);
@@ -449,25 +538,41 @@ class RowChecker {
         in.needs.resize(count);
 
         problems_.clear();
+        const PassThrough pass = pass_through(cells, generate);
         ValidatedServiceUser* valid = nullptr;
         if (early_.empty() &&
             validate_new_service_user(s_.dir, s_.actor, s_.guard, in, s_.today, problems_, valid_))
             valid = &valid_;
 
-        // Guard warnings: --confirm-anonymous, or one question at the end, or refused.
+        // Every ID needs confirming as anonymous, as in su add: by
+        // --confirm-anonymous, by its `confirmed` cell, or at one question at
+        // the end. Guard warnings without a way to confirm are refused here.
+        if (valid && pass.confirmed == Confirmed::no) {
+            problems_.push_back(
+                {"confirmed",
+                 Exit::invalid,
+                 fmt::format("'{}' is marked no: not confirmed as anonymous", printable(valid->id)),
+                 "",
+                 {}});
+            valid = nullptr;
+        }
+        const bool confirmed =
+            generate || s_.options.confirm_anonymous || pass.confirmed == Confirmed::yes;
         if (valid && !valid->warnings.empty()) {
             std::string text = warning_text(valid->id, valid->warnings);
-            if (s_.options.confirm_anonymous || s_.can_confirm) {
+            if (confirmed || s_.can_confirm) {
                 note(out, line,
                      problem_line(
                          line, "id",
                          text + (s_.options.confirm_anonymous ? " (accepted: --confirm-anonymous)"
-                                                              : "")));
+                                 : pass.confirmed == Confirmed::yes ? " (accepted: confirmed yes)"
+                                                                    : "")));
             } else {
                 problems_.push_back({"id",
                                      Exit::invalid,
                                      text + "; if it is anonymous, run again with "
-                                            "--confirm-anonymous",
+                                            "--confirm-anonymous, or put yes in its confirmed "
+                                            "column",
                                      "",
                                      {}});
                 valid = nullptr;
@@ -491,8 +596,14 @@ class RowChecker {
 
         Row row;
         row.line = line;
-        row.flags = static_cast<std::uint8_t>((generate ? kGenerate : 0) |
-                                              (valid->warnings.empty() ? 0 : kWarned));
+        row.origin_line = pass.origin_line;
+        row.ref_offset = static_cast<std::uint32_t>(out.refs.size());
+        row.ref_length = static_cast<std::uint8_t>(cells[kRef].size());
+        out.refs += cells[kRef];
+        row.flags = static_cast<std::uint8_t>(
+            (generate ? kGenerate : 0) | (valid->warnings.empty() ? 0 : kWarned) |
+            (confirmed ? 0 : kNeedsConfirm) |
+            (pass.confirmed == Confirmed::yes ? kConfirmedYes : 0));
         row.id_offset = static_cast<std::uint32_t>(out.ids.size());
         row.id_length = static_cast<std::uint8_t>(valid->id.size());
         out.ids += valid->id;
@@ -507,6 +618,41 @@ class RowChecker {
         row.needs_count = static_cast<std::uint16_t>(valid->need_keys.size());
         for (Key k : valid->need_keys) out.needs.push_back(narrow_key(k));
         out.rows.push_back(row);
+    }
+
+    enum class Confirmed : std::uint8_t { unsaid, yes, no };
+    struct PassThrough {
+        Confirmed confirmed = Confirmed::unsaid;
+        std::uint32_t origin_line = 0;
+    };
+
+    // The cells that are never stored; their problems go to early_.
+    PassThrough pass_through(const Cells& cells, bool generate) {
+        PassThrough pass;
+        if (cells[kRef].size() > kMaxRefBytes)
+            early_.emplace_back("ref", fmt::format("is longer than {} characters", kMaxRefBytes));
+        const std::string answer = ascii_lower(cells[kConfirmed]);
+        if (answer == "yes" || answer == "y" || answer == "true" || answer == "1")
+            pass.confirmed = Confirmed::yes;
+        else if (answer == "no" || answer == "n" || answer == "false" || answer == "0")
+            pass.confirmed = generate ? Confirmed::unsaid : Confirmed::no;
+        else if (!answer.empty())
+            early_.emplace_back("confirmed",
+                                fmt::format("'{}' is not yes or no", printable(cells[kConfirmed])));
+        if (!cells[kLine].empty()) {
+            std::uint64_t n = 0;
+            bool digits = cells[kLine].size() <= 9;
+            for (char c : cells[kLine]) {
+                digits = digits && c >= '0' && c <= '9';
+                if (digits) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+            }
+            if (!digits || n == 0)
+                early_.emplace_back(
+                    "line", fmt::format("'{}' is not a line number", printable(cells[kLine])));
+            else
+                pass.origin_line = static_cast<std::uint32_t>(n);
+        }
+        return pass;
     }
 
     void bad(BatchResult& out, std::uint64_t, Exit code) {
@@ -625,21 +771,30 @@ class Table {
   public:
     std::vector<Row> rows;
     std::string ids;
+    std::string refs;  // never permuted: rows keep their offsets
     std::vector<std::uint32_t> needs;
 
     std::string_view id(const Row& r) const {
         return std::string_view(ids).substr(r.id_offset, r.id_length);
     }
+    std::string_view ref(const Row& r) const {
+        return std::string_view(refs).substr(r.ref_offset, r.ref_length);
+    }
+    // The line a person knows the row by: its `line` cell, else its line here.
+    static std::uint64_t origin(const Row& r) { return r.origin_line ? r.origin_line : r.line; }
 
     void append(BatchResult& b) {
-        const std::size_t id_base = ids.size(), needs_base = needs.size();
+        const std::size_t id_base = ids.size(), needs_base = needs.size(), ref_base = refs.size();
         if (id_base + b.ids.size() > std::numeric_limits<std::uint32_t>::max() ||
+            ref_base + b.refs.size() > std::numeric_limits<std::uint32_t>::max() ||
             needs_base + b.needs.size() > std::numeric_limits<std::uint32_t>::max())
             throw Error(Exit::invalid, "the file has too many rows for one import",
                         "split it into files of a few million rows");
         ids += b.ids;
+        refs += b.refs;
         needs.insert(needs.end(), b.needs.begin(), b.needs.end());
         for (Row r : b.rows) {
+            r.ref_offset += static_cast<std::uint32_t>(ref_base);
             r.id_offset += static_cast<std::uint32_t>(id_base);
             r.needs_offset += static_cast<std::uint32_t>(needs_base);
             rows.push_back(r);
@@ -1259,7 +1414,8 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
 
     std::unique_ptr<RejectsFile> rejects;
     if (options.rejects_path)
-        rejects = std::make_unique<RejectsFile>(*options.rejects_path, options.input_path);
+        rejects = std::make_unique<RejectsFile>(*options.rejects_path, options.input_path,
+                                                options.overwrite_rejects);
     std::vector<std::string> reject_header;
 
     // The header (CSV), or the fixed fields (JSON lines).
@@ -1284,7 +1440,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                     first.starts_with('[')
                         ? "import reads CSV or JSON lines, not a JSON array: export "
                           "with 'caseload su export --format jsonl' (or csv) instead"
-                        : "for JSON lines (one object a line) give --format jsonl, or "
+                        : "for JSON lines (one object a line) give --input-format jsonl, or "
                           "name the file *.jsonl");
         }
         if (!head.problems().empty()) {
@@ -1292,8 +1448,21 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
             throw Error(Exit::invalid, fmt::format("line {}, field {} of the header {}",
                                                    head.line(0), p.column + 1, p.message));
         }
+        // A spreadsheet saved with ';' between cells (Excel in many locales):
+        // the whole header is one cell. Name that, not "unknown column".
+        if (head.fields(0) == 1 && head.field(0, 0).find(';') != std::string_view::npos) {
+            bool known = false;
+            for (const auto& part : split(head.field(0, 0), ';'))
+                known = known || column_of(part) < kCellCount;
+            if (known)
+                throw Error(Exit::invalid,
+                            fmt::format("{} is separated by ';', not ','",
+                                        printable(options.source_name, 200)),
+                            "save it from the spreadsheet as CSV with commas (in Excel: 'CSV "
+                            "UTF-8 (Comma delimited)'), or replace the ';' between cells by ','");
+        }
         std::vector<std::string> unknown;
-        std::array<bool, kColumnCount> seen{};
+        std::array<bool, kCellCount> seen{};
         bool ignored_seen = false;
         for (std::size_t f = 0; f < head.fields(0); ++f) {
             std::string_view name = head.field(0, f);
@@ -1303,6 +1472,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                 unknown.push_back(fmt::format("'{}'", printable(trim(name), 60)));
                 continue;
             }
+            if (c == kReadOnly) continue;
             if (c == kIgnored) {
                 if (ignored_seen)
                     throw Error(Exit::invalid, "the header names the column 'error' twice");
@@ -1310,13 +1480,13 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                 continue;
             }
             if (seen[c])
-                throw Error(
-                    Exit::invalid,
-                    fmt::format("the header names the column '{}' twice", kImportColumns[c]),
-                    "each column appears once");
+                throw Error(Exit::invalid,
+                            fmt::format("the header names the column '{}' twice", cell_name(c)),
+                            "each column appears once");
             seen[c] = true;
+            if (c == kLine) continue;  // the rejects file's first column
             shared.reject_fields.push_back(f);
-            reject_header.emplace_back(kImportColumns[c]);
+            reject_header.emplace_back(cell_name(c));
         }
         if (!unknown.empty())
             throw Error(
@@ -1332,8 +1502,9 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                         "add one, or give --generate-ids to generate every ID");
     } else {
         line_reader.emplace(input, options.limits);
-        for (auto name : kImportColumns) reject_header.emplace_back(name);
+        for (std::size_t c = 0; c < kLine; ++c) reject_header.emplace_back(cell_name(c));
     }
+    reject_header.insert(reject_header.begin(), "line");
     reject_header.emplace_back(kRejectsErrorColumn);
     if (rejects) rejects->header(reject_header);
 
@@ -1479,27 +1650,31 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
     }
 
     mark("duplicates");
-    // Guard warnings nobody confirmed yet: one question for all of them.
-    std::uint64_t warned = 0;
-    if (!options.confirm_anonymous)
-        for (const Row& r : table.rows)
-            if ((r.flags & kWarned) && r.state == kGood) ++warned;
+    // IDs nobody confirmed yet as anonymous: one question for all of them.
+    std::uint64_t unconfirmed = 0, warned = 0;
+    for (const Row& r : table.rows)
+        if ((r.flags & kNeedsConfirm) && r.state == kGood) {
+            ++unconfirmed;
+            if (r.flags & kWarned) ++warned;
+        }
     for (const auto& n : notes)
         if (hooks.note) hooks.note(n.text);
     summary.notes = note_count;
     if (note_count > notes.size() && hooks.note)
         hooks.note(fmt::format("... and {} more IDs with warnings",
                                with_thousands(static_cast<long long>(note_count - notes.size()))));
-    if (warned > 0) {
-        bool yes = hooks.confirm && hooks.confirm(warned);
-        if (!yes)
+    if (unconfirmed > 0) {
+        bool yes = hooks.confirm && hooks.confirm(unconfirmed, warned);
+        if (!yes) {
+            summary.unconfirmed = unconfirmed;
             for (std::uint32_t i = 0; i < table.rows.size(); ++i) {
                 Row& r = table.rows[i];
-                if ((r.flags & kWarned) && r.state == kGood) {
+                if ((r.flags & kNeedsConfirm) && r.state == kGood) {
                     r.state = kUnconfirmed;
                     late.push_back(i);
                 }
             }
+        }
     }
 
     // Every row is in the order now (generated ones included): put them in it.
@@ -1672,16 +1847,11 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
         mark("insert");
         for (std::uint32_t i : to_generate)
             if (table.rows[i].state == kGood) ++summary.generated;
-        if (!options.dry_run) {
-            tx->commit();
-            summary.committed = true;
-        }
     }
-    tx.reset();  // rolls back when not committed
-    foreign_keys.reset();
-    mark("commit");
+    mark("write");
 
-    // -- 4. What happened: late problems, rejects, generated IDs.
+    // -- 4. What happened: late problems, rejects, generated IDs; all of it
+    // on disk (or on the way out) before the commit.
     std::sort(conflicts.begin(), conflicts.end(),
               [](const Conflict& a, const Conflict& b) { return a.row < b.row; });
     std::sort(late.begin(), late.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -1700,8 +1870,10 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                                    a != b ? fmt::format(" (as '{}'; IDs ignore case)", a) : "");
             }
             case kUnconfirmed:
-                return fmt::format("'{}' has guard warnings and was not confirmed as anonymous",
-                                   table.id(r));
+                return fmt::format(
+                    "'{}' {}was not confirmed as anonymous (give --confirm-anonymous, or yes in "
+                    "its confirmed column)",
+                    table.id(r), r.flags & kWarned ? "has guard warnings and " : "");
             default: {
                 auto c = std::lower_bound(
                     conflicts.begin(), conflicts.end(), i,
@@ -1783,14 +1955,19 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                         }
                         return join(codes_of, ";");
                     }
+                    case kRef:
+                        return std::string(table.ref(r));
+                    case kConfirmed:
+                        return r.flags & kConfirmedYes ? "yes" : "";
                     default:
                         return "";
                 }
             };
+            cells.push_back(std::to_string(Table::origin(r)));
             if (options.format == ImportFormat::csv) {
                 for (std::size_t f : shared.reject_fields) cells.push_back(cell(shared.header[f]));
             } else {
-                for (std::size_t c = 0; c < kColumnCount; ++c)
+                for (std::size_t c = 0; c < kLine; ++c)
                     cells.push_back(cell(static_cast<Column>(c)));
             }
             cells.push_back("id: " + late_reason(i));
@@ -1806,10 +1983,26 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
         summary.rejects_written = rejects->count() > 0;
         rejects->finish();
     }
-    if (summary.committed && hooks.generated)
-        for (std::uint32_t i : to_generate)
-            if (table.rows[i].state == kGood)
-                hooks.generated(table.rows[i].line, table.id(table.rows[i]));
+    const bool commit = tx && summary.added > 0 && !options.dry_run;
+    if (commit)
+        for (std::uint32_t i : to_generate) {
+            const Row& r = table.rows[i];
+            if (r.state == kGood)
+                summary.generated_ids.push_back(
+                    {Table::origin(r), std::string(table.ref(r)), std::string(table.id(r))});
+        }
+    summary.seconds = seconds_since(started);
+    if (commit) {
+        // The only copy of the generated IDs goes out first: when that
+        // fails, the hook throws and nothing is committed.
+        if (hooks.before_commit) hooks.before_commit(summary);
+        tx->commit();
+        summary.committed = true;
+    }
+    tx.reset();  // rolls back when not committed
+    foreign_keys.reset();
+    mark("commit");
+    if (rejects) rejects->publish();
     summary.seconds = seconds_since(started);
     return summary;
 }

@@ -130,7 +130,8 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
     return plan;
 }
 
-bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan) {
+bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
+                  const std::function<void(const ServiceUser&)>& before_commit) {
     {
         WriteTransaction tx(reg.db());
         // Between the plan and now (a prompt may have waited) someone else may
@@ -155,6 +156,7 @@ bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan) {
                          plan.generated                               ? "new ID generated"
                          : id_key(plan.new_id) == id_key(plan.old_id) ? "case of the ID changed"
                                                                       : "new ID entered");
+        if (before_commit) before_commit(*reg.find_by_key(plan.key));
         tx.commit();
     }
     return checkpoint(reg);

@@ -573,6 +573,11 @@ ServiceUser Register::require(const Actor& actor, std::string_view id, SuAction 
     return *su;
 }
 
+namespace {
+constexpr const char* kListScopeHint =
+    "you see your own caseload and the services you manage; a lead sees all";
+}  // namespace
+
 void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
                         const std::function<void(const ServiceUser&)>& visit) {
     std::string sql = kSelectServiceUser;
@@ -588,6 +593,11 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
             throw Error(Exit::not_found,
                         fmt::format("there is no service '{}'", printable(*filter.service)),
                         "see 'caseload service list'");
+        // Outside what you may see: refused (6), as report does, not "none match".
+        if (!who.lead && !who.is_manager_of(s->key) && !who.is_worker_of(s->key))
+            throw Error(Exit::denied,
+                        fmt::format("you may not list {}: you are not staff of it", s->code),
+                        kListScopeHint);
         where.push_back("su.service_id = ?");
         binds.emplace_back(s->key);
     }
@@ -597,6 +607,17 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
             throw Error(Exit::not_found,
                         fmt::format("there is no staff member '{}'", printable(*filter.keyworker)),
                         "see 'caseload staff list'");
+        if (!who.lead && k->key != who.key) {
+            bool in_managed = false;
+            for (const auto& [service, role] : k->roles)
+                if ((role.worker || role.manager) && who.is_manager_of(service)) in_managed = true;
+            if (!in_managed)
+                throw Error(Exit::denied,
+                            fmt::format("you may not list {}'s caseload: {} is not staff of a "
+                                        "service you manage",
+                                        k->username, k->username),
+                            kListScopeHint);
+        }
         where.push_back("su.keyworker_id = ?");
         binds.emplace_back(k->key);
     }

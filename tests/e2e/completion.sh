@@ -78,16 +78,15 @@ run _complete values need --service REC
 recovery_needs=$(cl star show recovery --format csv -q | tail -n +2 | cut -d, -f1 | tr '\n' ' ')
 expect_eq "$(words)" "$recovery_needs"
 
-t "helper: IDs, case-insensitive, at most 50"
+t "helper: IDs, case-insensitive, at most 50; with more, only the prefix all of them share (issue 16)"
 run _complete values id hom-00
 expect_eq "$(words)" "HOM-0042 hom-0043 "
 run _complete values id HOM-01
 expect_out "HOM-0100"
 run _complete values id
-expect_eq "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "50"
+expect_out ""  # HOM-..., REC-..., ZZ-...: nothing shared
 run _complete values id zz-
-expect_eq "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "50"
-expect_out_has "ZZ-1000"
+expect_out "ZZ-10"  # 60 matches, ZZ-1000 .. ZZ-1059: all share ZZ-10
 run _complete values id hom-02 --status left
 expect_out "HOM-0200"
 run _complete values id hom-02 --status active
@@ -136,10 +135,13 @@ expect_eq "$(words)" "BIG-12340 BIG-12341 BIG-12342 BIG-12343 BIG-12344 BIG-1234
 run --as mo _complete values id oth-1
 expect_out ""
 run --as mo _complete values id b
-expect_eq "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "50"
-expect_eq "$(printf '%s\n' "$out" | head -1)" "BIG-10000"
+expect_out "BIG-1"  # 7,000 matches, BIG-10000 .. BIG-16999: never a prefix only some share
+run --as mo _complete values id big-10
+expect_out ""  # 1,000 matches that share only what was typed
+run --as mo _complete values id big-1000
+expect_eq "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "10"
 run --as mo _complete values id
-expect_eq "$(printf '%s\n' "$out" | grep -c '^BIG-')" "50"
+expect_out "BIG-1"
 run --as wb _complete values id big
 expect_out ""
 run --as wb _complete values id oth-1299
@@ -238,8 +240,8 @@ bash_lacks "caseload su add --" "--to"
 bash_is "caseload su import --s" "--skip-existing "
 bash_is "caseload report --suppress" "--suppress-below "
 bash_is "caseload --j" "--json "
-bash_is "caseload su import --form" "--format "
-bash_is "caseload su import --format " "csv jsonl "
+bash_is "caseload su import --inp" "--input-format "
+bash_is "caseload su import --input-format " "csv jsonl "
 bash_is "caseload --format j" "json jsonl "
 bash_is "caseload org pattern --c" "--clear "
 bash_is "caseload org pattern x --de" "--description "
@@ -343,7 +345,7 @@ fish_is "caseload su edit HOM-0042 --gender f" "female "
 fish_is "caseload su return H" "HOM-0200 "
 fish_is "caseload staff show w" "wes wyn "
 fish_has "caseload su import $SCRATCH/int" "$SCRATCH/intake.csv"
-fish_is "caseload su import --format " "csv jsonl "
+fish_is "caseload su import --input-format " "csv jsonl "
 fish_is "caseload --format j" "json jsonl "
 
 # ---- zsh ------------------------------------------------------------------
@@ -433,7 +435,7 @@ zsh_is "caseload su return H" "HOM-0200 "
 zsh_is "caseload report --by gen" "gender "
 zsh_has "caseload su import $SCRATCH/int" "intake.csv"
 zsh_is "caseload --format j" "json jsonl "
-zsh_is "caseload su import --format " "csv jsonl "
+zsh_is "caseload su import --input-format " "csv jsonl "
 zsh_is "caseload --db $CASELOAD_DB --as wes su show H" "HOM-0042 HOM-0100 HOM-0200 "
 
 finish

@@ -26,7 +26,7 @@ HOM-0002,HOM,wyn,,25-34,male,,
 hom-0003,HOM,wes,,,,,self-care
 REC-0001,REC,rex,,75-plus,,arab,drug-use;alcohol-use
 EOF
-cl su import "$SCRATCH/people.csv" -q
+cl su import "$SCRATCH/people.csv" --confirm-anonymous -q
 
 t "csv by default (the global table default means csv here), in ID order, needs joined by ';'"
 expected="$HX
@@ -47,11 +47,12 @@ expect_eq "$err" ""
 t "jsonl and json: the same fields, nulls and a list of needs"
 run su export --format jsonl
 expect_status 0
-expect_eq "$(printf '%s\n' "$out" | head -1)" '{"id":"HOM-0001","service":"HOM","keyworker":"wes","date_of_birth":"1990-04-23","age_band":null,"gender":"female","ethnicity":"white-irish","needs":["money","rough-sleeping"],"started_on":"2026-11-26"}'
+# The one service-user object of su show (man caseload, JSON OUTPUT).
+expect_eq "$(printf '%s\n' "$out" | head -1 | python3 -c 'import json,sys; o=json.load(sys.stdin); [o.pop(k) for k in ("age_band","created_at","updated_at")]; print(json.dumps(o, separators=(",",":")))')" '{"id":"HOM-0001","service":"HOM","keyworker":"wes","date_of_birth":"1990-04-23","gender":"female","ethnicity":"white-irish","needs":["money","rough-sleeping"],"started_on":"2026-11-26","status":"active","left_on":null}'
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "4"
 run su export --json
 expect_status 0
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), list(d[3].keys()), d[3]["needs"])')" "4 ['id', 'service', 'keyworker', 'date_of_birth', 'age_band', 'gender', 'ethnicity', 'needs', 'started_on'] ['drug-use', 'alcohol-use']"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), list(d[3].keys()), d[3]["needs"])')" "4 ['id', 'service', 'keyworker', 'date_of_birth', 'age_band', 'gender', 'ethnicity', 'needs', 'started_on', 'status', 'left_on', 'created_at', 'updated_at'] ['drug-use', 'alcohol-use']"
 refused 2 "su export writes csv, jsonl or json" --format tsv su export
 
 t "the filters of su list"
@@ -88,12 +89,12 @@ cl su export -q >"$SCRATCH/first.csv"
 first_db=$CASELOAD_DB
 new_register copy
 standard_register
-run su import "$SCRATCH/first.csv"
+run su import "$SCRATCH/first.csv" --confirm-anonymous
 expect_status 0
 expect_err_has "4 added"
 cl su export -q >"$SCRATCH/second.csv"
 cmp -s "$SCRATCH/first.csv" "$SCRATCH/second.csv" && pass || fail "the csv round trip differs: $(diff "$SCRATCH/first.csv" "$SCRATCH/second.csv" | head -5)"
-run su import "$SCRATCH/second.csv" --skip-existing
+run su import "$SCRATCH/second.csv" --confirm-anonymous --skip-existing
 expect_status 0
 expect_err_has "0 added, 4 skipped, 0 rejected"
 
@@ -102,16 +103,21 @@ awk 'BEGIN { print "id,service,keyworker,date_of_birth,age_band,gender,ethnicity
     for (i = 0; i < 5000; i++)
         printf "HOM-%06d,HOM,%s,%s,%s,female,,%s\n", (i * 7919) % 100000, (i % 2 ? "wes" : "wyn"),
             (i % 3 ? "" : "1980-02-0" (1 + i % 9)), (i % 3 ? "35-44" : ""), (i % 5 ? "money" : "money;offending;self-care") }' >"$SCRATCH/many.csv"
-cl su import "$SCRATCH/many.csv" -q
-cl --db "$first_db" su import "$SCRATCH/many.csv" -q
+cl su import "$SCRATCH/many.csv" --confirm-anonymous -q
+cl --db "$first_db" su import "$SCRATCH/many.csv" --confirm-anonymous -q
 cl --db "$first_db" su export -q --format jsonl >"$SCRATCH/first.jsonl"
 new_register third
 standard_register
-run su import "$SCRATCH/first.jsonl"
+run su import "$SCRATCH/first.jsonl" --confirm-anonymous
 expect_status 0
 expect_err_has "5,004 added"
 cl su export -q --format jsonl >"$SCRATCH/second.jsonl"
-cmp -s "$SCRATCH/first.jsonl" "$SCRATCH/second.jsonl" && pass || fail "the jsonl round trip differs"
+# The same objects but for the times each register wrote them (issue 16: the
+# one service-user object, which import reads back).
+data_of() { python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    o = json.loads(l); o.pop("created_at"); o.pop("updated_at"); print(json.dumps(o))' "$1"; }
+cmp -s <(data_of "$SCRATCH/first.jsonl") <(data_of "$SCRATCH/second.jsonl") && pass || fail "the jsonl round trip differs"
 expect_eq "$(wc -l <"$SCRATCH/second.jsonl")" "5004"
 cl su export -q >"$SCRATCH/third.csv"
 CASELOAD_DB="$SCRATCH/register-copy.db" cl su export -q >"$SCRATCH/copy.csv"

@@ -70,15 +70,15 @@ expect_status 0
 expect_out_has '"star": "homelessness"'
 
 t "staff"
-cl staff add mia --name "Mia" --login mia-login --manager HOM -q
-cl staff add wes --name "Wes" --login wes-login --worker HOM -q
-cl staff add wyn --name "Wyn" --login wyn-login --worker HOM -q
-cl staff add rex --name "Rex" --login rex-login --worker REC -q
-cl staff add max --name "Max" --login max-login --manager REC --worker HOM -q
+cl staff add mia --name "Mia" --login mia-login --no-check-login --manager HOM -q
+cl staff add wes --name "Wes" --login wes-login --no-check-login --worker HOM -q
+cl staff add wyn --name "Wyn" --login wyn-login --no-check-login --worker HOM -q
+cl staff add rex --name "Rex" --login rex-login --no-check-login --worker REC -q
+cl staff add max --name "Max" --login max-login --no-check-login --manager REC --worker HOM -q
 run staff list --format csv
 expect_out_has "wes,Wes,wes-login,false,true,HOM,,0"
 refused 5 "staff member 'wes' already exists" staff add wes --name "Again"
-refused 5 "already belongs to staff member 'wes'" staff add wez --name "Wez" --login wes-login
+refused 5 "already belongs to staff member 'wes'" staff add wez --name "Wez" --login wes-login --no-check-login
 refused 4 "there is no service 'NOPE'" staff add ned --name "Ned" --worker NOPE
 refused 6 "only a lead may add staff" --as mia staff add ned --name "Ned"
 run staff grant wyn --worker REC

@@ -15,7 +15,7 @@ rows() {
 
 t "a spreadsheet file: BOM, CRLF, quotes, an embedded comma and line break"
 printf '\xef\xbb\xbf%s\r\n"HOM-0101",HOM,wes,23/04/1990,,female,,"rough-sleeping;money"\r\nHOM-0102,"HOM",wyn,,"25-34",,"white-irish","money;\r\nself-care"\r\nHOM-0103,HOM,wes,,,,,\r\n' "$H" >"$SCRATCH/sheet.csv"
-run su import "$SCRATCH/sheet.csv"
+run su import --confirm-anonymous "$SCRATCH/sheet.csv"
 expect_status 0
 expect_out ""
 expect_err_has "Imported sheet.csv: 3 added, 0 skipped, 0 rejected in"
@@ -46,7 +46,7 @@ t "bad rows spread through a file: every one reported with its line and column; 
     echo 'hom-0001010,HOM,wes,,,,,'                         # line 156: in the file already (line 12)
     echo 'HOM-0101,HOM,wes,,,,,'                            # line 157: in the register already
 } >"$SCRATCH/bad.csv"
-refused 3 "5 of 155 rows are bad; nothing was imported." su import "$SCRATCH/bad.csv"
+refused 3 "5 of 155 rows are bad; nothing was imported." su import --confirm-anonymous "$SCRATCH/bad.csv"
 expect_err_has "line 42, column id: 'Room12' can't be used as an ID: address \"Room12\""
 expect_err_has "line 93, column needs: 'housing' is not a need of the homelessness Star (see 'caseload star show homelessness')"
 expect_err_has "line 145, column keyworker: 'w99' is not a worker of HOM (workers: wes, wyn)"
@@ -60,35 +60,35 @@ expect_err_has "bad.csv: 0 added, 0 skipped, 5 rejected"
 expect_eq "$(printf '%s\n' "$err" | grep -o '^line [0-9]*' | awk '{print $2}' | sort -n -c && echo sorted)" "sorted"
 
 t "--on-error skip writes the good rows, --rejects the bad ones (0600), exit 8"
-run su import "$SCRATCH/bad.csv" --on-error skip --rejects "$SCRATCH/rejects.csv"
+run su import --confirm-anonymous "$SCRATCH/bad.csv" --on-error skip --rejects "$SCRATCH/rejects.csv"
 expect_status 8
 expect_err_has "150 added, 0 skipped, 5 rejected"
 expect_err_has "5 of 155 rows were rejected; 150 were imported."
 expect_err_has "The rejected rows are in $SCRATCH/rejects.csv."
 expect_eq "$(count)" "153"
 expect_eq "$(stat -c %a "$SCRATCH/rejects.csv")" "600"
-expect_eq "$(head -1 "$SCRATCH/rejects.csv")" "$H,error"
+expect_eq "$(head -1 "$SCRATCH/rejects.csv")" "line,$H,error"
 expect_eq "$(($(wc -l <"$SCRATCH/rejects.csv")))" "7"
 sed -n 2p "$SCRATCH/rejects.csv" | grep -qF "Room12,HOM,wes,,,,,,\"id: 'Room12' can't be used as an ID: address \"\"Room12\"\"" && pass || fail "reject line: $(sed -n 2p "$SCRATCH/rejects.csv")"
-grep -q '^"HOM-3000",\|^HOM-3000,HOM,wes,,,,,"money;' "$SCRATCH/rejects.csv" && pass || fail "the multi-line reject is missing"
+grep -q '^[0-9]*,"HOM-3000",\|^[0-9]*,HOM-3000,HOM,wes,,,,,"money;' "$SCRATCH/rejects.csv" && pass || fail "the multi-line reject is missing"
 
 t "the fixed rejects file imports as it is (its error column is ignored)"
-sed -i -e 's/^Room12,/HOM-7001,/' -e 's/^HOM-5000,HOM,w99,1990-13-01,,woman/HOM-5000,HOM,wyn,1990-12-01,,female/' \
-    -e 's/^housing"/self-care"/' -e '/^hom-0001010,/d' -e '/^HOM-0101,/d' "$SCRATCH/rejects.csv"
-run su import "$SCRATCH/rejects.csv"
+sed -i -e 's/^\([0-9]*\),Room12,/\1,HOM-7001,/' -e 's/^\([0-9]*\),HOM-5000,HOM,w99,1990-13-01,,woman/\1,HOM-5000,HOM,wyn,1990-12-01,,female/' \
+    -e 's/^housing"/self-care"/' -e '/^[0-9]*,hom-0001010,/d' -e '/^[0-9]*,HOM-0101,/d' "$SCRATCH/rejects.csv"
+run su import --confirm-anonymous "$SCRATCH/rejects.csv"
 expect_status 0
 expect_err_has "3 added, 0 skipped, 0 rejected"
 expect_eq "$(count)" "156"
 
 t "--skip-existing: a re-run is safe and idempotent"
-refused 5 "3 of 3 rows are bad; nothing was imported." su import "$SCRATCH/sheet.csv"
+refused 5 "3 of 3 rows are bad; nothing was imported." su import --confirm-anonymous "$SCRATCH/sheet.csv"
 expect_err_has "line 2, column id: the ID 'HOM-0101' is already in use (with the same data: add --skip-existing"
 expect_err_has "hint: choose other IDs, or add --skip-existing"
 before=$(snapshot)
-run su import "$SCRATCH/sheet.csv" --skip-existing
+run su import --confirm-anonymous "$SCRATCH/sheet.csv" --skip-existing
 expect_status 0
 expect_err_has "0 added, 3 skipped, 0 rejected"
-run su import "$SCRATCH/bad.csv" --skip-existing --on-error skip
+run su import --confirm-anonymous "$SCRATCH/bad.csv" --skip-existing --on-error skip
 expect_status 8
 expect_err_has "0 added, 150 skipped, 5 rejected"
 expect_err_has "line 157, column id: the ID 'HOM-0101' is already in use with different data (date_of_birth, gender, needs differ)"
@@ -97,102 +97,102 @@ expect_eq "$(events)" "3"
 
 t "--skip-existing: the same ID with different data is a conflict (exit 5), or a reject under skip"
 printf '%s\nhom-0101,HOM,wes,23/04/1990,,male,,rough-sleeping;money\nHOM-0201,HOM,wes,,,,,\n' "$H" >"$SCRATCH/changed.csv"
-refused 5 "1 of 2 rows is bad; nothing was imported." su import "$SCRATCH/changed.csv" --skip-existing
+refused 5 "1 of 2 rows is bad; nothing was imported." su import --confirm-anonymous "$SCRATCH/changed.csv" --skip-existing
 expect_err_has "line 2, column id: the ID 'hom-0101' is already in use (as 'HOM-0101'; IDs ignore case) with different data (gender differs)"
-run su import "$SCRATCH/changed.csv" --skip-existing --on-error skip
+run su import --confirm-anonymous "$SCRATCH/changed.csv" --skip-existing --on-error skip
 expect_status 8
 expect_err_has "1 added, 0 skipped, 1 rejected"
 
 t "--dry-run does everything but keeps nothing"
 before=$(snapshot)
 rows 5 HOM- 8000 | sed "1i $H" >"$SCRATCH/five.csv"
-run su import "$SCRATCH/five.csv" --dry-run
+run su import --confirm-anonymous "$SCRATCH/five.csv" --dry-run
 expect_status 0
 expect_err_has "Dry run of five.csv: 5 would be added, 0 skipped, 0 rejected"
 expect_err_has "nothing was written"
 expect_eq "$(snapshot)" "$before" "(a dry run changed the register)"
-refused 5 "1 of 2 rows is bad; the import would be refused." su import "$SCRATCH/changed.csv" --dry-run --skip-existing
-run su import "$SCRATCH/changed.csv" --dry-run --skip-existing --on-error skip
+refused 5 "1 of 2 rows is bad; the import would be refused." su import --confirm-anonymous "$SCRATCH/changed.csv" --dry-run --skip-existing
+run su import --confirm-anonymous "$SCRATCH/changed.csv" --dry-run --skip-existing --on-error skip
 expect_status 8
 expect_err_has "0 would be added, 1 skipped, 1 rejected"
 expect_eq "$(snapshot)" "$before" "(a dry run changed the register)"
 
 t "standard input, CSV by default"
-run_in "$(printf '%s\nHOM-0301,HOM,wes,,,,,\n' "$H")" su import -
+run_in "$(printf '%s\nHOM-0301,HOM,wes,,,,,\n' "$H")" su import --confirm-anonymous -
 expect_status 0
 expect_err_has "Imported stdin: 1 added"
-run_in "$(printf '%s\nHOM-0302,HOM,wes,,,,,\n' "$H")" su import - --format jsonl
+run_in "$(printf '%s\nHOM-0302,HOM,wes,,,,,\n' "$H")" su import --confirm-anonymous - --input-format jsonl
 expect_status 3
 expect_err_has "line 1: is not valid JSON"
 
 t "JSON read as CSV: a JSON array (export --format json) or JSON lines without --format"
 cl su export --format json >"$SCRATCH/all.json"
-refused 3 "all.json holds JSON, not CSV" su import "$SCRATCH/all.json"
+refused 3 "all.json holds JSON, not CSV" su import --confirm-anonymous "$SCRATCH/all.json"
 expect_err_has "not a JSON array: export with 'caseload su export --format jsonl'"
 printf '{"id": "HOM-0399", "service": "HOM", "keyworker": "wes"}\n' >"$SCRATCH/lines.txt"
-refused 3 "lines.txt holds JSON, not CSV" su import "$SCRATCH/lines.txt"
-expect_err_has "give --format jsonl"
+refused 3 "lines.txt holds JSON, not CSV" su import --confirm-anonymous "$SCRATCH/lines.txt"
+expect_err_has "give --input-format jsonl"
 
-t "JSON lines: by file name, or --format jsonl; needs as a list or a ';' string"
+t "JSON lines: by file name, or --input-format jsonl; needs as a list or a ';' string"
 cat >"$SCRATCH/people.jsonl" <<'EOF'
 {"id": "HOM-0401", "service": "HOM", "keyworker": "wes", "needs": ["money", "self-care"], "gender": null}
 
 {"id": "HOM-0402", "service": "HOM", "keyworker": "wyn", "needs": "money;offending", "age_band": "18-24"}
 EOF
-run su import "$SCRATCH/people.jsonl"
+run su import --confirm-anonymous "$SCRATCH/people.jsonl"
 expect_status 0
 expect_err_has "2 added"
 run su show HOM-0402 --format jsonl
 expect_out_has '"needs":["money","offending"]'
 printf '{"id": "HOM-0403", "service": "HOM", "keyworker": "wes", "colour": "red"}\n{"id": 404}\n' >"$SCRATCH/bad.ndjson"
-refused 3 "2 of 2 rows are bad" su import "$SCRATCH/bad.ndjson"
+refused 3 "2 of 2 rows are bad" su import --confirm-anonymous "$SCRATCH/bad.ndjson"
 expect_err_has "line 1, column colour: is not a field of a service user; fields: id, service, keyworker"
 expect_err_has "line 2, column id: must be a string; it is a number"
-run_in "$(cat "$SCRATCH/people.jsonl")" su import - --format jsonl --skip-existing
+run_in "$(cat "$SCRATCH/people.jsonl")" su import --confirm-anonymous - --input-format jsonl --skip-existing
 expect_status 0
 expect_err_has "0 added, 2 skipped"
 
 t "unknown and missing columns"
 printf 'id,service,colour,Keyworker\nHOM-0501,HOM,red,wes\n' >"$SCRATCH/colour.csv"
-refused 3 "colour.csv has unknown column 'colour'" su import "$SCRATCH/colour.csv"
+refused 3 "colour.csv has unknown column 'colour'" su import --confirm-anonymous "$SCRATCH/colour.csv"
 expect_err_has "hint: the columns are: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs"
 printf 'service,keyworker\nHOM,wes\n' >"$SCRATCH/noid.csv"
-refused 3 "noid.csv has no 'id' column" su import "$SCRATCH/noid.csv"
+refused 3 "noid.csv has no 'id' column" su import --confirm-anonymous "$SCRATCH/noid.csv"
 expect_err_has "--generate-ids"
 printf 'id,ID\n' >"$SCRATCH/twice.csv"
-refused 3 "names the column 'id' twice" su import "$SCRATCH/twice.csv"
+refused 3 "names the column 'id' twice" su import --confirm-anonymous "$SCRATCH/twice.csv"
 : >"$SCRATCH/empty.csv"
-refused 3 "empty.csv is empty: there is no header row" su import "$SCRATCH/empty.csv"
+refused 3 "empty.csv is empty: there is no header row" su import --confirm-anonymous "$SCRATCH/empty.csv"
 printf '%s\r\n' "$H" >"$SCRATCH/header-only.csv"
-run su import "$SCRATCH/header-only.csv"
+run su import --confirm-anonymous "$SCRATCH/header-only.csv"
 expect_status 0
 expect_err_has "0 added, 0 skipped, 0 rejected"
 
 t "files that cannot be read as CSV are refused whole"
 printf '%s\nHOM-0601,HOM,wes,,,,,\n"HOM-0602,HOM,wes,,,,,\nHOM-0603,HOM,wes,,,,,\n' "$H" >"$SCRATCH/open-quote.csv"
-refused 3 "line 3, field 1: a quoted field starts on this line and is never closed" su import "$SCRATCH/open-quote.csv" --on-error skip
+refused 3 "line 3, field 1: a quoted field starts on this line and is never closed" su import --confirm-anonymous "$SCRATCH/open-quote.csv" --on-error skip
 printf '%s\rHOM-0604,HOM,wes,,,,,\r' "$H" >"$SCRATCH/mac.csv"
-refused 3 "line 1: a line ends with a carriage return alone (old Mac line endings)" su import "$SCRATCH/mac.csv"
+refused 3 "line 1: a line ends with a carriage return alone (old Mac line endings)" su import --confirm-anonymous "$SCRATCH/mac.csv"
 printf '\xff\xfei\x00d\x00\n\x00' >"$SCRATCH/utf16.csv"
-refused 3 "UTF-16 or UTF-32, not UTF-8" su import "$SCRATCH/utf16.csv"
+refused 3 "UTF-16 or UTF-32, not UTF-8" su import --confirm-anonymous "$SCRATCH/utf16.csv"
 printf '%s\nHOM-0605,HOM,wes,,,f\xe9male,,\nHOM-0606,HOM,wes,,,fe\x00male,,\n' "$H" >"$SCRATCH/bytes.csv"
-refused 3 "2 of 2 rows are bad" su import "$SCRATCH/bytes.csv"
+refused 3 "2 of 2 rows are bad" su import --confirm-anonymous "$SCRATCH/bytes.csv"
 expect_err_has "line 2, column gender: is not valid UTF-8 (byte \\xE9 at position 2)"
 expect_err_has "line 3, column gender: has a NUL byte at position 3"
 printf '%s\nHOM-0607,HOM,wes\n' "$H" >"$SCRATCH/short.csv"
-refused 3 "line 2: has 3 fields; the header has 8" su import "$SCRATCH/short.csv"
+refused 3 "line 2: has 3 fields; the header has 8" su import --confirm-anonymous "$SCRATCH/short.csv"
 awk 'BEGIN { printf "id,needs\nHOM-0608,\""; for (i = 0; i < 1100000; i++) printf "x"; print "\"" }' >"$SCRATCH/huge.csv"
-refused 3 "line 2, field 2: a field is longer than 1 MB" su import "$SCRATCH/huge.csv"
+refused 3 "line 2, field 2: a field is longer than 1 MB" su import --confirm-anonymous "$SCRATCH/huge.csv"
 
 t "--generate-ids fills empty id cells and prints line -> ID after the commit"
 printf 'keyworker,id,service\nwes,,HOM\nwyn,HOM-0701,HOM\nwyn,,HOM\n' >"$SCRATCH/gen.csv"
 before=$(snapshot)
-run su import "$SCRATCH/gen.csv" --generate-ids --dry-run
+run su import --confirm-anonymous "$SCRATCH/gen.csv" --generate-ids --dry-run
 expect_status 0
 expect_out ""
 expect_err_has "2 IDs would be generated; a real import prints them."
 expect_eq "$(snapshot)" "$before" "(a dry run changed the register)"
-run su import "$SCRATCH/gen.csv" --generate-ids
+run su import --confirm-anonymous "$SCRATCH/gen.csv" --generate-ids
 expect_status 0
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "2"
 expect_eq "$(printf '%s\n' "$out" | sed -n 1p | grep -cE '^line 2 -> HOM-[0-9A-HJKMNP-TV-Z]{8}-[0-9A-HJKMNP-TV-Z]$')" "1"
@@ -202,12 +202,13 @@ generated=$(printf '%s\n' "$out" | sed -n 1p | awk '{print $4}')
 run su show "$generated" --format jsonl
 expect_out_has '"keyworker":"wes"'
 printf 'keyworker,id,service\nwes,,HOM\n' >"$SCRATCH/nogen.csv"
-refused 3 "line 2, column id: the ID is empty (give an ID of 3 to 32 characters, or use --generate-ids)" su import "$SCRATCH/nogen.csv"
+refused 3 "line 2, column id: the ID is empty (give an ID of 3 to 32 characters, or use --generate-ids)" su import --confirm-anonymous "$SCRATCH/nogen.csv"
 
 t "guard warnings: without a terminal they need --confirm-anonymous"
 printf '%s\nQX-1985,HOM,wes,,,,,\nHOM-0801,HOM,wes,,,,,\n' "$H" >"$SCRATCH/warn.csv"
-refused 3 "1 of 2 rows is bad" su import "$SCRATCH/warn.csv"
+refused 3 "2 of 2 rows are bad" su import "$SCRATCH/warn.csv"
 expect_err_has "line 2, column id: 'QX-1985' may identify someone:"
+expect_err_has "line 3, column id: 'HOM-0801' was not confirmed as anonymous"
 expect_err_has "if it is anonymous, run again with --confirm-anonymous"
 run su import "$SCRATCH/warn.csv" --confirm-anonymous
 expect_status 0
@@ -217,49 +218,49 @@ refused 3 "can't be used as an ID" su import "$SCRATCH/bad.csv" --confirm-anonym
 
 t "a worker's rows go on their own caseload; naming another keyworker is refused"
 printf 'id,keyworker\nHOM-0901,\nHOM-0902,wes\n' >"$SCRATCH/worker.csv"
-run --as wes su import "$SCRATCH/worker.csv"
+run --as wes su import --confirm-anonymous "$SCRATCH/worker.csv"
 expect_status 0
 expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT s.username FROM service_user u JOIN staff s ON s.id = u.keyworker_id WHERE u.uid IN ('HOM-0901', 'HOM-0902') GROUP BY 1")" "wes"
 printf 'id,keyworker\nHOM-0903,wyn\n' >"$SCRATCH/other.csv"
-refused 6 "1 of 1 row is bad; nothing was imported." --as wes su import "$SCRATCH/other.csv"
+refused 6 "1 of 1 row is bad; nothing was imported." --as wes su import --confirm-anonymous "$SCRATCH/other.csv"
 expect_err_has "line 2, column keyworker: a worker's new service users go on their own caseload; you cannot name 'wyn' as keyworker (leave the keyworker column empty"
 printf 'id,service\nREC-0904,REC\n' >"$SCRATCH/rec.csv"
-refused 6 "you are not staff of REC" --as wes su import "$SCRATCH/rec.csv"
+refused 6 "you are not staff of REC" --as wes su import --confirm-anonymous "$SCRATCH/rec.csv"
 printf 'id,keyworker\nHOM-0905,wyn\nBad Id,\n' >"$SCRATCH/mixed.csv"
-refused 3 "2 of 2 rows are bad" --as wes su import "$SCRATCH/mixed.csv"
+refused 3 "2 of 2 rows are bad" --as wes su import --confirm-anonymous "$SCRATCH/mixed.csv"
 printf 'id,service\nHOM-0906,HOM\n' >"$SCRATCH/manager.csv"
-refused 3 "line 2, column keyworker: name the keyworker: a manager or a lead adding to HOM must fill in the keyworker column" --as mia su import "$SCRATCH/manager.csv"
+refused 3 "line 2, column keyworker: name the keyworker: a manager or a lead adding to HOM must fill in the keyworker column" --as mia su import --confirm-anonymous "$SCRATCH/manager.csv"
 
 t "options and files given wrongly"
-refused 2 "abort" su import "$SCRATCH/five.csv" --on-error maybe
-refused 2 "format" su import "$SCRATCH/five.csv" --format xml
+refused 2 "abort" su import --confirm-anonymous "$SCRATCH/five.csv" --on-error maybe
+refused 2 "format" su import --confirm-anonymous "$SCRATCH/five.csv" --format xml
 refused 2 "" su import
-refused 4 "cannot open $SCRATCH/nope.csv" su import "$SCRATCH/nope.csv"
-refused 2 "is a directory" su import "$SCRATCH"
-refused 2 "is the input file itself" su import "$SCRATCH/five.csv" --rejects "$SCRATCH/five.csv"
-refused 2 "cannot create the rejects file" su import "$SCRATCH/five.csv" --rejects "$SCRATCH/no/such/dir/r.csv"
-refused 3 "unknown column" su import "$SCRATCH/colour.csv" --rejects "$SCRATCH/left.csv"
+refused 4 "cannot open $SCRATCH/nope.csv" su import --confirm-anonymous "$SCRATCH/nope.csv"
+refused 2 "is a directory" su import --confirm-anonymous "$SCRATCH"
+refused 2 "is the input file itself" su import --confirm-anonymous "$SCRATCH/five.csv" --rejects "$SCRATCH/five.csv"
+refused 2 "cannot create the rejects file" su import --confirm-anonymous "$SCRATCH/five.csv" --rejects "$SCRATCH/no/such/dir/r.csv"
+refused 3 "unknown column" su import --confirm-anonymous "$SCRATCH/colour.csv" --rejects "$SCRATCH/left.csv"
 [ -e "$SCRATCH/left.csv" ] && fail "a refused import left a rejects file" || pass
 
 t "busy: the import waits --wait, then exit 7 with nothing written"
 rows 20 HOM- 9000 | sed "1i $H" >"$SCRATCH/busy.csv"
 (sqlite3 "$CASELOAD_DB" "BEGIN IMMEDIATE; SELECT 1;" ".shell sleep 3" "COMMIT;" >/dev/null 2>&1 &)
 sleep 0.5
-refused 7 "is busy" --wait 1 su import "$SCRATCH/busy.csv"
+refused 7 "is busy" --wait 1 su import --confirm-anonymous "$SCRATCH/busy.csv"
 expect_err_lacks "added"
 sleep 3
-run su import "$SCRATCH/busy.csv"
+run su import --confirm-anonymous "$SCRATCH/busy.csv"
 expect_status 0
 
 t "the progress line only on a terminal; -q keeps only errors"
-run su import "$SCRATCH/busy.csv" --skip-existing
+run su import --confirm-anonymous "$SCRATCH/busy.csv" --skip-existing
 expect_err_lacks "checking:"
-run -q su import "$SCRATCH/busy.csv" --skip-existing
+run -q su import --confirm-anonymous "$SCRATCH/busy.csv" --skip-existing
 expect_status 0
 expect_eq "$err" ""
 if command -v script >/dev/null; then
     rows 30000 HOM- 100000 | sed "1i $H" >"$SCRATCH/tty.csv"
-    script -qec "$CASELOAD_BIN su import $SCRATCH/tty.csv --dry-run" /dev/null >"$SCRATCH/tty.out" 2>&1
+    script -qec "$CASELOAD_BIN su import --confirm-anonymous $SCRATCH/tty.csv --dry-run" /dev/null >"$SCRATCH/tty.out" 2>&1
     grep -q "30,000 would be added" "$SCRATCH/tty.out" && pass || fail "no summary on a terminal: $(head -c 300 "$SCRATCH/tty.out")"
 fi
 
@@ -268,7 +269,7 @@ rows 200000 HOM- 1000000 | sed "1i $H" >"$SCRATCH/big.csv"
 n0=$(count)
 before=$(snapshot)
 # Kill it while it inserts: the engine announces each phase with CASELOAD_IMPORT_TIMING.
-CASELOAD_IMPORT_TIMING=1 "$CASELOAD_BIN" su import "$SCRATCH/big.csv" >/dev/null 2>"$SCRATCH/kill.err" &
+CASELOAD_IMPORT_TIMING=1 "$CASELOAD_BIN" su import --confirm-anonymous "$SCRATCH/big.csv" >/dev/null 2>"$SCRATCH/kill.err" &
 pid=$!
 for _ in $(seq 1 600); do
     grep -q "timing: existing" "$SCRATCH/kill.err" && break
@@ -287,7 +288,7 @@ expect_status 0
 caught=no
 for attempt in 1 2 3; do
     wal_before=$(stat -c %s "$CASELOAD_DB-wal" 2>/dev/null || echo 0)
-    "$CASELOAD_BIN" su import "$SCRATCH/big.csv" >/dev/null 2>&1 &
+    "$CASELOAD_BIN" su import --confirm-anonymous "$SCRATCH/big.csv" >/dev/null 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         size=$(stat -c %s "$CASELOAD_DB-wal" 2>/dev/null || echo 0)
@@ -312,7 +313,7 @@ if [ "$caught" = yes ]; then
 else
     echo "note: the import finished before the WAL could be caught growing; the kill during the insert was tested" >&2
 fi
-run su import "$SCRATCH/big.csv" -q
+run su import --confirm-anonymous "$SCRATCH/big.csv" -q
 expect_status 0
 expect_eq "$(count)" "$((n0 + 200000))"
 run db check

@@ -96,11 +96,11 @@ standard_register() {
     cl init --organisation "Test Org" --lead boss -q
     cl service add HOM --name Hostel --star homelessness -q
     cl service add REC --name Recovery --star recovery -q
-    cl staff add mia --name "Mia" --login mia-login --manager HOM -q
-    cl staff add wes --name "Wes" --login wes-login --worker HOM -q
-    cl staff add wyn --name "Wyn" --login wyn-login --worker HOM -q
-    cl staff add rex --name "Rex" --login rex-login --worker REC -q
-    cl staff add max --name "Max" --login max-login --manager REC -q
+    cl staff add mia --name "Mia" --login mia-login --no-check-login --manager HOM -q
+    cl staff add wes --name "Wes" --login wes-login --no-check-login --worker HOM -q
+    cl staff add wyn --name "Wyn" --login wyn-login --no-check-login --worker HOM -q
+    cl staff add rex --name "Rex" --login rex-login --no-check-login --worker REC -q
+    cl staff add max --name "Max" --login max-login --no-check-login --manager REC -q
 }
 
 # A fresh, empty register path for a sub-test.

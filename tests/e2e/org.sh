@@ -222,7 +222,7 @@ expect_eq "$(printf '%s' "$out" | json_field id_pattern_description)" "NS- and f
 expect_eq "$(sql "SELECT action || ': ' || detail FROM event ORDER BY id")" "register.init: organisation Northside, lead ana (login $(id -un))
 org.pattern: NS-[0-9]{4} (NS- and four digits); there was none"
 cl service add NS --name Northside --star homelessness -q
-cl staff add wes --name Wes --login wes-login --worker NS -q
+cl staff add wes --name Wes --login wes-login --no-check-login --worker NS -q
 refused 3 "'NS-12' does not match your organisation's ID pattern" su add NS-12 --service NS --keyworker wes --confirm-anonymous
 expect_err_has "IDs here are: NS- and four digits"
 

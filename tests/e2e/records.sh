@@ -13,7 +13,7 @@ add() {
     shift
     cl su add "$id" --service HOM --keyworker wes --confirm-anonymous -q "$@"
 }
-field() { cl su show "$1" --format json | python3 -c "import json,sys; v=json.load(sys.stdin)['$2']; print('null' if v is None else (';'.join(v) if isinstance(v, list) else v))"; }
+field() { cl --utc su show "$1" --format json | python3 -c "import json,sys; v=json.load(sys.stdin)['$2']; print('null' if v is None else (';'.join(v) if isinstance(v, list) else v))"; }
 sql() { sqlite3 "$CASELOAD_DB" "$1"; }
 
 # ---------------------------------------------------------------------------
@@ -67,7 +67,7 @@ run su show "$new"
 expect_status 0
 run su rename "$new" HOM-7003 --confirm-anonymous --format json
 expect_status 0
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["old_id"], d["id"])')" "$new HOM-7003"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["status"])')" "HOM-7003 active"
 
 t "rename: refusals"
 add HOM-0050
@@ -144,7 +144,8 @@ expect_status 0
 expect_out_has "money"
 expect_out_has "Managing money and personal administration"
 run su needs HOM-0200 --format json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin))')" "[{'code': 'money', 'label': 'Managing money and personal administration'}, {'code': 'rough-sleeping', 'label': 'Rough sleeping and street safety'}]"
+# In JSON, the one service-user object (issue 16); the table has the labels.
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["id"], o["needs"])')" "HOM-0200 ['money', 'rough-sleeping']"
 run su needs HOM-0200 --format csv
 expect_eq "$(printf '%s\n' "$out" | head -1)" "code,label"
 
@@ -166,7 +167,7 @@ expect_status 0
 expect_eq "$(field HOM-0200 needs)" ""
 expect_eq "$(sql "SELECT count(*) FROM su_need WHERE su_id = (SELECT id FROM service_user WHERE uid = 'HOM-0200')")" "0"
 run su needs HOM-0200 --format json
-expect_eq "$(printf '%s' "$out" | tr -d ' \n')" "[]"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["needs"])')" "[]"
 run su needs HOM-0200
 expect_status 0
 expect_err_has "HOM-0200 has no support needs recorded."

@@ -159,7 +159,7 @@ run report --format csv
 expect_eq "$out" "count,percent
 $(tail -n +2 "$SCRATCH/all.csv" | grep -c ',active,'),100.0"
 run report --json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin))')" "[{'count': 71, 'percent': 100.0}]"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin))')" "{'rows': [{'count': 71, 'percent': 100.0}], 'total': {'count': 71}}"
 
 t "age bands follow the date of birth as of today"
 # 2008-11-26 turns 18 today; 2008-11-27 is 17 until tomorrow; 1951-11-26 is 75.
@@ -252,7 +252,7 @@ expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/wes.csv" --org "$SCRATCH
 run --as mia report --by gender --compare --json
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
-rows = json.load(sys.stdin)
+rows = json.load(sys.stdin)["rows"]
 print(all(round(r["percent"] - r["organisation_percent"], 1) == r["difference"] for r in rows),
       round(sum(r["percent"] for r in rows)) == 100, sorted(rows[0].keys()))')" "True True ['count', 'difference', 'gender', 'organisation_percent', 'percent']"
 # Keyworkers outside the scope never appear, not even in the benchmark.
@@ -282,7 +282,7 @@ non-binary,<3,,true"
 run report --by gender --service HOM --suppress-below 3 --hide-empty --json
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
-for r in json.load(sys.stdin): print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 7 46.7 False
+for r in json.load(sys.stdin)["rows"]: print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 7 46.7 False
 male None None True
 non-binary None None True"
 run report --by gender --service HOM --suppress-below 2 --hide-empty --format csv
@@ -312,7 +312,7 @@ run report --by gender --by service --hide-empty --format json
 expect_status 0
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
-rows = json.load(sys.stdin)
+rows = json.load(sys.stdin)["rows"]
 print(len(rows), list(rows[0].keys()), type(rows[0]["count"]).__name__, type(rows[0]["percent"]).__name__)')" "4 ['gender', 'service', 'count', 'percent', 'row_percent'] int float"
 run report --by gender --hide-empty --format jsonl
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "4"
@@ -323,7 +323,7 @@ female	7	43.8"
 run report --by need --compare --format tsv
 expect_eq "$(printf '%s\n' "$out" | head -1)" "need	count	percent	organisation_percent	difference"
 run report --by gender --service HOM --compare --json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')" "{'gender': 'female', 'count': 7, 'percent': 46.7, 'organisation_percent': 43.8, 'difference': 2.9}"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"][0])')" "{'gender': 'female', 'count': 7, 'percent': 46.7, 'organisation_percent': 43.8, 'difference': 2.9}"
 run report --by gender --format table
 expect_status 0
 expect_eq "$(printf '%s\n' "$out" | head -2)" "Active service users on 2026-11-26, by gender
@@ -343,7 +343,7 @@ expect_eq "$out" '{"gender":"not-recorded","count":1,"percent":100.0}'
 cl staff add nia --name "Nia" --login nia-login --worker REC -q
 run --as nia report --by gender --hide-empty --json
 expect_status 0
-expect_eq "$out" "[]"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin))')" "{'rows': [], 'total': {'count': 0}}"
 expect_err_has "No service users to count"
 run --as nia report --by gender --hide-empty --format csv
 expect_eq "$out" "gender,count,percent"

@@ -43,3 +43,22 @@ TEST_CASE("dates: age and age band") {
     CHECK(age_band_for_age(74) == "65-74");
     CHECK(age_band_for_age(75) == "75-plus");
 }
+
+TEST_CASE("dates: a spreadsheet's midnight is read; any other time is not") {
+    CHECK(parse_date("14/06/1988 00:00")->iso() == "1988-06-14");
+    CHECK(parse_date("14/06/1988 00:00:00")->iso() == "1988-06-14");
+    CHECK(parse_date("1988-06-14T00:00:00")->iso() == "1988-06-14");
+    CHECK_FALSE(parse_date("14/06/1988 09:30"));
+    CHECK(parse_date("14/06/1988 00:00 ")->iso() == "1988-06-14");  // trimmed first
+}
+
+TEST_CASE("dates: 12/25/1985 is named as MM/DD/YYYY, never guessed") {
+    CHECK_THROWS_WITH(parse_date_or_throw("12/25/1985", "date of birth"),
+                      "date of birth '12/25/1985' looks like MM/DD/YYYY; use DD/MM/YYYY or "
+                      "YYYY-MM-DD");
+    // 03/04/1985 is a valid UK date: read as 3 April.
+    CHECK(parse_date_or_throw("03/04/1985", "date of birth").iso() == "1985-04-03");
+    // Neither order makes a date: the plain refusal.
+    CHECK_THROWS_WITH(parse_date_or_throw("13/13/1985", "date of birth"),
+                      "date of birth '13/13/1985' is not a date");
+}

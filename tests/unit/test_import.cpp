@@ -23,6 +23,8 @@ struct Fixture {
     std::vector<std::string> problems;
     std::vector<std::string> notes;
     std::vector<std::pair<std::uint64_t, std::string>> generated;
+    // Every import needs its IDs confirmed anonymous: most tests confirm.
+    bool confirm = true;
 
     Fixture() {
         char pattern[] = "/tmp/caseload-unit-import-XXXXXX";
@@ -53,9 +55,10 @@ struct Fixture {
         ImportHooks hooks;
         hooks.problem = [&](const std::string& p) { problems.push_back(p); };
         hooks.note = [&](const std::string& n) { notes.push_back(n); };
-        hooks.generated = [&](std::uint64_t line, std::string_view id) {
-            generated.emplace_back(line, std::string(id));
+        hooks.before_commit = [&](const ImportSummary& s) {
+            for (const auto& g : s.generated_ids) generated.emplace_back(g.line, g.id);
         };
+        if (confirm) options.confirm_anonymous = true;
         if (options.source_name == "stdin") options.source_name = "test.csv";
         options.threads = 2;
         return import_service_users(*reg, as ? *as : lead, csv::string_reader(text), text.size(),
@@ -166,20 +169,39 @@ TEST_CASE("import: --on-error skip writes the good rows and the rejects file") {
     std::ifstream in(*o.rejects_path);
     std::stringstream content;
     content << in.rdbuf();
-    CHECK(
-        content.str() ==
-        "keyworker,id,error\n"
-        "w99,HOM-0002,\"keyworker: 'w99' is not a worker of HOM (workers: wes, wyn)\"\n"
-        "wes,HOM 3,\"id: 'HOM 3' has a space at position 4; an ID may contain only ASCII letters, "
-        "digits, '-', '_' and '.' (choose another ID, or run 'caseload id new' for one that is "
-        "safe)\"\n");
+    CHECK(content.str() ==
+          "line,keyworker,id,error\n"
+          "3,w99,HOM-0002,\"keyworker: 'w99' is not a worker of HOM (workers: wes, wyn)\"\n"
+          "4,wes,HOM 3,\"id: 'HOM 3' has a space at position 4; an ID may contain only ASCII "
+          "letters, "
+          "digits, '-', '_' and '.' (choose another ID, or run 'caseload id new' for one that is "
+          "safe)\"\n");
     struct stat st {};
     REQUIRE(::stat(o.rejects_path->c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
+    // An existing rejects file is never replaced without --force (exit 5),
+    // and nothing is imported.
+    CHECK_THROWS_WITH_AS(
+        f.run("id,keyworker\nHOM-0009,wes\n", o),
+        doctest::Contains(("rejects file " + *o.rejects_path + " already exists").c_str()), Error);
+    CHECK(f.query("SELECT count(*) FROM service_user WHERE uid = 'HOM-0009'") == "0\n");
+    // With --force it is replaced, through a temporary file in the same directory.
+    o.overwrite_rejects = true;
+    s = f.run("id,keyworker\nHOM-0010,w99\n", o);
+    CHECK(s.rejects_written);
+    std::ifstream again(*o.rejects_path);
+    std::stringstream replaced;
+    replaced << again.rdbuf();
+    CHECK(replaced.str().starts_with("line,id,keyworker,error\n2,HOM-0010,w99,"));
     // No rejects: no file.
+    std::filesystem::remove(*o.rejects_path);
     s = f.run("id,keyworker\nHOM-0009,wes\n", o);
     CHECK(s.rejected == 0);
     CHECK_FALSE(std::filesystem::exists(*o.rejects_path));
+    std::size_t left = 0;
+    for (const auto& e : std::filesystem::directory_iterator(f.dir))
+        left += e.path().filename().string().starts_with(".rejects.csv.");
+    CHECK(left == 0);  // no temporary file left behind
 }
 
 TEST_CASE("import: IDs are unique within the file, in any case; the first line wins") {
@@ -234,7 +256,7 @@ TEST_CASE("import: --skip-existing makes re-runs safe; different data is a confl
     CHECK(f.count() == "3\n");
 }
 
-TEST_CASE("import: --generate-ids fills empty id cells; IDs are printed only after the commit") {
+TEST_CASE("import: --generate-ids fills empty id cells; IDs go out just before the commit") {
     Fixture f;
     ImportOptions o;
     o.generate_ids = true;
@@ -265,6 +287,7 @@ TEST_CASE("import: --generate-ids fills empty id cells; IDs are printed only aft
 
 TEST_CASE("import: guard warnings need --confirm-anonymous when nobody can be asked") {
     Fixture f;
+    f.confirm = false;
     auto s = f.run("id,keyworker\nQX-1985,wes\n");
     CHECK(s.refusal == Exit::invalid);
     REQUIRE(f.problems.size() == 1);
@@ -364,4 +387,87 @@ TEST_CASE("import: many rows through several batches and threads keep their orde
     CHECK(f.query("SELECT count(*) FROM su_need") == std::to_string(needs) + "\n");
     CHECK(f.query("PRAGMA foreign_key_check") == "");
     CHECK(f.query("PRAGMA integrity_check") == "ok\n");
+}
+
+TEST_CASE("import: every ID needs confirming, by flag, by a confirmed cell, or at the prompt") {
+    Fixture f;
+    f.confirm = false;
+    auto s = f.run("id,keyworker\nHOM-0001,wes\nHOM-0002,wes\n");
+    CHECK(s.refusal == Exit::invalid);
+    CHECK(s.unconfirmed == 2);
+    CHECK(s.rejected == 2);
+    REQUIRE(f.problems.size() == 2);
+    CHECK(f.problems[0] ==
+          "line 2, column id: 'HOM-0001' was not confirmed as anonymous (give "
+          "--confirm-anonymous, or yes in its confirmed column)");
+    CHECK(f.count() == "0\n");
+    // A confirmed cell confirms its own row only; no says it is not anonymous.
+    ImportOptions o;
+    o.on_error = OnError::skip;
+    s = f.run("id,keyworker,confirmed\nHOM-0001,wes,yes\nHOM-0002,wes,\nHOM-0003,wes,no\n", o);
+    CHECK(s.added == 1);
+    CHECK(s.rejected == 2);
+    CHECK(f.query("SELECT uid FROM service_user") == "HOM-0001\n");
+    // Generated IDs need no confirmation, as in su add --generate.
+    o.generate_ids = true;
+    s = f.run("keyworker\nwes\n", o);
+    CHECK(s.added == 1);
+    CHECK(s.rejected == 0);
+}
+
+TEST_CASE("import: the confirm hook is asked once, with the count of IDs to confirm") {
+    Fixture f;
+    f.confirm = false;
+    ImportHooks hooks;
+    std::uint64_t asked = 0, asked_count = 0;
+    hooks.confirm = [&](std::uint64_t count, std::uint64_t) {
+        ++asked;
+        asked_count = count;
+        return true;
+    };
+    ImportOptions o;
+    o.source_name = "t.csv";
+    const std::string text = "id,keyworker,confirmed\nHOM-0001,wes,\nHOM-0002,wes,yes\n";
+    auto s = import_service_users(*f.reg, f.lead, csv::string_reader(text), text.size(), o, hooks);
+    CHECK(asked == 1);
+    CHECK(asked_count == 1);
+    CHECK(s.added == 2);
+}
+
+TEST_CASE("import: ref passes through to the generated-ID map; line names the original line") {
+    Fixture f;
+    ImportOptions o;
+    o.generate_ids = true;
+    ImportSummary seen;
+    ImportHooks hooks;
+    hooks.before_commit = [&](const ImportSummary& s) { seen = s; };
+    o.source_name = "t.csv";
+    o.confirm_anonymous = true;
+    const std::string text = "line,ref,keyworker\n17,A-1,wes\n,B-2,wyn\n";
+    auto s = import_service_users(*f.reg, f.lead, csv::string_reader(text), text.size(), o, hooks);
+    CHECK(s.committed);
+    REQUIRE(seen.generated_ids.size() == 2);
+    CHECK(seen.generated_ids[0].line == 17);
+    CHECK(seen.generated_ids[0].ref == "A-1");
+    CHECK(seen.generated_ids[1].line == 3);
+    CHECK(seen.generated_ids[1].ref == "B-2");
+    // The ref is never stored.
+    CHECK(f.query("SELECT count(*) FROM service_user") == "2\n");
+}
+
+TEST_CASE("import: when the before-commit hook throws, nothing is committed") {
+    Fixture f;
+    ImportOptions o;
+    o.generate_ids = true;
+    o.confirm_anonymous = true;
+    o.source_name = "t.csv";
+    ImportHooks hooks;
+    hooks.before_commit = [](const ImportSummary&) {
+        throw Error(Exit::failure, "could not write");
+    };
+    const std::string text = "keyworker\nwes\n";
+    CHECK_THROWS_AS(
+        import_service_users(*f.reg, f.lead, csv::string_reader(text), text.size(), o, hooks),
+        Error);
+    CHECK(f.count() == "0\n");
 }
