@@ -39,17 +39,30 @@ Percentages:
   to more than 100.
 
 --compare:
-  Adds organisation_percent, the same segment's share of the whole
-  organisation (same --need and --include-left, but not --service,
-  --keyworker or your scope), and difference = percent - organisation_percent
-  in points. Only percentages of the organisation are shown, never its counts.
+  Adds organisation_percent, the same segment's share of the people on the
+  same Star as yours (every service on that Star, with the same --need and
+  --include-left, but not --service, --keyworker or your scope), and
+  difference = percent - organisation_percent in points. A report whose
+  people are on several Stars is refused (exit 2): add --service. When the
+  Star's people are all in your report, there is nothing to compare with, and
+  it says so. Only percentages of the benchmark are shown, never its counts.
+  --compare benchmark compares with the average of other organisations'
+  aggregate files for the Star (see caseload benchmark): by one dimension of
+  age-band, gender, ethnicity, need or status, from at least 3 organisations.
+
+Needs of several Stars:
+  When a report's needs come from several Stars, each is shown as star/need
+  (two Stars may share a need's code) and its percentage is a share of the
+  people on that Star.
 
 --suppress-below N:
-  Counts under N are shown as <N (in json: "count": null, "suppressed": true),
-  without their percentages; where the rows add up to the total and only one
-  count above zero is hidden, the next smallest is hidden too; a benchmark
-  resting on fewer than N people is hidden. There is no suppression by
-  default.
+  Counts under the threshold are hidden (in json "count": null and
+  "suppressed": true; in csv/tsv an empty count, suppressed true), with their
+  percentages; every other count and every total is rounded to the nearest 5,
+  and percentages are computed from the rounded figures, so that no hidden
+  count can be worked out from this report or any other. N is raised to the
+  next of 3, 8, 13, 18, ... (see caseload-report(1) for why). There is no
+  suppression by default.
 
 Fields (json, jsonl, csv, tsv): the dimension fields (service, keyworker,
 age_band, gender, ethnicity, need, status), count, percent; with --compare
@@ -82,20 +95,19 @@ std::vector<std::string> field_names(const Report& report) {
     for (Dimension d : report.request.by) fields.emplace_back(dimension_field(d));
     fields.insert(fields.end(), {"count", "percent"});
     if (report.request.compare) fields.insert(fields.end(), {"organisation_percent", "difference"});
-    if (report.request.suppress_below > 0) fields.emplace_back("suppressed");
+    if (report.threshold > 0) fields.emplace_back("suppressed");
     return fields;
 }
 
-// A row for json/jsonl (`for_text` false) or csv/tsv (true: a suppressed
-// count reads "<N").
-Json row_json(const Report& report, const ReportRow& row, bool for_text) {
+// A row for json/jsonl/csv/tsv: a suppressed count is null (an empty cell in
+// csv/tsv, beside suppressed = true).
+Json row_json(const Report& report, const ReportRow& row) {
     Json j = Json::object();
     const auto& by = report.request.by;
     for (std::size_t i = 0; i < by.size(); ++i)
         j[std::string(dimension_field(by[i]))] = row.values[i];
     if (row.suppressed) {
-        j["count"] =
-            for_text ? Json(fmt::format("<{}", report.request.suppress_below)) : Json(nullptr);
+        j["count"] = nullptr;
         j["percent"] = nullptr;
     } else {
         j["count"] = row.count;
@@ -105,7 +117,7 @@ Json row_json(const Report& report, const ReportRow& row, bool for_text) {
         j["organisation_percent"] = tenths_json(row.organisation_percent_tenths);
         j["difference"] = tenths_json(row.difference_tenths);
     }
-    if (report.request.suppress_below > 0) j["suppressed"] = row.suppressed;
+    if (report.threshold > 0) j["suppressed"] = row.suppressed;
     return j;
 }
 
@@ -140,10 +152,47 @@ long long report_bar_eighths(long long count, long long largest, std::size_t cel
     return std::max(1LL, std::min(eighths, scale));
 }
 
+// What the benchmark of --compare is, or why there is none.
+std::vector<std::string> benchmark_notes(const Report& report) {
+    std::vector<std::string> notes;
+    if (!report.request.compare || !report.benchmark) return notes;
+    const Benchmark& b = report.benchmark.value();
+    if (b.star.empty()) return notes;
+    if (b.is_self) {
+        notes.push_back(fmt::format("No benchmark: every person on the {} Star is in this report, "
+                                    "so there is nobody else to compare with.",
+                                    b.star));
+        return notes;
+    }
+    std::string people = b.people_suppressed ? fmt::format("fewer than {}", report.threshold)
+                                             : with_thousands(b.people);
+    if (b.organisations > 0)
+        notes.push_back(fmt::format("org % is the average of {} other organisations on the {} Star "
+                                    "({} people), weighted by their totals; diff is % minus org %, "
+                                    "in points.",
+                                    b.organisations, b.star, people));
+    else
+        notes.push_back(fmt::format("org % is the same segment's share of the {} people on the {} "
+                                    "Star; diff is % minus org %, in points.",
+                                    people, b.star));
+    return notes;
+}
+
+std::string suppression_note(const Report& report) {
+    const auto asked = report.request.suppress_below;
+    std::string raised =
+        asked == report.threshold ? "" : fmt::format(" (--suppress-below {} raised to {})", asked,
+                                                     report.threshold);
+    return fmt::format(
+        "Counts under {}{} are shown as <{}; other counts and totals are rounded to the nearest "
+        "5, and percentages computed from the rounded figures.",
+        report.threshold, raised, report.threshold);
+}
+
 void write_table(const Report& report, std::ostream& out, bool colour) {
     const auto& request = report.request;
     const auto& by = request.by;
-    const std::string hidden = fmt::format("<{}", request.suppress_below);
+    const std::string hidden = fmt::format("<{}", report.threshold);
     const std::size_t dims = by.size();
 
     // Cells: the dimension columns (left-aligned), then the numbers (right).
@@ -258,13 +307,13 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
         notes.emplace_back(
             "A person with several needs counts once under each need, so the percentages may "
             "add up to more than 100.");
-    if (request.compare)
+    if (report.needs_by_star)
         notes.emplace_back(
-            "org % is the same segment's share of the whole organisation; diff is % minus org %, "
-            "in points.");
-    if (request.suppress_below > 0)
-        notes.push_back(fmt::format("Counts under {} are shown as {}, without percentages.",
-                                    request.suppress_below, hidden));
+            "Needs of several Stars are shown as star/need; each % is a share of the people on "
+            "that Star.");
+    for (auto& note : benchmark_notes(report)) notes.push_back(std::move(note));
+    if (report.threshold > 0)
+        notes.push_back(suppression_note(report));
     if (!notes.empty()) {
         out << '\n';
         for (const auto& note : notes) out << dim << note << reset << '\n';
@@ -276,6 +325,7 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
 void register_report(CLI::App& app, Context& ctx) {
     struct Args {
         std::vector<std::string> by;
+        std::string compare_with;
         ReportRequest request;
     };
     auto args = std::make_shared<Args>();
@@ -296,14 +346,27 @@ void register_report(CLI::App& app, Context& ctx) {
     cmd->add_option("--need", args->request.need, "Only people with this support need")
         ->option_text("NEED");
     cmd->add_flag("--include-left", args->request.include_left, "Also count people who have left");
-    cmd->add_flag("--compare", args->request.compare,
-                  "Add the organisation's percentage of each segment, and the difference");
+    cmd->add_option("--compare", args->compare_with,
+                    "Add the percentage of each segment among the people on the same Star (or, "
+                    "with 'benchmark', other organisations'), and the difference")
+        ->expected(0, 1)
+        ->option_text("[benchmark]");
     cmd->add_option("--suppress-below", args->request.suppress_below,
                     "Hide counts under N (default: no suppression)")
         ->option_text("N")
         ->check(CLI::Range(1LL, 1000000000LL));
-    cmd->callback([&ctx, args] {
+    cmd->callback([&ctx, args, cmd] {
         ReportRequest request = args->request;
+        request.compare = cmd->count("--compare") > 0;
+        if (request.compare && !args->compare_with.empty()) {
+            if (ascii_lower(trim(args->compare_with)) != "benchmark")
+                throw Error(Exit::usage,
+                            fmt::format("--compare takes nothing or 'benchmark', not '{}'",
+                                        printable(args->compare_with)),
+                            "--compare: the people on your Star; --compare benchmark: other "
+                            "organisations' files (caseload benchmark add)");
+            request.compare_benchmark = true;
+        }
         request.by.clear();
         for (const auto& name : args->by) request.by.push_back(parse_dimension_or_throw(name));
         check_dimensions(request.by);
@@ -315,12 +378,15 @@ void register_report(CLI::App& app, Context& ctx) {
             write_table(report, std::cout, colour_enabled(STDOUT_FILENO));
             std::cout.flush();
         } else {
-            bool text = format == Format::csv || format == Format::tsv;
             RecordWriter writer(format, field_names(report), std::cout);
-            for (const auto& row : report.rows) writer.add(row_json(report, row, text));
+            for (const auto& row : report.rows) writer.add(row_json(report, row));
             writer.finish();
         }
-        if (report.total == 0) ctx.note("No service users to count: none you may see match.");
+        if (report.total == 0 && !report.total_suppressed)
+            ctx.note("No service users to count: none you may see match.");
+        // In a table the notes are under it; other formats carry data only.
+        if (format != Format::table)
+            for (const auto& note : benchmark_notes(report)) ctx.note(note);
     });
 }
 

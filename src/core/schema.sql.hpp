@@ -107,8 +107,24 @@ CREATE INDEX event_at ON event(at);
 DROP INDEX IF EXISTS service_user_service;
 DROP INDEX IF EXISTS su_need_need;
 )sql",
+    // 3 -> 4: other organisations' benchmark files (issue 14): aggregate,
+    // protected counts for one Star, as 'caseload benchmark export' wrote
+    // them; one per organisation and Star.
+    R"sql(
+CREATE TABLE IF NOT EXISTS benchmark (
+    id INTEGER PRIMARY KEY,
+    organisation TEXT NOT NULL,
+    star TEXT NOT NULL,
+    made_on TEXT NOT NULL,
+    people INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    added_by INTEGER REFERENCES staff(id),
+    added_at TEXT NOT NULL,
+    UNIQUE (organisation, star)
+);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 3);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 4);
 
 }  // namespace caseload::schema
