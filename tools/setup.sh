@@ -17,6 +17,8 @@ PACKAGES=(
     python3-scipy
     # fuzzing and sanitizers (tests/fuzz/run), benchmarks (bench/)
     clang libclang-rt-14-dev hyperfine time
+    # the report page is rendered in a real browser (tests/e2e/report_page.sh)
+    chromium
 )
 
 install_missing() {
@@ -51,10 +53,13 @@ case "$mode" in
         ;;
     test)
         build build
+        # chromium is installed above: the report page's browser test must run.
+        export CASELOAD_REQUIRE_CHROMIUM=1
         (cd build && ctest --output-on-failure -j"$(nproc)")
         ;;
     sanitize)
         build build-asan -DCASELOAD_SANITIZE=ON
+        export CASELOAD_REQUIRE_CHROMIUM=1
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" -LE slow)
         ;;
     *)
