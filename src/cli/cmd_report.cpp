@@ -66,18 +66,36 @@ Needs of several Stars:
   next of 3, 8, 13, 18, ... (see caseload-report(1) for why). There is no
   suppression by default.
 
-Fields (json, jsonl, csv, tsv): the dimension fields (service, keyworker,
-age_band, gender, ethnicity, need, status), count, percent; with --compare
-organisation_percent, difference; with --suppress-below suppressed.
+Periods (every report states the one it covers):
+  --since/--until: the people supported at some time in the period (started
+  by --until, not left before --since). --by month|quarter|year: who started
+  (--of left: left) in each period, every period listed. --flow: per period,
+  active at the start, started, left and active at the end.
+
+Complete tables: fixed lists (age bands, genders, ethnic groups, statuses, the
+Stars' needs, periods) show every value, 0 included, unless --hide-empty. Two
+dimensions get a subtotal per value of the first and row %.
+
+Fields (json, jsonl, csv, tsv): from and to (with a period), the dimension
+fields (service, keyworker, age_band, gender, ethnicity, need, status, month,
+quarter, year), count, percent; with two dimensions row_percent; with
+--compare organisation_percent, difference; with --suppress-below suppressed.
+--flow: from, to, the period, the other dimension, active_at_start, started,
+left, active_at_end. --format html writes one self-contained page with SVG
+charts; --format md Markdown tables.
 
 The table draws a bar for each count, scaled so the largest fills the width of
-the terminal (else $COLUMNS, else 80 columns).
+the terminal (else $COLUMNS, else 80 columns). Colour (--color auto, the
+default: on a terminal, not with NO_COLOR) marks the bars and the sign of a
+difference only.
 
 Examples:
   caseload report --by gender --service HOM --compare
   caseload report --by service --by age-band --format csv
   caseload report --by need --suppress-below 5 --json
-  caseload report --by keyworker --include-left --by status)";
+  caseload report --by keyworker --include-left --by status
+  caseload report --flow --by quarter --since 2026-04-01 --until 2027-03-31
+  caseload report --by age-band --format html > board.html)";
 
 Json tenths_json(const std::optional<long long>& tenths) {
     return tenths ? Json(static_cast<double>(*tenths) / 10.0) : Json(nullptr);

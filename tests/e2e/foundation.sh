@@ -278,8 +278,10 @@ expect_status 3
 expect_err_has "has schema version 99, newer than this caseload knows (5)"
 cp "$CASELOAD_DB" "$SCRATCH/older.db"
 # A register as version 1 made it: no indexes for 'log', and the indexes by
-# service and by need that version 3 drops.
+# service and by need that version 3 drops, no started_on (version 4).
 sqlite3 "$SCRATCH/older.db" "DROP INDEX event_su; DROP INDEX event_at;
+    ALTER TABLE service_user DROP COLUMN started_on;
+    UPDATE service_user SET created_at = '2025-03-04T23:59:59Z';
     CREATE INDEX service_user_service ON service_user(service_id, status);
     CREATE INDEX su_need_need ON su_need(need_id); PRAGMA user_version = 1"
 run --db "$SCRATCH/older.db" su list
@@ -290,6 +292,7 @@ expect_status 0
 expect_err_has "from schema version 1 to 5"
 expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")" "event_at event_su service_user_keyworker" "(indexes after the upgrade)"
 expect_eq "$(sqlite3 "$SCRATCH/older.db" 'PRAGMA user_version')" "5"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT DISTINCT started_on FROM service_user")" "2025-03-04" "(started_on from created_at's date)"
 run --db "$SCRATCH/older.db" su list --format csv
 expect_status 0
 expect_out_has "HOM-0042"
