@@ -315,7 +315,7 @@ expect_out_has "HB,"
 refused 2 "--compare takes nothing or 'benchmark', not 'others'" report --by gender --compare others
 
 # Needs of several Stars are keyed by Star: the lead's report by need.
-run report --by need --format csv
+run report --by need --hide-empty --format csv
 expect_out_has "homelessness/mental-health,"
 expect_out_has "recovery/mental-health,"
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by need)" "(needs by Star)"
