@@ -38,7 +38,7 @@ void write_new_file(const std::string& path, const std::string& text) {
         throw Error(Exit::conflict, fmt::format("{} already exists", printable(path, 200)),
                     "choose another file name with -o, or remove the old file first");
     if (fd < 0)
-        throw Error(Exit::unexpected,
+        throw Error(Exit::failure,
                     fmt::format("cannot create {}: {}", printable(path, 200), std::strerror(errno)),
                     "check the directory exists and is writable");
     std::size_t done = 0;
@@ -46,13 +46,13 @@ void write_new_file(const std::string& path, const std::string& text) {
         ssize_t n = ::write(fd, text.data() + done, text.size() - done);
         if (n < 0) {
             ::close(fd);
-            throw Error(Exit::unexpected, fmt::format("cannot write {}", printable(path, 200)),
+            throw Error(Exit::failure, fmt::format("cannot write {}", printable(path, 200)),
                         "check the disk has room");
         }
         done += static_cast<std::size_t>(n);
     }
     if (::close(fd) != 0)
-        throw Error(Exit::unexpected, fmt::format("cannot write {}", printable(path, 200)),
+        throw Error(Exit::failure, fmt::format("cannot write {}", printable(path, 200)),
                     "check the disk has room");
 }
 

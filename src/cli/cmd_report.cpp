@@ -432,7 +432,6 @@ void write_report(const Report& report, const std::string& format, Format machin
             write_table(report, std::cout, want_colour(colour));
         return;
     }
-    bool text = machine == Format::csv || machine == Format::tsv;
     RecordWriter writer(machine, field_names(report), std::cout);
     if (report.request.flow) {
         std::vector<PeriodSpan> spans;
@@ -441,7 +440,7 @@ void write_report(const Report& report, const std::string& format, Format machin
                 spans = periods_between(d, *report.period.from, report.period.to);
         for (const auto& row : report.flow) writer.add(flow_json(report, row, spans));
     } else {
-        for (const auto& row : report.rows) writer.add(row_json(report, row, text));
+        for (const auto& row : report.rows) writer.add(row_json(report, row));
     }
     writer.finish();
 }
@@ -533,8 +532,8 @@ void register_report(CLI::App& app, Context& ctx) {
         if (!std::cout) throw Error(Exit::failure, "could not write the report to standard output");
         if (!request.flow && report.total == 0 && !report.total_suppressed)
             ctx.note("No service users to count: none you may see match.");
-        // In a table the notes are under it; other formats carry data only.
-        if (format != Format::table)
+        // In a table or a page the notes are in it; other formats carry data only.
+        if (machine != Format::table)
             for (const auto& note : benchmark_notes(report)) ctx.note(note);
     });
 }

@@ -9,7 +9,8 @@ a linear constraint on the unknown counts of each kind of person ("atoms":
 service and keyworker, age band, gender, ethnicity, set of needs, status):
 
   - a shown count F: F - 2 <= count <= F + 2 (rounded to the nearest 5);
-  - a hidden count: 1 <= count <= T - 1 (0 <= where zero rows are listed);
+  - a hidden count: 1 <= count <= T - 1 (0 <= where zero rows are listed:
+    complete tables of fixed lists, --compare);
   - a row that is not there: count = 0;
   - a benchmark percentage P of B shown people: the benchmark's count lies
     around the rounded counts R with round(R / B) = P;
@@ -203,7 +204,10 @@ def collect_report(cl, cons, by, filters, as_user, compare, threshold):
         listed.add(values)
         atoms = [i for i in population if all(matches(ATOMS[i], d, v) for d, v in zip(by, values))]
         if row["suppressed"]:
-            cons.add_hidden(atoms, 0 if compare else 1, threshold - 1, where)
+            # Complete tables list every value of a fixed list (and the
+            # Stars' needs), count 0 included: such a hidden row may be 0.
+            listed_zeros = compare or any(d not in ("service", "keyworker") for d in by)
+            cons.add_hidden(atoms, 0 if listed_zeros else 1, threshold - 1, where)
         else:
             cons.add(atoms, row["count"] - 2, row["count"] + 2)
             if compare and bench_people is not None:
