@@ -3,7 +3,7 @@
 namespace caseload {
 
 long long effective_threshold(long long requested) {
-    if (requested <= 3) return 3;
+    if (requested <= kMinimumThreshold) return kMinimumThreshold;
     long long remainder = (requested - 3) % 5;
     return remainder == 0 ? requested : requested + (5 - remainder);
 }

@@ -112,7 +112,7 @@ refused 4 "cannot read $SCRATCH/missing.json" benchmark add "$SCRATCH/missing.js
 
 # ---------------------------------------------------------------------------
 t "report --compare benchmark: the weighted average of the other organisations"
-run report --by gender --service HOM --compare benchmark --format csv
+run report --by gender --service HOM --compare benchmark --hide-empty --format csv
 expect_status 0
 expect_err_has "org % is the average of 3 other organisations on the homelessness Star"
 # Weighted by their totals: the pooled counts over the pooled people.
@@ -142,6 +142,7 @@ expect_status 0
 refused 2 "--compare benchmark compares one dimension" report --by gender --by age-band --service HOM --compare benchmark
 refused 2 "--compare benchmark compares one dimension" report --by keyworker --service HOM --compare benchmark
 refused 2 "--compare benchmark compares active people without --need" report --by gender --need money --service HOM --compare benchmark
+cl su add REC-0001 --service REC --keyworker rex --confirm-anonymous -q
 refused 2 "this report's people are on 2" report --by gender --compare benchmark
 
 t "list and remove"

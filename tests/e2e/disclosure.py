@@ -46,7 +46,7 @@ NEEDS = {"homelessness": ["money", "accommodation"], "recovery": ["drug-use", "h
 POSTS = [("HA", "ann"), ("HA", "bob"), ("HB", "cy"), ("RC", "dee")]
 AGES = ["25-34", "35-44", "45-54"]
 GENDERS = ["female", "male"]
-ETHNICITIES = ["white-british", "indian", "not-recorded"]
+ETHNICITIES = ["white-british", "asian-indian", "not-recorded"]
 STATUSES = ["active", "left"]
 DIMS = ["service", "keyworker", "age-band", "gender", "ethnicity", "need", "status"]
 
@@ -275,6 +275,8 @@ def check_register(cons, truth, stats):
     found = [truth]  # consistent registers found so far
     pinned = []
     for key, where in cons.hidden.items():
+        if not key:
+            continue  # a listed value outside the test's universe of atoms: 0 by construction
         stats["hidden"] += 1
         cell = np.zeros(n)
         cell[list(key)] = 1.0
@@ -306,7 +308,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("scratch")
-    ap.add_argument("--registers", type=int, default=3)
+    ap.add_argument("--registers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=14)
     a = ap.parse_args()
     started = time.time()
@@ -314,7 +316,7 @@ def main():
     all_pinned = []
     for r in range(a.registers):
         rng = random.Random(a.seed * 1000 + r)
-        threshold = rng.choice([3, 8, 13])
+        threshold = rng.choice([8, 13])
         db = os.path.join(a.scratch, f"diff-{r}.db")
         cl = Caseload(a.binary, db)
         truth = build_register(cl, rng)

@@ -335,40 +335,56 @@ expect_out "gender,count,percent
 female,7,46.7
 male,6,40.0
 non-binary,2,13.3"
-run report --by gender --service HOM --suppress-below 3 --hide-empty --format csv
-# non-binary (2) is hidden: an empty count, never "<3"; the others and the
-# total (15) are rounded to 5, and percentages come from the rounded figures.
+# A bigger register for suppression: HOM female 23, male 11, non-binary 2.
+new_register supp
+standard_register
+{
+    echo "id,service,keyworker,gender"
+    for i in $(seq 1 23); do echo "HOM-81$(printf %02d "$i"),HOM,wes,female"; done
+    for i in $(seq 1 11); do echo "HOM-82$(printf %02d "$i"),HOM,wyn,male"; done
+    for i in 1 2; do echo "HOM-830$i,HOM,wyn,non-binary"; done
+} >"$SCRATCH/supp.csv"
+cl su import "$SCRATCH/supp.csv" --confirm-anonymous -q
+run report --by gender --service HOM --suppress-below 8 --hide-empty --format csv
+# non-binary (2) is hidden: an empty count, never "<8"; the others and the
+# total (36) are rounded to 5, and percentages come from the rounded figures.
 expect_out "gender,count,percent,suppressed
-female,5,33.3,false
-male,5,33.3,false
+female,25,71.4,false
+male,10,28.6,false
 non-binary,,,true"
-run report --by gender --service HOM --suppress-below 3 --hide-empty --format tsv
+run report --by gender --service HOM --suppress-below 8 --hide-empty --format tsv
 expect_eq "$(printf '%s\n' "$out" | tail -1)" "non-binary			true"
-run report --by gender --service HOM --suppress-below 3 --hide-empty --json
+run report --by gender --service HOM --suppress-below 8 --hide-empty --json
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
-for r in json.load(sys.stdin): print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 5 33.3 False
-male 5 33.3 False
+for r in json.load(sys.stdin): print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 25 71.4 False
+male 10 28.6 False
 non-binary None None True"
-# A threshold is raised to the next of 3, 8, 13, ...: 2 hides what 3 hides.
+# A threshold is raised to at least 8, and to the next of 8, 13, 18, ...: 2 hides what 8 hides.
 run report --by gender --service HOM --suppress-below 2 --hide-empty --format csv
 expect_out "gender,count,percent,suppressed
-female,5,33.3,false
-male,5,33.3,false
+female,25,71.4,false
+male,10,28.6,false
 non-binary,,,true"
-run report --by service --suppress-below 20 --format csv
+run report --by gender --service HOM --suppress-below 12 --hide-empty --format csv
+expect_out_has "male,,,true"  # 11, under 13
+run report --by service --suppress-below 40 --format csv
 expect_out "service,count,percent,suppressed
 HOM,,,true
 REC,,,true"
+# Complete tables: the genders nobody has are listed, hidden like any count under 8.
+run report --by gender --service HOM --suppress-below 8 --format csv
+expect_out_has "self-described,,,true"
 # HOM is alone on its Star: no benchmark, whatever is hidden.
-run report --by gender --service HOM --suppress-below 3 --compare --format csv
+run report --by gender --service HOM --suppress-below 8 --compare --hide-empty --format csv
 expect_out_has "non-binary,,,,,true"  # as without --compare
-expect_out_has "female,5,33.3,,,false"
+expect_out_has "female,25,71.4,,,false"
 expect_err_has "No benchmark"
 run report --by gender --service HOM --suppress-below 10
 expect_out_has "Counts under 13 (--suppress-below 10 raised to 13) are shown as <13"
 expect_out_has "rounded to the nearest 5"
-expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 15 100.0"
+expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 35 100.0"
+export CASELOAD_DB="$SCRATCH/register-small.db"
 refused 2 "suppress-below" report --suppress-below 0
 refused 2 "suppress-below" report --suppress-below many
 run report --by gender --format csv
