@@ -39,8 +39,8 @@ const std::vector<Dimension>& benchmark_dimensions();
 // The aggregate file of this organisation's people on `star_code`, as JSON
 // text (lead only: it covers the whole organisation).
 std::string export_benchmark(Register& reg, const StaffMember& who, std::string_view star_code,
-                             const std::optional<std::string>& pseudonym,
-                             long long suppress_below, const Date& today);
+                             const std::optional<std::string>& pseudonym, long long suppress_below,
+                             const Date& today);
 
 struct StoredBenchmark {
     Key id = 0;

@@ -18,8 +18,9 @@
 // uncertain by +-4, so subtracting one report from another (keyworker x age
 // band from keyworker) no longer gives a hidden count away. The same count is
 // always shown as the same figure, so asking again teaches nothing new.
-// tests/e2e/disclosure.py checks, with integer programming over every report
-// a person can ask of random registers, that no hidden count is pinned.
+// Not a proof: tests/e2e/disclosure.py, integer programming over every report
+// a person can ask of random registers, still pins a few hidden counts (4 of
+// 996: two hidden counts whose shown sum is at the top of their range).
 #include <optional>
 
 namespace caseload {

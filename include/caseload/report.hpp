@@ -125,9 +125,9 @@ struct ReportRequest {
     bool include_left = false;
     bool compare = false;
     bool compare_benchmark = false;  // --compare benchmark: other organisations' files
-    long long suppress_below = 0;  // 0: no suppression
-    std::optional<Date> since;     // --since, inclusive
-    std::optional<Date> until;     // --until, inclusive (default: today)
+    long long suppress_below = 0;    // 0: no suppression
+    std::optional<Date> since;       // --since, inclusive
+    std::optional<Date> until;       // --until, inclusive (default: today)
     PeriodDate period_of = PeriodDate::started;
     bool flow = false;
     bool hide_empty = false;
@@ -193,10 +193,10 @@ struct Benchmark {
 
 struct ReportRow {
     std::vector<std::string> values;  // codes, one per dimension of the request
-    long long count = 0;           // as shown: rounded under --suppress-below
-    long long percent_tenths = 0;  // share of the people in scope, in tenths of a percent
-    bool suppressed = false;       // count and every percentage hidden
-    Key star = 0;                  // a need's Star
+    long long count = 0;              // as shown: rounded under --suppress-below
+    long long percent_tenths = 0;     // share of the people in scope, in tenths of a percent
+    bool suppressed = false;          // count and every percentage hidden
+    Key star = 0;                     // a need's Star
     // --compare: the organisation's share of the same segment, and
     // percent - organisation_percent; nullopt when hidden by suppression.
     std::optional<long long> organisation_percent_tenths;
@@ -222,9 +222,9 @@ struct Report {
     ReportRequest request;
     long long total = 0;  // people in scope (as shown: rounded under --suppress-below)
     bool total_suppressed = false;
-    long long threshold = 0;   // effective suppression threshold (0: none)
-    bool overlapping = false;  // a person may count in several rows (need)
-    bool needs_by_star = false;  // need values are star/code, shares of their Star
+    long long threshold = 0;             // effective suppression threshold (0: none)
+    bool overlapping = false;            // a person may count in several rows (need)
+    bool needs_by_star = false;          // need values are star/code, shares of their Star
     std::optional<Benchmark> benchmark;  // with --compare: what it rests on
     std::vector<ReportRow> rows;
     // Two dimensions: one per value of the first, count = its people.
@@ -248,7 +248,6 @@ Report assemble_compared_report(const ReportRequest& request, Tally scope,
 // As above, the benchmark being `organisation`, on one Star.
 Report assemble_report(const ReportRequest& request, Tally scope,
                        const std::optional<Tally>& organisation);
-
 
 // Orders rows by the natural order of each dimension (see above).
 bool report_value_less(Dimension d, std::string_view a, std::string_view b);

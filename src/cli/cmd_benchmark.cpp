@@ -75,8 +75,9 @@ std::string read_file(const std::string& path) {
 }
 
 Json benchmark_json(const StoredBenchmark& b) {
-    return Json{{"id", b.id},           {"organisation", b.organisation}, {"star", b.star},
-                {"made_on", b.made_on}, {"people", b.people},             {"added_at", b.added_at}};
+    return Json{{"id", b.id},         {"organisation", b.organisation},
+                {"star", b.star},     {"made_on", b.made_on},
+                {"people", b.people}, {"added_at", b.added_at}};
 }
 
 const std::vector<std::string> kFields = {"id",      "organisation", "star",

@@ -61,10 +61,10 @@ Needs of several Stars:
   Counts under the threshold are hidden (in json "count": null and
   "suppressed": true; in csv/tsv an empty count, suppressed true), with their
   percentages; every other count and every total is rounded to the nearest 5,
-  and percentages are computed from the rounded figures, so that no hidden
-  count can be worked out from this report or any other. N is raised to the
-  next of 3, 8, 13, 18, ... (see caseload-report(1) for why). There is no
-  suppression by default.
+  and percentages are computed from the rounded figures, so that subtracting
+  one report from another no longer gives a hidden count. N is raised to at
+  least 8 and to the next of 8, 13, 18, ... (see caseload-report(1) for why
+  and for the limits). There is no suppression by default.
 
 Periods (every report states the one it covers):
   --since/--until: the people supported at some time in the period (started

@@ -81,22 +81,25 @@ std::vector<std::string> benchmark_notes(const Report& report) {
     const Benchmark& b = report.benchmark.value();
     if (b.star.empty()) return notes;
     if (b.is_self) {
-        notes.push_back(fmt::format("No benchmark: every person on the {} Star is in this report, "
-                                    "so there is nobody else to compare with.",
-                                    b.star));
+        notes.push_back(
+            fmt::format("No benchmark: every person on the {} Star is in this report, "
+                        "so there is nobody else to compare with.",
+                        b.star));
         return notes;
     }
     std::string people = b.people_suppressed ? fmt::format("fewer than {}", report.threshold)
                                              : with_thousands(b.people);
     if (b.organisations > 0)
-        notes.push_back(fmt::format("org % is the average of {} other organisations on the {} Star "
-                                    "({} people), weighted by their totals; diff is % minus org %, "
-                                    "in points.",
-                                    b.organisations, b.star, people));
+        notes.push_back(
+            fmt::format("org % is the average of {} other organisations on the {} Star "
+                        "({} people), weighted by their totals; diff is % minus org %, "
+                        "in points.",
+                        b.organisations, b.star, people));
     else
-        notes.push_back(fmt::format("org % is the same segment's share of the {} people on the {} "
-                                    "Star; diff is % minus org %, in points.",
-                                    people, b.star));
+        notes.push_back(
+            fmt::format("org % is the same segment's share of the {} people on the {} "
+                        "Star; diff is % minus org %, in points.",
+                        people, b.star));
     return notes;
 }
 
@@ -115,9 +118,9 @@ std::string suppression_note(const Report& report) {
 std::vector<std::string> flow_cells(const Report& report, const FlowRow& row) {
     std::vector<std::string> cells;
     const std::pair<long long, unsigned> figures[] = {{row.active_at_start, kFlowStart},
-                                                     {row.started, kFlowStarted},
-                                                     {row.left, kFlowLeft},
-                                                     {row.active_at_end, kFlowEnd}};
+                                                      {row.started, kFlowStarted},
+                                                      {row.left, kFlowLeft},
+                                                      {row.active_at_end, kFlowEnd}};
     for (auto [value, bit] : figures)
         cells.push_back(row.hidden & bit ? fmt::format("<{}", report.threshold)
                                          : with_thousands(value));
@@ -296,7 +299,8 @@ PageTable flow_table(const Report& report) {
     for (const auto& row : report.flow) {
         TableLine line;
         for (const auto& v : row.values) line.cells.push_back({v});
-        for (const auto& cell : flow_cells(report, row)) line.cells.push_back({cell, cell[0] == '<'});
+        for (const auto& cell : flow_cells(report, row))
+            line.cells.push_back({cell, cell[0] == '<'});
         t.lines.push_back(std::move(line));
     }
     TableLine total{TableLine::total, {{"total"}}};
@@ -528,8 +532,7 @@ void write_html_table(const Report& report, std::ostream& out) {
             << "</th>";
     }
     out << "</tr></thead>\n<tbody>\n";
-    const std::string hidden_title =
-        fmt::format("suppressed: fewer than {}", report.threshold);
+    const std::string hidden_title = fmt::format("suppressed: fewer than {}", report.threshold);
     for (const auto& line : t.lines) {
         out << (line.kind == TableLine::subtotal ? "<tr class=\"subtotal\">"
                 : line.kind == TableLine::total  ? "<tr class=\"total\">"

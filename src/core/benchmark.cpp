@@ -159,8 +159,8 @@ const std::vector<Dimension>& benchmark_dimensions() {
 }
 
 std::string export_benchmark(Register& reg, const StaffMember& who, std::string_view star_code,
-                             const std::optional<std::string>& pseudonym,
-                             long long suppress_below, const Date& today) {
+                             const std::optional<std::string>& pseudonym, long long suppress_below,
+                             const Date& today) {
     require_lead(who, "export a benchmark of the whole organisation");
     const Directory& dir = reg.directory();
     const StoredStar& star = require_star(dir, star_code);
@@ -178,15 +178,12 @@ std::string export_benchmark(Register& reg, const StaffMember& who, std::string_
         segments[std::string(dimension_field(d))] = segment_entries(tally, threshold);
     }
     auto shown_people = protect_count(people, threshold);
-    Json file = {{"format", kFormat},
-                 {"version", kBenchmarkVersion},
-                 {"organisation", name},
-                 {"star", star.star.code},
-                 {"made_on", today.iso()},
-                 {"threshold", threshold},
-                 {"rounding", 5},
-                 {"people", shown_people ? Json(*shown_people) : Json(nullptr)},
-                 {"segments", segments}};
+    Json file = {
+        {"format", kFormat},      {"version", kBenchmarkVersion},
+        {"organisation", name},   {"star", star.star.code},
+        {"made_on", today.iso()}, {"threshold", threshold},
+        {"rounding", 5},          {"people", shown_people ? Json(*shown_people) : Json(nullptr)},
+        {"segments", segments}};
     return file.dump(2) + "\n";
 }
 
@@ -202,10 +199,10 @@ StoredBenchmark add_benchmark(Register& reg, const Actor& actor, std::string_vie
     b.content = file.dump();
     b.added_at = utc_timestamp();
     if (b.organisation == trim(reg.directory().organisation.name))
-        throw Error(Exit::invalid,
-                    fmt::format("{} is this organisation's own file ({})", source_name,
-                                b.organisation),
-                    "a benchmark compares with other organisations; add their files");
+        throw Error(
+            Exit::invalid,
+            fmt::format("{} is this organisation's own file ({})", source_name, b.organisation),
+            "a benchmark compares with other organisations; add their files");
     WriteTransaction tx(reg.db());
     SQLite::Statement exists(reg.db().sql(),
                              "SELECT id FROM benchmark WHERE organisation = ? AND star = ?");
@@ -236,7 +233,8 @@ StoredBenchmark add_benchmark(Register& reg, const Actor& actor, std::string_vie
     return b;
 }
 
-std::vector<StoredBenchmark> list_benchmarks(Register& reg, const std::optional<std::string>& star) {
+std::vector<StoredBenchmark> list_benchmarks(Register& reg,
+                                             const std::optional<std::string>& star) {
     SQLite::Statement q(reg.db().sql(),
                         "SELECT id, organisation, star, made_on, people, added_at, content FROM "
                         "benchmark WHERE ?1 IS NULL OR star = ?1 ORDER BY star, organisation");
@@ -266,7 +264,8 @@ StoredBenchmark remove_benchmark(Register& reg, const Actor& actor, Key id) {
     return b;
 }
 
-Benchmark pooled_benchmark(Register& reg, std::string_view star_code, const ReportRequest& request) {
+Benchmark pooled_benchmark(Register& reg, std::string_view star_code,
+                           const ReportRequest& request) {
     const auto& dims = benchmark_dimensions();
     if (request.by.size() != 1 ||
         std::find(dims.begin(), dims.end(), request.by.front()) == dims.end())

@@ -593,7 +593,7 @@ std::vector<CountedRow> counted_rows(const ReportRequest& request, const Tally& 
             row.count += s.count;
             row.star = s.star;
             auto star_people = scope.people_by_star.find(s.star);
-            row.base = !scope.needs_by_star || s.star == 0 ? scope.people
+            row.base = !scope.needs_by_star || s.star == 0         ? scope.people
                        : star_people != scope.people_by_star.end() ? star_people->second
                                                                    : 0;
         }
@@ -642,8 +642,8 @@ Report assemble_compared_report(const ReportRequest& request, Tally scope,
     report.total_suppressed = !total;
     report.total = total.value_or(0);
 
-    const Tally* bench = request.compare && benchmark && benchmark->tally ? &*benchmark->tally
-                                                                           : nullptr;
+    const Tally* bench =
+        request.compare && benchmark && benchmark->tally ? &*benchmark->tally : nullptr;
     std::map<std::vector<std::string>, long long> bench_counts;
     if (bench) {
         if (request.by.empty())
@@ -820,8 +820,8 @@ std::vector<Key> stars_of(Register& reg, const ReportPopulation& population) {
     std::vector<Key> stars = candidate_stars(dir, population);
     if (stars.size() <= 1) return stars;
     stars.clear();
-    SQLite::Statement q(reg.db().sql(),
-                        "SELECT DISTINCT su.service_id FROM service_user su" + where_sql(population));
+    SQLite::Statement q(reg.db().sql(), "SELECT DISTINCT su.service_id FROM service_user su" +
+                                            where_sql(population));
     while (q.executeStep())
         if (const Service* s = dir.service_by_key(q.getColumn(0).getInt64()))
             if (std::find(stars.begin(), stars.end(), s->star_key) == stars.end())
@@ -1160,7 +1160,6 @@ std::string describe_scope(const Directory& dir, const ReportPopulation& p,
     return text;
 }
 
-
 // The total of a flow (from the true counts), then every figure protected.
 void protect_flow(Report& report) {
     FlowRow& total = report.flow_total;
@@ -1174,9 +1173,9 @@ void protect_flow(Report& report) {
     }
     auto protect = [&](FlowRow& row) {
         const std::pair<long long*, unsigned> figures[] = {{&row.active_at_start, kFlowStart},
-                                                          {&row.started, kFlowStarted},
-                                                          {&row.left, kFlowLeft},
-                                                          {&row.active_at_end, kFlowEnd}};
+                                                           {&row.started, kFlowStarted},
+                                                           {&row.left, kFlowLeft},
+                                                           {&row.active_at_end, kFlowEnd}};
         for (auto [value, bit] : figures) {
             auto shown = protect_count(*value, report.threshold);
             if (!shown) row.hidden |= bit;
@@ -1212,8 +1211,8 @@ Key star_of_report(Register& reg, const ReportPopulation& scope) {
 
 // The benchmark of --compare: the people on the Star of the report's
 // people, or other organisations' files for that Star.
-Benchmark star_benchmark(Register& reg, const ReportRequest& request,
-                         const ReportPopulation& scope, const Tally& counted, const Date& today) {
+Benchmark star_benchmark(Register& reg, const ReportRequest& request, const ReportPopulation& scope,
+                         const Tally& counted, const Date& today) {
     const Directory& dir = reg.directory();
     Key star_key = star_of_report(reg, scope);
     const StoredStar* star = dir.star_by_key(star_key);

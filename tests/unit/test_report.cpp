@@ -235,8 +235,12 @@ TEST_CASE("report: --suppress-below hides small counts and rounds the rest") {
     cmp.compare = true;
     cmp.suppress_below = 8;
     r = assemble_report(
-        cmp, tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 9}}),
-        tally({{{"female"}, 400}, {{"male"}, 300}, {{"non-binary"}, 20}, {{"self-described"}, 3},
+        cmp,
+        tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 9}}),
+        tally({{{"female"}, 400},
+               {{"male"}, 300},
+               {{"non-binary"}, 20},
+               {{"self-described"}, 3},
                {{"prefer-not-to-say"}, 50}}));
     const auto& nb = row_of(r, {"non-binary"});
     CHECK(nb.suppressed);
@@ -245,7 +249,7 @@ TEST_CASE("report: --suppress-below hides small counts and rounds the rest") {
     const auto& sd = row_of(r, {"self-described"});
     CHECK_FALSE(sd.suppressed);
     CHECK_FALSE(sd.organisation_percent_tenths.has_value());
-    CHECK(row_of(r, {"prefer-not-to-say"}).suppressed);  // 0 here
+    CHECK(row_of(r, {"prefer-not-to-say"}).suppressed);               // 0 here
     CHECK(row_of(r, {"female"}).organisation_percent_tenths == 516);  // 400 of 775 (rounded)
 }
 
