@@ -285,7 +285,7 @@ complete -c caseload -n '__caseload_is report' -l service -x -a '(__caseload_val
 complete -c caseload -n '__caseload_is report' -l keyworker -x -a '(__caseload_values keyworker)' -d "Only this keyworker's caseload"
 complete -c caseload -n '__caseload_is report' -l need -x -a '(__caseload_values need)' -d 'Only people with this need'
 complete -c caseload -n '__caseload_is report' -l include-left -d 'Also count people who have left'
-complete -c caseload -n '__caseload_is report' -l compare -f -a benchmark -d "Add the percentages of the people on the same Star"
+complete -c caseload -n '__caseload_is report' -l compare -d "Add the percentages of the people on the same Star (or: --compare benchmark)"
 complete -c caseload -n '__caseload_is report' -l suppress-below -x -d 'Hide counts under N'
 complete -c caseload -n '__caseload_is report' -l since -x -d 'The period starts on this day'
 complete -c caseload -n '__caseload_is report' -l until -x -d 'The period ends on this day'
