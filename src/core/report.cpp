@@ -1150,14 +1150,14 @@ std::string describe_scope(const Directory& dir, const ReportPopulation& p,
         if (!p.worker_services.empty()) parts.emplace_back("your own caseload");
     }
     std::string text = join(parts, " and ");
-    std::vector<std::string> filters;
+    std::vector<std::string> filters;  // a lead's filters say it all
     if (p.service)
         if (const Service* s = dir.service_by_key(*p.service))
             filters.push_back(fmt::format("service {} ({})", s->code, s->name));
     if (p.keyworker) filters.push_back("keyworker " + ascii_lower(trim(*request.keyworker)));
     if (request.need) filters.push_back("need " + ascii_lower(trim(*request.need)));
-    if (!filters.empty()) text += ": " + join(filters, ", ");
-    return text;
+    if (filters.empty()) return text;
+    return p.whole_organisation ? join(filters, ", ") : text + ": " + join(filters, ", ");
 }
 
 // The total of a flow (from the true counts), then every figure protected.

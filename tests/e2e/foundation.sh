@@ -197,12 +197,12 @@ t "su list filters and formats"
 run su list --keyworker wyn --format jsonl
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "1"
 run su list --need rough-sleeping --format csv
-expect_eq "$(printf '%s\n' "$out" | head -1)" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,status,left_on,created_at,updated_at"
-expect_out_has "HOM-0042,HOM,wes,,25-34,female,,rough-sleeping,active"
+expect_eq "$(printf '%s\n' "$out" | head -1)" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,started_on,status,left_on,created_at,updated_at"
+expect_out_has "HOM-0042,HOM,wes,,25-34,female,,rough-sleeping,$(date +%Y-%m-%d),active"
 run su list --service REC --format json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sorted(d[0].keys()))')" "2 ['age_band', 'created_at', 'date_of_birth', 'ethnicity', 'gender', 'id', 'keyworker', 'left_on', 'needs', 'service', 'status', 'updated_at']"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sorted(d[0].keys()))')" "2 ['age_band', 'created_at', 'date_of_birth', 'ethnicity', 'gender', 'id', 'keyworker', 'left_on', 'needs', 'service', 'started_on', 'status', 'updated_at']"
 run su list --format tsv --service REC
-expect_eq "$(printf '%s\n' "$out" | head -1 | tr '\t' ',')" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,status,left_on,created_at,updated_at"
+expect_eq "$(printf '%s\n' "$out" | head -1 | tr '\t' ',')" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,started_on,status,left_on,created_at,updated_at"
 run su list --json --keyworker nobody
 expect_status 4
 

@@ -417,7 +417,7 @@ Test Org: the whole organisation"
 expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "gender count %"
 expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 16 100.0"
 run report --by gender --service HOM --compare
-expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" "Test Org: the whole organisation: service HOM (Hostel)"
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" "Test Org: service HOM (Hostel)"
 expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "gender count % org % diff"
 expect_out_has "No benchmark: every person on the homelessness Star is in this report"
 run report

@@ -17,13 +17,13 @@ expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(s
 run su add HOM-0002 --service HOM --keyworker wes --started 01/10/2026 --dob 1990-04-23 --confirm-anonymous -q
 expect_status 0
 run su show HOM-0002
-expect_out_has "started_on"
+expect_out_has "started on     2026-10-01"
 expect_out_has "2026-10-01"
 run su list --format csv
 expect_eq "$(printf '%s\n' "$out" | head -1)" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,started_on,status,left_on,created_at,updated_at"
-expect_out_has "HOM-0002,HOM,wes,1990-04-23,,,,,2026-10-01,active"
+expect_out_has "HOM-0002,HOM,wes,1990-04-23,35-44,,,,2026-10-01,active"
 run su list
-expect_eq "$(printf '%s\n' "$out" | head -1 | tr -s ' ')" "id service keyworker age_band gender needs started_on status"
+expect_eq "$(printf '%s\n' "$out" | head -1 | tr -s ' ')" "id service keyworker age band gender needs started on status"
 
 t "su add: refusals"
 refused 3 "the start date 2026-11-27 is in the future (today is 2026-11-26)" su add HOM-0003 --service HOM --keyworker wes --started 2026-11-27 --confirm-anonymous

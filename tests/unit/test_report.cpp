@@ -380,7 +380,7 @@ INSERT INTO su_need VALUES (1, 11), (1, 12), (2, 12), (5, 21), (5, 22), (6, 22),
 std::map<std::vector<std::string>, long long> counts_of(const Report& r) {
     std::map<std::vector<std::string>, long long> out;
     for (const auto& row : r.rows)
-        if (row.count > 0) out[row.values] = row.count;
+        if (row.count > 0) out[row.values] = row.count;  // not the listed values with 0
     return out;
 }
 
@@ -408,6 +408,7 @@ TEST_CASE("report: counting a register follows the actor's scope") {
     // Missing gender: not-recorded.
     r = s.report("boss", by({Dimension::gender}));
     CHECK(counts_of(r) == Counts{{{"female"}, 1}, {{"male"}, 3}, {{"not-recorded"}, 1}});
+    CHECK(r.rows.size() == 6);  // every gender of the list, and not-recorded
 
     // Needs: once under each; no need: not-recorded. Needs of two Stars are
     // star/code (both have "money"), each a share of its Star's people.
