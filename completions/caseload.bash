@@ -8,7 +8,7 @@
 # The commands of each group.
 _caseload_commands() {
     case $1 in
-        "") echo "init org service staff star options su id words report log db" ;;
+        "") echo "init org service staff star options su id words report benchmark log db" ;;
         org) echo "show pattern" ;;
         service) echo "add list show" ;;
         staff) echo "add list show grant revoke deactivate activate" ;;
@@ -17,6 +17,7 @@ _caseload_commands() {
         su) echo "add show list rename allocate needs edit leave return erase import export" ;;
         id) echo "check scan new" ;;
         words) echo "list add allow remove" ;;
+        benchmark) echo "export add list remove" ;;
         db) echo "check backup upgrade" ;;
     esac
 }
@@ -43,6 +44,8 @@ _caseload_options() {
         "words add") echo "--kind= --reason=" ;;
         "words allow") echo "--reason=" ;;
         "report") echo "--by= --service= --keyworker= --need= --include-left --compare --suppress-below= --since= --until= --of= --flow --hide-empty --color= --colour=" ;;
+        "benchmark export") echo "--star= --as-name= -o= --output= --suppress-below=" ;;
+        "benchmark list") echo "--star=" ;;
         "log") echo "--su= --actor= --since= --until= --action= --limit=" ;;
     esac
 }
@@ -105,7 +108,7 @@ _caseload_option_value() {
 _caseload_option_values() {
     local su=${args[0]-}
     case $prev in
-        --db | --rejects | --ids-to) _caseload_files ;;
+        --db | --rejects | --ids-to | -o | --output) _caseload_files ;;
         --as | --actor) _caseload_values staff ;;
         --of) _caseload_words started left ;;
         --color | --colour) _caseload_words auto always never ;;
@@ -168,6 +171,12 @@ _caseload_positional() {
             fi
             ;;
         "star add" | "db backup") ((n == 0)) && _caseload_files ;;
+        "benchmark add")
+            if ((n == 0)); then
+                [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+                _caseload_files
+            fi
+            ;;
         "service show") ((n == 0)) && _caseload_values service ;;
         "star show") ((n == 0)) && _caseload_values star ;;
         "staff show" | "staff grant" | "staff revoke" | "staff deactivate")

@@ -143,6 +143,7 @@ complete -c caseload -n __caseload_needs_group -a su -d 'Service users: add, loo
 complete -c caseload -n __caseload_needs_group -a id -d 'The anonymity guard and generated IDs'
 complete -c caseload -n __caseload_needs_group -a words -d "The organisation's own guard words"
 complete -c caseload -n __caseload_needs_group -a report -d 'Count service users by a dimension'
+complete -c caseload -n __caseload_needs_group -a benchmark -d 'Benchmark files shared between organisations'
 complete -c caseload -n __caseload_needs_group -a log -d 'The audit trail'
 complete -c caseload -n __caseload_needs_group -a db -d 'Integrity check, online backup, upgrade'
 
@@ -291,7 +292,7 @@ complete -c caseload -n '__caseload_is report' -l service -x -a '(__caseload_val
 complete -c caseload -n '__caseload_is report' -l keyworker -x -a '(__caseload_values keyworker)' -d "Only this keyworker's caseload"
 complete -c caseload -n '__caseload_is report' -l need -x -a '(__caseload_values need)' -d 'Only people with this need'
 complete -c caseload -n '__caseload_is report' -l include-left -d 'Also count people who have left'
-complete -c caseload -n '__caseload_is report' -l compare -d "Add the organisation's percentages"
+complete -c caseload -n '__caseload_is report' -l compare -d "Add the percentages of the people on the same Star (or: --compare benchmark)"
 complete -c caseload -n '__caseload_is report' -l suppress-below -x -d 'Hide counts under N'
 complete -c caseload -n '__caseload_is report' -l since -x -d 'The period starts on this day'
 complete -c caseload -n '__caseload_is report' -l until -x -d 'The period ends on this day'
@@ -300,6 +301,18 @@ complete -c caseload -n '__caseload_is report' -l flow -d 'Per period: active at
 complete -c caseload -n '__caseload_is report' -l hide-empty -d 'Leave out values that count 0'
 complete -c caseload -n '__caseload_is report' -l color -x -a 'auto always never' -d 'Colour the bars and the sign of a difference'
 complete -c caseload -n '__caseload_is report' -l colour -x -a 'auto always never' -d 'Colour the bars and the sign of a difference'
+
+# benchmark
+complete -c caseload -n '__caseload_needs_command benchmark' -a export -d "Write this organisation's benchmark file (lead)"
+complete -c caseload -n '__caseload_needs_command benchmark' -a add -d "Store another organisation's file (lead)"
+complete -c caseload -n '__caseload_needs_command benchmark' -a list -d 'List the stored benchmark files'
+complete -c caseload -n '__caseload_needs_command benchmark' -a remove -d 'Remove a stored benchmark file (lead)'
+complete -c caseload -n '__caseload_is benchmark export' -l star -x -a '(__caseload_values star)' -d 'The Star'
+complete -c caseload -n '__caseload_is benchmark export' -l as-name -x -d "A pseudonym instead of the organisation's name"
+complete -c caseload -n '__caseload_is benchmark export' -s o -l output -r -F -d 'Write to this new file'
+complete -c caseload -n '__caseload_is benchmark export' -l suppress-below -x -d 'Hide counts under N (default 8)'
+complete -c caseload -n '__caseload_arg_count benchmark add 0' -F
+complete -c caseload -n '__caseload_is benchmark list' -l star -x -a '(__caseload_values star)' -d "Only this Star's"
 
 # log
 complete -c caseload -n '__caseload_is log' -l su -x -a '(__caseload_values id)' -d 'Only events about this service user'

@@ -20,17 +20,21 @@
 //   columns add up.
 // - --service / --keyworker outside the actor's scope are refused (denied):
 //   nothing is counted. Unknown ones are not found.
-// - --compare: the benchmark is the whole organisation with the same --need
-//   and --include-left, but not --service / --keyworker nor the actor's scope.
-//   Only its percentages are ever shown. Segments of the fixed lists (age
-//   band, gender, ethnicity, status) that the organisation has but the scope
-//   has not are listed with count 0.
-// - --suppress-below N: counts under N are hidden (and so are their
-//   percentage, benchmark and difference, which would give them away); where
-//   the rows add up to the total and only one count above zero is hidden,
-//   the next smallest is hidden too (within one report: two reports can
-//   still be subtracted); a benchmark figure resting on fewer than N people
-//   is hidden. Zero rows count as hidden too. Default: no suppression.
+// - --compare: the benchmark is the people in services on the same Star as
+//   the report's people (spec §7), with the same --need and --include-left,
+//   but not --service / --keyworker nor the actor's scope. A report whose
+//   people are on several Stars is refused (usage): add --service or --need.
+//   When the benchmark is the report's own people, it is not shown
+//   (benchmark_is_self) rather than a difference of 0.0. Only its
+//   percentages are ever shown. Segments of the fixed lists (age band,
+//   gender, ethnicity, status) that the benchmark has but the scope has not
+//   are listed with count 0.
+// - Needs are keyed by Star and code: when a report's needs come from
+//   several Stars each is shown as star/code, and its percentage is a share
+//   of the people (in scope) on that Star.
+// - --suppress-below N: see disclosure.hpp (hidden under the threshold,
+//   everything else and every total rounded to 5, percentages from the
+//   rounded figures). Default: no suppression.
 //
 // Periods and complete tables (issue 15):
 // - A dimension with a fixed list (age band, gender, ethnicity, status, the
@@ -48,6 +52,7 @@
 //   (started by its last day, not left by then); end = start + started - left.
 // - Two dimensions: each value of the first gets a subtotal (the people with
 //   it) and each row its percentage of that subtotal.
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -119,9 +124,10 @@ struct ReportRequest {
     std::optional<std::string> need;
     bool include_left = false;
     bool compare = false;
-    long long suppress_below = 0;  // 0: no suppression
-    std::optional<Date> since;     // --since, inclusive
-    std::optional<Date> until;     // --until, inclusive (default: today)
+    bool compare_benchmark = false;  // --compare benchmark: other organisations' files
+    long long suppress_below = 0;    // 0: no suppression
+    std::optional<Date> since;       // --since, inclusive
+    std::optional<Date> until;       // --until, inclusive (default: today)
     PeriodDate period_of = PeriodDate::started;
     bool flow = false;
     bool hide_empty = false;
@@ -155,6 +161,7 @@ void check_dimensions(const std::vector<Dimension>& by);
 struct SegmentCount {
     std::vector<std::string> values;
     long long count = 0;
+    Key star = 0;  // the Star of a need value (0: not a need, or not recorded)
 };
 
 // What the database says for one population: segment counts and the number
@@ -162,6 +169,10 @@ struct SegmentCount {
 struct Tally {
     std::vector<SegmentCount> segments;
     long long people = 0;
+    // With the need dimension: the people counted on each Star (by key),
+    // and whether the needs are of several Stars (values star/code).
+    std::map<Key, long long> people_by_star;
+    bool needs_by_star = false;
     // Per dimension, every value to list (count 0 included); empty: only
     // the values found.
     std::vector<std::vector<std::string>> domains;
@@ -170,11 +181,22 @@ struct Tally {
     std::vector<SegmentCount> groups;
 };
 
+// The population a report is compared with (--compare).
+struct Benchmark {
+    std::string star;             // the Star's code
+    bool is_self = false;         // the benchmark is the report's own people
+    long long organisations = 0;  // --compare benchmark: files it rests on
+    std::optional<Tally> tally;   // nullopt when is_self; never in a Report
+    long long people = 0;         // as shown (rounded under --suppress-below)
+    bool people_suppressed = false;
+};
+
 struct ReportRow {
     std::vector<std::string> values;  // codes, one per dimension of the request
-    long long count = 0;
-    long long percent_tenths = 0;  // share of the people in scope, in tenths of a percent
-    bool suppressed = false;       // count and every percentage hidden
+    long long count = 0;              // as shown: rounded under --suppress-below
+    long long percent_tenths = 0;     // share of the people in scope, in tenths of a percent
+    bool suppressed = false;          // count and every percentage hidden
+    Key star = 0;                     // a need's Star
     // --compare: the organisation's share of the same segment, and
     // percent - organisation_percent; nullopt when hidden by suppression.
     std::optional<long long> organisation_percent_tenths;
@@ -190,13 +212,20 @@ struct FlowRow {
     long long started = 0;
     long long left = 0;
     long long active_at_end = 0;
+    // Under --suppress-below: which counts are hidden (kFlowStart, ...),
+    // the others being rounded (disclosure.hpp).
+    unsigned hidden = 0;
 };
+inline constexpr unsigned kFlowStart = 1, kFlowStarted = 2, kFlowLeft = 4, kFlowEnd = 8;
 
 struct Report {
     ReportRequest request;
-    long long total = 0;  // people in scope
+    long long total = 0;  // people in scope (as shown: rounded under --suppress-below)
     bool total_suppressed = false;
-    bool overlapping = false;  // a person may count in several rows (need)
+    long long threshold = 0;             // effective suppression threshold (0: none)
+    bool overlapping = false;            // a person may count in several rows (need)
+    bool needs_by_star = false;          // need values are star/code, shares of their Star
+    std::optional<Benchmark> benchmark;  // with --compare: what it rests on
     std::vector<ReportRow> rows;
     // Two dimensions: one per value of the first, count = its people.
     std::vector<ReportRow> subtotals;
@@ -204,13 +233,19 @@ struct Report {
     std::string organisation;   // its name
     std::string scope;          // who is counted, in words
     std::vector<FlowRow> flow;  // --flow only (rows, subtotals empty)
+    // --flow: active at the start of the first period, the sums of started
+    // and left, active at the end of the last (over every value).
+    FlowRow flow_total;
 };
 
 // count / people as tenths of a percent, rounded half up; 0 when people is 0.
 long long percent_tenths(long long count, long long people);
 
 // Pure: orders the segments, computes percentages, the benchmark and the
-// suppression. `organisation` is given with request.compare.
+// suppression. `benchmark` is given with request.compare.
+Report assemble_compared_report(const ReportRequest& request, Tally scope,
+                                const std::optional<Benchmark>& benchmark);
+// As above, the benchmark being `organisation`, on one Star.
 Report assemble_report(const ReportRequest& request, Tally scope,
                        const std::optional<Tally>& organisation);
 
@@ -231,6 +266,7 @@ struct ReportPopulation {
     std::optional<Key> keyworker;
     std::vector<Key> need_keys;  // empty: no need filter
     bool include_left = false;
+    std::vector<Key> star_services;  // not empty: only these services (a Star's)
     ReportPeriod period;
     PeriodDate period_of = PeriodDate::started;
 };
@@ -240,8 +276,11 @@ struct ReportPopulation {
 ReportPopulation report_population(const Directory& dir, const StaffMember& who,
                                    const ReportRequest& request);
 
-// The benchmark population: the whole organisation, same need and status.
-ReportPopulation organisation_population(const ReportPopulation& scope);
+// The benchmark population: the services on `star`, same need and status.
+ReportPopulation star_population(const Directory& dir, const ReportPopulation& scope, Key star);
+
+// The Stars of the services of the people in a population (one query).
+std::vector<Key> stars_of(Register& reg, const ReportPopulation& population);
 
 // Counts one population in SQL (GROUP BY over the indexes; names mapped
 // afterwards from the Directory).

@@ -41,17 +41,30 @@ Percentages:
   to more than 100.
 
 --compare:
-  Adds organisation_percent, the same segment's share of the whole
-  organisation (same --need and --include-left, but not --service,
-  --keyworker or your scope), and difference = percent - organisation_percent
-  in points. Only percentages of the organisation are shown, never its counts.
+  Adds organisation_percent, the same segment's share of the people on the
+  same Star as yours (every service on that Star, with the same --need and
+  --include-left, but not --service, --keyworker or your scope), and
+  difference = percent - organisation_percent in points. A report whose
+  people are on several Stars is refused (exit 2): add --service. When the
+  Star's people are all in your report, there is nothing to compare with, and
+  it says so. Only percentages of the benchmark are shown, never its counts.
+  --compare benchmark compares with the average of other organisations'
+  aggregate files for the Star (see caseload benchmark): by one dimension of
+  age-band, gender, ethnicity, need or status, from at least 3 organisations.
+
+Needs of several Stars:
+  When a report's needs come from several Stars, each is shown as star/need
+  (two Stars may share a need's code) and its percentage is a share of the
+  people on that Star.
 
 --suppress-below N:
-  Counts under N are shown as <N (in json: "count": null, "suppressed": true),
-  without their percentages; where the rows add up to the total and only one
-  count above zero is hidden, the next smallest is hidden too; a benchmark
-  resting on fewer than N people is hidden. There is no suppression by
-  default.
+  Counts under the threshold are hidden (in json "count": null and
+  "suppressed": true; in csv/tsv an empty count, suppressed true), with their
+  percentages; every other count and every total is rounded to the nearest 5,
+  and percentages are computed from the rounded figures, so that subtracting
+  one report from another no longer gives a hidden count. N is raised to at
+  least 8 and to the next of 8, 13, 18, ... (see caseload-report(1) for why
+  and for the limits). There is no suppression by default.
 
 Periods (every report states the one it covers):
   --since/--until: the people supported at some time in the period (started
@@ -96,12 +109,13 @@ std::vector<std::string> field_names(const Report& report) {
         if (std::none_of(report.request.by.begin(), report.request.by.end(), is_period))
             fields.insert(fields.begin() + 2, "period");
         fields.insert(fields.end(), {"active_at_start", "started", "left", "active_at_end"});
+        if (report.threshold > 0) fields.emplace_back("suppressed");
         return fields;
     }
     fields.insert(fields.end(), {"count", "percent"});
     if (report.request.by.size() == 2) fields.emplace_back("row_percent");
     if (report.request.compare) fields.insert(fields.end(), {"organisation_percent", "difference"});
-    if (report.request.suppress_below > 0) fields.emplace_back("suppressed");
+    if (report.threshold > 0) fields.emplace_back("suppressed");
     return fields;
 }
 
@@ -109,9 +123,9 @@ Json date_json(const std::optional<Date>& d) {
     return d ? Json(d->iso()) : Json(nullptr);
 }
 
-// A row for json/jsonl (`for_text` false) or csv/tsv (true: a suppressed
-// count reads "<N").
-Json row_json(const Report& report, const ReportRow& row, bool for_text) {
+// A row for json/jsonl/csv/tsv: a suppressed count is null (an empty cell in
+// csv/tsv, beside suppressed = true).
+Json row_json(const Report& report, const ReportRow& row) {
     Json j = Json::object();
     if (report.period.filter != DateFilter::none) {
         j["from"] = date_json(report.period.from);
@@ -121,8 +135,7 @@ Json row_json(const Report& report, const ReportRow& row, bool for_text) {
     for (std::size_t i = 0; i < by.size(); ++i)
         j[std::string(dimension_field(by[i]))] = row.values[i];
     if (row.suppressed) {
-        j["count"] =
-            for_text ? Json(fmt::format("<{}", report.request.suppress_below)) : Json(nullptr);
+        j["count"] = nullptr;
         j["percent"] = nullptr;
     } else {
         j["count"] = row.count;
@@ -133,7 +146,7 @@ Json row_json(const Report& report, const ReportRow& row, bool for_text) {
         j["organisation_percent"] = tenths_json(row.organisation_percent_tenths);
         j["difference"] = tenths_json(row.difference_tenths);
     }
-    if (report.request.suppress_below > 0) j["suppressed"] = row.suppressed;
+    if (report.threshold > 0) j["suppressed"] = row.suppressed;
     return j;
 }
 
@@ -147,10 +160,14 @@ Json flow_json(const Report& report, const FlowRow& row, const std::vector<Perio
     j["to"] = span ? span->to.iso() : report.period.to.iso();
     const auto fields = field_names(report);
     for (std::size_t i = 0; i < row.values.size(); ++i) j[fields[2 + i]] = row.values[i];
-    j["active_at_start"] = row.active_at_start;
-    j["started"] = row.started;
-    j["left"] = row.left;
-    j["active_at_end"] = row.active_at_end;
+    auto figure = [&](long long value, unsigned bit) {
+        return row.hidden & bit ? Json(nullptr) : Json(value);
+    };
+    j["active_at_start"] = figure(row.active_at_start, kFlowStart);
+    j["started"] = figure(row.started, kFlowStarted);
+    j["left"] = figure(row.left, kFlowLeft);
+    j["active_at_end"] = figure(row.active_at_end, kFlowEnd);
+    if (report.threshold > 0) j["suppressed"] = row.hidden != 0;
     return j;
 }
 
@@ -257,7 +274,7 @@ void write_notes(const Report& report, std::ostream& out) {
 void write_table(const Report& report, std::ostream& out, bool colour) {
     const auto& request = report.request;
     const auto& by = request.by;
-    const std::string hidden = fmt::format("<{}", request.suppress_below);
+    const std::string hidden = fmt::format("<{}", report.threshold);
     const std::size_t dims = by.size();
     const bool two = dims == 2;
     const Palette palette = Palette::of(colour);
@@ -377,24 +394,14 @@ void write_flow_table(const Report& report, std::ostream& out) {
         std::vector<std::string> cells;
         cells.push_back(printable(row.values[0], 40));
         if (with_value) cells.push_back(printable(row.values[1], 40));
-        for (long long n : {row.active_at_start, row.started, row.left, row.active_at_end})
-            cells.push_back(with_thousands(n));
+        for (const auto& cell : flow_cells(report, row)) cells.push_back(cell);
         lines.push_back(std::move(cells));
     }
-    // The total: active at the start of the first period, the sums, active at
-    // the end of the last (over every value).
-    long long start = 0, started = 0, left = 0, end = 0;
-    const std::string first = flow.empty() ? "" : flow.front().values[0];
-    const std::string last = flow.empty() ? "" : flow.back().values[0];
-    for (const auto& row : flow) {
-        if (row.values[0] == first) start += row.active_at_start;
-        if (row.values[0] == last) end += row.active_at_end;
-        started += row.started;
-        left += row.left;
-    }
+    // The total (from the core): active at the start of the first period,
+    // the sums, active at the end of the last (over every value).
     std::vector<std::string> total{"total"};
     if (with_value) total.emplace_back("");
-    for (long long n : {start, started, left, end}) total.push_back(with_thousands(n));
+    for (const auto& cell : flow_cells(report, report.flow_total)) total.push_back(cell);
     Columns columns(labels);
     columns.measure(heading);
     for (const auto& l : lines) columns.measure(l);
@@ -428,13 +435,12 @@ void write_report(const Report& report, const std::string& format, Format machin
     if (machine == Format::json && !report.request.flow) {
         // One object (issue 16): the rows, and the total (the people counted).
         Json rows = Json::array();
-        for (const auto& row : report.rows) rows.push_back(row_json(report, row, false));
+        for (const auto& row : report.rows) rows.push_back(row_json(report, row));
         Json total{{"count", report.total_suppressed ? Json(nullptr) : Json(report.total)}};
         if (report.request.suppress_below > 0) total["suppressed"] = report.total_suppressed;
         write_single(machine, Json{{"rows", rows}, {"total", total}}, std::cout);
         return;
     }
-    bool text = machine == Format::csv || machine == Format::tsv;
     RecordWriter writer(machine, field_names(report), std::cout);
     if (report.request.flow) {
         std::vector<PeriodSpan> spans;
@@ -443,7 +449,7 @@ void write_report(const Report& report, const std::string& format, Format machin
                 spans = periods_between(d, *report.period.from, report.period.to);
         for (const auto& row : report.flow) writer.add(flow_json(report, row, spans));
     } else {
-        for (const auto& row : report.rows) writer.add(row_json(report, row, text));
+        for (const auto& row : report.rows) writer.add(row_json(report, row));
     }
     writer.finish();
 }
@@ -453,6 +459,7 @@ void write_report(const Report& report, const std::string& format, Format machin
 void register_report(CLI::App& app, Context& ctx) {
     struct Args {
         std::vector<std::string> by;
+        std::string compare_with;
         std::optional<std::string> since, until;
         std::string of = "started";
         std::string colour = "auto";
@@ -490,8 +497,11 @@ void register_report(CLI::App& app, Context& ctx) {
                   "Per period: active at the start, started, left, active at the end");
     cmd->add_flag("--hide-empty", args->request.hide_empty,
                   "Leave out the values of fixed lists that count 0");
-    cmd->add_flag("--compare", args->request.compare,
-                  "Add the organisation's percentage of each segment, and the difference");
+    cmd->add_option("--compare", args->compare_with,
+                    "Add the percentage of each segment among the people on the same Star (or, "
+                    "with 'benchmark', other organisations'), and the difference")
+        ->expected(0, 1)
+        ->option_text("[benchmark]");
     cmd->add_option("--suppress-below", args->request.suppress_below,
                     "Hide counts under N (default: no suppression)")
         ->option_text("N")
@@ -501,8 +511,18 @@ void register_report(CLI::App& app, Context& ctx) {
                     "with NO_COLOR), always or never")
         ->option_text("WHEN")
         ->check(CLI::IsMember({"auto", "always", "never"}));
-    cmd->callback([&ctx, args] {
+    cmd->callback([&ctx, args, cmd] {
         ReportRequest request = args->request;
+        request.compare = cmd->count("--compare") > 0;
+        if (request.compare && !args->compare_with.empty()) {
+            if (ascii_lower(trim(args->compare_with)) != "benchmark")
+                throw Error(Exit::usage,
+                            fmt::format("--compare takes nothing or 'benchmark', not '{}'",
+                                        printable(args->compare_with)),
+                            "--compare: the people on your Star; --compare benchmark: other "
+                            "organisations' files (caseload benchmark add)");
+            request.compare_benchmark = true;
+        }
         request.by.clear();
         for (const auto& name : args->by) request.by.push_back(parse_dimension_or_throw(name));
         check_dimensions(request.by);
@@ -519,8 +539,11 @@ void register_report(CLI::App& app, Context& ctx) {
         write_report(report, format, machine, args->colour);
         std::cout.flush();
         if (!std::cout) throw Error(Exit::failure, "could not write the report to standard output");
-        if (!request.flow && report.total == 0)
+        if (!request.flow && report.total == 0 && !report.total_suppressed)
             ctx.note("No service users to count: none you may see match.");
+        // In a table or a page the notes are in it; other formats carry data only.
+        if (machine != Format::table)
+            for (const auto& note : benchmark_notes(report)) ctx.note(note);
     });
 }
 

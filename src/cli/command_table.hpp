@@ -22,6 +22,7 @@ inline constexpr CommandGroup kCommandGroups[] = {
     {"id", register_id},
     {"words", register_words},
     {"report", register_report},
+    {"benchmark", register_benchmark},
     {"log", register_log},
     {"db", register_db},
     {"_complete", register_complete},

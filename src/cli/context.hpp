@@ -91,6 +91,7 @@ void add_list_filters(CLI::App* cmd, ServiceUserFilter& filter);
 void register_id(CLI::App& app, Context& ctx);
 void register_words(CLI::App& app, Context& ctx);
 void register_report(CLI::App& app, Context& ctx);
+void register_benchmark(CLI::App& app, Context& ctx);
 void register_log(CLI::App& app, Context& ctx);
 void register_db(CLI::App& app, Context& ctx);
 void register_complete(CLI::App& app, Context& ctx);

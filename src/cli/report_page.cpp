@@ -75,6 +75,58 @@ std::string report_scope_line(const Report& report) {
     return report.organisation + ": " + report.scope;
 }
 
+std::vector<std::string> benchmark_notes(const Report& report) {
+    std::vector<std::string> notes;
+    if (!report.request.compare || !report.benchmark) return notes;
+    const Benchmark& b = report.benchmark.value();
+    if (b.star.empty()) return notes;
+    if (b.is_self) {
+        notes.push_back(
+            fmt::format("No benchmark: every person on the {} Star is in this report, "
+                        "so there is nobody else to compare with.",
+                        b.star));
+        return notes;
+    }
+    std::string people = b.people_suppressed ? fmt::format("fewer than {}", report.threshold)
+                                             : with_thousands(b.people);
+    if (b.organisations > 0)
+        notes.push_back(
+            fmt::format("org % is the average of {} other organisations on the {} Star "
+                        "({} people), weighted by their totals; diff is % minus org %, "
+                        "in points.",
+                        b.organisations, b.star, people));
+    else
+        notes.push_back(
+            fmt::format("org % is the same segment's share of the {} people on the {} "
+                        "Star; diff is % minus org %, in points.",
+                        people, b.star));
+    return notes;
+}
+
+std::string suppression_note(const Report& report) {
+    const auto asked = report.request.suppress_below;
+    std::string raised =
+        asked == report.threshold
+            ? ""
+            : fmt::format(" (--suppress-below {} raised to {})", asked, report.threshold);
+    return fmt::format(
+        "Counts under {}{} are shown as <{}; other counts and totals are rounded to the nearest "
+        "5, and percentages computed from the rounded figures.",
+        report.threshold, raised, report.threshold);
+}
+
+std::vector<std::string> flow_cells(const Report& report, const FlowRow& row) {
+    std::vector<std::string> cells;
+    const std::pair<long long, unsigned> figures[] = {{row.active_at_start, kFlowStart},
+                                                      {row.started, kFlowStarted},
+                                                      {row.left, kFlowLeft},
+                                                      {row.active_at_end, kFlowEnd}};
+    for (auto [value, bit] : figures)
+        cells.push_back(row.hidden & bit ? fmt::format("<{}", report.threshold)
+                                         : with_thousands(value));
+    return cells;
+}
+
 std::vector<std::string> report_notes(const Report& report) {
     const auto& request = report.request;
     std::vector<std::string> notes;
@@ -105,13 +157,12 @@ std::vector<std::string> report_notes(const Report& report) {
     if (request.by.size() == 2 && !request.flow)
         notes.emplace_back("row % is the share of the subtotal of the row's " +
                            dimension_heading(request.by[0]) + ".");
-    if (request.compare)
+    if (report.needs_by_star)
         notes.emplace_back(
-            "org % is the same segment's share of the whole organisation; diff is % minus org %, "
-            "in points.");
-    if (request.suppress_below > 0)
-        notes.push_back(fmt::format("Counts under {} are shown as <{}, without percentages.",
-                                    request.suppress_below, request.suppress_below));
+            "Needs of several Stars are shown as star/need; each % is a share of the people on "
+            "that Star.");
+    for (auto& note : benchmark_notes(report)) notes.push_back(std::move(note));
+    if (report.threshold > 0) notes.push_back(suppression_note(report));
     return notes;
 }
 
@@ -179,7 +230,7 @@ PageTable counts_table(const Report& report) {
     const auto& request = report.request;
     const auto& by = request.by;
     const bool two = by.size() == 2;
-    const std::string hidden = fmt::format("<{}", request.suppress_below);
+    const std::string hidden = fmt::format("<{}", report.threshold);
     PageTable t;
     for (Dimension d : by) t.heading.push_back(dimension_heading(d));
     if (by.empty()) t.heading.emplace_back("");
@@ -245,22 +296,17 @@ PageTable flow_table(const Report& report) {
         if (!is_period(d)) t.heading.push_back(dimension_heading(d));
     t.label_columns = t.heading.size();
     t.heading.insert(t.heading.end(), {"active at start", "started", "left", "active at end"});
-    long long start = 0, started = 0, left = 0, end = 0;
-    const auto& flow = report.flow;
-    for (const auto& row : flow) {
+    for (const auto& row : report.flow) {
         TableLine line;
         for (const auto& v : row.values) line.cells.push_back({v});
-        for (long long n : {row.active_at_start, row.started, row.left, row.active_at_end})
-            line.cells.push_back({with_thousands(n)});
+        for (const auto& cell : flow_cells(report, row))
+            line.cells.push_back({cell, cell[0] == '<'});
         t.lines.push_back(std::move(line));
-        if (row.values[0] == flow.front().values[0]) start += row.active_at_start;
-        if (row.values[0] == flow.back().values[0]) end += row.active_at_end;
-        started += row.started;
-        left += row.left;
     }
     TableLine total{TableLine::total, {{"total"}}};
     for (std::size_t i = 1; i < t.label_columns; ++i) total.cells.push_back({""});
-    for (long long n : {start, started, left, end}) total.cells.push_back({with_thousands(n)});
+    for (const auto& cell : flow_cells(report, report.flow_total))
+        total.cells.push_back({cell, cell[0] == '<'});
     t.lines.push_back(std::move(total));
     return t;
 }
@@ -395,7 +441,7 @@ std::string percent_tip(const ReportRow& row, std::string_view name) {
 
 void write_charts(const Report& report, std::ostream& out) {
     const auto& by = report.request.by;
-    const long long n = report.request.suppress_below;
+    const long long n = report.threshold;
     if (report.request.flow) {
         // Per period: started, left, and active at the end, side by side.
         const std::vector<std::string> series{"active at end", "started", "left"};
@@ -486,8 +532,7 @@ void write_html_table(const Report& report, std::ostream& out) {
             << "</th>";
     }
     out << "</tr></thead>\n<tbody>\n";
-    const std::string hidden_title =
-        fmt::format("suppressed: fewer than {}", report.request.suppress_below);
+    const std::string hidden_title = fmt::format("suppressed: fewer than {}", report.threshold);
     for (const auto& line : t.lines) {
         out << (line.kind == TableLine::subtotal ? "<tr class=\"subtotal\">"
                 : line.kind == TableLine::total  ? "<tr class=\"total\">"
@@ -523,12 +568,10 @@ void write_report_html(const Report& report, std::ostream& out) {
         << "<dt>Organisation</dt><dd>" << html(report.organisation) << "</dd>\n"
         << "<dt>Scope</dt><dd>" << html(report.scope) << "</dd>\n"
         << "<dt>Period</dt><dd>" << html(report_period_text(report)) << "</dd>\n";
-    if (report.request.compare)
-        out << "<dt>Comparison</dt><dd>the whole organisation (same need filter and status), "
-               "as percentages only</dd>\n";
-    if (report.request.suppress_below > 0)
-        out << "<dt>Suppression</dt><dd>counts under " << report.request.suppress_below
-            << " are hidden</dd>\n";
+    for (const auto& note : benchmark_notes(report))
+        out << "<dt>Comparison</dt><dd>" << html(note) << "</dd>\n";
+    if (report.threshold > 0)
+        out << "<dt>Suppression</dt><dd>" << html(suppression_note(report)) << "</dd>\n";
     out << "</dl>\n<h2>Table</h2>\n";
     write_html_table(report, out);
     out << "<h2>" << (report.request.by.size() == 2 ? "Charts" : "Chart") << "</h2>\n";
@@ -544,8 +587,7 @@ void write_report_markdown(const Report& report, std::ostream& out) {
         << "**Organisation:** " << md(report.organisation) << "  \n"
         << "**Scope:** " << md(report.scope) << "  \n"
         << "**Period:** " << md(report_period_text(report)) << "\n";
-    if (report.request.compare)
-        out << "\n*Comparison:* org % and diff compare with the whole organisation.\n";
+    for (const auto& note : benchmark_notes(report)) out << "\n*Comparison:* " << md(note) << "\n";
     const PageTable t = page_table(report);
     out << "\n|";
     for (const auto& h : t.heading) out << ' ' << md(h.empty() ? " " : h) << " |";

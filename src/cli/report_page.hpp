@@ -24,6 +24,13 @@ std::string dimension_heading(Dimension d);
 // The heading of a flow's first column: the unit (month, quarter, year) or "period".
 std::string flow_period_heading(const Report& report);
 
+// What the benchmark of --compare rests on, or why there is none.
+std::vector<std::string> benchmark_notes(const Report& report);
+// What --suppress-below did: the threshold (as raised) and the rounding.
+std::string suppression_note(const Report& report);
+// The four counts of a flow row, as shown ("<N" for a hidden one).
+std::vector<std::string> flow_cells(const Report& report, const FlowRow& row);
+
 // The notes under a report's table (needs overlap, --compare, suppression).
 std::vector<std::string> report_notes(const Report& report);
 

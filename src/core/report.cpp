@@ -13,6 +13,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "caseload/benchmark.hpp"
+#include "caseload/disclosure.hpp"
 #include "caseload/error.hpp"
 #include "caseload/options.hpp"
 #include "caseload/register.hpp"
@@ -158,6 +160,8 @@ std::string where_sql(const ReportPopulation& p) {
     if (!p.need_keys.empty())
         where.push_back(fmt::format("su.id IN (SELECT su_id FROM su_need WHERE need_id IN ({}))",
                                     key_list(p.need_keys)));
+    if (!p.star_services.empty())
+        where.push_back(fmt::format("su.service_id IN ({})", key_list(p.star_services)));
     if (!p.whole_organisation) {
         // As may_see (rules.cpp): the services they manage, and their own
         // caseload in the services where they work.
@@ -236,21 +240,26 @@ class Grouping {
     }
 
     // The counts with codes for values; NULL is 'unknown' for the age band,
-    // else 'not-recorded'. Needs of two Stars with one code are merged.
+    // else 'not-recorded'. A need keeps its Star: two Stars' needs with one
+    // code stay apart.
     std::vector<SegmentCount> segments(const Directory& dir) const {
         std::unordered_map<Key, std::string> services, staff, needs;
+        std::unordered_map<Key, Key> star_of_need;
         for (const auto& s : dir.services) services.emplace(s.key, s.code);
         for (const auto& m : dir.staff) staff.emplace(m.key, m.username);
         for (const auto& star : dir.stars)
-            for (std::size_t i = 0; i < star.need_keys.size() && i < star.star.needs.size(); ++i)
+            for (std::size_t i = 0; i < star.need_keys.size() && i < star.star.needs.size(); ++i) {
                 needs.emplace(star.need_keys[i], star.star.needs[i].code);
+                star_of_need.emplace(star.need_keys[i], star.key);
+            }
         auto name_of = [](const std::unordered_map<Key, std::string>& names, Key key) {
             auto it = names.find(key);
             return it == names.end() ? fmt::format("#{}", key) : it->second;
         };
-        std::map<std::vector<std::string>, long long> merged;
+        std::map<std::pair<std::vector<std::string>, Key>, long long> merged;
         for (const auto& [key, count] : counts_) {
             std::vector<std::string> values;
+            Key star = 0;
             for (std::size_t i = 0; i < by_.size(); ++i) {
                 if (key[i] == kNull) {
                     values.emplace_back(by_[i] == Dimension::age_band ? "unknown" : kNotRecorded);
@@ -265,16 +274,18 @@ class Grouping {
                         break;
                     case Dimension::need:
                         values.push_back(name_of(needs, key[i]));
+                        if (auto it = star_of_need.find(key[i]); it != star_of_need.end())
+                            star = it->second;
                         break;
                     default:
                         values.push_back(texts_[i][static_cast<std::size_t>(key[i])]);
                         break;
                 }
             }
-            merged[std::move(values)] += count;
+            merged[{std::move(values), star}] += count;
         }
         std::vector<SegmentCount> out;
-        for (auto& [values, count] : merged) out.push_back({values, count});
+        for (auto& [key, count] : merged) out.push_back({key.first, count, key.second});
         return out;
     }
 
@@ -341,27 +352,34 @@ void add_empty_segments(const std::vector<std::vector<std::string>>& domains,
 }
 
 // Two dimensions: the people per value of the first (`groups`, or the sum of
-// its rows when a person counts once), and each row's share of them.
-void add_subtotals(Report& report, const std::vector<SegmentCount>& groups) {
+// its rows when a person counts once), and each row's share of them. From
+// the true counts (`true_counts`, parallel to the rows), every figure
+// protected as the rows are (disclosure.hpp).
+void add_subtotals(Report& report, const std::vector<long long>& true_counts, long long total,
+                   const std::vector<SegmentCount>& groups) {
     if (report.request.by.size() != 2) return;
     std::map<std::string, long long> people;
     if (!groups.empty())
         for (const auto& g : groups) people[g.values.at(0)] += g.count;
     else
-        for (const auto& row : report.rows) people[row.values[0]] += row.count;
-    const long long n = report.request.suppress_below;
-    for (auto& row : report.rows) {
+        for (std::size_t i = 0; i < report.rows.size(); ++i)
+            people[report.rows[i].values[0]] += true_counts[i];
+    const long long n = report.threshold;
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+        ReportRow& row = report.rows[i];
         const std::string& first = row.values[0];
         if (report.subtotals.empty() || report.subtotals.back().values[0] != first) {
             ReportRow subtotal;
             subtotal.values = {first};
-            subtotal.count = people[first];
-            subtotal.percent_tenths = percent_tenths(subtotal.count, report.total);
-            subtotal.suppressed = n > 0 && subtotal.count < n;
+            auto count = protect_count(people[first], n);
+            auto percent = protected_percent_tenths(people[first], total, n);
+            subtotal.suppressed = !count || !percent;
+            subtotal.count = count.value_or(0);
+            subtotal.percent_tenths = percent.value_or(0);
             report.subtotals.push_back(std::move(subtotal));
         }
         if (!row.suppressed && !report.subtotals.back().suppressed)
-            row.row_percent_tenths = percent_tenths(row.count, people[first]);
+            row.row_percent_tenths = protected_percent_tenths(true_counts[i], people[first], n);
     }
 }
 
@@ -549,84 +567,128 @@ bool report_value_less(Dimension d, std::string_view a, std::string_view b) {
     return rank(d, a) < rank(d, b);
 }
 
-Report assemble_report(const ReportRequest& request, Tally scope,
-                       const std::optional<Tally>& organisation) {
+namespace {
+
+// A row before publishing: its true count and the people it is a share of.
+struct CountedRow {
+    std::vector<std::string> values;
+    long long count = 0;
+    long long base = 0;
+    Key star = 0;
+};
+
+// The scope's segments in natural order, with the segments of the fixed
+// lists that the benchmark has and the scope lacks (count 0): a manager sees
+// where their service has nobody and the benchmark has.
+std::vector<CountedRow> counted_rows(const ReportRequest& request, const Tally& scope,
+                                     const Tally* benchmark) {
+    const auto& by = request.by;
+    std::map<std::vector<std::string>, CountedRow> rows;
+    if (by.empty()) {
+        rows[{}] = {{}, scope.people, scope.people, 0};
+    } else {
+        for (const auto& s : scope.segments) {
+            CountedRow& row = rows[s.values];
+            row.values = s.values;
+            row.count += s.count;
+            row.star = s.star;
+            auto star_people = scope.people_by_star.find(s.star);
+            row.base = !scope.needs_by_star || s.star == 0         ? scope.people
+                       : star_people != scope.people_by_star.end() ? star_people->second
+                                                                   : 0;
+        }
+    }
+    bool all_fixed = !by.empty() && std::all_of(by.begin(), by.end(), is_fixed_list);
+    if (benchmark && all_fixed)
+        for (const auto& s : benchmark->segments)
+            if (s.count > 0 && !rows.count(s.values))
+                rows[s.values] = {s.values, 0, scope.people, 0};
+    if (!request.hide_empty) {
+        // Complete tables: every listed value, count 0 where nobody is.
+        std::map<std::vector<std::string>, long long> counts;
+        for (const auto& [values, row] : rows) counts[values] = row.count;
+        add_empty_segments(scope.domains, counts);
+        for (const auto& [values, count] : counts)
+            if (!rows.count(values)) rows[values] = {values, 0, scope.people, 0};
+    }
+
+    std::vector<CountedRow> out;
+    for (auto& [values, row] : rows) out.push_back(std::move(row));
+    std::stable_sort(out.begin(), out.end(), [&](const CountedRow& a, const CountedRow& b) {
+        for (std::size_t i = 0; i < by.size(); ++i) {
+            if (report_value_less(by[i], a.values[i], b.values[i])) return true;
+            if (report_value_less(by[i], b.values[i], a.values[i])) return false;
+        }
+        return false;
+    });
+    return out;
+}
+
+}  // namespace
+
+Report assemble_compared_report(const ReportRequest& request, Tally scope,
+                                const std::optional<Benchmark>& benchmark) {
     Report report;
     report.request = request;
-    report.total = scope.people;
     report.overlapping =
         std::find(request.by.begin(), request.by.end(), Dimension::need) != request.by.end();
-    const auto& by = request.by;
+    report.needs_by_star = scope.needs_by_star;
+    // Every figure goes through protect_count (disclosure.hpp): as it is
+    // without --suppress-below, else hidden or rounded.
+    const long long n =
+        request.suppress_below > 0 ? effective_threshold(request.suppress_below) : 0;
+    report.threshold = n;
+    const auto total = protect_count(scope.people, n);
+    report.total_suppressed = !total;
+    report.total = total.value_or(0);
 
-    std::map<std::vector<std::string>, long long> counts;
-    std::map<std::vector<std::string>, long long> org_counts;
-    if (by.empty()) {
-        counts[{}] = scope.people;
-        if (organisation) org_counts[{}] = organisation->people;
-    } else {
-        for (auto& s : scope.segments) counts[s.values] += s.count;
-        if (organisation)
-            for (const auto& s : organisation->segments) org_counts[s.values] += s.count;
+    const Tally* bench =
+        request.compare && benchmark && benchmark->tally ? &*benchmark->tally : nullptr;
+    std::map<std::vector<std::string>, long long> bench_counts;
+    if (bench) {
+        if (request.by.empty())
+            bench_counts[{}] = bench->people;
+        else
+            for (const auto& s : bench->segments) bench_counts[s.values] += s.count;
     }
-    // The benchmark's segments of the fixed lists that the scope lacks: a
-    // manager sees where their service has nobody and the organisation has.
-    bool all_fixed = !by.empty() && std::all_of(by.begin(), by.end(), is_fixed_list);
-    if (request.compare && organisation && all_fixed)
-        for (const auto& [values, count] : org_counts)
-            if (count > 0) counts.try_emplace(values, 0);
-    if (!request.hide_empty) add_empty_segments(scope.domains, counts);
+    const auto bench_people = bench ? protect_count(bench->people, n) : std::nullopt;
+    if (request.compare && benchmark) {
+        report.benchmark = *benchmark;
+        report.benchmark->tally.reset();  // only its percentages leave the core
+        report.benchmark->people = bench_people.value_or(0);
+        report.benchmark->people_suppressed = bench && !bench_people;
+    }
 
-    for (auto& [values, count] : counts) {
+    std::vector<long long> true_counts;  // for the subtotals
+    for (auto& counted : counted_rows(request, scope, bench)) {
+        true_counts.push_back(counted.count);
         ReportRow row;
-        row.values = values;
-        row.count = count;
-        row.percent_tenths = percent_tenths(count, scope.people);
+        row.values = std::move(counted.values);
+        row.star = counted.star;
+        auto count = protect_count(counted.count, n);
+        auto percent = protected_percent_tenths(counted.count, counted.base, n);
+        row.suppressed = !count || !percent;
+        row.count = row.suppressed ? 0 : *count;
+        row.percent_tenths = row.suppressed ? 0 : *percent;
+        if (bench && !row.suppressed && bench_people) {
+            auto it = bench_counts.find(row.values);
+            long long bench_count = it == bench_counts.end() ? 0 : it->second;
+            if (auto share = protected_percent_tenths(bench_count, bench->people, n)) {
+                row.organisation_percent_tenths = *share;
+                row.difference_tenths = row.percent_tenths - *share;
+            }
+        }
         report.rows.push_back(std::move(row));
     }
-    std::stable_sort(report.rows.begin(), report.rows.end(),
-                     [&](const ReportRow& a, const ReportRow& b) {
-                         for (std::size_t i = 0; i < by.size(); ++i) {
-                             if (report_value_less(by[i], a.values[i], b.values[i])) return true;
-                             if (report_value_less(by[i], b.values[i], a.values[i])) return false;
-                         }
-                         return false;
-                     });
-
-    const long long n = request.suppress_below;
-    if (n > 0) {
-        report.total_suppressed = report.total < n;
-        std::size_t hidden = 0;  // hidden counts of somebody
-        for (auto& row : report.rows)
-            if (row.count < n) {
-                row.suppressed = true;
-                if (row.count > 0) ++hidden;
-            }
-        // Rows that add up to the shown total would give a single hidden
-        // count away (total minus the others): hide the next smallest too.
-        // (Hidden zeros, the benchmark's rows of --compare, are not counted,
-        // so --compare never changes what is hidden.)
-        if (hidden == 1 && !report.overlapping && !report.total_suppressed && !by.empty()) {
-            ReportRow* smallest = nullptr;
-            for (auto& row : report.rows)
-                if (!row.suppressed && row.count > 0 && (!smallest || row.count < smallest->count))
-                    smallest = &row;
-            if (smallest) smallest->suppressed = true;
-        }
-    }
-
-    add_subtotals(report, scope.groups);
-
-    if (request.compare && organisation) {
-        for (auto& row : report.rows) {
-            if (row.suppressed) continue;
-            auto it = org_counts.find(row.values);
-            long long org_count = it == org_counts.end() ? 0 : it->second;
-            if (n > 0 && org_count < n) continue;  // a benchmark resting on few people
-            row.organisation_percent_tenths = percent_tenths(org_count, organisation->people);
-            row.difference_tenths = row.percent_tenths - *row.organisation_percent_tenths;
-        }
-    }
+    add_subtotals(report, true_counts, scope.people, scope.groups);
     return report;
+}
+
+Report assemble_report(const ReportRequest& request, Tally scope,
+                       const std::optional<Tally>& organisation) {
+    std::optional<Benchmark> benchmark;
+    if (organisation) benchmark = Benchmark{"", false, 0, organisation};
+    return assemble_compared_report(request, std::move(scope), benchmark);
 }
 
 std::string age_band_sql(const Date& today) {
@@ -707,14 +769,65 @@ ReportPopulation report_population(const Directory& dir, const StaffMember& who,
     return p;
 }
 
-ReportPopulation organisation_population(const ReportPopulation& scope) {
-    ReportPopulation org;
-    org.whole_organisation = true;
-    org.need_keys = scope.need_keys;
-    org.include_left = scope.include_left;
-    org.period = scope.period;
-    org.period_of = scope.period_of;
-    return org;
+ReportPopulation star_population(const Directory& dir, const ReportPopulation& scope, Key star) {
+    ReportPopulation population;
+    population.whole_organisation = true;
+    population.need_keys = scope.need_keys;
+    population.include_left = scope.include_left;
+    population.period = scope.period;
+    population.period_of = scope.period_of;
+    for (const auto& s : dir.services)
+        if (s.star_key == star) population.star_services.push_back(s.key);
+    if (population.star_services.empty()) population.star_services.push_back(0);  // nobody
+    return population;
+}
+
+namespace {
+
+// The services a population may cover, from its scope and filters alone.
+std::vector<Key> candidate_services(const Directory& dir, const ReportPopulation& population) {
+    std::vector<Key> services;
+    if (population.service)
+        services.push_back(*population.service);
+    else if (!population.star_services.empty())
+        services = population.star_services;
+    else if (!population.whole_organisation) {
+        services = population.managed_services;
+        services.insert(services.end(), population.worker_services.begin(),
+                        population.worker_services.end());
+    } else {
+        for (const auto& s : dir.services) services.push_back(s.key);
+    }
+    return services;
+}
+
+std::vector<Key> candidate_stars(const Directory& dir, const ReportPopulation& population) {
+    std::vector<Key> stars;
+    for (Key service : candidate_services(dir, population))
+        if (const Service* s = dir.service_by_key(service))
+            if (std::find(stars.begin(), stars.end(), s->star_key) == stars.end())
+                stars.push_back(s->star_key);
+    std::sort(stars.begin(), stars.end());
+    return stars;
+}
+
+}  // namespace
+
+std::vector<Key> stars_of(Register& reg, const ReportPopulation& population) {
+    const Directory& dir = reg.directory();
+    // One Star among the services it may cover is the answer without
+    // reading the people.
+    std::vector<Key> stars = candidate_stars(dir, population);
+    if (stars.size() <= 1) return stars;
+    stars.clear();
+    SQLite::Statement q(reg.db().sql(), "SELECT DISTINCT su.service_id FROM service_user su" +
+                                            where_sql(population));
+    while (q.executeStep())
+        if (const Service* s = dir.service_by_key(q.getColumn(0).getInt64()))
+            if (std::find(stars.begin(), stars.end(), s->star_key) == stars.end())
+                stars.push_back(s->star_key);
+    std::sort(stars.begin(), stars.end());
+    return stars;
 }
 
 void add_domains(const Directory& dir, const std::vector<Dimension>& by,
@@ -763,23 +876,39 @@ Tally count_segments(Register& reg, const std::vector<Dimension>& by,
         }
     } else {
         // By need: one row per need of each person (a person with no need:
-        // one row with NULL); the rows of a person are adjacent by id.
+        // one row with NULL); the rows of a person are adjacent by id. The
+        // people of each service are counted on the way, for the people on
+        // each Star (the denominators of needs of several Stars).
         RawStatement q(db.getHandle(), "SELECT " + join(columns, ", ") +
-                                           ", su.id FROM service_user su LEFT JOIN su_need x ON "
-                                           "x.su_id = su.id" +
+                                           ", su.id, su.service_id FROM service_user su LEFT JOIN "
+                                           "su_need x ON x.su_id = su.id" +
                                            where + " ORDER BY su.id");
         const int id_column = static_cast<int>(by.size());
         sqlite3_int64 last = 0;
         bool any = false;
+        std::unordered_map<Key, long long> people_by_service;
         while (q.step()) {
             groups.add(q.get(), 1);
             sqlite3_int64 id = sqlite3_column_int64(q.get(), id_column);
-            if (!any || id != last) ++tally.people;
+            if (!any || id != last) {
+                ++tally.people;
+                ++people_by_service[sqlite3_column_int64(q.get(), id_column + 1)];
+            }
             last = id;
             any = true;
         }
+        for (const auto& [service, people] : people_by_service)
+            if (const Service* s = dir.service_by_key(service))
+                tally.people_by_star[s->star_key] += people;
     }
     tally.segments = groups.segments(dir);
+    tally.needs_by_star = with_need && candidate_stars(dir, population).size() > 1;
+    if (tally.needs_by_star)  // needs of several Stars: star/code
+        for (auto& segment : tally.segments)
+            for (std::size_t i = 0; i < by.size(); ++i)
+                if (by[i] == Dimension::need && segment.star != 0)
+                    if (const StoredStar* star = dir.star_by_key(segment.star))
+                        segment.values[i] = star->star.code + "/" + segment.values[i];
     add_domains(dir, by, population, tally);
     return tally;
 }
@@ -806,22 +935,15 @@ std::vector<std::string> dimension_domain(const Directory& dir, Dimension d,
                 out.emplace_back(kStatuses[1]);
             break;
         case Dimension::need: {
-            // The needs of the Stars of the services in scope, by code.
-            std::vector<Key> services;
-            if (population.service)
-                services.push_back(*population.service);
-            else if (population.whole_organisation)
-                for (const auto& sv : dir.services) services.push_back(sv.key);
-            else {
-                services = population.managed_services;
-                services.insert(services.end(), population.worker_services.begin(),
-                                population.worker_services.end());
-            }
+            // The needs of the Stars of the services in scope, by code; of
+            // several Stars, as star/code (count_segments names them so).
+            const std::vector<Key> stars = candidate_stars(dir, population);
             std::set<std::string> codes;
-            for (Key k : services)
-                if (const Service* sv = dir.service_by_key(k))
-                    if (const StoredStar* star = dir.star_by_key(sv->star_key))
-                        for (const auto& need : star->star.needs) codes.insert(need.code);
+            for (Key k : stars)
+                if (const StoredStar* star = dir.star_by_key(k))
+                    for (const auto& need : star->star.needs)
+                        codes.insert(stars.size() > 1 ? star->star.code + "/" + need.code
+                                                      : need.code);
             out.assign(codes.begin(), codes.end());
             break;
         }
@@ -1038,6 +1160,74 @@ std::string describe_scope(const Directory& dir, const ReportPopulation& p,
     return p.whole_organisation ? join(filters, ", ") : text + ": " + join(filters, ", ");
 }
 
+// The total of a flow (from the true counts), then every figure protected.
+void protect_flow(Report& report) {
+    FlowRow& total = report.flow_total;
+    total.values = {"total"};
+    const auto& flow = report.flow;
+    for (const auto& row : flow) {
+        if (row.values[0] == flow.front().values[0]) total.active_at_start += row.active_at_start;
+        if (row.values[0] == flow.back().values[0]) total.active_at_end += row.active_at_end;
+        total.started += row.started;
+        total.left += row.left;
+    }
+    auto protect = [&](FlowRow& row) {
+        const std::pair<long long*, unsigned> figures[] = {{&row.active_at_start, kFlowStart},
+                                                           {&row.started, kFlowStarted},
+                                                           {&row.left, kFlowLeft},
+                                                           {&row.active_at_end, kFlowEnd}};
+        for (auto [value, bit] : figures) {
+            auto shown = protect_count(*value, report.threshold);
+            if (!shown) row.hidden |= bit;
+            *value = shown.value_or(0);
+        }
+    };
+    for (auto& row : report.flow) protect(row);
+    protect(total);
+}
+
+// The one Star of the report's people (0: nobody); refuses several.
+Key star_of_report(Register& reg, const ReportPopulation& scope) {
+    const Directory& dir = reg.directory();
+    std::vector<Key> stars = stars_of(reg, scope);
+    if (stars.size() > 1) {
+        std::vector<std::string> names;
+        for (Key key : stars)
+            if (const StoredStar* star = dir.star_by_key(key)) {
+                std::vector<std::string> services;
+                for (const auto& s : dir.services)
+                    if (s.star_key == key) services.push_back(s.code);
+                names.push_back(fmt::format("{} ({})", star->star.code, join(services, ", ")));
+            }
+        throw Error(Exit::usage,
+                    fmt::format("--compare compares with the people on one Star, and this "
+                                "report's people are on {}: {}",
+                                stars.size(), join(names, "; ")),
+                    "narrow it to one Star with --service CODE, e.g. 'caseload report --by "
+                    "gender --service CODE --compare'");
+    }
+    return stars.empty() ? 0 : stars.front();
+}
+
+// The benchmark of --compare: the people on the Star of the report's
+// people, or other organisations' files for that Star.
+Benchmark star_benchmark(Register& reg, const ReportRequest& request, const ReportPopulation& scope,
+                         const Tally& counted, const Date& today) {
+    const Directory& dir = reg.directory();
+    Key star_key = star_of_report(reg, scope);
+    const StoredStar* star = dir.star_by_key(star_key);
+    if (!star) return Benchmark{};  // nobody to compare
+    if (request.compare_benchmark) return pooled_benchmark(reg, star->star.code, request);
+    Benchmark benchmark;
+    benchmark.star = star->star.code;
+    ReportPopulation population = star_population(dir, scope, star_key);
+    Tally tally = count_segments(reg, request.by, population, today);
+    // Everyone on the Star is in the report: comparing would show 0.0.
+    benchmark.is_self = tally.people == counted.people;
+    if (!benchmark.is_self) benchmark.tally = std::move(tally);
+    return benchmark;
+}
+
 }  // namespace
 
 Report run_report(Register& reg, const StaffMember& who, const ReportRequest& request,
@@ -1053,6 +1243,9 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
         report.request = request;
         report.period = period;
         report.flow = count_flow(reg, request, scope, today, report.period);
+        report.threshold =
+            request.suppress_below > 0 ? effective_threshold(request.suppress_below) : 0;
+        protect_flow(report);
         report.organisation = reg.directory().organisation.name;
         report.scope = describe_scope(reg.directory(), scope, request);
         return report;
@@ -1060,14 +1253,9 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
     Tally counted = count_segments(reg, request.by, scope, today);
     if (request.by.size() == 2 && request.by[1] == Dimension::need)
         counted.groups = count_segments(reg, {request.by[0]}, scope, today).segments;
-    std::optional<Tally> organisation;
-    if (request.compare) {
-        if (scope.whole_organisation && !scope.service && !scope.keyworker)
-            organisation = counted;  // the scope is the organisation
-        else
-            organisation = count_segments(reg, request.by, organisation_population(scope), today);
-    }
-    Report report = assemble_report(request, std::move(counted), organisation);
+    std::optional<Benchmark> benchmark;
+    if (request.compare) benchmark = star_benchmark(reg, request, scope, counted, today);
+    Report report = assemble_compared_report(request, std::move(counted), benchmark);
     report.period = period;
     report.organisation = reg.directory().organisation.name;
     report.scope = describe_scope(reg.directory(), scope, request);

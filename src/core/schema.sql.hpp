@@ -115,8 +115,24 @@ DROP INDEX IF EXISTS su_need_need;
 ALTER TABLE service_user ADD COLUMN started_on TEXT;
 UPDATE service_user SET started_on = substr(created_at, 1, 10);
 )sql",
+    // 4 -> 5: other organisations' benchmark files (issue 14): aggregate,
+    // protected counts for one Star, as 'caseload benchmark export' wrote
+    // them; one per organisation and Star.
+    R"sql(
+CREATE TABLE IF NOT EXISTS benchmark (
+    id INTEGER PRIMARY KEY,
+    organisation TEXT NOT NULL,
+    star TEXT NOT NULL,
+    made_on TEXT NOT NULL,
+    people INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    added_by INTEGER REFERENCES staff(id),
+    added_at TEXT NOT NULL,
+    UNIQUE (organisation, star)
+);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 4);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 5);
 
 }  // namespace caseload::schema

@@ -224,7 +224,7 @@ bash_lacks() {
 }
 
 t "bash: commands"
-bash_is "caseload " "db id init log options org report service staff star su words "
+bash_is "caseload " "benchmark db id init log options org report service staff star su words "
 bash_is "caseload org " "pattern show "
 bash_is "caseload s" "service staff star su "
 bash_is "caseload su a" "add allocate "

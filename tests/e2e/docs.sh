@@ -41,7 +41,7 @@ done
 
 t "man pages render without warnings"
 pages=("$MAN_DIR"/*.1)
-expect_eq "${#pages[@]}" "13" "(man pages: caseload.1 and one per command group)"
+expect_eq "${#pages[@]}" "14" "(man pages: caseload.1 and one per command group)"
 for page in "${pages[@]}"; do
     warnings=$(groff -man -ww -z "$page" 2>&1)
     if [ -z "$warnings" ]; then pass; else fail "$(basename "$page"): $warnings"; fi

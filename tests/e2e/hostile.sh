@@ -379,14 +379,14 @@ expect_err_clean
 
 t "a register from a newer schema version"
 cp "$SCRATCH/register.db" "$SCRATCH/newer.db"
-sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 5"
+sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 6"
 export CASELOAD_DB="$SCRATCH/newer.db"
-refused 3 "has schema version 5, newer than this caseload knows (4)" su list
+refused 3 "has schema version 6, newer than this caseload knows (5)" su list
 expect_err_has "it was not changed"
 refused 3 "newer than this caseload knows" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
 refused 3 "newer than this caseload knows" db upgrade
 refused 3 "newer than this caseload knows" db check
-expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "5"
+expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "6"
 export CASELOAD_DB="$SCRATCH/register.db"
 
 t "after all of it the register is whole"

@@ -33,22 +33,34 @@ def people(path, narrow):
         out.append(r)
     return out
 
-def values(r, dim):
+STAR = {"HOM": "homelessness", "HB": "homelessness", "REC": "recovery", "FAM": "family"}
+
+def values(r, dim, qualify):
     if dim == "need":
-        return [n for n in r["needs"].split(";") if n] or ["not-recorded"]
+        needs = [n for n in r["needs"].split(";") if n]
+        if qualify: needs = [STAR[r["service"]] + "/" + n for n in needs]
+        return needs or ["not-recorded"]
     if dim == "age-band": return [r["age_band"] or "unknown"]
     if dim in ("gender", "ethnicity"): return [r[dim] or "not-recorded"]
     return [r[dim]]
 
-def tally(rows):
-    c = {}
+def tally(rows, qualify_stars=None):
+    # Needs of several Stars (of the services the scope may cover): star/need,
+    # each a share of its Star's people.
+    stars = {STAR[r["service"]] for r in rows}
+    qualify = "need" in a.by and len(qualify_stars if qualify_stars is not None else stars) > 1
+    c, base = {}, {}
     for r in rows:
         keys = [()]
         for d in a.by:
-            keys = [k + (v,) for k in keys for v in values(r, d)]
-        for k in keys: c[k] = c.get(k, 0) + 1
+            keys = [k + (v,) for k in keys for v in values(r, d, qualify)]
+        for k in keys:
+            c[k] = c.get(k, 0) + 1
+            base[k] = next((v.split("/")[0] for v in k if "/" in v), None)
     if not a.by: c = {(): len(rows)}
-    return c, len(rows)
+    per_star = {s: sum(1 for r in rows if STAR[r["service"]] == s) for s in stars}
+    bases = {k: per_star[s] if s else len(rows) for k, s in base.items()}
+    return c, len(rows), bases, stars
 
 def tenths(count, total):
     return (count * 2000 + total) // (2 * total) if total else 0
@@ -56,18 +68,27 @@ def tenths(count, total):
 def text(t):
     return ("-" if t < 0 else "") + "%d.%d" % (abs(t) // 10, abs(t) % 10)
 
-scope, total = tally(people(a.scope, True))
+all_rows = list(csv.DictReader(open(a.scope, newline="")))
+scope_stars = {STAR[a.service]} if a.service else {STAR[r["service"]] for r in all_rows}
+scope, total, bases, stars = tally(people(a.scope, True), scope_stars)
 org = org_total = None
 if a.org:
-    org, org_total = tally(people(a.org, False))
-    if a.by and all(d in FIXED for d in a.by):
+    # The benchmark: the people on the same Star as the scope's.
+    if len(stars) > 1:
+        print("REFUSED"); sys.exit(0)
+    org, org_total, _, _ = tally([r for r in people(a.org, False) if STAR[r["service"]] in stars])
+    if org_total == total:
+        org = None  # only yourself: no benchmark figures
+    elif a.by and all(d in FIXED for d in a.by):
         for k in org: scope.setdefault(k, 0)
 lines = []
 for k, n in scope.items():
-    cells = list(k) + [str(n), text(tenths(n, total))]
+    cells = list(k) + [str(n), text(tenths(n, bases.get(k, total)))]
     if org is not None:
         o = tenths(org.get(k, 0), org_total)
         cells += [text(o), text(tenths(n, total) - o)]
+    elif a.org:
+        cells += ["", ""]
     lines.append(",".join(cells))
 print("\n".join(sorted(lines)))
 EOF
@@ -237,15 +258,30 @@ run --as max report --keyworker rex --format csv
 expect_status 0
 
 # ---------------------------------------------------------------------------
-t "--compare: the organisation's percentages and the difference"
+t "--compare: the people on the same Star, and the difference"
+# A second service on the homelessness Star, so that HOM has others to compare with.
+cl service add HB --name "Hostel B" --star homelessness -q
+cl staff add hal --name "Hal" --login hal-login --worker HB -q
+hb_genders=(female female male non-binary female male)
+hb_needs=(money accommodation rough-sleeping money)
+for i in $(seq 1 12); do
+    cl su add "HB-$(printf %04d "$i")" --service HB --keyworker hal --gender "${hb_genders[$((i % 6))]}" \
+        --age-band "${bands[$((i % 9))]}" --need "${hb_needs[$((i % 4))]}" --confirm-anonymous -q
+done
+cl su list --include-left --format csv >"$SCRATCH/all.csv"
+cl --as mia su list --include-left --format csv >"$SCRATCH/mia.csv"
+cl --as wes su list --include-left --format csv >"$SCRATCH/wes.csv"
 for dim in gender age-band need; do
     run --as mia report --by "$dim" --compare --hide-empty --format csv
     expect_status 0
     expect_eq "$(printf '%s\n' "$out" | head -1)" "$(echo "$dim" | tr - _),count,percent,organisation_percent,difference"
     expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/mia.csv" --org "$SCRATCH/all.csv" --by "$dim")" "(mia by $dim)"
+    expect_err_has "people on the homelessness Star"
 done
-run report --by ethnicity --service REC --compare --hide-empty --format csv
-expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --org "$SCRATCH/all.csv" --by ethnicity --service REC)" "(lead, REC against all)"
+# HB's needs count in HOM's benchmark; REC's (another Star, some of the same codes) never.
+run --as mia report --by need --compare --format csv
+expect_out_lacks "drug-use"
+expect_out_has "accommodation,"
 run --as wes report --by gender --need money --include-left --compare --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/wes.csv" --org "$SCRATCH/all.csv" --by gender --need money --include-left)" "(wes, with need and left)"
 # The arithmetic in the JSON itself: difference = percent - organisation_percent.
@@ -255,10 +291,39 @@ import json, sys
 rows = json.load(sys.stdin)["rows"]
 print(all(round(r["percent"] - r["organisation_percent"], 1) == r["difference"] for r in rows),
       round(sum(r["percent"] for r in rows)) == 100, sorted(rows[0].keys()))')" "True True ['count', 'difference', 'gender', 'organisation_percent', 'percent']"
-# Keyworkers outside the scope never appear, not even in the benchmark.
+# Keyworkers outside the scope never appear, not even those of the benchmark.
 run --as mia report --by keyworker --compare --format csv
 expect_out_lacks "rex"
 expect_out_lacks "fay"
+expect_out_lacks "hal"
+
+t "--compare: only yourself, or several Stars"
+# REC is the only service on the recovery Star: no benchmark, and it says so.
+run report --by ethnicity --service REC --compare --hide-empty --format csv
+expect_status 0
+expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --org "$SCRATCH/all.csv" --by ethnicity --service REC)" "(REC: no benchmark)"
+expect_out_lacks ",0.0,"
+expect_err_has "No benchmark: every person on the recovery Star is in this report"
+run report --by ethnicity --service REC --compare
+expect_out_has "No benchmark: every person on the recovery Star is in this report"
+expect_out_lacks "+0.0"
+# The lead's whole organisation spans three Stars; max's scope two.
+refused 2 "--compare compares with the people on one Star, and this report's people are on 3: family (FAM); homelessness (HB, HOM); recovery (REC)" report --by gender --compare
+expect_err_has "narrow it to one Star with --service CODE"
+refused 2 "this report's people are on 2" --as max report --by service --compare
+# --by service on one Star: each service's share of the Star.
+run report --by service --need rough-sleeping --service HB --compare --format csv
+expect_status 0
+expect_out_has "HB,"
+refused 2 "--compare takes nothing or 'benchmark', not 'others'" report --by gender --compare others
+
+# Needs of several Stars are keyed by Star: the lead's report by need.
+run report --by need --hide-empty --format csv
+expect_out_has "homelessness/mental-health,"
+expect_out_has "recovery/mental-health,"
+expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by need)" "(needs by Star)"
+run report --by need
+expect_out_has "Needs of several Stars are shown as star/need"
 
 # ---------------------------------------------------------------------------
 t "suppression"
@@ -273,34 +338,55 @@ expect_out "gender,count,percent
 female,7,46.7
 male,6,40.0
 non-binary,2,13.3"
-run report --by gender --service HOM --suppress-below 3 --hide-empty --format csv
-# non-binary (2) is hidden; so is the next smallest, else total - the others gives it away.
+# A bigger register for suppression: HOM female 23, male 11, non-binary 2.
+new_register supp
+standard_register
+{
+    echo "id,service,keyworker,gender"
+    for i in $(seq 1 23); do echo "HOM-81$(printf %02d "$i"),HOM,wes,female"; done
+    for i in $(seq 1 11); do echo "HOM-82$(printf %02d "$i"),HOM,wyn,male"; done
+    for i in 1 2; do echo "HOM-830$i,HOM,wyn,non-binary"; done
+} >"$SCRATCH/supp.csv"
+cl su import "$SCRATCH/supp.csv" --confirm-anonymous -q
+run report --by gender --service HOM --suppress-below 8 --hide-empty --format csv
+# non-binary (2) is hidden: an empty count, never "<8"; the others and the
+# total (36) are rounded to 5, and percentages come from the rounded figures.
 expect_out "gender,count,percent,suppressed
-female,7,46.7,false
-male,<3,,true
-non-binary,<3,,true"
-run report --by gender --service HOM --suppress-below 3 --hide-empty --json
+female,25,71.4,false
+male,10,28.6,false
+non-binary,,,true"
+run report --by gender --service HOM --suppress-below 8 --hide-empty --format tsv
+expect_eq "$(printf '%s\n' "$out" | tail -1)" "non-binary			true"
+run report --by gender --service HOM --suppress-below 8 --hide-empty --json
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
-for r in json.load(sys.stdin)["rows"]: print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 7 46.7 False
-male None None True
+for r in json.load(sys.stdin)["rows"]: print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 25 71.4 False
+male 10 28.6 False
 non-binary None None True"
+# A threshold is raised to at least 8, and to the next of 8, 13, 18, ...: 2 hides what 8 hides.
 run report --by gender --service HOM --suppress-below 2 --hide-empty --format csv
 expect_out "gender,count,percent,suppressed
-female,7,46.7,false
-male,6,40.0,false
-non-binary,2,13.3,false"
-run report --by service --suppress-below 20 --format csv
+female,25,71.4,false
+male,10,28.6,false
+non-binary,,,true"
+run report --by gender --service HOM --suppress-below 12 --hide-empty --format csv
+expect_out_has "male,,,true"  # 11, under 13
+run report --by service --suppress-below 40 --format csv
 expect_out "service,count,percent,suppressed
-HOM,<20,,true
-REC,<20,,true"
-run report --by gender --service HOM --suppress-below 3 --compare --format csv
-expect_out_has "male,<3,,,,true"  # as without --compare
-expect_out_has "not-recorded,<3,,,,true"  # REC's one person: a zero row of the benchmark
-expect_out_has "female,7,46.7,43.8,2.9,false"
-run report --by gender --service HOM --suppress-below 3
-expect_out_has "Counts under 3 are shown as <3"
-expect_out_has "<3"
+HOM,,,true"
+# Complete tables: the genders nobody has are listed, hidden like any count under 8.
+run report --by gender --service HOM --suppress-below 8 --format csv
+expect_out_has "self-described,,,true"
+# HOM is alone on its Star: no benchmark, whatever is hidden.
+run report --by gender --service HOM --suppress-below 8 --compare --hide-empty --format csv
+expect_out_has "non-binary,,,,,true"  # as without --compare
+expect_out_has "female,25,71.4,,,false"
+expect_err_has "No benchmark"
+run report --by gender --service HOM --suppress-below 10
+expect_out_has "Counts under 13 (--suppress-below 10 raised to 13) are shown as <13"
+expect_out_has "rounded to the nearest 5"
+expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 35 100.0"
+export CASELOAD_DB="$SCRATCH/register-small.db"
 refused 2 "suppress-below" report --suppress-below 0
 refused 2 "suppress-below" report --suppress-below many
 run report --by gender --format csv
@@ -320,10 +406,10 @@ expect_eq "$(printf '%s\n' "$out" | head -1)" '{"gender":"female","count":7,"per
 run report --by gender --format tsv
 expect_eq "$(printf '%s\n' "$out" | head -2)" "gender	count	percent
 female	7	43.8"
-run report --by need --compare --format tsv
+run report --by need --service HOM --compare --format tsv
 expect_eq "$(printf '%s\n' "$out" | head -1)" "need	count	percent	organisation_percent	difference"
 run report --by gender --service HOM --compare --json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"][0])')" "{'gender': 'female', 'count': 7, 'percent': 46.7, 'organisation_percent': 43.8, 'difference': 2.9}"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"][0])')" "{'gender': 'female', 'count': 7, 'percent': 46.7, 'organisation_percent': None, 'difference': None}"
 run report --by gender --format table
 expect_status 0
 expect_eq "$(printf '%s\n' "$out" | head -2)" "Active service users on 2026-11-26, by gender
@@ -333,8 +419,7 @@ expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 16 100.0"
 run report --by gender --service HOM --compare
 expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" "Test Org: service HOM (Hostel)"
 expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "gender count % org % diff"
-expect_out_has "+2.9"
-expect_out_has "org % is the same segment's share of the whole organisation"
+expect_out_has "No benchmark: every person on the homelessness Star is in this report"
 run report
 expect_eq "$(printf '%s\n' "$out" | tail -1 | tr -s ' ')" "total 16 100.0"
 run --as rex report --by gender --hide-empty --format jsonl
@@ -449,8 +534,10 @@ ok = all((c == "36" and set(t) <= set("█▏▎▍▌▋▊▉")) or (c == "32"
          or (c == "31" and re.fullmatch(r"-\d+\.\d", t)) for c, t in painted)
 print(len(painted) > 0, ok, "\x1b" in rest, sorted({c for c, _ in painted}))
 EOF
-cl su add REC-4002 --service REC --keyworker rex --gender female --confirm-anonymous -q
-# HOM has nobody female, the organisation one: a minus; not-recorded a plus.
+cl service add HB --name "Hostel B" --star homelessness -q
+cl staff add hal --name "Hal" --login hal-login --worker HB -q
+cl su add HB-4002 --service HB --keyworker hal --gender female --confirm-anonymous -q
+# HOM has nobody female, its Star one: a minus; not-recorded a plus.
 run report --by gender --service HOM --compare --color always
 expect_eq "$(printf '%s\n' "$out" | python3 "$SCRATCH/colours.py")" "True True False ['31', '32', '36']"
 NO_COLOR=1 run report --by keyworker --color always
@@ -460,8 +547,9 @@ refused 2 "--color" report --color sometimes
 t "two dimensions: subtotals and row percentages in the table"
 NO_COLOR=1 run report --by service --by keyworker
 expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "service keyworker count % row %"
-expect_eq "$(printf '%s\n' "$out" | grep '^ *subtotal' | tr -s ' ' | sed 's/^ //')" "subtotal 65 92.9 100.0
-subtotal 5 7.1 100.0"
+expect_eq "$(printf '%s\n' "$out" | grep -E '^ *subtotal ' | tr -s ' ' | sed 's/^ //')" "subtotal 1 1.4 100.0
+subtotal 65 92.9 100.0
+subtotal 4 5.7 100.0"
 expect_eq "$(printf '%s\n' "$out" | grep '^HOM' | tr -s ' ' | cut -d' ' -f1-5)" "HOM wes 40 57.1 61.5"
 expect_out_has "row % is the share of the subtotal of the row's service."
 

@@ -184,7 +184,7 @@ expect_eq "$(grep -c 'class="benchmark"' "$SCRATCH/compare.dom")" "$(( $(python3
 expect_eq "$(grep -c '<dt>Comparison</dt>' "$SCRATCH/compare.dom")" "1"
 expect_eq "$(grep -o '<th scope="col" class="number comparison">[^<]*<small>(comparison)</small>' "$SCRATCH/compare.dom" | wc -l)" "2"
 expect_eq "$(grep -o 'data-suppressed="true"' "$SCRATCH/compare.dom" | wc -l)" "$(python3 -c 'import json,sys; print(sum(1 for r in json.load(open(sys.argv[1])) if r["suppressed"]))' "$SCRATCH/compare.json")"
-expect_eq "$(grep -o '<td class="number suppressed" title="suppressed: fewer than 3">&lt;3</td>' "$SCRATCH/compare.dom" | wc -l | tr -d ' ')" \
+expect_eq "$(grep -o '<td class="number suppressed" title="suppressed: fewer than 8">&lt;8</td>' "$SCRATCH/compare.dom" | wc -l | tr -d ' ')" \
     "$(python3 -c 'import json,sys; print(sum(1 for r in json.load(open(sys.argv[1])) if r["suppressed"]))' "$SCRATCH/compare.json")"
 expect_eq "$(png_ok "$SCRATCH/compare.png")" "True"
 

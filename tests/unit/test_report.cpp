@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 
+#include "caseload/disclosure.hpp"
 #include "caseload/error.hpp"
 #include "caseload/register.hpp"
 #include "caseload/report.hpp"
@@ -182,27 +183,45 @@ TEST_CASE("report: --compare gives the organisation's share and the difference")
     CHECK(r.rows[0].difference_tenths == 700);
 }
 
-TEST_CASE("report: --suppress-below hides small counts and what would give them away") {
+TEST_CASE("disclosure: the threshold and the rounding") {
+    CHECK(effective_threshold(1) == 8);
+    CHECK(effective_threshold(3) == 8);
+    CHECK(effective_threshold(4) == 8);
+    CHECK(effective_threshold(8) == 8);
+    CHECK(effective_threshold(9) == 13);
+    CHECK(effective_threshold(10) == 13);
+    CHECK(round_to_five(0) == 0);
+    CHECK(round_to_five(2) == 0);
+    CHECK(round_to_five(3) == 5);
+    CHECK(round_to_five(12) == 10);
+    CHECK(round_to_five(13) == 15);
+    CHECK(round_to_five(1297) == 1295);
+    CHECK(round_to_five(1298) == 1300);
+    CHECK_FALSE(protect_count(12, 13).has_value());
+    CHECK(protect_count(13, 13) == 15);  // the smallest shown: 13 .. 17, none hidden
+    CHECK(protect_count(7, 0) == 7);     // no threshold: as it is
+    CHECK(protected_percent_tenths(40, 80, 8) == 500);
+    CHECK(protected_percent_tenths(9, 80, 8) == 125);  // 10 of 80
+    CHECK_FALSE(protected_percent_tenths(9, 7, 8).has_value());
+}
+
+TEST_CASE("report: --suppress-below hides small counts and rounds the rest") {
     ReportRequest req = by({Dimension::gender});
-    req.suppress_below = 5;
+    req.suppress_below = 5;  // raised to 8
     auto r = assemble_report(
         req,
-        tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 8}}),
+        tally({{{"female"}, 41}, {{"male"}, 29}, {{"non-binary"}, 2}, {{"self-described"}, 8}}),
         std::nullopt);
+    CHECK(r.threshold == 8);
     CHECK(row_of(r, {"non-binary"}).suppressed);
-    // One hidden count = total - the others: the next smallest goes too.
-    CHECK(row_of(r, {"self-described"}).suppressed);
-    CHECK_FALSE(row_of(r, {"female"}).suppressed);
-    CHECK_FALSE(row_of(r, {"male"}).suppressed);
+    CHECK(row_of(r, {"non-binary"}).count == 0);
+    CHECK(row_of(r, {"self-described"}).count == 10);
+    CHECK(row_of(r, {"female"}).count == 40);
+    CHECK(row_of(r, {"male"}).count == 30);
+    CHECK(r.total == 80);
     CHECK_FALSE(r.total_suppressed);
-
-    // Two hidden already: nothing more.
-    r = assemble_report(
-        req, tally({{{"female"}, 40}, {{"male"}, 3}, {{"non-binary"}, 2}, {{"self-described"}, 8}}),
-        std::nullopt);
-    CHECK(row_of(r, {"male"}).suppressed);
-    CHECK(row_of(r, {"non-binary"}).suppressed);
-    CHECK_FALSE(row_of(r, {"self-described"}).suppressed);
+    // Percentages from the rounded figures: 40 of 80.
+    CHECK(row_of(r, {"female"}).percent_tenths == 500);
 
     // A small total hides everything.
     r = assemble_report(req, tally({{{"female"}, 2}, {{"male"}, 1}}), std::nullopt);
@@ -210,51 +229,58 @@ TEST_CASE("report: --suppress-below hides small counts and what would give them 
     CHECK(row_of(r, {"female"}).suppressed);
     CHECK(row_of(r, {"male"}).suppressed);
 
-    // Exactly N is shown.
-    r = assemble_report(req, tally({{{"female"}, 5}, {{"male"}, 5}}), std::nullopt);
-    CHECK_FALSE(row_of(r, {"female"}).suppressed);
-
-    // By need the rows overlap: one hidden count cannot be worked out.
-    ReportRequest need = by({Dimension::need});
-    need.suppress_below = 5;
-    r = assemble_report(need, tally({{{"money"}, 9}, {{"housing"}, 2}, {{"drugs"}, 7}}, 12),
-                        std::nullopt);
-    CHECK(row_of(r, {"housing"}).suppressed);
-    CHECK_FALSE(row_of(r, {"drugs"}).suppressed);
-
-    // With --compare: hidden rows lose every percentage, and a benchmark of
-    // fewer than N people is hidden.
+    // With --compare: hidden rows lose every percentage, and a benchmark
+    // count under the threshold is hidden; a zero row of the benchmark too.
     ReportRequest cmp = by({Dimension::gender});
     cmp.compare = true;
-    cmp.suppress_below = 5;
+    cmp.suppress_below = 8;
     r = assemble_report(
         cmp,
-        tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 6}}),
-        tally({{{"female"}, 400}, {{"male"}, 300}, {{"non-binary"}, 20}, {{"self-described"}, 3}}));
+        tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}, {{"self-described"}, 9}}),
+        tally({{{"female"}, 400},
+               {{"male"}, 300},
+               {{"non-binary"}, 20},
+               {{"self-described"}, 3},
+               {{"prefer-not-to-say"}, 50}}));
     const auto& nb = row_of(r, {"non-binary"});
     CHECK(nb.suppressed);
     CHECK_FALSE(nb.organisation_percent_tenths.has_value());
     CHECK_FALSE(nb.difference_tenths.has_value());
-    CHECK(row_of(r, {"self-described"}).suppressed);
-    CHECK(row_of(r, {"female"}).organisation_percent_tenths.has_value());
-
-    // A zero row of the benchmark is hidden too, but does not change what
-    // else is hidden: the same rows as without --compare.
-    r = assemble_report(
-        cmp, tally({{{"female"}, 40}, {{"male"}, 30}, {{"non-binary"}, 2}}),
-        tally({{{"female"}, 400}, {{"male"}, 300}, {{"non-binary"}, 20}, {{"self-described"}, 9}}));
-    CHECK(row_of(r, {"self-described"}).count == 0);
-    CHECK(row_of(r, {"self-described"}).suppressed);
-    CHECK(row_of(r, {"non-binary"}).suppressed);
-    CHECK(row_of(r, {"male"}).suppressed);
-    CHECK_FALSE(row_of(r, {"female"}).suppressed);
-
-    r = assemble_report(cmp, tally({{{"female"}, 40}, {{"male"}, 30}, {{"self-described"}, 6}}),
-                        tally({{{"female"}, 400}, {{"male"}, 300}, {{"self-described"}, 3}}));
     const auto& sd = row_of(r, {"self-described"});
     CHECK_FALSE(sd.suppressed);
     CHECK_FALSE(sd.organisation_percent_tenths.has_value());
-    CHECK_FALSE(sd.difference_tenths.has_value());
+    CHECK(row_of(r, {"prefer-not-to-say"}).suppressed);               // 0 here
+    CHECK(row_of(r, {"female"}).organisation_percent_tenths == 516);  // 400 of 775 (rounded)
+}
+
+TEST_CASE("report: the differencing attack of issue 14 no longer pins a hidden count") {
+    // keyworker x age band hides wes/75-plus; keyworker gives wes's total.
+    // Once, total minus the shown cells gave the hidden count exactly.
+    std::vector<SegmentCount> cells = {{{"wes", "18-24"}, 301},
+                                       {{"wes", "25-34"}, 412},
+                                       {{"wes", "35-44"}, 333},
+                                       {{"wes", "45-54"}, 241},
+                                       {{"wes", "75-plus"}, 8}};
+    ReportRequest two = by({Dimension::keyworker, Dimension::age_band});
+    two.suppress_below = 10;
+    auto r2 = assemble_report(two, tally(cells), std::nullopt);
+    ReportRequest one = by({Dimension::keyworker});
+    one.suppress_below = 10;
+    auto r1 = assemble_report(one, tally({{{"wes"}, 1295}}), std::nullopt);
+    CHECK(row_of(r2, {"wes", "75-plus"}).suppressed);
+    long long shown_sum = 0, shown_cells = 0;
+    for (const auto& row : r2.rows)
+        if (!row.suppressed) {
+            shown_sum += row.count;
+            ++shown_cells;
+        }
+    // Each shown figure F stands for F - 2 .. F + 2.
+    long long wes = row_of(r1, {"wes"}).count;
+    long long lowest = std::max(1LL, wes - 2 - (shown_sum + 2 * shown_cells));
+    long long highest = std::min(r2.threshold - 1, wes + 2 - (shown_sum - 2 * shown_cells));
+    CHECK(highest - lowest + 1 >= 2);
+    CHECK(lowest <= 8);
+    CHECK(8 <= highest);
 }
 
 TEST_CASE("report: age bands in SQL agree with age_on") {
@@ -350,6 +376,7 @@ INSERT INTO su_need VALUES (1, 11), (1, 12), (2, 12), (5, 21), (5, 22), (6, 22),
     }
 };
 
+// The rows with somebody (complete tables also list the values counting 0).
 std::map<std::vector<std::string>, long long> counts_of(const Report& r) {
     std::map<std::vector<std::string>, long long> out;
     for (const auto& row : r.rows)
@@ -383,13 +410,22 @@ TEST_CASE("report: counting a register follows the actor's scope") {
     CHECK(counts_of(r) == Counts{{{"female"}, 1}, {{"male"}, 3}, {{"not-recorded"}, 1}});
     CHECK(r.rows.size() == 6);  // every gender of the list, and not-recorded
 
-    // Needs: once under each; the two Stars' "money" are one code; no need: not-recorded.
+    // Needs: once under each; no need: not-recorded. Needs of two Stars are
+    // star/code (both have "money"), each a share of its Star's people.
     r = s.report("boss", by({Dimension::need}));
     CHECK(r.total == 5);
-    CHECK(
-        counts_of(r) ==
-        Counts{{{"drug-use"}, 1}, {{"money"}, 3}, {{"not-recorded"}, 1}, {{"rough-sleeping"}, 2}});
-    CHECK(row_of(r, {"money"}).percent_tenths == 600);
+    CHECK(r.needs_by_star);
+    CHECK(counts_of(r) == Counts{{{"homelessness/money"}, 1},
+                                 {{"homelessness/rough-sleeping"}, 2},
+                                 {{"not-recorded"}, 1},
+                                 {{"recovery/drug-use"}, 1},
+                                 {{"recovery/money"}, 2}});
+    CHECK(row_of(r, {"homelessness/money"}).percent_tenths == 333);  // 1 of HOM's 3
+    CHECK(row_of(r, {"recovery/money"}).percent_tenths == 1000);     // 2 of REC's 2
+    // One Star's people: plain codes.
+    r = s.report("mia", by({Dimension::need}));
+    CHECK_FALSE(r.needs_by_star);
+    CHECK(counts_of(r) == Counts{{{"money"}, 1}, {{"not-recorded"}, 1}, {{"rough-sleeping"}, 2}});
 
     // Left people with --include-left; status then tells them apart.
     ReportRequest left = by({Dimension::status, Dimension::service});
@@ -436,31 +472,60 @@ TEST_CASE("report: filters outside the scope are refused, unknown ones not found
     CHECK(s.report("mia", own).total == 3);
 }
 
-TEST_CASE("report: --compare benchmarks against the whole organisation") {
+TEST_CASE("report: --compare benchmarks against the people on the same Star") {
     ScratchRegister s;
+    // A second service on the homelessness Star, so that HOM has a benchmark.
+    s.reg->db().sql().exec(R"sql(
+INSERT INTO service VALUES (300, 'HB', 'Hostel B', 1, '2026-01-01');
+INSERT INTO service_user (id, uid, service_id, keyworker_id, gender, status, created_at, updated_at) VALUES
+  (7, 'B1', 300, 1, 'female', 'active', 'x', 'x'), (8, 'B2', 300, 1, 'female', 'active', 'x', 'x');
+INSERT INTO su_need VALUES (7, 11);
+)sql");
+    s.reg->reload();
     ReportRequest r = by({Dimension::gender});
     r.compare = true;
-    auto rep = s.report(
-        "wes", r);  // wes: female 1, male 1; organisation: 1 female, 3 male, 1 not recorded
+    // wes: female 1, male 1; homelessness Star: 3 female, 1 male, 1 not recorded.
+    auto rep = s.report("wes", r);
+    REQUIRE(rep.benchmark.has_value());
+    CHECK(rep.benchmark->star == "homelessness");
+    CHECK_FALSE(rep.benchmark->is_self);
+    CHECK(rep.benchmark->people == 5);
     const auto& female = row_of(rep, {"female"});
     CHECK(female.percent_tenths == 500);
-    CHECK(female.organisation_percent_tenths == 200);
-    CHECK(female.difference_tenths == 300);
-    const auto& none = row_of(rep, {"not-recorded"});  // in the organisation only
+    CHECK(female.organisation_percent_tenths == 600);
+    CHECK(female.difference_tenths == -100);
+    const auto& none = row_of(rep, {"not-recorded"});  // in the benchmark only
     CHECK(none.count == 0);
     CHECK(none.organisation_percent_tenths == 200);
+    // REC's people never count in HOM's benchmark (they are on another Star).
+    CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 200);
     // --service narrows the scope, not the benchmark.
     r.service = "HOM";
     rep = s.report("boss", r);
     CHECK(row_of(rep, {"male"}).percent_tenths == 333);
-    CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 600);
-    // --need narrows both.
+    CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 200);
+    // --need narrows both: HOM with money: A1; the Star: A1, B1.
     r.service.reset();
     r.need = "money";
-    rep = s.report("mia", r);  // HOM with money: A1 (female); organisation: A1, A5, A6
+    rep = s.report("mia", r);
     CHECK(row_of(rep, {"female"}).percent_tenths == 1000);
-    CHECK(row_of(rep, {"female"}).organisation_percent_tenths == 333);
-    CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 667);
+    CHECK(row_of(rep, {"female"}).organisation_percent_tenths == 1000);
+    CHECK(rep.benchmark->people == 2);
+    // The benchmark is only yourself: REC is alone on its Star.
+    r.need.reset();
+    r.service = "REC";
+    rep = s.report("boss", r);
+    CHECK(rep.benchmark->is_self);
+    CHECK_FALSE(row_of(rep, {"male"}).organisation_percent_tenths.has_value());
+    CHECK_FALSE(row_of(rep, {"male"}).difference_tenths.has_value());
+    // A lead's whole organisation spans two Stars: refused.
+    r.service.reset();
+    CHECK(unit::exit_of([&] { s.report("boss", r); }) == Exit::usage);
+    // By need, each need keyed by its Star: HOM's "money" is not REC's.
+    ReportRequest needs = by({Dimension::need});
+    needs.compare = true;
+    rep = s.report("mia", needs);
+    CHECK(row_of(rep, {"money"}).organisation_percent_tenths == 400);  // A1, B1 of 5
 }
 
 // ---------------------------------------------------------------------------
