@@ -37,6 +37,7 @@ _caseload_options() {
         "su edit") echo "--dob= --age-band= --gender= --ethnicity= --clear=" ;;
         "su leave") echo "--date=" ;;
         "su erase") echo "--confirm=" ;;
+        "db backup") echo "--force" ;;
         "su import") echo "--format= --dry-run --on-error= --rejects= --skip-existing --generate-ids --confirm-anonymous" ;;
         "id check") echo "--ask-name" ;;
         "id new") echo "-n= --count= --service=" ;;

@@ -31,6 +31,7 @@
 #include "caseload/jsonl.hpp"
 #include "caseload/options.hpp"
 #include "caseload/records.hpp"
+#include "caseload/signals.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -230,6 +231,8 @@ class RejectsFile {
                                     std::strerror(errno)),
                         "choose a path in a directory you may write to");
         ::fchmod(fd_, 0600);  // it holds IDs: private, like the register
+        // Ctrl-C or kill mid-import: nothing was imported, so no rejects file.
+        remove_on_signal_ = std::make_unique<RemoveOnSignal>(path_);
     }
     // An import that stops as a whole leaves no rejects file: nothing was imported.
     ~RejectsFile() {
@@ -255,6 +258,7 @@ class RejectsFile {
         if (fd_ >= 0 && ::close(fd_) != 0) fail();
         fd_ = -1;
         if (rows_ == 0) ::unlink(path_.c_str());
+        remove_on_signal_.reset();
     }
 
   private:
@@ -276,6 +280,7 @@ class RejectsFile {
     std::string path_;
     int fd_ = -1;
     std::uint64_t rows_ = 0;
+    std::unique_ptr<RemoveOnSignal> remove_on_signal_;
 };
 
 // ---------------------------------------------------------------------------

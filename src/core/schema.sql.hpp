@@ -107,8 +107,18 @@ CREATE INDEX event_at ON event(at);
 DROP INDEX IF EXISTS service_user_service;
 DROP INDEX IF EXISTS su_need_need;
 )sql",
+    // 3 -> 4: a rename or erase marks here, in its own transaction, that the
+    // overwritten bytes must still leave the WAL; the mark goes when a
+    // checkpoint has emptied it (issue 17: never wait for readers holding
+    // the write lock).
+    R"sql(
+CREATE TABLE IF NOT EXISTS scrub_pending (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    since TEXT NOT NULL
+);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 3);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 4);
 
 }  // namespace caseload::schema
