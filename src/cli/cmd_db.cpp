@@ -24,7 +24,9 @@ namespace {
 std::vector<CheckProblem> file_problems(const std::string& path, double wait) {
     std::vector<CheckProblem> problems;
     try {
-        SQLite::Database db(path, SQLite::OPEN_READONLY, static_cast<int>(wait * 1000));
+        // Read and write, although it only reads: a read-only connection
+        // could not remove the -wal and -shm it makes beside the file.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE, static_cast<int>(wait * 1000));
         SQLite::Statement q(db, "PRAGMA integrity_check");
         while (q.executeStep()) {
             // One row may hold several lines ("*** in database main ***\nPage 4: ...").

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <SQLiteCpp/Exception.h>
@@ -14,6 +15,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <random>
 #include <thread>
 
 #include "caseload/error.hpp"
@@ -152,9 +155,17 @@ namespace {
 // (by a signal too), unless it was renamed to the target.
 struct PartialCopy {
     std::string path;
-    RemoveOnSignal on_signal;
-    explicit PartialCopy(std::string p) : path(std::move(p)), on_signal(path) {}
+    RemoveOnSignal on_signal, journal_on_signal;
+    explicit PartialCopy(std::string p)
+        : path(std::move(p)), on_signal(path), journal_on_signal(path + "-journal") {}
+    // The name was taken by another file: not ours to remove.
+    void keep_others_file() {
+        on_signal.release();
+        journal_on_signal.release();
+        path.clear();
+    }
     ~PartialCopy() {
+        if (path.empty()) return;
         std::error_code ec;
         std::filesystem::remove(path, ec);
         std::filesystem::remove(path + "-journal", ec);
@@ -163,7 +174,7 @@ struct PartialCopy {
     PartialCopy& operator=(const PartialCopy&) = delete;
 };
 
-// ".NAME.partial-PID-XXXXXX" beside the target. A copy left by a backup that
+// ".NAME.partial-PID-RANDOM" beside the target. A copy left by a backup that
 // was killed outright (kill -9) is removed by the next backup to that name.
 std::string partial_copy_prefix(const std::filesystem::path& target) {
     return "." + target.filename().string() + ".partial-";
@@ -234,14 +245,29 @@ BackupResult backup_register(Database& db, const std::string& target, bool keep_
     // The copy is made under a temporary name in the same directory and
     // renamed when complete: a backup that is stopped leaves no partial file
     // under the name asked for. Ours from its first byte, mode 0600.
-    std::string partial = (target_path.parent_path() / (partial_copy_prefix(target_path) +
-                                                        std::to_string(::getpid()) + "-XXXXXX"))
-                              .string();
-    int fd = ::mkstemp(partial.data());
-    if (fd < 0) cannot_create(target, errno);
-    ::fchmod(fd, 0600);
-    ::close(fd);
-    PartialCopy guard(partial);
+    // The name is registered for removal before the file exists, so that no
+    // moment is left in which a signal would leave it behind.
+    std::unique_ptr<PartialCopy> guard;
+    std::string partial;
+    std::random_device random;
+    for (int attempt = 0;; ++attempt) {
+        partial = (target_path.parent_path() / fmt::format("{}{}-{:06x}",
+                                                           partial_copy_prefix(target_path),
+                                                           ::getpid(), random() & 0xFFFFFF))
+                      .string();
+        guard = std::make_unique<PartialCopy>(partial);
+        int fd =
+            ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0) {
+            ::fchmod(fd, 0600);
+            ::close(fd);
+            break;
+        }
+        const int error = errno;
+        guard->keep_others_file();
+        guard.reset();
+        if (error != EEXIST || attempt == 100) cannot_create(target, error);
+    }
 
     sqlite3* source = db.sql().getHandle();
     sqlite3* dest = nullptr;
