@@ -112,7 +112,7 @@ t "a killed backup leaves no partial file"
 # kill -9, nothing can be done in the process. (The register is held open
 # meanwhile, so that its -shm, 32 KiB, exists already and is not the file
 # that meets the limit.)
-hold 4 "SELECT 1;"
+hold 4 "SELECT count(*) FROM sqlite_schema;"
 (ulimit -f 16; exec "$CASELOAD_BIN" db backup "$SCRATCH/killed.db" -q) 2>/dev/null
 expect_eq "$?" "153" "(exit status: killed by SIGXFSZ)"
 wait $holder
@@ -138,9 +138,10 @@ for _ in 1 2 3 4 5; do
     done
     kill -TERM $backup 2>/dev/null
     wait $backup
-    [ $? -ne 0 ] && stopped=$((stopped + 1))
-    [ ! -e "$SCRATCH/stopped.db" ] || [ "$(sqlite3 "$SCRATCH/stopped.db" 'PRAGMA integrity_check')" = ok ] ||
-        fail "a stopped backup left a partial stopped.db"
+    if [ $? -ne 0 ]; then
+        stopped=$((stopped + 1))
+        [ ! -e "$SCRATCH/stopped.db" ] && pass || fail "a stopped backup left a partial stopped.db"
+    fi
 done
 expect_eq "$(find "$SCRATCH" -maxdepth 1 -name '.stopped.db.partial-*' | wc -l)" "0" "(partial copies left)"
 rm -f "$BIG" "$BIG-wal" "$BIG-shm"
