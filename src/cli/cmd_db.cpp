@@ -80,7 +80,9 @@ void register_db(CLI::App& app, Context& ctx) {
         } catch (const Error& e) {
             // A damaged register fails to load with exit 1 ("run 'caseload db
             // check'"): say what SQLite finds wrong with the file.
-            if (e.code() != Exit::failure && e.code() != Exit::invalid) throw;
+            if (e.code() != Exit::failure &&
+                !std::string_view(e.what()).starts_with("the register is damaged"))
+                throw;
             auto problems = file_problems(ctx.database_path(), ctx.global.wait);
             if (problems.empty()) throw;
             print_problems(ctx, problems);

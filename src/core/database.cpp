@@ -288,7 +288,7 @@ namespace {
 void require_sqlite_file(const std::string& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory) {
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
         if (ec == std::errc::permission_denied) throw_denied(path, "");
         throw Error(Exit::failure,
                     fmt::format("cannot look at {}: {}", printable(path, 200), ec.message()),

@@ -298,7 +298,7 @@ t "not a register"
 printf 'hello' > "$SCRATCH/text.db"
 run --db "$SCRATCH/text.db" su list
 expect_status 3
-expect_err_has "is not a caseload register"
+expect_err_has "is not an SQLite database"
 sqlite3 "$SCRATCH/other.db" "CREATE TABLE t(x)"
 run --db "$SCRATCH/other.db" su list
 expect_status 3

@@ -278,7 +278,7 @@ file_refused 3 "not an SQLite database" "$SCRATCH/text.db" --as wes su add HOM-K
 head -c 100000 /dev/urandom >"$SCRATCH/random.db"
 file_refused 3 "not an SQLite database" "$SCRATCH/random.db" db check
 { printf 'SQLite format 3\0'; head -c 8000 /dev/urandom; } >"$SCRATCH/fake.db"
-file_refused 3 "not a caseload register" "$SCRATCH/fake.db" su list
+file_refused 3 "not an SQLite database" "$SCRATCH/fake.db" su list
 : >"$SCRATCH/empty.db"
 file_refused 3 "is not an SQLite database (the file is empty)" "$SCRATCH/empty.db" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
 expect_eq "$(stat -c %s "$SCRATCH/empty.db")" "0" "(the empty file was written)"
