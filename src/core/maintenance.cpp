@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
