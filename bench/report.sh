@@ -77,7 +77,7 @@ CREATE TEMP TABLE b(k INTEGER PRIMARY KEY, v TEXT);
 INSERT INTO b VALUES (0, '18-24'), (1, '25-34'), (2, '35-44'), (3, '45-54'), (4, 'unknown');
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
 INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, age_band, gender, ethnicity,
-                          status, left_on, created_at, updated_at)
+                          status, left_on, created_at, updated_at, started_on)
 SELECT printf('B%08d', i), (SELECT service_id FROM w WHERE k = (i * 7 + i / 10) % $((services * workers))),
        (SELECT staff_id FROM w WHERE k = (i * 7 + i / 10) % $((services * workers))),
        CASE WHEN i % 3 <> 0 THEN date('1936-01-01', '+' || ((i * 7919) % 29000) || ' days') END,
@@ -86,7 +86,8 @@ SELECT printf('B%08d', i), (SELECT service_id FROM w WHERE k = (i * 7 + i / 10) 
        (SELECT v FROM e WHERE k = i % 11),
        CASE WHEN i % 10 = 0 THEN 'left' ELSE 'active' END,
        CASE WHEN i % 10 = 0 THEN '2026-01-01' END,
-       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',
+       date('2020-01-01', '+' || ((i * 37) % 2000) || ' days')
 FROM n;
 INSERT INTO su_need (su_id, need_id)
 SELECT su.id, sn.id FROM service_user su JOIN service s ON s.id = su.service_id
@@ -167,6 +168,9 @@ if [ "${BENCH_EXTRA:-0}" = 1 ]; then
         "--by service --by need|"
         "--as mgr01 --by gender --compare|"
         "--as kw0101 --by age-band|"
+        "--by month --since 2024-01-01|"
+        "--since 2025-01-01 --until 2025-03-31 --by service|"
+        "--flow --by quarter --since 2024-01-01|"
     )
     for extra in "${extras[@]}"; do
         args=${extra%%|*}

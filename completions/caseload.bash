@@ -29,12 +29,12 @@ _caseload_options() {
         "service add") echo "--name= --star=" ;;
         "staff add") echo "--name= --login= --lead --worker= --manager=" ;;
         "staff grant" | "staff revoke") echo "--lead --worker= --manager=" ;;
-        "su add") echo "--generate --service= --keyworker= --dob= --age-band= --gender= --ethnicity= --need= --confirm-anonymous" ;;
+        "su add") echo "--generate --service= --keyworker= --dob= --age-band= --gender= --ethnicity= --need= --started= --confirm-anonymous" ;;
         "su list" | "su export") echo "--service= --keyworker= --need= --include-left --left" ;;
         "su rename") echo "--generate --confirm-anonymous" ;;
         "su allocate") echo "--to=" ;;
         "su needs") echo "--add= --remove= --set=" ;;
-        "su edit") echo "--dob= --age-band= --gender= --ethnicity= --clear=" ;;
+        "su edit") echo "--dob= --age-band= --gender= --ethnicity= --started= --clear=" ;;
         "su leave") echo "--date=" ;;
         "su erase") echo "--confirm=" ;;
         "db backup") echo "--force" ;;
@@ -43,8 +43,8 @@ _caseload_options() {
         "id new") echo "-n= --count= --service=" ;;
         "words add") echo "--kind= --reason=" ;;
         "words allow") echo "--reason=" ;;
-        "report") echo "--by= --service= --keyworker= --need= --include-left --compare --suppress-below=" ;;
-        "log") echo "--su= --actor= --since= --limit=" ;;
+        "report") echo "--by= --service= --keyworker= --need= --include-left --compare --suppress-below= --since= --until= --of= --flow --hide-empty --color= --colour=" ;;
+        "log") echo "--su= --actor= --since= --until= --action= --limit=" ;;
     esac
 }
 
@@ -102,9 +102,14 @@ _caseload_option_values() {
     case $prev in
         --db | --rejects) _caseload_files ;;
         --as | --actor) _caseload_values staff ;;
+        --of) _caseload_words started left ;;
+        --color | --colour) _caseload_words auto always never ;;
+        --action) _caseload_words su su.add su.allocate su.edit su.erase su.import su.leave su.needs su.rename su.return staff staff.add staff.grant staff.revoke staff.deactivate staff.activate words words.add words.allow words.remove org org.pattern org.pattern.clear service.add star.add allow ;;
         --format)
             if [[ $path == "su import" ]]; then
                 _caseload_words csv jsonl
+            elif [[ $path == "report" ]]; then
+                _caseload_words table json jsonl csv tsv html md
             else
                 _caseload_words table json jsonl csv tsv
             fi

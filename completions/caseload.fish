@@ -10,7 +10,8 @@ set -g __caseload_valued --db --as --format --wait --organisation --lead --name 
     --id-pattern --id-pattern-description --description \
     --star --worker --manager --service --keyworker --dob --age-band --gender --ethnicity \
     --need --to --add --remove --set --clear --date --confirm --on-error --rejects --kind \
-    --reason -n --count --by --suppress-below --su --actor --since --limit
+    --reason -n --count --by --suppress-below --su --actor --since --limit --started --until \
+    --of --color --colour --action
 
 # The words typed before the cursor, with options and their values left out:
 # the group, the command and its arguments.
@@ -122,7 +123,7 @@ complete -c caseload -f
 # Options of the program itself, before or after any command.
 complete -c caseload -l db -r -F -d 'The register file'
 complete -c caseload -l as -x -a '(__caseload_values staff)' -d 'Act as another staff member (leads)'
-complete -c caseload -n 'not __caseload_is su import' -l format -x -a 'table json jsonl csv tsv' -d 'Output format'
+complete -c caseload -n 'not __caseload_is su import' -l format -x -a 'table json jsonl csv tsv html md' -d 'Output format'
 complete -c caseload -l json -d 'Same as --format json'
 complete -c caseload -l wait -x -d 'Seconds to wait for a busy register'
 complete -c caseload -s q -l quiet -d 'Print only data and errors'
@@ -216,6 +217,8 @@ complete -c caseload -n '__caseload_is su add' -l service -x -a '(__caseload_val
 complete -c caseload -n '__caseload_is su add' -l keyworker -x -a '(__caseload_values keyworker --service (__caseload_option_value --service))' -d 'Keyworker'
 complete -c caseload -n '__caseload_is su add' -l need -x -a '(__caseload_values need --service (__caseload_option_value --service))' -d "A need of the service's Star"
 complete -c caseload -n '__caseload_is su add' -l confirm-anonymous -d 'Confirm the ID is anonymous'
+complete -c caseload -n '__caseload_is su add' -l started -x -d 'The day support began (default: today)'
+complete -c caseload -n '__caseload_is su edit' -l started -x -d 'The day support began'
 for c in add edit
     complete -c caseload -n "__caseload_is su $c" -l dob -x -d 'Date of birth, YYYY-MM-DD or DD/MM/YYYY'
     complete -c caseload -n "__caseload_is su $c" -l age-band -x -a '(__caseload_values age-band)' -d 'Age band'
@@ -283,11 +286,20 @@ complete -c caseload -n '__caseload_is report' -l need -x -a '(__caseload_values
 complete -c caseload -n '__caseload_is report' -l include-left -d 'Also count people who have left'
 complete -c caseload -n '__caseload_is report' -l compare -d "Add the organisation's percentages"
 complete -c caseload -n '__caseload_is report' -l suppress-below -x -d 'Hide counts under N'
+complete -c caseload -n '__caseload_is report' -l since -x -d 'The period starts on this day'
+complete -c caseload -n '__caseload_is report' -l until -x -d 'The period ends on this day'
+complete -c caseload -n '__caseload_is report' -l of -x -a 'started left' -d 'The date --by month|quarter|year groups by'
+complete -c caseload -n '__caseload_is report' -l flow -d 'Per period: active at start, started, left, active at end'
+complete -c caseload -n '__caseload_is report' -l hide-empty -d 'Leave out values that count 0'
+complete -c caseload -n '__caseload_is report' -l color -x -a 'auto always never' -d 'Colour the bars and the sign of a difference'
+complete -c caseload -n '__caseload_is report' -l colour -x -a 'auto always never' -d 'Colour the bars and the sign of a difference'
 
 # log
 complete -c caseload -n '__caseload_is log' -l su -x -a '(__caseload_values id)' -d 'Only events about this service user'
 complete -c caseload -n '__caseload_is log' -l actor -x -a '(__caseload_values staff)' -d 'Only events by this staff member'
-complete -c caseload -n '__caseload_is log' -l since -x -d 'Only events on or after this date'
+complete -c caseload -n '__caseload_is log' -l since -x -a 'today yesterday 7d 30d' -d 'Only events on or after this day'
+complete -c caseload -n '__caseload_is log' -l until -x -a 'today yesterday' -d 'Only events on or before this day'
+complete -c caseload -n '__caseload_is log' -l action -x -a 'su su.add su.allocate su.edit su.erase su.import su.leave su.needs su.rename su.return staff staff.add staff.grant staff.revoke staff.deactivate staff.activate words words.add words.allow words.remove org org.pattern org.pattern.clear service.add star.add allow' -d 'Only this action, or a group'
 complete -c caseload -n '__caseload_is log' -l limit -x -d 'At most this many events'
 
 # db

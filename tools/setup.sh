@@ -15,6 +15,8 @@ PACKAGES=(
     sqlite3 python3 bash-completion zsh fish groff man-db procps
     # fuzzing and sanitizers (tests/fuzz/run), benchmarks (bench/)
     clang libclang-rt-14-dev hyperfine time
+    # the report page is rendered in a real browser (tests/e2e/report_page.sh)
+    chromium
 )
 
 install_missing() {
@@ -49,10 +51,13 @@ case "$mode" in
         ;;
     test)
         build build
+        # chromium is installed above: the report page's browser test must run.
+        export CASELOAD_REQUIRE_CHROMIUM=1
         (cd build && ctest --output-on-failure -j"$(nproc)")
         ;;
     sanitize)
         build build-asan -DCASELOAD_SANITIZE=ON
+        export CASELOAD_REQUIRE_CHROMIUM=1
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" -LE slow)
         ;;
     *)

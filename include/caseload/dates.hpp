@@ -40,6 +40,9 @@ int age_on(const Date& dob, const Date& on);
 // The age-band code (options.hpp) for an age.
 std::string_view age_band_for_age(int age);
 
+// `d` moved by `days` days (negative: back), by the proleptic Gregorian calendar.
+Date add_days(const Date& d, long days);
+
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
 std::string utc_timestamp();
 

@@ -29,8 +29,11 @@ enum class OnError { abort, skip };
 // the cell also separate them, as people type them in spreadsheets.
 // CASELOAD_IMPORT_TIMING=1 prints the time of each phase on stderr (bench/,
 // and the test that kills an import while it writes).
+// started_on, the day support began: empty (or no such column) is the day of
+// the import, and --skip-existing compares it only when it is given.
 inline constexpr std::string_view kImportColumns[] = {
-    "id", "service", "keyworker", "date_of_birth", "age_band", "gender", "ethnicity", "needs"};
+    "id",     "service",   "keyworker", "date_of_birth", "age_band",
+    "gender", "ethnicity", "needs",     "started_on"};
 
 // A column (or JSON field) that import accepts and ignores: the reason a
 // rejects file gives for each row, so that a fixed rejects file can be

@@ -69,7 +69,8 @@ struct ServiceUser {
     std::optional<std::string> age_band;
     std::optional<std::string> gender;
     std::optional<std::string> ethnicity;
-    std::vector<std::string> needs;  // need codes, in the Star's order
+    std::vector<std::string> needs;         // need codes, in the Star's order
+    std::optional<std::string> started_on;  // the day support began
     std::string status = "active";
     std::optional<std::string> left_on;
     std::string created_at;

@@ -108,9 +108,10 @@ struct DetailsChange {
     std::optional<std::string> age_band;
     std::optional<std::string> gender;
     std::optional<std::string> ethnicity;
-    std::vector<std::string> clear;  // dob, age-band, gender, ethnicity
+    std::optional<std::string> started_on;  // cannot be cleared: every record has one
+    std::vector<std::string> clear;         // dob, age-band, gender, ethnicity
     bool empty() const {
-        return !date_of_birth && !age_band && !gender && !ethnicity && clear.empty();
+        return !date_of_birth && !age_band && !gender && !ethnicity && !started_on && clear.empty();
     }
 };
 
@@ -122,7 +123,9 @@ struct EditResult {
 // The fields of --clear, and their stored names.
 std::optional<std::string> details_field(std::string_view clear_name);
 
-// The same validation as `su add`. A date of birth replaces a stored age
+// The same validation as `su add`; the start date is checked against the
+// record's date of birth and leaving date as they are after the change (a
+// new date of birth after the start date is refused too). A date of birth replaces a stored age
 // band and the other way round. Throws Error(usage) when nothing is asked, or
 // a field is both set and cleared, or both --dob and --age-band are given.
 EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view id,
@@ -131,8 +134,8 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
 // ---------------------------------------------------------------------------
 // Leaving and returning
 
-// Marks as left on `date` (default today; not in the future). Leaving twice
-// is a conflict (exit 5).
+// Marks as left on `date` (default today; not in the future, not before the
+// start date). Leaving twice is a conflict (exit 5).
 ServiceUser leave_service_user(Register& reg, const Actor& actor, std::string_view id,
                                const std::optional<std::string>& date, const Date& today);
 

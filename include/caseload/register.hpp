@@ -26,6 +26,7 @@ struct NewServiceUserInput {
     std::optional<std::string> gender;
     std::optional<std::string> ethnicity;
     std::vector<std::string> needs;
+    std::optional<std::string> started_on;  // default: today
 };
 
 // One thing wrong with an input, named by its field (the import's column).
@@ -48,7 +49,8 @@ struct ValidatedServiceUser {
     std::optional<std::string> ethnicity;
     std::vector<Key> need_keys;
     std::vector<std::string> need_codes;
-    std::vector<GuardFinding> warnings;  // need --confirm-anonymous
+    std::optional<std::string> started_on;  // ISO; nullopt: not given (today when written)
+    std::vector<GuardFinding> warnings;     // need --confirm-anonymous
 };
 
 // The rules of `su add` (spec §1-§3), pure: the single code path for `su add`
@@ -73,6 +75,14 @@ void validate_details(std::optional<std::string>& date_of_birth,
                       std::optional<std::string>& age_band, std::optional<std::string>& gender,
                       std::optional<std::string>& ethnicity, const Date& today,
                       std::vector<FieldProblem>& problems);
+
+// Checks a start date in place (leaving it as YYYY-MM-DD): a date, not in the
+// future, not before the date of birth (ISO, when known), not after the
+// leaving date (ISO, when left). A problem names the field started_on.
+void validate_started_on(std::optional<std::string>& started_on,
+                         const std::optional<std::string>& date_of_birth,
+                         const std::optional<std::string>& left_on, const Date& today,
+                         std::vector<FieldProblem>& problems);
 
 // Needs of a Star by code; unknown ones are problems naming the need and the Star.
 std::vector<Key> resolve_needs(const StoredStar& star, const std::vector<std::string>& codes,

@@ -31,6 +31,23 @@
 //   the next smallest is hidden too (within one report: two reports can
 //   still be subtracted); a benchmark figure resting on fewer than N people
 //   is hidden. Zero rows count as hidden too. Default: no suppression.
+//
+// Periods and complete tables (issue 15):
+// - A dimension with a fixed list (age band, gender, ethnicity, status, the
+//   needs of the Stars in scope, the periods of --by month|quarter|year) shows
+//   every value, count 0 included; --hide-empty drops the rows with 0.
+// - --by month|quarter|year groups by the period of started_on (or left_on
+//   with --of left); the people counted are those whose date lies in
+//   --since..--until (default: from the first such date to today), whatever
+//   their status now.
+// - --since/--until without a period dimension count the people supported at
+//   some time in the period: started on or before --until and not left before
+//   --since.
+// - --flow: for each period, the people active at its start (started before
+//   it, not left before it), started in it, left in it, and active at its end
+//   (started by its last day, not left by then); end = start + started - left.
+// - Two dimensions: each value of the first gets a subtotal (the people with
+//   it) and each row its percentage of that subtotal.
 #include <optional>
 #include <span>
 #include <string>
@@ -44,7 +61,20 @@ namespace caseload {
 
 class Register;
 
-enum class Dimension { service, keyworker, age_band, gender, ethnicity, need, status };
+enum class Dimension {
+    service,
+    keyworker,
+    age_band,
+    gender,
+    ethnicity,
+    need,
+    status,
+    month,
+    quarter,
+    year
+};
+// Which date --by month|quarter|year groups by (--of).
+enum class PeriodDate { started, left };
 
 inline constexpr std::size_t kMaxReportDimensions = 2;
 inline constexpr std::string_view kNotRecorded = "not-recorded";
@@ -61,6 +91,26 @@ std::optional<Dimension> parse_dimension(std::string_view text);
 Dimension parse_dimension_or_throw(std::string_view text);
 // Values of the fixed drop-down lists (age band, gender, ethnicity, status).
 bool is_fixed_list(Dimension d);
+// month, quarter, year.
+bool is_period(Dimension d);
+
+// Periods: "2026-10" (month), "2026-Q4" (quarter), "2026" (year).
+std::string period_label(Dimension unit, const Date& d);
+// The first day of the period holding `d`, and of the next one.
+Date period_start(Dimension unit, const Date& d);
+Date next_period_start(Dimension unit, const Date& start);
+// The first day of the period a label names; nullopt for anything else.
+std::optional<Date> period_label_start(Dimension unit, std::string_view label);
+
+// One period of a report, clipped to the report's dates.
+struct PeriodSpan {
+    std::string label;
+    Date from;
+    Date to;  // inclusive
+};
+// The periods of `unit` from `from` to `to` (inclusive), the first and last
+// clipped to them. Throws Error(usage) beyond 1,200 periods.
+std::vector<PeriodSpan> periods_between(Dimension unit, const Date& from, const Date& to);
 
 struct ReportRequest {
     std::vector<Dimension> by;  // 0, 1 or 2
@@ -70,7 +120,33 @@ struct ReportRequest {
     bool include_left = false;
     bool compare = false;
     long long suppress_below = 0;  // 0: no suppression
+    std::optional<Date> since;     // --since, inclusive
+    std::optional<Date> until;     // --until, inclusive (default: today)
+    PeriodDate period_of = PeriodDate::started;
+    bool flow = false;
+    bool hide_empty = false;
 };
+
+// What a report's people are, as to dates.
+enum class DateFilter {
+    none,           // no period: the status filter alone (a snapshot today)
+    active_during,  // --since/--until: supported at some time in the period
+    started_in,     // --by PERIOD: started in the period
+    left_in,        // --by PERIOD --of left: left in the period
+    flow,           // --flow: active at some time in the period
+};
+
+// The period a report covers, as resolved against today.
+struct ReportPeriod {
+    DateFilter filter = DateFilter::none;
+    std::optional<Date> from;  // nullopt: from the first date there is
+    Date to;                   // --until, else today
+};
+
+// The date filter and dates of a request; throws Error(usage) for --since
+// after --until, --of or a period dimension where they mean nothing, and a
+// flow with more than one dimension besides its period.
+ReportPeriod resolve_period(const ReportRequest& request, const Date& today);
 
 // Throws Error(usage) for more than two dimensions or one given twice.
 void check_dimensions(const std::vector<Dimension>& by);
@@ -86,6 +162,12 @@ struct SegmentCount {
 struct Tally {
     std::vector<SegmentCount> segments;
     long long people = 0;
+    // Per dimension, every value to list (count 0 included); empty: only
+    // the values found.
+    std::vector<std::vector<std::string>> domains;
+    // Two dimensions, the second overlapping (need): the people per value of
+    // the first. Empty otherwise (the rows add up).
+    std::vector<SegmentCount> groups;
 };
 
 struct ReportRow {
@@ -97,6 +179,17 @@ struct ReportRow {
     // percent - organisation_percent; nullopt when hidden by suppression.
     std::optional<long long> organisation_percent_tenths;
     std::optional<long long> difference_tenths;
+    // Two dimensions: the share of the row's subtotal (its first value).
+    std::optional<long long> row_percent_tenths;
+};
+
+// --flow: one period (and a value of the other dimension, when given).
+struct FlowRow {
+    std::vector<std::string> values;  // the period label first
+    long long active_at_start = 0;
+    long long started = 0;
+    long long left = 0;
+    long long active_at_end = 0;
 };
 
 struct Report {
@@ -105,6 +198,12 @@ struct Report {
     bool total_suppressed = false;
     bool overlapping = false;  // a person may count in several rows (need)
     std::vector<ReportRow> rows;
+    // Two dimensions: one per value of the first, count = its people.
+    std::vector<ReportRow> subtotals;
+    ReportPeriod period;
+    std::string organisation;   // its name
+    std::string scope;          // who is counted, in words
+    std::vector<FlowRow> flow;  // --flow only (rows, subtotals empty)
 };
 
 // count / people as tenths of a percent, rounded half up; 0 when people is 0.
@@ -132,6 +231,8 @@ struct ReportPopulation {
     std::optional<Key> keyworker;
     std::vector<Key> need_keys;  // empty: no need filter
     bool include_left = false;
+    ReportPeriod period;
+    PeriodDate period_of = PeriodDate::started;
 };
 
 // The population of the report for `who` (checks the filters: unknown ones
@@ -146,6 +247,25 @@ ReportPopulation organisation_population(const ReportPopulation& scope);
 // afterwards from the Directory).
 Tally count_segments(Register& reg, const std::vector<Dimension>& by,
                      const ReportPopulation& population, const Date& today);
+
+// Every value of a fixed-list dimension for this population (the Stars'
+// needs: of the services in scope); empty for the others and for periods.
+std::vector<std::string> dimension_domain(const Directory& dir, Dimension d,
+                                          const ReportPopulation& population);
+
+// People with the same dates (ISO text; left_on empty when they have not
+// left) and the same value of the dimension besides the period (empty
+// without one).
+struct FlowCount {
+    std::string value;
+    std::string started_on;
+    std::string left_on;
+    long long count = 0;
+};
+// Pure: the rows of --flow, per value (in the order given) and period.
+std::vector<FlowRow> assemble_flow(const std::vector<PeriodSpan>& periods,
+                                   const std::vector<std::string>& values,
+                                   const std::vector<FlowCount>& counts);
 
 // The whole report: checks, counts, benchmark, assembly.
 Report run_report(Register& reg, const StaffMember& who, const ReportRequest& request,

@@ -168,9 +168,10 @@ int run(int argc, char** argv) {
         ->option_text("PATH");
     app.add_option("--as", g.as, "Act as another staff member (leads only; or CASELOAD_USER)")
         ->option_text("USERNAME");
-    app.add_option("--format", g.format, "Output format: table, json, jsonl, csv or tsv")
+    app.add_option("--format", g.format,
+                   "Output format: table, json, jsonl, csv or tsv (report: also html, md)")
         ->option_text("FORMAT")
-        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "tsv"}));
+        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "tsv", "html", "md"}));
     app.add_flag("--json", g.json, "Same as --format json");
     app.add_option("--wait", g.wait,
                    "Seconds to wait for a busy register before exit 7 (default 5)")

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 
 #include "caseload/error.hpp"
 #include "caseload/report.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
+#include "report_page.hpp"
 
 namespace caseload::cli {
 
@@ -51,27 +53,36 @@ Percentages:
   resting on fewer than N people is hidden. There is no suppression by
   default.
 
-Fields (json, jsonl, csv, tsv): the dimension fields (service, keyworker,
-age_band, gender, ethnicity, need, status), count, percent; with --compare
-organisation_percent, difference; with --suppress-below suppressed.
+Periods (every report states the one it covers):
+  --since/--until: the people supported at some time in the period (started
+  by --until, not left before --since). --by month|quarter|year: who started
+  (--of left: left) in each period, every period listed. --flow: per period,
+  active at the start, started, left and active at the end.
+
+Complete tables: fixed lists (age bands, genders, ethnic groups, statuses, the
+Stars' needs, periods) show every value, 0 included, unless --hide-empty. Two
+dimensions get a subtotal per value of the first and row %.
+
+Fields (json, jsonl, csv, tsv): from and to (with a period), the dimension
+fields (service, keyworker, age_band, gender, ethnicity, need, status, month,
+quarter, year), count, percent; with two dimensions row_percent; with
+--compare organisation_percent, difference; with --suppress-below suppressed.
+--flow: from, to, the period, the other dimension, active_at_start, started,
+left, active_at_end. --format html writes one self-contained page with SVG
+charts; --format md Markdown tables.
 
 The table draws a bar for each count, scaled so the largest fills the width of
-the terminal (else $COLUMNS, else 80 columns).
+the terminal (else $COLUMNS, else 80 columns). Colour (--color auto, the
+default: on a terminal, not with NO_COLOR) marks the bars and the sign of a
+difference only.
 
 Examples:
   caseload report --by gender --service HOM --compare
   caseload report --by service --by age-band --format csv
   caseload report --by need --suppress-below 5 --json
-  caseload report --by keyworker --include-left --by status)";
-
-// One decimal place from tenths, exactly; with `sign` a leading + or -.
-std::string tenths_text(long long tenths, bool sign = false) {
-    long long magnitude = tenths < 0 ? -tenths : tenths;
-    std::string text = fmt::format("{}.{}", magnitude / 10, magnitude % 10);
-    if (tenths < 0) return "-" + text;
-    if (sign && tenths > 0) return "+" + text;
-    return text;
-}
+  caseload report --by keyworker --include-left --by status
+  caseload report --flow --by quarter --since 2026-04-01 --until 2027-03-31
+  caseload report --by age-band --format html > board.html)";
 
 Json tenths_json(const std::optional<long long>& tenths) {
     return tenths ? Json(static_cast<double>(*tenths) / 10.0) : Json(nullptr);
@@ -79,17 +90,33 @@ Json tenths_json(const std::optional<long long>& tenths) {
 
 std::vector<std::string> field_names(const Report& report) {
     std::vector<std::string> fields;
+    if (report.period.filter != DateFilter::none) fields.insert(fields.end(), {"from", "to"});
     for (Dimension d : report.request.by) fields.emplace_back(dimension_field(d));
+    if (report.request.flow) {
+        if (std::none_of(report.request.by.begin(), report.request.by.end(), is_period))
+            fields.insert(fields.begin() + 2, "period");
+        fields.insert(fields.end(), {"active_at_start", "started", "left", "active_at_end"});
+        return fields;
+    }
     fields.insert(fields.end(), {"count", "percent"});
+    if (report.request.by.size() == 2) fields.emplace_back("row_percent");
     if (report.request.compare) fields.insert(fields.end(), {"organisation_percent", "difference"});
     if (report.request.suppress_below > 0) fields.emplace_back("suppressed");
     return fields;
+}
+
+Json date_json(const std::optional<Date>& d) {
+    return d ? Json(d->iso()) : Json(nullptr);
 }
 
 // A row for json/jsonl (`for_text` false) or csv/tsv (true: a suppressed
 // count reads "<N").
 Json row_json(const Report& report, const ReportRow& row, bool for_text) {
     Json j = Json::object();
+    if (report.period.filter != DateFilter::none) {
+        j["from"] = date_json(report.period.from);
+        j["to"] = report.period.to.iso();
+    }
     const auto& by = report.request.by;
     for (std::size_t i = 0; i < by.size(); ++i)
         j[std::string(dimension_field(by[i]))] = row.values[i];
@@ -101,11 +128,29 @@ Json row_json(const Report& report, const ReportRow& row, bool for_text) {
         j["count"] = row.count;
         j["percent"] = tenths_json(row.percent_tenths);
     }
+    if (by.size() == 2) j["row_percent"] = tenths_json(row.row_percent_tenths);
     if (report.request.compare) {
         j["organisation_percent"] = tenths_json(row.organisation_percent_tenths);
         j["difference"] = tenths_json(row.difference_tenths);
     }
     if (report.request.suppress_below > 0) j["suppressed"] = row.suppressed;
+    return j;
+}
+
+// A flow row: the period's own dates, its label, the other value, the counts.
+Json flow_json(const Report& report, const FlowRow& row, const std::vector<PeriodSpan>& spans) {
+    Json j = Json::object();
+    const PeriodSpan* span = nullptr;
+    for (const auto& s : spans)
+        if (s.label == row.values[0]) span = &s;
+    j["from"] = span ? Json(span->from.iso()) : date_json(report.period.from);
+    j["to"] = span ? span->to.iso() : report.period.to.iso();
+    const auto fields = field_names(report);
+    for (std::size_t i = 0; i < row.values.size(); ++i) j[fields[2 + i]] = row.values[i];
+    j["active_at_start"] = row.active_at_start;
+    j["started"] = row.started;
+    j["left"] = row.left;
+    j["active_at_end"] = row.active_at_end;
     return j;
 }
 
@@ -140,47 +185,133 @@ long long report_bar_eighths(long long count, long long largest, std::size_t cel
     return std::max(1LL, std::min(eighths, scale));
 }
 
+// Colour on a terminal, only where it helps: the bars, and the sign of a difference.
+struct Palette {
+    const char* bar = "";
+    const char* plus = "";
+    const char* minus = "";
+    const char* reset = "";
+    static Palette of(bool colour) {
+        if (!colour) return {};
+        return {"\x1b[36m", "\x1b[32m", "\x1b[31m", "\x1b[0m"};
+    }
+};
+
+// Aligned columns: the first `label_columns` left-aligned, the rest right.
+class Columns {
+  public:
+    explicit Columns(std::size_t label_columns) : label_columns_(label_columns) {}
+    void measure(const std::vector<std::string>& cells) {
+        if (widths_.size() < cells.size()) widths_.resize(cells.size(), 0);
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            widths_[i] = std::max(widths_[i], display_width(cells[i]));
+    }
+    // Numbers get at least the width of "100.0" so columns stay steady.
+    void steady_numbers() {
+        for (std::size_t i = label_columns_; i < widths_.size(); ++i)
+            widths_[i] = std::max<std::size_t>(widths_[i], 5);
+    }
+    std::size_t width() const {
+        std::size_t total = 0;
+        for (std::size_t w : widths_) total += w;
+        return total + 2 * (widths_.empty() ? 0 : widths_.size() - 1);
+    }
+    // `paint` may wrap a cell (after padding) in colour.
+    std::string line(
+        const std::vector<std::string>& cells,
+        const std::function<std::string(std::size_t, const std::string&)>& paint = nullptr) const {
+        std::string line;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            std::size_t pad = widths_[i] - display_width(cells[i]);
+            std::string cell = paint ? paint(i, cells[i]) : cells[i];
+            if (i) line += "  ";
+            if (i < label_columns_)
+                line += cell + std::string(pad, ' ');
+            else
+                line += std::string(pad, ' ') + cell;
+        }
+        return line;
+    }
+
+  private:
+    std::size_t label_columns_;
+    std::vector<std::size_t> widths_;
+};
+
+std::string trimmed(std::string line) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line;
+}
+
+void write_heading(const Report& report, std::ostream& out) {
+    out << report_title(report) << '\n' << report_scope_line(report) << "\n\n";
+}
+
+void write_notes(const Report& report, std::ostream& out) {
+    auto notes = report_notes(report);
+    if (notes.empty()) return;
+    out << '\n';
+    for (const auto& note : notes) out << note << '\n';
+}
+
 void write_table(const Report& report, std::ostream& out, bool colour) {
     const auto& request = report.request;
     const auto& by = request.by;
     const std::string hidden = fmt::format("<{}", request.suppress_below);
     const std::size_t dims = by.size();
+    const bool two = dims == 2;
+    const Palette palette = Palette::of(colour);
 
     // Cells: the dimension columns (left-aligned), then the numbers (right).
     std::vector<std::string> heading;
-    for (Dimension d : by) {
-        std::string h(dimension_field(d));
-        std::replace(h.begin(), h.end(), '_', ' ');
-        heading.push_back(h);
-    }
+    for (Dimension d : by) heading.push_back(dimension_heading(d));
     if (by.empty()) heading.emplace_back("");
     heading.insert(heading.end(), {"count", "%"});
+    if (two) heading.emplace_back("row %");
     if (request.compare) heading.insert(heading.end(), {"org %", "diff"});
+    const std::size_t diff_column = request.compare ? heading.size() - 1 : heading.size();
 
-    std::vector<std::vector<std::string>> rows;
-    std::vector<const ReportRow*> sources;
-    if (!by.empty()) {
-        const ReportRow* previous = nullptr;
-        for (const auto& row : report.rows) {
-            std::vector<std::string> cells;
-            for (std::size_t i = 0; i < dims; ++i) {
-                // With two dimensions, the first is written once per group.
-                bool repeat =
-                    i == 0 && dims == 2 && previous && previous->values[0] == row.values[0];
-                cells.push_back(repeat ? "" : printable(row.values[i], 40));
-            }
-            cells.push_back(row.suppressed ? hidden : with_thousands(row.count));
-            cells.push_back(row.suppressed ? "" : tenths_text(row.percent_tenths));
-            if (request.compare) {
-                cells.push_back(row.organisation_percent_tenths
-                                    ? tenths_text(*row.organisation_percent_tenths)
-                                    : "");
-                cells.push_back(row.difference_tenths ? tenths_text(*row.difference_tenths, true)
-                                                      : "");
-            }
-            rows.push_back(std::move(cells));
-            sources.push_back(&row);
-            previous = &row;
+    auto number_cells = [&](const ReportRow& row, bool subtotal) {
+        std::vector<std::string> cells;
+        cells.push_back(row.suppressed ? hidden : with_thousands(row.count));
+        cells.push_back(row.suppressed ? "" : tenths_text(row.percent_tenths));
+        if (two)
+            cells.push_back(subtotal                 ? (row.suppressed ? "" : "100.0")
+                            : row.row_percent_tenths ? tenths_text(*row.row_percent_tenths)
+                                                     : "");
+        if (request.compare) {
+            cells.push_back(row.organisation_percent_tenths
+                                ? tenths_text(*row.organisation_percent_tenths)
+                                : "");
+            cells.push_back(row.difference_tenths ? tenths_text(*row.difference_tenths, true) : "");
+        }
+        return cells;
+    };
+
+    // The lines: rows, and with two dimensions a subtotal after each group.
+    struct Line {
+        std::vector<std::string> cells;
+        const ReportRow* bar = nullptr;  // the row whose count gets a bar
+    };
+    std::vector<Line> lines;
+    std::size_t group = 0;
+    for (std::size_t r = 0; r < report.rows.size(); ++r) {
+        const ReportRow& row = report.rows[r];
+        std::vector<std::string> cells;
+        // With two dimensions, the first is written once per group.
+        bool first_of_group = r == 0 || report.rows[r - 1].values[0] != row.values[0];
+        for (std::size_t i = 0; i < dims; ++i)
+            cells.push_back(i == 0 && two && !first_of_group ? "" : printable(row.values[i], 40));
+        auto numbers = number_cells(row, false);
+        cells.insert(cells.end(), numbers.begin(), numbers.end());
+        lines.push_back({std::move(cells), &row});
+        bool last_of_group =
+            r + 1 == report.rows.size() || report.rows[r + 1].values[0] != row.values[0];
+        if (two && last_of_group && group < report.subtotals.size()) {
+            std::vector<std::string> sub{"", "subtotal"};
+            auto sub_numbers = number_cells(report.subtotals[group++], true);
+            sub.insert(sub.end(), sub_numbers.begin(), sub_numbers.end());
+            lines.push_back({std::move(sub), nullptr});
         }
     }
     // The total line: the people counted.
@@ -188,6 +319,7 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
     for (std::size_t i = 1; i < dims; ++i) total.emplace_back("");
     total.push_back(report.total_suppressed ? hidden : with_thousands(report.total));
     total.push_back(report.total_suppressed || report.total == 0 ? "" : "100.0");
+    if (two) total.emplace_back("");
     if (request.compare) {
         const ReportRow* only = by.empty() && !report.rows.empty() ? &report.rows.front() : nullptr;
         total.push_back(only && only->organisation_percent_tenths
@@ -197,34 +329,12 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
             only && only->difference_tenths ? tenths_text(*only->difference_tenths, true) : "");
     }
 
-    const std::size_t label_columns = by.empty() ? 1 : dims;
-    std::vector<std::size_t> widths(heading.size(), 0);
-    auto measure = [&](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i)
-            widths[i] = std::max(widths[i], display_width(cells[i]));
-    };
-    measure(heading);
-    for (const auto& r : rows) measure(r);
-    measure(total);
-    // Numbers get at least the width of "100.0" so columns stay steady.
-    for (std::size_t i = label_columns; i < widths.size(); ++i)
-        widths[i] = std::max<std::size_t>(widths[i], 5);
-
-    auto line_of = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            std::size_t pad = widths[i] - display_width(cells[i]);
-            if (i) line += "  ";
-            if (i < label_columns)
-                line += cells[i] + std::string(pad, ' ');
-            else
-                line += std::string(pad, ' ') + cells[i];
-        }
-        return line;
-    };
-    std::size_t text_width = 0;
-    for (std::size_t w : widths) text_width += w;
-    text_width += 2 * (widths.size() - 1);
+    Columns columns(by.empty() ? 1 : dims);
+    columns.measure(heading);
+    for (const auto& l : lines) columns.measure(l.cells);
+    columns.measure(total);
+    columns.steady_numbers();
+    const std::size_t text_width = columns.width();
     const std::size_t width = terminal_width();
     const std::size_t cells = width > text_width + 2 + 10 ? width - text_width - 2 - 1 : 10;
 
@@ -232,43 +342,101 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
     for (const auto& row : report.rows)
         if (!row.suppressed) largest = std::max(largest, row.count);
 
-    auto trimmed = [](std::string line) {
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        return line;
+    auto paint = [&](std::size_t column, const std::string& cell) -> std::string {
+        if (column != diff_column || cell.empty() || !*palette.reset) return cell;
+        const char* c = cell[0] == '+' ? palette.plus : cell[0] == '-' ? palette.minus : "";
+        return *c ? c + cell + palette.reset : cell;
     };
-    const char* bold = colour ? "\x1b[1m" : "";
-    const char* bar_colour = colour ? "\x1b[36m" : "";
-    const char* dim = colour ? "\x1b[2m" : "";
-    const char* reset = colour ? "\x1b[0m" : "";
-
-    out << bold << trimmed(line_of(heading)) << reset << '\n';
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        std::string line = line_of(rows[r]);
-        const ReportRow& row = *sources[r];
-        long long eighths = row.suppressed ? 0 : report_bar_eighths(row.count, largest, cells);
+    write_heading(report, out);
+    out << trimmed(columns.line(heading)) << '\n';
+    for (const auto& l : lines) {
+        std::string line = columns.line(l.cells, paint);
+        long long eighths =
+            l.bar && !l.bar->suppressed ? report_bar_eighths(l.bar->count, largest, cells) : 0;
         if (eighths > 0)
-            out << line << "  " << bar_colour << report_bar(eighths) << reset << '\n';
+            out << line << "  " << palette.bar << report_bar(eighths) << palette.reset << '\n';
         else
             out << trimmed(line) << '\n';
     }
-    out << bold << trimmed(line_of(total)) << reset << '\n';
+    out << trimmed(columns.line(total, paint)) << '\n';
+    write_notes(report, out);
+}
 
-    std::vector<std::string> notes;
-    if (report.overlapping)
-        notes.emplace_back(
-            "A person with several needs counts once under each need, so the percentages may "
-            "add up to more than 100.");
-    if (request.compare)
-        notes.emplace_back(
-            "org % is the same segment's share of the whole organisation; diff is % minus org %, "
-            "in points.");
-    if (request.suppress_below > 0)
-        notes.push_back(fmt::format("Counts under {} are shown as {}, without percentages.",
-                                    request.suppress_below, hidden));
-    if (!notes.empty()) {
-        out << '\n';
-        for (const auto& note : notes) out << dim << note << reset << '\n';
+// --flow as a table: per period (and value), the four counts, and a total.
+void write_flow_table(const Report& report, std::ostream& out) {
+    const auto& flow = report.flow;
+    const bool with_value = !flow.empty() && flow.front().values.size() > 1;
+    std::vector<std::string> heading{flow_period_heading(report)};
+    for (Dimension d : report.request.by)
+        if (!is_period(d)) heading.push_back(dimension_heading(d));
+    heading.insert(heading.end(), {"active at start", "started", "left", "active at end"});
+    const std::size_t labels = with_value ? 2 : 1;
+    std::vector<std::vector<std::string>> lines;
+    for (std::size_t r = 0; r < flow.size(); ++r) {
+        const FlowRow& row = flow[r];
+        std::vector<std::string> cells;
+        cells.push_back(printable(row.values[0], 40));
+        if (with_value) cells.push_back(printable(row.values[1], 40));
+        for (long long n : {row.active_at_start, row.started, row.left, row.active_at_end})
+            cells.push_back(with_thousands(n));
+        lines.push_back(std::move(cells));
     }
+    // The total: active at the start of the first period, the sums, active at
+    // the end of the last (over every value).
+    long long start = 0, started = 0, left = 0, end = 0;
+    const std::string first = flow.empty() ? "" : flow.front().values[0];
+    const std::string last = flow.empty() ? "" : flow.back().values[0];
+    for (const auto& row : flow) {
+        if (row.values[0] == first) start += row.active_at_start;
+        if (row.values[0] == last) end += row.active_at_end;
+        started += row.started;
+        left += row.left;
+    }
+    std::vector<std::string> total{"total"};
+    if (with_value) total.emplace_back("");
+    for (long long n : {start, started, left, end}) total.push_back(with_thousands(n));
+    Columns columns(labels);
+    columns.measure(heading);
+    for (const auto& l : lines) columns.measure(l);
+    columns.measure(total);
+    write_heading(report, out);
+    out << trimmed(columns.line(heading)) << '\n';
+    for (const auto& l : lines) out << trimmed(columns.line(l)) << '\n';
+    out << trimmed(columns.line(total)) << '\n';
+    write_notes(report, out);
+}
+
+bool want_colour(const std::string& when) {
+    if (when == "always") return true;
+    if (when == "never") return false;
+    return colour_enabled(STDOUT_FILENO);
+}
+
+// Writes the report in `format` (a name: the table and machine formats of
+// every command, and html and md).
+void write_report(const Report& report, const std::string& format, Format machine,
+                  const std::string& colour) {
+    if (format == "html") return write_report_html(report, std::cout);
+    if (format == "md") return write_report_markdown(report, std::cout);
+    if (machine == Format::table) {
+        if (report.request.flow)
+            write_flow_table(report, std::cout);
+        else
+            write_table(report, std::cout, want_colour(colour));
+        return;
+    }
+    bool text = machine == Format::csv || machine == Format::tsv;
+    RecordWriter writer(machine, field_names(report), std::cout);
+    if (report.request.flow) {
+        std::vector<PeriodSpan> spans;
+        for (Dimension d : report.request.by)
+            if (is_period(d) && report.period.from)
+                spans = periods_between(d, *report.period.from, report.period.to);
+        for (const auto& row : report.flow) writer.add(flow_json(report, row, spans));
+    } else {
+        for (const auto& row : report.rows) writer.add(row_json(report, row, text));
+    }
+    writer.finish();
 }
 
 }  // namespace
@@ -276,17 +444,20 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
 void register_report(CLI::App& app, Context& ctx) {
     struct Args {
         std::vector<std::string> by;
+        std::optional<std::string> since, until;
+        std::string of = "started";
+        std::string colour = "auto";
         ReportRequest request;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = add_command(app, "report",
                             "Count service users by service, keyworker, age band, gender, "
-                            "ethnicity, need or status",
+                            "ethnicity, need, status or period; flows; a page for the board",
                             "");
     cmd->footer(kFooter);
     cmd->add_option("--by", args->by,
                     "Segment by this dimension (once or twice): service, keyworker, age-band, "
-                    "gender, ethnicity, need, status")
+                    "gender, ethnicity, need, status, month, quarter, year")
         ->option_text("DIM")
         ->delimiter(',')
         ->allow_extra_args(false);
@@ -296,31 +467,51 @@ void register_report(CLI::App& app, Context& ctx) {
     cmd->add_option("--need", args->request.need, "Only people with this support need")
         ->option_text("NEED");
     cmd->add_flag("--include-left", args->request.include_left, "Also count people who have left");
+    cmd->add_option("--since", args->since,
+                    "The period starts on this day (YYYY-MM-DD or DD/MM/YYYY)")
+        ->option_text("DATE");
+    cmd->add_option("--until", args->until,
+                    "The period ends on this day, included (default: today)")
+        ->option_text("DATE");
+    cmd->add_option("--of", args->of,
+                    "With --by month|quarter|year: the date grouped, started (default) or left")
+        ->option_text("DATE")
+        ->check(CLI::IsMember({"started", "left", "started_on", "left_on"}));
+    cmd->add_flag("--flow", args->request.flow,
+                  "Per period: active at the start, started, left, active at the end");
+    cmd->add_flag("--hide-empty", args->request.hide_empty,
+                  "Leave out the values of fixed lists that count 0");
     cmd->add_flag("--compare", args->request.compare,
                   "Add the organisation's percentage of each segment, and the difference");
     cmd->add_option("--suppress-below", args->request.suppress_below,
                     "Hide counts under N (default: no suppression)")
         ->option_text("N")
         ->check(CLI::Range(1LL, 1000000000LL));
+    cmd->add_option("--color,--colour", args->colour,
+                    "Colour the bars and the sign of a difference: auto (on a terminal, not "
+                    "with NO_COLOR), always or never")
+        ->option_text("WHEN")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
     cmd->callback([&ctx, args] {
         ReportRequest request = args->request;
         request.by.clear();
         for (const auto& name : args->by) request.by.push_back(parse_dimension_or_throw(name));
         check_dimensions(request.by);
-        const Format format = ctx.format();  // a bad --format fails before any counting
+        if (request.flow)  // the period first: its rows are per period
+            std::stable_partition(request.by.begin(), request.by.end(), is_period);
+        if (args->since) request.since = parse_date_or_throw(*args->since, "--since");
+        if (args->until) request.until = parse_date_or_throw(*args->until, "--until");
+        request.period_of = args->of.starts_with("left") ? PeriodDate::left : PeriodDate::started;
+        // A bad --format fails before any counting; html and md are the report's own.
+        const std::string format = ctx.global.json ? "json" : ctx.global.format;
+        const Format machine = format == "html" || format == "md" ? Format::table : ctx.format();
         Register& reg = ctx.reg();
         Report report = run_report(reg, ctx.actor().member, request, today());
-
-        if (format == Format::table) {
-            write_table(report, std::cout, colour_enabled(STDOUT_FILENO));
-            std::cout.flush();
-        } else {
-            bool text = format == Format::csv || format == Format::tsv;
-            RecordWriter writer(format, field_names(report), std::cout);
-            for (const auto& row : report.rows) writer.add(row_json(report, row, text));
-            writer.finish();
-        }
-        if (report.total == 0) ctx.note("No service users to count: none you may see match.");
+        write_report(report, format, machine, args->colour);
+        std::cout.flush();
+        if (!std::cout) throw Error(Exit::failure, "could not write the report to standard output");
+        if (!request.flow && report.total == 0)
+            ctx.note("No service users to count: none you may see match.");
     });
 }
 

@@ -12,8 +12,8 @@
 namespace caseload::cli {
 
 const std::vector<std::string> kServiceUserFields = {
-    "id",        "service", "keyworker", "date_of_birth", "age_band",   "gender",
-    "ethnicity", "needs",   "status",    "left_on",       "created_at", "updated_at"};
+    "id",    "service",    "keyworker", "date_of_birth", "age_band",   "gender",    "ethnicity",
+    "needs", "started_on", "status",    "left_on",       "created_at", "updated_at"};
 
 namespace {
 
@@ -39,6 +39,7 @@ Json service_user_json(const Register& reg, const ServiceUser& su) {
                 {"gender", json_or_null(su.gender)},
                 {"ethnicity", json_or_null(su.ethnicity)},
                 {"needs", su.needs},
+                {"started_on", json_or_null(su.started_on)},
                 {"status", su.status},
                 {"left_on", json_or_null(su.left_on)},
                 {"created_at", su.created_at},
@@ -91,6 +92,9 @@ void register_su(CLI::App& app, Context& ctx) {
     cmd->add_option("--need", add->input.needs, "A support need of the service's Star (repeatable)")
         ->option_text("NEED")
         ->allow_extra_args(false);
+    cmd->add_option("--started", add->input.started_on,
+                    "The day support began, not in the future (default: today)")
+        ->option_text("DATE");
     cmd->add_flag("--confirm-anonymous", add->confirm,
                   "Confirm the ID holds nothing that identifies the person");
     cmd->callback([&ctx, add] {
@@ -166,7 +170,7 @@ void register_su(CLI::App& app, Context& ctx) {
         const Actor& actor = ctx.actor();
         RecordWriter out(ctx.format(), kServiceUserFields, std::cout);
         out.set_table_columns(
-            {"id", "service", "keyworker", "age_band", "gender", "needs", "status"});
+            {"id", "service", "keyworker", "age_band", "gender", "needs", "started_on", "status"});
         reg.for_each(actor.member, *filter,
                      [&](const ServiceUser& su) { out.add(service_user_shown(reg, su)); });
         out.finish();

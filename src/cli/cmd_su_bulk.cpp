@@ -251,7 +251,8 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
                 su.age_band ? *su.age_band : std::string_view(),
                 su.gender ? *su.gender : std::string_view(),
                 su.ethnicity ? *su.ethnicity : std::string_view(),
-                needs};
+                needs,
+                su.started_on ? *su.started_on : std::string_view()};
             csv::append_record(buffer, cells);
         } else {
             Json j{{"id", su.id},
@@ -261,7 +262,8 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
                    {"age_band", json_or_null(su.age_band)},
                    {"gender", json_or_null(su.gender)},
                    {"ethnicity", json_or_null(su.ethnicity)},
-                   {"needs", su.needs}};
+                   {"needs", su.needs},
+                   {"started_on", json_or_null(su.started_on)}};
             if (format == Format::json) buffer += rows == 0 ? "\n" : ",\n";
             buffer += j.dump();
             if (format == Format::jsonl) buffer += '\n';
@@ -295,8 +297,9 @@ void register_su_bulk(CLI::App& su, Context& ctx) {
         "--confirm-anonymous\n"
         "  caseload su import people.jsonl --skip-existing\n"
         "  other-system-export | caseload su import - --generate-ids > locked-list.txt\n"
-        "\nColumns: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs\n"
-        "(needs separated by ';'; any order; only id is required; an 'error' column is ignored).\n"
+        "\nColumns: id, service, keyworker, date_of_birth, age_band, gender, ethnicity, needs,\n"
+        "started_on (needs separated by ';'; any order; only id is required; an empty\n"
+        "started_on is the day of the import; an 'error' column is ignored).\n"
         "Exit 0: all added; 3: bad rows, nothing written; 5: IDs already in use; 7: busy;\n"
         "8: --on-error skip rejected some rows.");
     import->add_option("file", args->file, "The file to import, or - for standard input")

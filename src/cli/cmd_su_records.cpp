@@ -188,6 +188,9 @@ void register_edit(CLI::App& su, Context& ctx) {
         ->option_text("GENDER");
     cmd->add_option("--ethnicity", args->change.ethnicity, "See 'caseload options ethnicity'")
         ->option_text("ETHNICITY");
+    cmd->add_option("--started", args->change.started_on,
+                    "The day support began (not in the future, nor after leaving)")
+        ->option_text("DATE");
     cmd->add_option("--clear", args->change.clear,
                     "Remove a detail: dob, age-band, gender or ethnicity (repeatable)")
         ->option_text("FIELD")

@@ -19,6 +19,9 @@ Format parse_format(const std::string& name) {
     if (name == "jsonl") return Format::jsonl;
     if (name == "csv") return Format::csv;
     if (name == "tsv") return Format::tsv;
+    if (name == "html" || name == "md")  // pages: only 'caseload report' writes them
+        throw Error(Exit::usage, fmt::format("--format {} is only for 'caseload report'", name),
+                    "use --format table, json, jsonl, csv or tsv");
     throw Error(Exit::usage, fmt::format("unknown format '{}'", printable(name)),
                 "use --format table, json, jsonl, csv or tsv");
 }

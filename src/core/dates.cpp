@@ -122,6 +122,36 @@ std::string_view age_band_for_age(int age) {
     return "75-plus";
 }
 
+namespace {
+
+// Days since 1970-01-01 and back (H. Hinnant's civil-date algorithms).
+long days_from_civil(int y, int m, int d) {
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const long yoe = y - era * 400;
+    const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+Date civil_from_days(long z) {
+    z += 719468;
+    const long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long doe = z - era * 146097;
+    const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long mp = (5 * doy + 2) / 153;
+    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    return {static_cast<int>(yoe + era * 400 + (m <= 2)), m, d};
+}
+
+}  // namespace
+
+Date add_days(const Date& d, long days) {
+    return civil_from_days(days_from_civil(d.year, d.month, d.day) + days);
+}
+
 std::string utc_timestamp() {
     std::time_t now = std::time(nullptr);
     std::tm utc{};

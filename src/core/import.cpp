@@ -56,6 +56,7 @@ enum Column : std::uint8_t {
     kGender,
     kEthnicity,
     kNeeds,
+    kStartedOn,
     kColumnCount,
     kIgnored = 254,
     kUnknown = 255,
@@ -97,6 +98,7 @@ struct Row {
     std::uint32_t service = 0;    // key
     std::uint32_t keyworker = 0;  // key
     std::uint32_t dob = 0;        // yyyymmdd; 0 when none
+    std::uint32_t started = 0;    // yyyymmdd; 0 when not given (the day of the import)
     std::uint16_t needs_count = 0;
     std::uint8_t id_length = 0;
     std::uint8_t age_band = 0;  // option index + 1; 0 when none
@@ -437,6 +439,7 @@ class RowChecker {
         set(in.age_band, cells[kAgeBand]);
         set(in.gender, cells[kGender]);
         set(in.ethnicity, cells[kEthnicity]);
+        set(in.started_on, cells[kStartedOn]);
         std::size_t count = 0;
         // Needs are separated by ';' (as export writes them); a spreadsheet's
         // commas and line breaks inside the cell are taken as separators too.
@@ -501,6 +504,7 @@ class RowChecker {
         row.service = narrow_key(valid->service_key);
         row.keyworker = narrow_key(valid->keyworker_key);
         row.dob = valid->date_of_birth ? pack_date(*valid->date_of_birth) : 0;
+        row.started = valid->started_on ? pack_date(*valid->started_on) : 0;
         row.age_band = option_index(age_band_options(), valid->age_band);
         row.gender = option_index(gender_options(), valid->gender);
         row.ethnicity = option_index(ethnicity_options(), valid->ethnicity);
@@ -745,8 +749,8 @@ class Table {
 
     bool same_data(const Row& a, const Row& b) const {
         if (a.service != b.service || a.keyworker != b.keyworker || a.dob != b.dob ||
-            a.age_band != b.age_band || a.gender != b.gender || a.ethnicity != b.ethnicity ||
-            a.needs_count != b.needs_count)
+            a.started != b.started || a.age_band != b.age_band || a.gender != b.gender ||
+            a.ethnicity != b.ethnicity || a.needs_count != b.needs_count)
             return false;
         return std::equal(needs.begin() + a.needs_offset,
                           needs.begin() + a.needs_offset + a.needs_count,
@@ -852,7 +856,7 @@ class ExistingLookup {
     explicit ExistingLookup(sqlite3* db)
         : find_(db,
                 "SELECT id, uid, service_id, keyworker_id, date_of_birth, age_band, gender, "
-                "ethnicity FROM service_user WHERE uid = ?"),
+                "ethnicity, started_on FROM service_user WHERE uid = ?"),
           needs_(db, "SELECT need_id FROM su_need WHERE su_id = ?") {}
 
     std::optional<Existing> find(std::string_view id) {
@@ -871,6 +875,9 @@ class ExistingLookup {
         e.row.age_band = index_or_max(age_band_options(), find_.text(5));
         e.row.gender = index_or_max(gender_options(), find_.text(6));
         e.row.ethnicity = index_or_max(ethnicity_options(), find_.text(7));
+        auto started = find_.text(8);
+        e.row.started =
+            started && parse_date(*started) ? pack_date(parse_date(*started)->iso()) : 0;
         find_.reset();
         needs_.bind(1, key);
         while (needs_.step()) e.needs.push_back(static_cast<std::uint32_t>(needs_.int64(0)));
@@ -892,15 +899,16 @@ class ExistingLookup {
 };
 
 // The columns that differ between a row of the file and the stored one: a bit per Column.
-std::uint8_t differences(const Table& t, const Row& r, const Existing& e) {
-    std::uint8_t out = 0;
-    auto differ = [&](Column c) { out = static_cast<std::uint8_t>(out | (1u << c)); };
+std::uint16_t differences(const Table& t, const Row& r, const Existing& e) {
+    std::uint16_t out = 0;
+    auto differ = [&](Column c) { out = static_cast<std::uint16_t>(out | (1u << c)); };
     if (r.service != e.row.service) differ(kService);
     if (r.keyworker != e.row.keyworker) differ(kKeyworker);
     if (r.dob != e.row.dob) differ(kDob);
     if (r.age_band != e.row.age_band) differ(kAgeBand);
     if (r.gender != e.row.gender) differ(kGender);
     if (r.ethnicity != e.row.ethnicity) differ(kEthnicity);
+    if (r.started != 0 && r.started != e.row.started) differ(kStartedOn);  // given: compared
     std::vector<std::uint32_t> mine(t.needs.begin() + r.needs_offset,
                                     t.needs.begin() + r.needs_offset + r.needs_count);
     std::sort(mine.begin(), mine.end());
@@ -919,7 +927,8 @@ enum class SourceKind { users, needs };
 struct WriteSource {
     const Table* table = nullptr;
     const std::vector<SortKey>* order = nullptr;
-    std::int64_t base = 0;  // the rowid before the first new service user (needs)
+    std::int64_t base = 0;    // the rowid before the first new service user (needs)
+    std::uint32_t today = 0;  // yyyymmdd: the start date of rows that give none
     std::function<void(std::uint64_t)> progress;
 };
 
@@ -939,6 +948,7 @@ struct SourceCursor : sqlite3_vtab_cursor {
     std::uint32_t need = 0;  // the need of the row at pos (needs)
     std::uint64_t good = 0;  // rows to write passed so far, including the one at pos
     char dob[16] = {};
+    char started[16] = {};
 
     const Row& row() const { return source->table->rows[(*source->order)[pos].row]; }
     bool at_end() const { return pos >= source->order->size(); }
@@ -965,7 +975,7 @@ int source_connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab
     int rc = sqlite3_declare_vtab(db, slot->kind == SourceKind::users
                                           ? "CREATE TABLE x(uid TEXT, service_id INTEGER, "
                                             "keyworker_id INTEGER, date_of_birth TEXT, age_band "
-                                            "TEXT, gender TEXT, ethnicity TEXT)"
+                                            "TEXT, gender TEXT, ethnicity TEXT, started_on TEXT)"
                                           : "CREATE TABLE x(su_id INTEGER, need_id INTEGER)");
     if (rc != SQLITE_OK) return rc;
     auto* vtab = new (std::nothrow) SourceVtab();
@@ -1068,6 +1078,12 @@ int source_column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
             break;
         case 6:
             result_text(ctx, option_code(ethnicity_options(), r.ethnicity));
+            break;
+        case 7:  // not given: the day of the import
+            sqlite3_result_text(
+                ctx, c->started,
+                static_cast<int>(format_date(r.started ? r.started : c->source->today, c->started)),
+                SQLITE_TRANSIENT);
             break;
         default:
             sqlite3_result_null(ctx);
@@ -1507,9 +1523,9 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
     // Rows whose ID is in the register: what differs, compactly (there may be a million).
     struct Conflict {
         std::uint32_t row = 0;
-        std::uint8_t differ = 0;  // bit per column
-        bool visible = false;     // the actor may see the stored row
-        bool other_case = false;  // stored in another case: see stored_ids
+        std::uint16_t differ = 0;  // bit per column
+        bool visible = false;      // the actor may see the stored row
+        bool other_case = false;   // stored in another case: see stored_ids
     };
     std::vector<Conflict> conflicts;
     std::unordered_map<std::uint32_t, std::string> stored_ids;
@@ -1521,7 +1537,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
             if (r.state != kGood) continue;
             auto e = existing_lookup->find(table.id(r));
             if (!e) continue;
-            const std::uint8_t differ = differences(table, r, *e);
+            const std::uint16_t differ = differences(table, r, *e);
             if (differ == 0 && options.skip_existing) {
                 r.state = kSkipped;
                 continue;
@@ -1609,6 +1625,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
         WriteSource source;
         source.table = &table;
         source.order = &order;
+        source.today = pack_date(shared.today.iso());
         source.progress = [&](std::uint64_t rows) { progress.update(rows, 0); };
         WriteSources sources(db, source);
         // AUTOINCREMENT: each new rowid is above both the largest rowid and the
@@ -1626,9 +1643,9 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
             Statement insert(
                 db,
                 "INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, "
-                "age_band, gender, ethnicity, created_at, updated_at, created_event) "
-                "SELECT uid, service_id, keyworker_id, date_of_birth, age_band, gender, "
-                "ethnicity, ?1, ?1, ?2 FROM caseload_import_users");
+                "age_band, gender, ethnicity, created_at, updated_at, created_event, "
+                "started_on) SELECT uid, service_id, keyworker_id, date_of_birth, age_band, "
+                "gender, ethnicity, ?1, ?1, ?2, started_on FROM caseload_import_users");
             insert.bind_static(1, now);
             insert.bind(2, event);
             insert.exec();
@@ -1752,6 +1769,8 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                     }
                     case kDob:
                         return r.dob ? std::string(buffer, format_date(r.dob, buffer)) : "";
+                    case kStartedOn:
+                        return r.started ? std::string(buffer, format_date(r.started, buffer)) : "";
                     case kAgeBand:
                         return std::string(option_code(age_band_options(), r.age_band));
                     case kGender:

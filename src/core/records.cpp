@@ -297,7 +297,7 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
                              const DetailsChange& change, const Date& today) {
     if (change.empty())
         throw Error(Exit::usage, "nothing to change",
-                    "give --dob, --age-band, --gender, --ethnicity or --clear FIELD");
+                    "give --dob, --age-band, --gender, --ethnicity, --started or --clear FIELD");
     if (change.date_of_birth && change.age_band)
         throw Error(Exit::usage, "give --dob or --age-band, not both",
                     "the age band follows from the date of birth; a new one replaces the other");
@@ -345,19 +345,28 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
     }
     if (gender) after.gender = gender;
     if (ethnicity) after.ethnicity = ethnicity;
+    // The start date against the dates the record will have.
+    if (change.started_on || (dob && after.started_on)) {
+        std::optional<std::string> started =
+            change.started_on ? change.started_on : after.started_on;
+        validate_started_on(started, after.date_of_birth, after.left_on, today, problems);
+        if (!problems.empty()) throw_problems(problems);
+        after.started_on = started;
+    }
 
     EditResult result;
     if (after.date_of_birth != su.date_of_birth) result.changed.push_back("date_of_birth");
     if (after.age_band != su.age_band) result.changed.push_back("age_band");
     if (after.gender != su.gender) result.changed.push_back("gender");
     if (after.ethnicity != su.ethnicity) result.changed.push_back("ethnicity");
+    if (after.started_on != su.started_on) result.changed.push_back("started_on");
     if (result.changed.empty()) {
         result.su = su;
         return result;
     }
     SQLite::Statement q(reg.db().sql(),
                         "UPDATE service_user SET date_of_birth = ?, age_band = ?, gender = ?, "
-                        "ethnicity = ?, updated_at = ? WHERE id = ?");
+                        "ethnicity = ?, started_on = ?, updated_at = ? WHERE id = ?");
     auto bind = [&](int index, const std::optional<std::string>& value) {
         if (value)
             q.bind(index, *value);
@@ -368,8 +377,9 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
     bind(2, after.age_band);
     bind(3, after.gender);
     bind(4, after.ethnicity);
-    q.bind(5, utc_timestamp());
-    q.bind(6, su.key);
+    bind(5, after.started_on);
+    q.bind(6, utc_timestamp());
+    q.bind(7, su.key);
     q.exec();
     // Field names only: the values are personal data, kept on the record.
     reg.record_event(actor, "su.edit", su.key, "changed " + join(result.changed, ", "));
@@ -400,6 +410,13 @@ ServiceUser leave_service_user(Register& reg, const Actor& actor, std::string_vi
                     fmt::format("the leaving date {} is before {}'s date of birth ({})", on.iso(),
                                 su.id, *su.date_of_birth),
                     "check the date; dates are YYYY-MM-DD or DD/MM/YYYY");
+    if (su.started_on && on.iso() < *su.started_on)
+        throw Error(Exit::invalid,
+                    fmt::format("the leaving date {} is before {}'s start date ({})", on.iso(),
+                                su.id, *su.started_on),
+                    fmt::format("check the date, or correct the start date with 'caseload su edit "
+                                "{} --started DATE'",
+                                su.id));
     if (su.status == "left")
         throw Error(Exit::conflict,
                     fmt::format("'{}' already left on {}", su.id, su.left_on.value_or("?")),

@@ -162,6 +162,39 @@ void validate_details(std::optional<std::string>& date_of_birth,
     if (ethnicity) attempt("ethnicity", [&] { require_option(ethnicity_options(), *ethnicity); });
 }
 
+void validate_started_on(std::optional<std::string>& started_on,
+                         const std::optional<std::string>& date_of_birth,
+                         const std::optional<std::string>& left_on, const Date& today,
+                         std::vector<FieldProblem>& problems) {
+    if (!started_on) return;
+    try {
+        Date on = parse_date_or_throw(*started_on, "start date");
+        const std::string iso = on.iso();
+        if (on > today)
+            throw Error(
+                Exit::invalid,
+                fmt::format("the start date {} is in the future (today is {})", iso, today.iso()),
+                "give the day support began: today or earlier");
+        if (more_than_years_before(on, today, 120))
+            throw Error(Exit::invalid,
+                        fmt::format("the start date {} is more than 120 years ago", iso),
+                        "check the year; dates are YYYY-MM-DD or DD/MM/YYYY");
+        if (date_of_birth && iso < *date_of_birth)
+            throw Error(Exit::invalid,
+                        fmt::format("the start date {} is before the date of birth ({})", iso,
+                                    *date_of_birth),
+                        "check both dates; dates are YYYY-MM-DD or DD/MM/YYYY");
+        if (left_on && iso > *left_on)
+            throw Error(
+                Exit::invalid,
+                fmt::format("the start date {} is after the leaving date ({})", iso, *left_on),
+                "support starts before it ends; check both dates");
+        *started_on = iso;
+    } catch (const Error& e) {
+        problems.push_back({"started_on", e.code(), e.what(), e.hint(), {}});
+    }
+}
+
 namespace {
 
 // resolve_needs into `keys` and `canonical`, reusing their buffers.
@@ -364,6 +397,9 @@ bool validate_new_service_user(const Directory& dir, const StaffMember& actor, c
     out.gender = input.gender;
     out.ethnicity = input.ethnicity;
     validate_details(out.date_of_birth, out.age_band, out.gender, out.ethnicity, today, problems);
+    out.started_on = input.started_on;
+    if (out.started_on && trim(*out.started_on).empty()) out.started_on.reset();
+    validate_started_on(out.started_on, out.date_of_birth, std::nullopt, today, problems);
     return problems.size() == problems_before;
 }
 
@@ -456,6 +492,7 @@ namespace {
 constexpr const char* kSelectServiceUser =
     "SELECT su.id, su.uid, su.service_id, su.keyworker_id, su.date_of_birth, su.age_band, "
     "su.gender, su.ethnicity, su.status, su.left_on, su.created_at, su.updated_at, "
+    "su.started_on, "
     "(SELECT group_concat(code, ';') FROM (SELECT n.code FROM su_need x JOIN star_need n ON "
     "n.id = x.need_id WHERE x.su_id = su.id ORDER BY n.position)) "
     "FROM service_user su ";
@@ -474,7 +511,8 @@ ServiceUser read_service_user(SQLite::Statement& q) {
     su.left_on = optional_text(q.getColumn(9));
     su.created_at = q.getColumn(10).getString();
     su.updated_at = q.getColumn(11).getString();
-    if (!q.getColumn(12).isNull()) su.needs = split(q.getColumn(12).getString(), ';');
+    su.started_on = optional_text(q.getColumn(12));
+    if (!q.getColumn(13).isNull()) su.needs = split(q.getColumn(13).getString(), ';');
     return su;
 }
 
@@ -616,8 +654,8 @@ Key Register::insert(const Actor& actor, const ValidatedServiceUser& su, std::op
     std::string now = utc_timestamp();
     SQLite::Statement q(db_.sql(),
                         "INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, "
-                        "age_band, gender, ethnicity, created_at, updated_at, created_event) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "age_band, gender, ethnicity, created_at, updated_at, created_event, "
+                        "started_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, su.id);
     q.bind(2, su.service_key);
     q.bind(3, su.keyworker_key);
@@ -628,6 +666,7 @@ Key Register::insert(const Actor& actor, const ValidatedServiceUser& su, std::op
     q.bind(8, now);
     q.bind(9, now);
     if (event) q.bind(10, *event);
+    q.bind(11, su.started_on.value_or(today().iso()));
     q.exec();
     Key key = db_.sql().getLastInsertRowid();
     SQLite::Statement n(db_.sql(), "INSERT INTO su_need (su_id, need_id) VALUES (?, ?)");

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -23,7 +24,11 @@ namespace {
 
 constexpr std::array kDimensions = {Dimension::service, Dimension::keyworker, Dimension::age_band,
                                     Dimension::gender,  Dimension::ethnicity, Dimension::need,
-                                    Dimension::status};
+                                    Dimension::status,  Dimension::month,     Dimension::quarter,
+                                    Dimension::year};
+
+// More periods than this in one report is a mistake (100 years of months).
+constexpr std::size_t kMaxPeriods = 1200;
 
 constexpr std::string_view kStatuses[] = {"active", "left"};
 
@@ -64,7 +69,10 @@ std::tuple<int, std::size_t, std::string_view> rank(Dimension d, std::string_vie
         case Dimension::service:
         case Dimension::keyworker:
         case Dimension::need:
-            return {0, 0, value};
+        case Dimension::month:
+        case Dimension::quarter:
+        case Dimension::year:
+            return {0, 0, value};  // codes, and periods as text: in time order
     }
     if (list)
         for (std::size_t i = 0; i < list->values.size(); ++i)
@@ -78,8 +86,24 @@ std::string date_text(int year, int month, int day) {
     return fmt::format("{:04}-{:02}-{:02}", year, month, day);
 }
 
-std::string dimension_sql(Dimension d, const Date& today) {
+// The SQL text of the period label of an ISO date column.
+std::string period_sql(Dimension unit, const std::string& column) {
+    if (unit == Dimension::month) return fmt::format("substr({}, 1, 7)", column);
+    if (unit == Dimension::year) return fmt::format("substr({}, 1, 4)", column);
+    return fmt::format(
+        "(substr({0}, 1, 4) || '-Q' || ((CAST(substr({0}, 6, 2) AS INTEGER) + 2) / 3))", column);
+}
+
+std::string period_column(PeriodDate of) {
+    return of == PeriodDate::left ? "su.left_on" : "su.started_on";
+}
+
+std::string dimension_sql(Dimension d, const Date& today, PeriodDate of) {
     switch (d) {
+        case Dimension::month:
+        case Dimension::quarter:
+        case Dimension::year:
+            return period_sql(d, period_column(of));
         case Dimension::service:
             return "su.service_id";
         case Dimension::keyworker:
@@ -98,9 +122,37 @@ std::string dimension_sql(Dimension d, const Date& today) {
     return "NULL";
 }
 
+// The dates of a population as SQL conditions (ISO dates compare as text).
+void add_period_sql(const ReportPeriod& period, std::vector<std::string>& where) {
+    const std::string to = period.to.iso();
+    const std::optional<std::string> from =
+        period.from ? std::optional<std::string>(period.from->iso()) : std::nullopt;
+    switch (period.filter) {
+        case DateFilter::none:
+            return;
+        case DateFilter::active_during:
+        case DateFilter::flow:
+            where.push_back(fmt::format("su.started_on <= '{}'", to));
+            if (from)
+                where.push_back(fmt::format("(su.left_on IS NULL OR su.left_on >= '{}')", *from));
+            return;
+        case DateFilter::started_in:
+        case DateFilter::left_in: {
+            const std::string column =
+                period.filter == DateFilter::left_in ? "su.left_on" : "su.started_on";
+            where.push_back(fmt::format("{} <= '{}'", column, to));
+            if (from) where.push_back(fmt::format("{} >= '{}'", column, *from));
+            return;
+        }
+    }
+}
+
 std::string where_sql(const ReportPopulation& p) {
     std::vector<std::string> where;
-    if (!p.include_left) where.emplace_back("su.status = 'active'");
+    // A period counts people by their dates, whatever their status now.
+    if (p.period.filter == DateFilter::none && !p.include_left)
+        where.emplace_back("su.status = 'active'");
+    add_period_sql(p.period, where);
     if (p.service) where.push_back(fmt::format("su.service_id = {}", *p.service));
     if (p.keyworker) where.push_back(fmt::format("su.keyworker_id = {}", *p.keyworker));
     if (!p.need_keys.empty())
@@ -263,6 +315,56 @@ class Grouping {
     long long* last_ = nullptr;
 };
 
+// Every combination of the dimensions' listed values, count 0 where none
+// was found. A dimension with no list takes the values found (with two
+// dimensions: each found value of it against every listed value of the other).
+void add_empty_segments(const std::vector<std::vector<std::string>>& domains,
+                        std::map<std::vector<std::string>, long long>& counts) {
+    const std::size_t dims = domains.size();
+    if (dims == 0 ||
+        std::all_of(domains.begin(), domains.end(), [](const auto& d) { return d.empty(); }))
+        return;
+    std::vector<std::vector<std::string>> values(dims);
+    for (std::size_t i = 0; i < dims; ++i) {
+        values[i] = domains[i];
+        if (!values[i].empty()) continue;
+        for (const auto& [key, count] : counts)
+            if (std::find(values[i].begin(), values[i].end(), key[i]) == values[i].end())
+                values[i].push_back(key[i]);
+    }
+    if (dims == 1) {
+        for (const auto& v : values[0]) counts.try_emplace({v}, 0);
+        return;
+    }
+    for (const auto& a : values[0])
+        for (const auto& b : values[1]) counts.try_emplace({a, b}, 0);
+}
+
+// Two dimensions: the people per value of the first (`groups`, or the sum of
+// its rows when a person counts once), and each row's share of them.
+void add_subtotals(Report& report, const std::vector<SegmentCount>& groups) {
+    if (report.request.by.size() != 2) return;
+    std::map<std::string, long long> people;
+    if (!groups.empty())
+        for (const auto& g : groups) people[g.values.at(0)] += g.count;
+    else
+        for (const auto& row : report.rows) people[row.values[0]] += row.count;
+    const long long n = report.request.suppress_below;
+    for (auto& row : report.rows) {
+        const std::string& first = row.values[0];
+        if (report.subtotals.empty() || report.subtotals.back().values[0] != first) {
+            ReportRow subtotal;
+            subtotal.values = {first};
+            subtotal.count = people[first];
+            subtotal.percent_tenths = percent_tenths(subtotal.count, report.total);
+            subtotal.suppressed = n > 0 && subtotal.count < n;
+            report.subtotals.push_back(std::move(subtotal));
+        }
+        if (!row.suppressed && !report.subtotals.back().suppressed)
+            row.row_percent_tenths = percent_tenths(row.count, people[first]);
+    }
+}
+
 }  // namespace
 
 std::span<const Dimension> all_dimensions() {
@@ -285,6 +387,12 @@ std::string_view dimension_name(Dimension d) {
             return "need";
         case Dimension::status:
             return "status";
+        case Dimension::month:
+            return "month";
+        case Dimension::quarter:
+            return "quarter";
+        case Dimension::year:
+            return "year";
     }
     return "?";
 }
@@ -316,6 +424,105 @@ Dimension parse_dimension_or_throw(std::string_view text) {
 bool is_fixed_list(Dimension d) {
     return d == Dimension::age_band || d == Dimension::gender || d == Dimension::ethnicity ||
            d == Dimension::status;
+}
+
+bool is_period(Dimension d) {
+    return d == Dimension::month || d == Dimension::quarter || d == Dimension::year;
+}
+
+std::string period_label(Dimension unit, const Date& d) {
+    if (unit == Dimension::month) return fmt::format("{:04}-{:02}", d.year, d.month);
+    if (unit == Dimension::quarter) return fmt::format("{:04}-Q{}", d.year, (d.month + 2) / 3);
+    return fmt::format("{:04}", d.year);
+}
+
+Date period_start(Dimension unit, const Date& d) {
+    if (unit == Dimension::month) return {d.year, d.month, 1};
+    if (unit == Dimension::quarter) return {d.year, (d.month - 1) / 3 * 3 + 1, 1};
+    return {d.year, 1, 1};
+}
+
+Date next_period_start(Dimension unit, const Date& start) {
+    const int months = unit == Dimension::month ? 1 : unit == Dimension::quarter ? 3 : 12;
+    const int index = start.year * 12 + (start.month - 1) + months;
+    return {index / 12, index % 12 + 1, 1};
+}
+
+std::optional<Date> period_label_start(Dimension unit, std::string_view label) {
+    auto number = [&](std::size_t from, std::size_t count, int& value) {
+        if (label.size() < from + count) return false;
+        value = 0;
+        for (std::size_t i = from; i < from + count; ++i) {
+            if (label[i] < '0' || label[i] > '9') return false;
+            value = value * 10 + (label[i] - '0');
+        }
+        return true;
+    };
+    int year = 0, part = 0;
+    if (!number(0, 4, year) || year < 1) return std::nullopt;
+    if (unit == Dimension::year && label.size() == 4) return Date{year, 1, 1};
+    if (unit == Dimension::month && label.size() == 7 && label[4] == '-' && number(5, 2, part) &&
+        part >= 1 && part <= 12)
+        return Date{year, part, 1};
+    if (unit == Dimension::quarter && label.size() == 7 && label.substr(4, 2) == "-Q" &&
+        number(6, 1, part) && part >= 1 && part <= 4)
+        return Date{year, (part - 1) * 3 + 1, 1};
+    return std::nullopt;
+}
+
+std::vector<PeriodSpan> periods_between(Dimension unit, const Date& from, const Date& to) {
+    std::vector<PeriodSpan> spans;
+    for (Date start = period_start(unit, from); start <= to;
+         start = next_period_start(unit, start)) {
+        if (spans.size() == kMaxPeriods)
+            throw Error(Exit::usage,
+                        fmt::format("{} to {} is more than {} periods of a {}", from.iso(),
+                                    to.iso(), kMaxPeriods, dimension_name(unit)),
+                        "give a later --since, or a longer period (--by quarter or --by year)");
+        const Date next = next_period_start(unit, start);
+        spans.push_back(
+            {period_label(unit, start), std::max(start, from), std::min(add_days(next, -1), to)});
+    }
+    return spans;
+}
+
+ReportPeriod resolve_period(const ReportRequest& request, const Date& today) {
+    if (request.since && request.until && *request.since > *request.until)
+        throw Error(Exit::usage,
+                    fmt::format("--since {} is after --until {}", request.since->iso(),
+                                request.until->iso()),
+                    "the period runs from --since to --until, both days included");
+    if (request.since && !request.until && *request.since > today)
+        throw Error(Exit::usage,
+                    fmt::format("--since {} is in the future (today is {})", request.since->iso(),
+                                today.iso()),
+                    "give a day in the past, or --until as well");
+    ReportPeriod period;
+    period.from = request.since;
+    period.to = request.until.value_or(today);
+    const auto periods = std::count_if(request.by.begin(), request.by.end(), is_period);
+    if (periods > 1)
+        throw Error(Exit::usage, "give one period: --by month, quarter or year",
+                    "a second dimension may be any other, e.g. --by quarter --by service");
+    if (request.flow) {
+        if (request.period_of == PeriodDate::left)
+            throw Error(Exit::usage, "--of does not apply to --flow",
+                        "a flow counts both who started and who left in each period");
+        if (request.by.size() == 2 && periods == 0)
+            throw Error(Exit::usage, "--flow takes a period and at most one other dimension",
+                        "e.g. --flow --by quarter --by service");
+        period.filter = DateFilter::flow;
+    } else if (periods > 0) {
+        period.filter =
+            request.period_of == PeriodDate::left ? DateFilter::left_in : DateFilter::started_in;
+    } else {
+        if (request.period_of == PeriodDate::left)
+            throw Error(Exit::usage, "--of needs --by month, quarter or year",
+                        "e.g. --by month --of left counts who left each month");
+        period.filter =
+            request.since || request.until ? DateFilter::active_during : DateFilter::none;
+    }
+    return period;
 }
 
 void check_dimensions(const std::vector<Dimension>& by) {
@@ -367,6 +574,7 @@ Report assemble_report(const ReportRequest& request, Tally scope,
     if (request.compare && organisation && all_fixed)
         for (const auto& [values, count] : org_counts)
             if (count > 0) counts.try_emplace(values, 0);
+    if (!request.hide_empty) add_empty_segments(scope.domains, counts);
 
     for (auto& [values, count] : counts) {
         ReportRow row;
@@ -405,6 +613,8 @@ Report assemble_report(const ReportRequest& request, Tally scope,
             if (smallest) smallest->suppressed = true;
         }
     }
+
+    add_subtotals(report, scope.groups);
 
     if (request.compare && organisation) {
         for (auto& row : report.rows) {
@@ -502,8 +712,13 @@ ReportPopulation organisation_population(const ReportPopulation& scope) {
     org.whole_organisation = true;
     org.need_keys = scope.need_keys;
     org.include_left = scope.include_left;
+    org.period = scope.period;
+    org.period_of = scope.period_of;
     return org;
 }
+
+void add_domains(const Directory& dir, const std::vector<Dimension>& by,
+                 const ReportPopulation& population, Tally& tally);
 
 Tally count_segments(Register& reg, const std::vector<Dimension>& by,
                      const ReportPopulation& population, const Date& today) {
@@ -523,7 +738,7 @@ Tally count_segments(Register& reg, const std::vector<Dimension>& by,
     }
 
     std::vector<std::string> columns;
-    for (Dimension d : by) columns.push_back(dimension_sql(d, today));
+    for (Dimension d : by) columns.push_back(dimension_sql(d, today, population.period_of));
     Grouping groups(by);
 
     if (by.size() == 1 && (by[0] == Dimension::service || by[0] == Dimension::keyworker)) {
@@ -565,15 +780,286 @@ Tally count_segments(Register& reg, const std::vector<Dimension>& by,
         }
     }
     tally.segments = groups.segments(dir);
+    add_domains(dir, by, population, tally);
     return tally;
 }
+
+std::vector<std::string> dimension_domain(const Directory& dir, Dimension d,
+                                          const ReportPopulation& population) {
+    std::vector<std::string> out;
+    auto codes_of = [&](const OptionList& list) {
+        for (const auto& o : list.values) out.emplace_back(o.code);
+    };
+    switch (d) {
+        case Dimension::age_band:
+            codes_of(age_band_options());
+            break;
+        case Dimension::gender:
+            codes_of(gender_options());
+            break;
+        case Dimension::ethnicity:
+            codes_of(ethnicity_options());
+            break;
+        case Dimension::status:
+            out.emplace_back(kStatuses[0]);
+            if (population.include_left || population.period.filter != DateFilter::none)
+                out.emplace_back(kStatuses[1]);
+            break;
+        case Dimension::need: {
+            // The needs of the Stars of the services in scope, by code.
+            std::vector<Key> services;
+            if (population.service)
+                services.push_back(*population.service);
+            else if (population.whole_organisation)
+                for (const auto& sv : dir.services) services.push_back(sv.key);
+            else {
+                services = population.managed_services;
+                services.insert(services.end(), population.worker_services.begin(),
+                                population.worker_services.end());
+            }
+            std::set<std::string> codes;
+            for (Key k : services)
+                if (const Service* sv = dir.service_by_key(k))
+                    if (const StoredStar* star = dir.star_by_key(sv->star_key))
+                        for (const auto& need : star->star.needs) codes.insert(need.code);
+            out.assign(codes.begin(), codes.end());
+            break;
+        }
+        default:
+            break;
+    }
+    return out;
+}
+
+void add_domains(const Directory& dir, const std::vector<Dimension>& by,
+                 const ReportPopulation& population, Tally& tally) {
+    tally.domains.clear();
+    for (std::size_t i = 0; i < by.size(); ++i) {
+        if (!is_period(by[i])) {
+            tally.domains.push_back(dimension_domain(dir, by[i], population));
+            continue;
+        }
+        // Every period from --since (else the first found) to --until.
+        std::optional<Date> from = population.period.from;
+        for (const auto& s : tally.segments)
+            if (auto start = period_label_start(by[i], s.values[i]))
+                if (!from || *start < *from) from = start;
+        std::vector<std::string> labels;
+        if (from)
+            for (const auto& span : periods_between(by[i], *from, population.period.to))
+                labels.push_back(span.label);
+        tally.domains.push_back(std::move(labels));
+    }
+}
+
+std::vector<FlowRow> assemble_flow(const std::vector<PeriodSpan>& periods,
+                                   const std::vector<std::string>& values,
+                                   const std::vector<FlowCount>& counts) {
+    const std::size_t n = periods.size();
+    std::vector<FlowRow> rows;
+    // Per value: where each date falls among the periods, as difference arrays.
+    struct Lines {
+        std::vector<long long> start, end, started, left;  // start/end: n + 1 for the ranges
+    };
+    std::map<std::string, Lines> by_value;
+    for (const auto& v : values) by_value[v] = {};
+    // The index of the period holding `date`: -1 before the first, n after the last.
+    auto index_of = [&](const std::string& date) -> long {
+        long lo = 0, hi = static_cast<long>(n);
+        if (n == 0 || date < periods.front().from.iso()) return -1;
+        while (lo < hi) {  // the first period whose end is on or after date
+            long mid = (lo + hi) / 2;
+            if (periods[static_cast<std::size_t>(mid)].to.iso() < date)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    };
+    auto add_range = [&](std::vector<long long>& diff, long from, long to, long long count) {
+        from = std::max(from, 0L);
+        to = std::min(to, static_cast<long>(n) - 1);
+        if (from > to) return;
+        diff[static_cast<std::size_t>(from)] += count;
+        diff[static_cast<std::size_t>(to) + 1] -= count;
+    };
+    for (const auto& c : counts) {
+        Lines& lines = by_value[c.value];
+        if (lines.start.empty())
+            lines.start = lines.end = lines.started = lines.left = std::vector<long long>(n + 1, 0);
+        if (c.started_on.empty()) continue;
+        const long s = index_of(c.started_on);
+        const long l = c.left_on.empty() ? static_cast<long>(n) : index_of(c.left_on);
+        // Active at the start of period i: started in a period before i, left in i or later.
+        add_range(lines.start, s + 1, l, c.count);
+        // Active at the end of period i: started in i or before, left after i.
+        add_range(lines.end, s, l - 1, c.count);
+        if (s >= 0 && s < static_cast<long>(n))
+            lines.started[static_cast<std::size_t>(s)] += c.count;
+        if (!c.left_on.empty() && l >= 0 && l < static_cast<long>(n))
+            lines.left[static_cast<std::size_t>(l)] += c.count;
+    }
+    // Period by period, each value within: the rows read as the table does.
+    std::vector<long long> active_start(values.size(), 0), active_end(values.size(), 0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            Lines& lines = by_value[values[k]];
+            if (lines.start.empty())
+                lines.start = lines.end = lines.started = lines.left =
+                    std::vector<long long>(n + 1, 0);
+            active_start[k] += lines.start[i];
+            active_end[k] += lines.end[i];
+            FlowRow row;
+            row.values = {periods[i].label};
+            if (!values[k].empty() || values.size() > 1) row.values.push_back(values[k]);
+            row.active_at_start = active_start[k];
+            row.started = lines.started[i];
+            row.left = lines.left[i];
+            row.active_at_end = active_end[k];
+            rows.push_back(std::move(row));
+        }
+    return rows;
+}
+
+namespace {
+
+// The value of column 0 of a row as a report shows it (see Grouping::segments).
+std::string value_name(const Directory& dir, Dimension d, sqlite3_stmt* row) {
+    if (sqlite3_column_type(row, 0) == SQLITE_NULL)
+        return std::string(d == Dimension::age_band ? "unknown" : kNotRecorded);
+    const Key key = sqlite3_column_int64(row, 0);
+    if (d == Dimension::service)
+        if (const Service* s = dir.service_by_key(key)) return s->code;
+    if (d == Dimension::keyworker)
+        if (const StaffMember* m = dir.staff_by_key(key)) return m->username;
+    if (d == Dimension::need)
+        for (const auto& star : dir.stars)
+            for (std::size_t i = 0; i < star.need_keys.size() && i < star.star.needs.size(); ++i)
+                if (star.need_keys[i] == key) return star.star.needs[i].code;
+    if (d == Dimension::service || d == Dimension::keyworker || d == Dimension::need)
+        return fmt::format("#{}", key);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
+    return text ? text : "";
+}
+
+// --flow: the people of the population grouped by their dates (and the
+// other dimension), then spread over the periods.
+std::vector<FlowRow> count_flow(Register& reg, const ReportRequest& request,
+                                const ReportPopulation& population, const Date& today,
+                                ReportPeriod& period) {
+    SQLite::Database& db = reg.db().sql();
+    const std::string where = where_sql(population);
+    std::optional<Dimension> unit, other;
+    for (Dimension d : request.by) (is_period(d) ? unit : other) = d;
+    if (!period.from) {
+        // From the first start there is.
+        SQLite::Statement q(db, "SELECT min(su.started_on) FROM service_user su" + where);
+        if (q.executeStep() && !q.getColumn(0).isNull())
+            period.from = parse_date(q.getColumn(0).getString());
+        if (!period.from) period.from = period.to;
+    }
+    std::vector<PeriodSpan> spans;
+    if (unit)
+        spans = periods_between(*unit, *period.from, period.to);
+    else
+        spans.push_back({fmt::format("{} to {}", period.from->iso(), period.to.iso()), *period.from,
+                         period.to});
+
+    std::vector<FlowCount> counts;
+    std::vector<std::string> values;
+    if (other) {
+        // The other dimension's values by name: count it as a report does,
+        // once per pair of dates.
+        const std::string column = dimension_sql(*other, today, PeriodDate::started);
+        const bool with_need = *other == Dimension::need;
+        RawStatement q(db.getHandle(),
+                       "SELECT " + column +
+                           ", su.started_on, coalesce(su.left_on, ''), count(*) FROM service_user "
+                           "su" +
+                           (with_need ? " LEFT JOIN su_need x ON x.su_id = su.id" : "") + where +
+                           " GROUP BY 1, 2, 3");
+        while (q.step()) {
+            auto text = [&](int c) {
+                const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), c));
+                return std::string(t ? t : "");
+            };
+            counts.push_back({value_name(reg.directory(), *other, q.get()), text(1), text(2),
+                              sqlite3_column_int64(q.get(), 3)});
+        }
+        values = dimension_domain(reg.directory(), *other, population);
+        for (const auto& c : counts)
+            if (std::find(values.begin(), values.end(), c.value) == values.end())
+                values.push_back(c.value);
+        std::stable_sort(values.begin(), values.end(), [&](const auto& a, const auto& b) {
+            return report_value_less(*other, a, b);
+        });
+        if (request.hide_empty)
+            std::erase_if(values, [&](const std::string& v) {
+                return std::none_of(counts.begin(), counts.end(),
+                                    [&](const FlowCount& c) { return c.value == v; });
+            });
+    } else {
+        RawStatement q(db.getHandle(),
+                       "SELECT su.started_on, coalesce(su.left_on, ''), count(*) FROM "
+                       "service_user su" +
+                           where + " GROUP BY 1, 2");
+        while (q.step()) {
+            const auto* a = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
+            const auto* b = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1));
+            counts.push_back({"", a ? a : "", b ? b : "", sqlite3_column_int64(q.get(), 2)});
+        }
+        values.emplace_back();
+    }
+    return assemble_flow(spans, values, counts);
+}
+
+// Who a report counts, in words: the actor's scope and the filters.
+std::string describe_scope(const Directory& dir, const ReportPopulation& p,
+                           const ReportRequest& request) {
+    std::vector<std::string> parts;
+    if (p.whole_organisation) {
+        parts.emplace_back("the whole organisation");
+    } else {
+        std::vector<std::string> managed;
+        for (Key k : p.managed_services)
+            if (const Service* s = dir.service_by_key(k)) managed.push_back(s->code);
+        if (!managed.empty())
+            parts.push_back("the services you manage (" + join(managed, ", ") + ")");
+        if (!p.worker_services.empty()) parts.emplace_back("your own caseload");
+    }
+    std::string text = join(parts, " and ");
+    std::vector<std::string> filters;  // a lead's filters say it all
+    if (p.service)
+        if (const Service* s = dir.service_by_key(*p.service))
+            filters.push_back(fmt::format("service {} ({})", s->code, s->name));
+    if (p.keyworker) filters.push_back("keyworker " + ascii_lower(trim(*request.keyworker)));
+    if (request.need) filters.push_back("need " + ascii_lower(trim(*request.need)));
+    if (filters.empty()) return text;
+    return p.whole_organisation ? join(filters, ", ") : text + ": " + join(filters, ", ");
+}
+
+}  // namespace
 
 Report run_report(Register& reg, const StaffMember& who, const ReportRequest& request,
                   const Date& today) {
     check_dimensions(request.by);
+    const ReportPeriod period = resolve_period(request, today);
     ReportPopulation scope = report_population(reg.directory(), who, request);
+    scope.period = period;
+    scope.period_of = request.period_of;
     ReadSnapshot snapshot(reg.db().sql());
+    if (request.flow) {
+        Report report;
+        report.request = request;
+        report.period = period;
+        report.flow = count_flow(reg, request, scope, today, report.period);
+        report.organisation = reg.directory().organisation.name;
+        report.scope = describe_scope(reg.directory(), scope, request);
+        return report;
+    }
     Tally counted = count_segments(reg, request.by, scope, today);
+    if (request.by.size() == 2 && request.by[1] == Dimension::need)
+        counted.groups = count_segments(reg, {request.by[0]}, scope, today).segments;
     std::optional<Tally> organisation;
     if (request.compare) {
         if (scope.whole_organisation && !scope.service && !scope.keyworker)
@@ -581,7 +1067,11 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
         else
             organisation = count_segments(reg, request.by, organisation_population(scope), today);
     }
-    return assemble_report(request, std::move(counted), organisation);
+    Report report = assemble_report(request, std::move(counted), organisation);
+    report.period = period;
+    report.organisation = reg.directory().organisation.name;
+    report.scope = describe_scope(reg.directory(), scope, request);
+    return report;
 }
 
 }  // namespace caseload

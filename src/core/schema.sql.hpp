@@ -107,7 +107,15 @@ CREATE INDEX event_at ON event(at);
 DROP INDEX IF EXISTS service_user_service;
 DROP INDEX IF EXISTS su_need_need;
 )sql",
-    // 3 -> 4: a rename or erase marks here, in its own transaction, that the
+    // 3 -> 4: started_on, the day support began (issue 15): reports count
+    // who started, left and was active in a period. Existing records take the
+    // day they were entered (created_at is UTC, so its date is UTC's). No
+    // index: reports scan the table anyway, and an index costs every import.
+    R"sql(
+ALTER TABLE service_user ADD COLUMN started_on TEXT;
+UPDATE service_user SET started_on = substr(created_at, 1, 10);
+)sql",
+    // 4 -> 5: a rename or erase marks here, in its own transaction, that the
     // overwritten bytes must still leave the WAL; the mark goes when a
     // checkpoint has emptied it (issue 17: never wait for readers holding
     // the write lock).
@@ -119,6 +127,6 @@ CREATE TABLE IF NOT EXISTS scrub_pending (
 )sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 4);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 5);
 
 }  // namespace caseload::schema

@@ -91,7 +91,7 @@ t "an ID stored twice by key"
 broken twice "PRAGMA foreign_keys = OFF; BEGIN;
   CREATE TABLE su2 AS SELECT * FROM service_user;
   DROP TABLE service_user;
-  CREATE TABLE service_user (id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL, service_id INTEGER NOT NULL REFERENCES service(id), keyworker_id INTEGER NOT NULL REFERENCES staff(id), date_of_birth TEXT, age_band TEXT, gender TEXT, ethnicity TEXT, status TEXT NOT NULL DEFAULT 'active', left_on TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_event INTEGER);
+  CREATE TABLE service_user (id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL, service_id INTEGER NOT NULL REFERENCES service(id), keyworker_id INTEGER NOT NULL REFERENCES staff(id), date_of_birth TEXT, age_band TEXT, gender TEXT, ethnicity TEXT, status TEXT NOT NULL DEFAULT 'active', left_on TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_event INTEGER, started_on TEXT);
   INSERT INTO service_user SELECT * FROM su2; DROP TABLE su2;
   UPDATE service_user SET uid = 'hom-k3q7-0042' WHERE uid = 'HOM-K3Q7-0043';
   COMMIT;"

@@ -14,7 +14,7 @@ expect_status 0
 expect_err_has "Created the register"
 expect_eq "$(stat -c %a "$CASELOAD_DB")" "600" "(mode of the register)"
 expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA journal_mode')" "wal"
-expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "4"
+expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "5"
 expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA application_id')" "$((0x43534c44))"
 
 t "init twice"
@@ -197,12 +197,12 @@ t "su list filters and formats"
 run su list --keyworker wyn --format jsonl
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "1"
 run su list --need rough-sleeping --format csv
-expect_eq "$(printf '%s\n' "$out" | head -1)" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,status,left_on,created_at,updated_at"
-expect_out_has "HOM-0042,HOM,wes,,25-34,female,,rough-sleeping,active"
+expect_eq "$(printf '%s\n' "$out" | head -1)" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,started_on,status,left_on,created_at,updated_at"
+expect_out_has "HOM-0042,HOM,wes,,25-34,female,,rough-sleeping,$(date +%Y-%m-%d),active"
 run su list --service REC --format json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sorted(d[0].keys()))')" "2 ['age_band', 'created_at', 'date_of_birth', 'ethnicity', 'gender', 'id', 'keyworker', 'left_on', 'needs', 'service', 'status', 'updated_at']"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sorted(d[0].keys()))')" "2 ['age_band', 'created_at', 'date_of_birth', 'ethnicity', 'gender', 'id', 'keyworker', 'left_on', 'needs', 'service', 'started_on', 'status', 'updated_at']"
 run su list --format tsv --service REC
-expect_eq "$(printf '%s\n' "$out" | head -1 | tr '\t' ',')" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,status,left_on,created_at,updated_at"
+expect_eq "$(printf '%s\n' "$out" | head -1 | tr '\t' ',')" "id,service,keyworker,date_of_birth,age_band,gender,ethnicity,needs,started_on,status,left_on,created_at,updated_at"
 run su list --json --keyworker nobody
 expect_status 4
 
@@ -275,11 +275,13 @@ cp "$CASELOAD_DB" "$SCRATCH/newer.db"
 sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 99"
 run --db "$SCRATCH/newer.db" su list
 expect_status 3
-expect_err_has "has schema version 99, newer than this caseload knows (4)"
+expect_err_has "has schema version 99, newer than this caseload knows (5)"
 cp "$CASELOAD_DB" "$SCRATCH/older.db"
 # A register as version 1 made it: no indexes for 'log', and the indexes by
-# service and by need that version 3 drops.
+# service and by need that version 3 drops, no started_on (version 4).
 sqlite3 "$SCRATCH/older.db" "DROP INDEX event_su; DROP INDEX event_at;
+    ALTER TABLE service_user DROP COLUMN started_on;
+    UPDATE service_user SET created_at = '2025-03-04T23:59:59Z';
     CREATE INDEX service_user_service ON service_user(service_id, status);
     CREATE INDEX su_need_need ON su_need(need_id); PRAGMA user_version = 1"
 run --db "$SCRATCH/older.db" su list
@@ -287,9 +289,10 @@ expect_status 5
 expect_err_has "caseload db upgrade"
 run --db "$SCRATCH/older.db" db upgrade
 expect_status 0
-expect_err_has "from schema version 1 to 4"
+expect_err_has "from schema version 1 to 5"
 expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")" "event_at event_su service_user_keyworker" "(indexes after the upgrade)"
-expect_eq "$(sqlite3 "$SCRATCH/older.db" 'PRAGMA user_version')" "4"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" 'PRAGMA user_version')" "5"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT DISTINCT started_on FROM service_user")" "2025-03-04" "(started_on from created_at's date)"
 run --db "$SCRATCH/older.db" su list --format csv
 expect_status 0
 expect_out_has "HOM-0042"

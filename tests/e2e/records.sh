@@ -272,11 +272,11 @@ expect_out_has "HOM-0400"
 t "leave: refusals"
 refused 5 "'HOM-0400' already left on 2026-11-26" su leave HOM-0400
 expect_err_has "caseload su return HOM-0400"
-add HOM-0410
+add HOM-0410 --started 2000-01-01  # leaving dates below go back to 2001
 refused 3 "the leaving date 2026-11-27 is in the future" su leave HOM-0410 --date 2026-11-27
 refused 3 "leaving date '2026-13-01' is not a date" su leave HOM-0410 --date 2026-13-01
 refused 3 "the leaving date 1901-01-01 is more than 120 years ago" su leave HOM-0410 --date 1901-01-01
-add HOM-0412 --dob 1990-04-23
+add HOM-0412 --dob 1990-04-23 --started 2000-01-01
 refused 3 "the leaving date 1990-04-22 is before HOM-0412's date of birth (1990-04-23)" su leave HOM-0412 --date 22/04/1990
 run su leave HOM-0412 --date 2001-09-30 -q
 expect_status 0

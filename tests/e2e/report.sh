@@ -73,6 +73,8 @@ print("\n".join(sorted(lines)))
 EOF
 expect_report() { python3 "$SCRATCH/expect.py" "$@"; }
 body_sorted() { printf '%s\n' "$out" | tail -n +2 | LC_ALL=C sort; }
+# Two dimensions: without the row_percent column (expect.py has none).
+body2_sorted() { printf '%s\n' "$out" | tail -n +2 | cut -d, -f1-4 | LC_ALL=C sort; }
 expected_sorted() { expect_report "$@" | LC_ALL=C sort; }
 
 # ---------------------------------------------------------------------------
@@ -122,34 +124,34 @@ expect_eq "$(grep -c ',left,' "$SCRATCH/all.csv")" "11" "(people who left)"
 # ---------------------------------------------------------------------------
 t "every dimension, as the lead, against su list"
 for dim in service keyworker age-band gender ethnicity need status; do
-    run report --by "$dim" --format csv
+    run report --by "$dim" --hide-empty --format csv
     expect_status 0
     expect_eq "$(printf '%s\n' "$out" | head -1)" "$(echo "$dim" | tr - _),count,percent" "(header for $dim)"
     expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by "$dim")" "(counts by $dim)"
-    run report --by "$dim" --include-left --format csv
+    run report --by "$dim" --include-left --hide-empty --format csv
     expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by "$dim" --include-left)" "(counts by $dim, with those who left)"
 done
 
 t "pairs of dimensions"
 for pair in "service gender" "age-band need" "keyworker status" "need ethnicity" "gender age-band"; do
     set -- $pair
-    run report --by "$1" --by "$2" --include-left --format csv
+    run report --by "$1" --by "$2" --include-left --hide-empty --format csv
     expect_status 0
-    expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by "$1" --by "$2" --include-left)" "(counts by $1 and $2)"
+    expect_eq "$(body2_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by "$1" --by "$2" --include-left)" "(counts by $1 and $2)"
 done
-run report --by service,gender --format csv
-expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by service --by gender)" "(--by A,B)"
+run report --by service,gender --hide-empty --format csv
+expect_eq "$(body2_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by service --by gender)" "(--by A,B)"
 
 t "filters"
-run report --by gender --service HOM --format csv
+run report --by gender --service HOM --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by gender --service HOM)"
-run report --by age-band --keyworker rex --include-left --format csv
+run report --by age-band --keyworker rex --include-left --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by age-band --keyworker rex --include-left)"
-run report --by service --need mental-health --format csv
+run report --by service --need mental-health --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by service --need mental-health)"
 expect_out_has "REC,"  # a need of two Stars counts in both
 expect_out_has "HOM,"
-run report --by need --need offending --format csv
+run report --by need --need offending --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by need --need offending)"
 
 t "no --by: one row, everyone counted"
@@ -164,7 +166,7 @@ t "age bands follow the date of birth as of today"
 [ "$(grep -c ',2008-11-27,' "$SCRATCH/all.csv")" -gt 0 ] && pass || fail "no one born 2008-11-27"
 expect_eq "$(grep -c ',2008-11-26,18-24,' "$SCRATCH/all.csv")" "$(grep -c ',2008-11-26,' "$SCRATCH/all.csv")"
 expect_eq "$(grep -c ',2008-11-27,under-18,' "$SCRATCH/all.csv")" "$(grep -c ',2008-11-27,' "$SCRATCH/all.csv")"
-run report --by age-band --include-left --format csv
+run report --by age-band --include-left --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --by age-band --include-left)"
 CASELOAD_TODAY=2026-11-27 run report --by age-band --include-left --format csv
 under18_tomorrow=$(printf '%s\n' "$out" | grep '^under-18,' | cut -d, -f2)
@@ -190,7 +192,7 @@ expect_eq "$(printf '%s\n' "$out" | tail -n +2 | head -n -1 | cut -d, -f1)" "$(p
 t "scope: a worker sees their own caseload"
 cl --as wes su list --include-left --format csv >"$SCRATCH/wes.csv"
 for dim in service gender need status; do
-    run --as wes report --by "$dim" --include-left --format csv
+    run --as wes report --by "$dim" --include-left --hide-empty --format csv
     expect_status 0
     expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/wes.csv" --by "$dim" --include-left)" "(wes by $dim)"
 done
@@ -199,14 +201,14 @@ expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f1 | sort -u)" "wes"
 
 t "scope: a manager sees their services (and their own caseload)"
 cl --as mia su list --include-left --format csv >"$SCRATCH/mia.csv"
-run --as mia report --by keyworker --by gender --include-left --format csv
-expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/mia.csv" --by keyworker --by gender --include-left)"
+run --as mia report --by keyworker --by gender --include-left --hide-empty --format csv
+expect_eq "$(body2_sorted)" "$(expected_sorted "$SCRATCH/mia.csv" --by keyworker --by gender --include-left)"
 expect_out_lacks "rex"
 expect_out_lacks "fay"
 # max manages REC and works in HOM: all of REC, and his own HOM caseload.
 cl --as max su list --format csv >"$SCRATCH/max.csv"
 run --as max report --by service --by keyworker --format csv
-expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/max.csv" --by service --by keyworker)"
+expect_eq "$(body2_sorted)" "$(expected_sorted "$SCRATCH/max.csv" --by service --by keyworker)"
 expect_out_has "HOM,max,"
 expect_out_lacks "HOM,wes,"
 
@@ -237,14 +239,14 @@ expect_status 0
 # ---------------------------------------------------------------------------
 t "--compare: the organisation's percentages and the difference"
 for dim in gender age-band need; do
-    run --as mia report --by "$dim" --compare --format csv
+    run --as mia report --by "$dim" --compare --hide-empty --format csv
     expect_status 0
     expect_eq "$(printf '%s\n' "$out" | head -1)" "$(echo "$dim" | tr - _),count,percent,organisation_percent,difference"
     expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/mia.csv" --org "$SCRATCH/all.csv" --by "$dim")" "(mia by $dim)"
 done
-run report --by ethnicity --service REC --compare --format csv
+run report --by ethnicity --service REC --compare --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --org "$SCRATCH/all.csv" --by ethnicity --service REC)" "(lead, REC against all)"
-run --as wes report --by gender --need money --include-left --compare --format csv
+run --as wes report --by gender --need money --include-left --compare --hide-empty --format csv
 expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/wes.csv" --org "$SCRATCH/all.csv" --by gender --need money --include-left)" "(wes, with need and left)"
 # The arithmetic in the JSON itself: difference = percent - organisation_percent.
 run --as mia report --by gender --compare --json
@@ -266,24 +268,24 @@ for i in 1 2 3 4 5 6 7; do cl su add "HOM-71$i" --service HOM --keyworker wes --
 for i in 1 2 3 4 5 6; do cl su add "HOM-72$i" --service HOM --keyworker wyn --gender male --confirm-anonymous -q; done
 for i in 1 2; do cl su add "HOM-73$i" --service HOM --keyworker wyn --gender non-binary --confirm-anonymous -q; done
 cl su add "REC-0001" --service REC --keyworker rex --need drug-use --confirm-anonymous -q
-run report --by gender --service HOM --format csv
+run report --by gender --service HOM --hide-empty --format csv
 expect_out "gender,count,percent
 female,7,46.7
 male,6,40.0
 non-binary,2,13.3"
-run report --by gender --service HOM --suppress-below 3 --format csv
+run report --by gender --service HOM --suppress-below 3 --hide-empty --format csv
 # non-binary (2) is hidden; so is the next smallest, else total - the others gives it away.
 expect_out "gender,count,percent,suppressed
 female,7,46.7,false
 male,<3,,true
 non-binary,<3,,true"
-run report --by gender --service HOM --suppress-below 3 --json
+run report --by gender --service HOM --suppress-below 3 --hide-empty --json
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
 for r in json.load(sys.stdin): print(r["gender"], r["count"], r["percent"], r["suppressed"])')" "female 7 46.7 False
 male None None True
 non-binary None None True"
-run report --by gender --service HOM --suppress-below 2 --format csv
+run report --by gender --service HOM --suppress-below 2 --hide-empty --format csv
 expect_out "gender,count,percent,suppressed
 female,7,46.7,false
 male,6,40.0,false
@@ -306,13 +308,13 @@ expect_out_lacks "suppressed"  # no suppression by default
 
 # ---------------------------------------------------------------------------
 t "formats"
-run report --by gender --by service --format json
+run report --by gender --by service --hide-empty --format json
 expect_status 0
 expect_eq "$(printf '%s' "$out" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
-print(len(rows), list(rows[0].keys()), type(rows[0]["count"]).__name__, type(rows[0]["percent"]).__name__)')" "4 ['gender', 'service', 'count', 'percent'] int float"
-run report --by gender --format jsonl
+print(len(rows), list(rows[0].keys()), type(rows[0]["count"]).__name__, type(rows[0]["percent"]).__name__)')" "4 ['gender', 'service', 'count', 'percent', 'row_percent'] int float"
+run report --by gender --hide-empty --format jsonl
 expect_eq "$(printf '%s\n' "$out" | wc -l)" "4"
 expect_eq "$(printf '%s\n' "$out" | head -1)" '{"gender":"female","count":7,"percent":43.8}'
 run report --by gender --format tsv
@@ -324,24 +326,30 @@ run report --by gender --service HOM --compare --json
 expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')" "{'gender': 'female', 'count': 7, 'percent': 46.7, 'organisation_percent': 43.8, 'difference': 2.9}"
 run report --by gender --format table
 expect_status 0
-expect_eq "$(printf '%s\n' "$out" | head -1 | tr -s ' ')" "gender count %"
+expect_eq "$(printf '%s\n' "$out" | head -2)" "Active service users on 2026-11-26, by gender
+Test Org: the whole organisation"
+expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "gender count %"
 expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 16 100.0"
 run report --by gender --service HOM --compare
-expect_eq "$(printf '%s\n' "$out" | head -1 | tr -s ' ')" "gender count % org % diff"
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" "Test Org: service HOM (Hostel)"
+expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "gender count % org % diff"
 expect_out_has "+2.9"
 expect_out_has "org % is the same segment's share of the whole organisation"
 run report
 expect_eq "$(printf '%s\n' "$out" | tail -1 | tr -s ' ')" "total 16 100.0"
-run --as rex report --by gender --format jsonl
+run --as rex report --by gender --hide-empty --format jsonl
 expect_eq "$out" '{"gender":"not-recorded","count":1,"percent":100.0}'
 # An empty scope: valid, empty output, a note on stderr.
 cl staff add nia --name "Nia" --login nia-login --worker REC -q
-run --as nia report --by gender --json
+run --as nia report --by gender --hide-empty --json
 expect_status 0
 expect_eq "$out" "[]"
 expect_err_has "No service users to count"
-run --as nia report --by gender --format csv
+run --as nia report --by gender --hide-empty --format csv
 expect_eq "$out" "gender,count,percent"
+# Without --hide-empty every gender is listed, with 0.
+run --as nia report --by gender --format csv
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f1,2 | tr '\n' ' ')" "female,0 male,0 non-binary,0 self-described,0 prefer-not-to-say,0 "
 
 t "the need footnote"
 run report --by need
@@ -376,7 +384,7 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 width = int(sys.argv[2])
 blocks = "▏▎▍▌▋▊▉"
 rows = {}
-for line in lines[1:]:
+for line in lines[4:]:  # after the title, the scope, a blank line and the heading
     cells = line.split()
     if not cells or cells[0] == "total": continue
     bar = cells[-1]
@@ -426,5 +434,35 @@ print("\x1b" in text, max(len(l) for l in plain.splitlines()))
 EOF
 expect_eq "$(env -u NO_COLOR COLUMNS=200 TERM=xterm python3 "$SCRATCH/on_tty.py" 50 "$CASELOAD_BIN" report --by keyworker)" "True 49"
 expect_eq "$(NO_COLOR=1 TERM=xterm python3 "$SCRATCH/on_tty.py" 70 "$CASELOAD_BIN" report --by keyworker)" "False 69"
+
+t "colour: only the bars and the sign of a difference; --color never|always|auto"
+expect_eq "$(env -u NO_COLOR TERM=xterm python3 "$SCRATCH/on_tty.py" 50 "$CASELOAD_BIN" report --by keyworker --color never)" "False 49"
+expect_eq "$(env -u NO_COLOR TERM=xterm python3 "$SCRATCH/on_tty.py" 50 "$CASELOAD_BIN" report --by keyworker --colour auto)" "True 49"
+run report --by keyworker --color auto
+expect_out_lacks $'\x1b'
+cat >"$SCRATCH/colours.py" <<'EOF'
+import re, sys
+text = sys.stdin.read()
+painted = re.findall("\x1b\\[(\\d+)m(.*?)\x1b\\[0m", text)
+rest = re.sub("\x1b\\[\\d+m.*?\x1b\\[0m", "", text)
+ok = all((c == "36" and set(t) <= set("█▏▎▍▌▋▊▉")) or (c == "32" and re.fullmatch(r"\+\d+\.\d", t))
+         or (c == "31" and re.fullmatch(r"-\d+\.\d", t)) for c, t in painted)
+print(len(painted) > 0, ok, "\x1b" in rest, sorted({c for c, _ in painted}))
+EOF
+cl su add REC-4002 --service REC --keyworker rex --gender female --confirm-anonymous -q
+# HOM has nobody female, the organisation one: a minus; not-recorded a plus.
+run report --by gender --service HOM --compare --color always
+expect_eq "$(printf '%s\n' "$out" | python3 "$SCRATCH/colours.py")" "True True False ['31', '32', '36']"
+NO_COLOR=1 run report --by keyworker --color always
+expect_out_has $'\x1b[36m'  # an explicit --color always wins over NO_COLOR
+refused 2 "--color" report --color sometimes
+
+t "two dimensions: subtotals and row percentages in the table"
+NO_COLOR=1 run report --by service --by keyworker
+expect_eq "$(printf '%s\n' "$out" | sed -n 4p | tr -s ' ')" "service keyworker count % row %"
+expect_eq "$(printf '%s\n' "$out" | grep '^ *subtotal' | tr -s ' ' | sed 's/^ //')" "subtotal 65 92.9 100.0
+subtotal 5 7.1 100.0"
+expect_eq "$(printf '%s\n' "$out" | grep '^HOM' | tr -s ' ' | cut -d' ' -f1-5)" "HOM wes 40 57.1 61.5"
+expect_out_has "row % is the share of the subtotal of the row's service."
 
 finish

@@ -53,7 +53,7 @@ TEST_CASE("report: dimension names") {
     CHECK(parse_dimension(" keyworker ") == Dimension::keyworker);
     CHECK(parse_dimension("needs") == Dimension::need);
     CHECK_FALSE(parse_dimension("sex").has_value());
-    CHECK(all_dimensions().size() == 7);
+    CHECK(all_dimensions().size() == 10);
     for (Dimension d : all_dimensions()) {
         CHECK(parse_dimension(dimension_name(d)) == d);
         CHECK(parse_dimension(dimension_field(d)) == d);
@@ -352,7 +352,8 @@ INSERT INTO su_need VALUES (1, 11), (1, 12), (2, 12), (5, 21), (5, 22), (6, 22),
 
 std::map<std::vector<std::string>, long long> counts_of(const Report& r) {
     std::map<std::vector<std::string>, long long> out;
-    for (const auto& row : r.rows) out[row.values] = row.count;
+    for (const auto& row : r.rows)
+        if (row.count > 0) out[row.values] = row.count;  // not the listed values with 0
     return out;
 }
 
@@ -380,6 +381,7 @@ TEST_CASE("report: counting a register follows the actor's scope") {
     // Missing gender: not-recorded.
     r = s.report("boss", by({Dimension::gender}));
     CHECK(counts_of(r) == Counts{{{"female"}, 1}, {{"male"}, 3}, {{"not-recorded"}, 1}});
+    CHECK(r.rows.size() == 6);  // every gender of the list, and not-recorded
 
     // Needs: once under each; the two Stars' "money" are one code; no need: not-recorded.
     r = s.report("boss", by({Dimension::need}));
@@ -459,4 +461,119 @@ TEST_CASE("report: --compare benchmarks against the whole organisation") {
     CHECK(row_of(rep, {"female"}).percent_tenths == 1000);
     CHECK(row_of(rep, {"female"}).organisation_percent_tenths == 333);
     CHECK(row_of(rep, {"male"}).organisation_percent_tenths == 667);
+}
+
+// ---------------------------------------------------------------------------
+// Issue 15: periods, flows, complete tables, subtotals.
+
+TEST_CASE("report: period labels and spans") {
+    CHECK(period_label(Dimension::month, {2026, 3, 31}) == "2026-03");
+    CHECK(period_label(Dimension::quarter, {2026, 3, 31}) == "2026-Q1");
+    CHECK(period_label(Dimension::quarter, {2026, 4, 1}) == "2026-Q2");
+    CHECK(period_label(Dimension::quarter, {2026, 12, 31}) == "2026-Q4");
+    CHECK(period_label(Dimension::year, {2026, 7, 1}) == "2026");
+    CHECK(period_start(Dimension::quarter, {2026, 8, 15}) == Date{2026, 7, 1});
+    CHECK(next_period_start(Dimension::quarter, {2026, 10, 1}) == Date{2027, 1, 1});
+    CHECK(next_period_start(Dimension::month, {2026, 12, 1}) == Date{2027, 1, 1});
+    CHECK(period_label_start(Dimension::quarter, "2026-Q3") == Date{2026, 7, 1});
+    CHECK(period_label_start(Dimension::month, "2026-13") == std::nullopt);
+    CHECK(period_label_start(Dimension::year, "not-recorded") == std::nullopt);
+
+    auto spans = periods_between(Dimension::quarter, {2026, 2, 15}, {2026, 8, 10});
+    REQUIRE(spans.size() == 3);
+    CHECK(spans[0].label == "2026-Q1");
+    CHECK(spans[0].from == Date{2026, 2, 15});  // clipped to --since
+    CHECK(spans[0].to == Date{2026, 3, 31});
+    CHECK(spans[1].from == Date{2026, 4, 1});
+    CHECK(spans[1].to == Date{2026, 6, 30});
+    CHECK(spans[2].to == Date{2026, 8, 10});  // clipped to --until
+    CHECK(periods_between(Dimension::month, {2024, 2, 1}, {2024, 2, 29}).back().to ==
+          Date{2024, 2, 29});
+    CHECK_THROWS_AS(periods_between(Dimension::month, {1900, 1, 1}, {2026, 1, 1}), Error);
+    CHECK(add_days({2024, 2, 28}, 1) == Date{2024, 2, 29});
+    CHECK(add_days({2026, 1, 1}, -1) == Date{2025, 12, 31});
+}
+
+TEST_CASE("report: resolve_period") {
+    const Date today{2026, 12, 15};
+    ReportRequest r;
+    CHECK(resolve_period(r, today).filter == DateFilter::none);
+    CHECK(resolve_period(r, today).to == today);
+    r.since = Date{2026, 10, 1};
+    CHECK(resolve_period(r, today).filter == DateFilter::active_during);
+    r.by = {Dimension::month};
+    CHECK(resolve_period(r, today).filter == DateFilter::started_in);
+    r.period_of = PeriodDate::left;
+    CHECK(resolve_period(r, today).filter == DateFilter::left_in);
+    r.flow = true;
+    CHECK_THROWS_AS(resolve_period(r, today), Error);  // --of with --flow
+    r.period_of = PeriodDate::started;
+    CHECK(resolve_period(r, today).filter == DateFilter::flow);
+    r.until = Date{2026, 9, 30};
+    CHECK_THROWS_AS(resolve_period(r, today), Error);  // since after until
+    ReportRequest two = by({Dimension::month, Dimension::year});
+    CHECK_THROWS_AS(resolve_period(two, today), Error);
+}
+
+TEST_CASE("report: assemble_flow counts each period by the definitions") {
+    // Quarters of 2026; people by (start, leave).
+    auto spans = periods_between(Dimension::quarter, {2026, 1, 1}, {2026, 12, 31});
+    std::vector<FlowCount> counts = {
+        {"", "2025-12-31", "2026-01-01", 1},  // left on the first day: active at Q1's start
+        {"", "2025-06-01", "2025-12-31", 1},  // gone before
+        {"", "2026-03-31", "2026-04-01", 2},  // across the Q1/Q2 boundary
+        {"", "2026-09-30", "2026-09-30", 1},  // one day
+        {"", "2026-10-01", "", 3},            // still active
+    };
+    auto rows = assemble_flow(spans, {""}, counts);
+    REQUIRE(rows.size() == 4);
+    auto figures = [](const FlowRow& r) {
+        return std::vector<long long>{r.active_at_start, r.started, r.left, r.active_at_end};
+    };
+    CHECK(rows[0].values == std::vector<std::string>{"2026-Q1"});
+    CHECK(figures(rows[0]) == std::vector<long long>{1, 2, 1, 2});
+    CHECK(figures(rows[1]) == std::vector<long long>{2, 0, 2, 0});
+    CHECK(figures(rows[2]) == std::vector<long long>{0, 1, 1, 0});
+    CHECK(figures(rows[3]) == std::vector<long long>{0, 3, 0, 3});
+    // Per value of another dimension, every value listed.
+    auto by_value = assemble_flow(spans, {"HOM", "REC"}, {{"HOM", "2026-05-05", "", 1}});
+    REQUIRE(by_value.size() == 8);
+    CHECK(by_value[1].values == std::vector<std::string>{"2026-Q1", "REC"});
+    CHECK(by_value[2].values == std::vector<std::string>{"2026-Q2", "HOM"});
+    CHECK(by_value[2].started == 1);
+    CHECK(by_value[7].values == std::vector<std::string>{"2026-Q4", "REC"});
+    CHECK(by_value[7].active_at_end == 0);
+}
+
+TEST_CASE("report: complete tables, --hide-empty, subtotals and row percentages") {
+    ReportRequest req = by({Dimension::gender});
+    Tally t = tally({{{"female"}, 3}, {{"not-recorded"}, 1}});
+    t.domains = {{"female", "male", "non-binary"}};
+    Report r = assemble_report(req, t, std::nullopt);
+    CHECK(first_values(r) ==
+          std::vector<std::string>{"female", "male", "non-binary", "not-recorded"});
+    CHECK(row_of(r, {"male"}).count == 0);
+    req.hide_empty = true;
+    CHECK(first_values(assemble_report(req, t, std::nullopt)) ==
+          std::vector<std::string>{"female", "not-recorded"});
+
+    ReportRequest two = by({Dimension::service, Dimension::gender});
+    Tally t2 = tally({{{"HOM", "female"}, 3}, {{"HOM", "male"}, 1}, {{"REC", "male"}, 4}});
+    t2.domains = {{}, {"female", "male"}};
+    Report r2 = assemble_report(two, t2, std::nullopt);
+    REQUIRE(r2.rows.size() == 4);  // REC/female listed with 0
+    CHECK(row_of(r2, {"REC", "female"}).count == 0);
+    REQUIRE(r2.subtotals.size() == 2);
+    CHECK(r2.subtotals[0].values == std::vector<std::string>{"HOM"});
+    CHECK(r2.subtotals[0].count == 4);
+    CHECK(r2.subtotals[0].percent_tenths == 500);
+    CHECK(row_of(r2, {"HOM", "female"}).row_percent_tenths == 750);
+    CHECK(row_of(r2, {"REC", "male"}).row_percent_tenths == 1000);
+    // People counted under several needs: the subtotal is the people, given.
+    ReportRequest needs = by({Dimension::service, Dimension::need});
+    Tally t3 = tally({{{"HOM", "money"}, 3}, {{"HOM", "housing"}, 3}}, 4);
+    t3.groups = {{{"HOM"}, 4}};
+    Report r3 = assemble_report(needs, t3, std::nullopt);
+    CHECK(r3.subtotals.at(0).count == 4);
+    CHECK(row_of(r3, {"HOM", "money"}).row_percent_tenths == 750);
 }
