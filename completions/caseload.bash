@@ -38,6 +38,7 @@ _caseload_options() {
         "su edit") echo "--dob= --age-band= --gender= --ethnicity= --started= --clear=" ;;
         "su leave") echo "--date=" ;;
         "su erase") echo "--confirm=" ;;
+        "db backup") echo "--force" ;;
         "su import") echo "--input-format= --dry-run --on-error= --rejects= --force --skip-existing --generate-ids --ids-to= --confirm-anonymous" ;;
         "id check") echo "--ask-name" ;;
         "id new") echo "-n= --count= --service=" ;;

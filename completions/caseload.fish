@@ -327,3 +327,4 @@ complete -c caseload -n '__caseload_needs_command db' -a check -d "Check the reg
 complete -c caseload -n '__caseload_needs_command db' -a backup -d 'Copy the register while in use'
 complete -c caseload -n '__caseload_needs_command db' -a upgrade -d 'Migrate to this schema version'
 complete -c caseload -n '__caseload_arg_count db backup 0' -F
+complete -c caseload -n '__caseload_is db backup' -l force -d 'Keep the copy even when it fails the integrity check'

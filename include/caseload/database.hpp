@@ -4,15 +4,29 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace caseload {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr int kApplicationId = 0x43534c44;  // "CSLD"
 
 // --db, else $CASELOAD_DB, else $XDG_DATA_HOME/caseload/caseload.db, else
 // ~/.local/share/caseload/caseload.db.
 std::string resolve_database_path(const std::optional<std::string>& flag);
+
+// What scrub() achieved.
+enum class Scrub {
+    done,      // the WAL is empty: the overwritten bytes are in no file
+    deferred,  // the database file holds them no longer, but other commands kept the WAL
+               // from being emptied; the next command that can empties it
+    reader,    // another program's read still needs the old pages; a later command finishes
+    no_space,  // the disk is full; a later command finishes
+};
+
+// Files of the register (itself, its -wal and -shm) that others (not owner,
+// not group) may read or write, each as "PATH (mode 0644)".
+std::vector<std::string> files_open_to_others(const std::string& path);
 
 class Database {
   public:
@@ -33,12 +47,23 @@ class Database {
     // Runs the forward migrations; returns the versions applied (from, to).
     std::pair<int, int> upgrade();
 
-    // Moves the WAL's content into the database and truncates the WAL, so that
-    // overwritten bytes (a renamed or erased ID) leave no copy behind. Waits
-    // for other connections' reads as long as --wait; false when one still
-    // holds an older snapshot (the move is then partial: the database file
-    // keeps pages that reader may need until a later complete checkpoint).
-    bool checkpoint_truncate();
+    // Inside a write transaction whose overwritten bytes (a renamed or
+    // erased ID) must leave every file: records that a scrub is pending, so
+    // that a command killed before scrub() ends, or a scrub that cannot
+    // finish, is completed by a later command.
+    void mark_scrub_pending();
+
+    // After the commit: moves the WAL's content into the database and
+    // truncates the WAL. Never holds the write lock while it waits: each try
+    // takes the lock only when it can finish at once, and tries again for up
+    // to budget_seconds. When done, the pending mark is cleared.
+    Scrub scrub(double budget_seconds);
+
+    // The journal mode the file had when opened, when it was not WAL (a
+    // backup put back with cp): open switched it to WAL, or could not (a
+    // read-only file), which journal_mode() then shows.
+    const std::optional<std::string>& journal_mode_found() const { return journal_mode_found_; }
+    std::string journal_mode();
 
     Database(Database&&) = default;
     Database& operator=(Database&&) = default;
@@ -46,10 +71,15 @@ class Database {
   private:
     Database(std::string path, double wait_seconds, int flags);
     void configure_connection();
+    void ensure_wal();
+    void finish_pending_scrub();
+    bool scrub_pending();
+    void clear_scrub_pending();
 
     std::unique_ptr<SQLite::Database> db_;
     std::string path_;
     double wait_seconds_ = 5;
+    std::optional<std::string> journal_mode_found_;
 };
 
 // BEGIN IMMEDIATE: a writer takes the lock up front, waiting up to --wait,

@@ -54,13 +54,13 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
 // Writes a planned rename with its event, then checkpoints the WAL so that
 // no byte of the old ID is left in the register's files. Throws
 // Error(conflict) when the record or the new ID changed in the meantime.
-// Returns false when another connection's read kept the checkpoint from
-// finishing: the old ID's bytes then stay in the database file until a
-// later complete checkpoint (the next rename or erase, or 'db check').
+// The checkpoint never holds the write lock while it waits; when it cannot
+// finish, the register keeps a mark and a later command finishes it
+// (Database::scrub says how far it got).
 // `before_commit` sees the renamed record inside the transaction: the place
 // to write the new ID's only copy; when it throws, nothing is renamed.
-bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
-                  const std::function<void(const ServiceUser&)>& before_commit = {});
+Scrub apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
+                   const std::function<void(const ServiceUser&)>& before_commit = {});
 
 // ---------------------------------------------------------------------------
 // Allocation
@@ -156,7 +156,7 @@ ServiceUser return_service_user(Register& reg, const Actor& actor, std::string_v
 // checkpoints the WAL.
 struct ErasedServiceUser {
     std::string id;  // as it was stored
-    bool scrubbed;   // as apply_rename's result: its bytes are in no file
+    Scrub scrub;     // as apply_rename's result
 };
 ErasedServiceUser erase_service_user(Register& reg, const Actor& actor, std::string_view id,
                                      std::string_view confirm);

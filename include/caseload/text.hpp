@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by the core and the CLI.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,16 @@ inline bool ascii_iequals(std::string_view a, std::string_view b) {
 // A value quoted for a message: control, non-ASCII and bidi characters are
 // shown as escapes so that a hostile value cannot rewrite the terminal.
 std::string printable(std::string_view text, std::size_t max_length = 80);
+
+// The first character a stored text may not hold, described ("a control
+// character (\x1B)", "a bidirectional control character (U+202E)"): C0
+// controls, DEL, C1 controls, bidi controls and invalid UTF-8. nullopt: none.
+std::optional<std::string> forbidden_character(std::string_view text);
+
+// Text for a terminal: control characters (C0 but, with keep_newlines, the
+// newline; DEL; C1), bidi controls and invalid bytes escaped; other Unicode
+// kept as it is (unlike printable, which escapes all that is not ASCII).
+std::string terminal_safe(std::string_view text, bool keep_newlines = false);
 
 // True when text is valid UTF-8.
 bool is_valid_utf8(std::string_view text);

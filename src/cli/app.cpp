@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -22,9 +23,11 @@ namespace {
 void print_error(const Error& e) {
     // An empty message: the command has already said everything (id check).
     if (std::string_view(e.what()).empty()) return;
-    std::cerr << "caseload: error: " << e.what() << '\n';
-    for (const auto& line : e.details()) std::cerr << line << '\n';
-    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
+    // Values in messages are quoted with printable(); escaped here as well,
+    // so that no path can put a control character on the terminal.
+    std::cerr << "caseload: error: " << terminal_safe(e.what(), true) << '\n';
+    for (const auto& line : e.details()) std::cerr << terminal_safe(line, true) << '\n';
+    if (!e.hint().empty()) std::cerr << "hint: " << terminal_safe(e.hint(), true) << '\n';
 }
 
 // The deepest subcommand the parser entered.
@@ -208,6 +211,27 @@ int show_help(int argc, char** argv, int at) {
     return run(static_cast<int>(args.size()), pointers.data());
 }
 
+// --wait: a number of seconds from 0 to 86400. CLI11's Range lets NaN
+// through (no comparison with it is true).
+CLI::Validator wait_seconds_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            double value = 0;
+            std::size_t used = 0;
+            try {
+                value = std::stod(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != text.size() || !std::isfinite(value) || value < 0 ||
+                value > 86400)
+                return fmt::format("--wait '{}' is not a number of seconds from 0 to 86400",
+                                   printable(text));
+            return {};
+        },
+        "SECONDS");
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -239,7 +263,7 @@ int run(int argc, char** argv) {
     app.add_option("--wait", g.wait,
                    "Seconds to wait for a busy register before exit 7 (default 5)")
         ->option_text("SECONDS")
-        ->check(CLI::Range(0.0, 86400.0));
+        ->check(wait_seconds_check());
     app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");
     app.add_flag_callback(
         "--no-header", [] { set_headers(false); },

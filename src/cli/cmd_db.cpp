@@ -24,7 +24,9 @@ namespace {
 std::vector<CheckProblem> file_problems(const std::string& path, double wait) {
     std::vector<CheckProblem> problems;
     try {
-        SQLite::Database db(path, SQLite::OPEN_READONLY, static_cast<int>(wait * 1000));
+        // Read and write, although it only reads: a read-only connection
+        // could not remove the -wal and -shm it makes beside the file.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE, static_cast<int>(wait * 1000));
         SQLite::Statement q(db, "PRAGMA integrity_check");
         while (q.executeStep()) {
             // One row may hold several lines ("*** in database main ***\nPage 4: ...").
@@ -39,6 +41,21 @@ std::vector<CheckProblem> file_problems(const std::string& path, double wait) {
                                                      printable(e.getErrorStr(), 200))});
     }
     return problems;
+}
+
+// What the file system shows of the register: its journal mode, and who else
+// may read it.
+void add_file_problems(Database& db, std::vector<CheckProblem>& problems) {
+    if (db.journal_mode_found() && db.journal_mode() != "wal")
+        problems.push_back(
+            {"journal-mode", fmt::format("the register is in journal mode {}, not WAL, and could "
+                                         "not be switched (is it read-only?)",
+                                         printable(db.journal_mode()))});
+    for (const auto& file : files_open_to_others(db.path()))
+        problems.push_back(
+            {"permissions", fmt::format("{} may be read by others; fix it with 'chmod o-rwx' on "
+                                        "the register, its -wal and its -shm",
+                                        file)});
 }
 
 void print_problems(Context& ctx, const std::vector<CheckProblem>& problems) {
@@ -63,7 +80,9 @@ void register_db(CLI::App& app, Context& ctx) {
         } catch (const Error& e) {
             // A damaged register fails to load with exit 1 ("run 'caseload db
             // check'"): say what SQLite finds wrong with the file.
-            if (e.code() != Exit::failure) throw;
+            if (e.code() != Exit::failure &&
+                !std::string_view(e.what()).starts_with("the register is damaged"))
+                throw;
             auto problems = file_problems(ctx.database_path(), ctx.global.wait);
             if (problems.empty()) throw;
             print_problems(ctx, problems);
@@ -75,15 +94,22 @@ void register_db(CLI::App& app, Context& ctx) {
                         "'sqlite3 FILE .recover' may save what is left");
         }
         require_lead(ctx.actor().member, "run 'caseload db check'");
-        // First the checkpoint that a rename or erase could not finish while
+        // First the scrub that a rename or erase could not finish while
         // another program read the register: the old pages leave the file.
-        if (!reg->db().checkpoint_truncate()) {
+        if (reg->db().scrub(ctx.global.wait) == Scrub::reader) {
             ctx.warn(
                 "another program is reading the register, so the database file may still hold "
                 "bytes of renamed or erased IDs until it finishes",
                 "run 'caseload db check' again when it has finished");
         }
+        if (const auto& found = reg->db().journal_mode_found();
+            found && reg->db().journal_mode() == "wal")
+            ctx.warn(fmt::format("the register was in journal mode {}, not WAL (a backup put back "
+                                 "with cp?); it is in WAL mode again now",
+                                 printable(*found)),
+                     "");
         auto problems = check_register(reg->db());
+        add_file_problems(reg->db(), problems);
         print_problems(ctx, problems);
         if (!problems.empty())
             throw Error(
@@ -94,23 +120,40 @@ void register_db(CLI::App& app, Context& ctx) {
         ctx.note(fmt::format("{}: all checks passed.", printable(ctx.database_path(), 200)));
     });
 
-    auto target = std::make_shared<std::string>();
+    struct BackupArgs {
+        std::string target;
+        bool force = false;
+    };
+    auto backup_args = std::make_shared<BackupArgs>();
     auto* backup = add_command(*group, "backup",
                                "Copy the register while it is in use (SQLite's online backup)",
                                "  caseload db backup /var/backups/caseload-$(date +%F).db");
-    backup->add_option("file", *target, "The new file (never overwritten; created with mode 0600)")
+    backup
+        ->add_option("file", backup_args->target,
+                     "The new file (never overwritten; created with mode 0600)")
         ->required();
-    backup->callback([&ctx, target] {
+    backup->add_flag("--force", backup_args->force,
+                     "Keep the copy even when it fails the integrity check (to rescue a damaged "
+                     "register)");
+    backup->callback([&ctx, backup_args] {
         Register& reg = ctx.reg();
         require_lead(ctx.actor().member, "back up the register");
         bool show = !ctx.global.quiet && isatty(STDERR_FILENO);
-        int pages = backup_register(reg.db(), *target, [&](int remaining, int total) {
-            if (show && total > 0)
-                std::cerr << fmt::format("\rbackup: {:3}%", 100 * (total - remaining) / total)
-                          << std::flush;
-        });
+        const auto result = backup_register(
+            reg.db(), backup_args->target, backup_args->force, [&](int remaining, int total) {
+                if (show && total > 0)
+                    std::cerr << fmt::format("\rbackup: {:3}%", 100 * (total - remaining) / total)
+                              << std::flush;
+            });
         if (show) std::cerr << '\n';
-        ctx.note(fmt::format("Backed up {} pages to {}.", pages, printable(*target, 200)));
+        if (!result.problems.empty())
+            ctx.warn(fmt::format("the copy {} holds the register's damage ({} problem{} in "
+                                 "SQLite's integrity check); kept because of --force",
+                                 printable(backup_args->target, 200), result.problems.size(),
+                                 result.problems.size() == 1 ? "" : "s"),
+                     "run 'caseload db check' on the register");
+        ctx.note(fmt::format("Backed up {} pages to {}.", result.pages,
+                             printable(backup_args->target, 200)));
     });
 
     auto* upgrade =
@@ -118,6 +161,7 @@ void register_db(CLI::App& app, Context& ctx) {
                     "  caseload db backup before-upgrade.db && caseload db upgrade");
     upgrade->callback([&ctx] {
         Database db = Database::open(ctx.database_path(), ctx.global.wait, true);
+        ctx.warn_open_to_others(ctx.database_path());
         auto [from, to] = db.upgrade();
         if (from == to)
             ctx.note(fmt::format("The register is already at schema version {}.", to));

@@ -12,13 +12,33 @@ namespace caseload::cli {
 
 namespace {
 
-// After a rename or erase whose checkpoint could not finish: say so, even
-// with -q, rather than claim the ID is gone. Not an error: the change is made.
-void warn_not_scrubbed(const Context& ctx, std::string_view what) {
-    ctx.warn(fmt::format("another program is reading the register, so the {}'s bytes stay in "
-                         "the database file until it finishes",
-                         what),
-             "when it has finished, a lead's 'caseload db check' clears them");
+// After a rename or erase: say where the old ID's bytes still are, even with
+// -q, rather than claim the ID is gone. Not an error: the change is made, and
+// the register keeps a mark so that a later command finishes the scrub.
+void report_scrub(const Context& ctx, Scrub scrub, std::string_view what) {
+    switch (scrub) {
+        case Scrub::done:
+            break;
+        case Scrub::deferred:
+            ctx.note(
+                fmt::format("Other commands were busy: the {}'s last bytes leave the WAL "
+                            "when the next caseload command runs.",
+                            what));
+            break;
+        case Scrub::reader:
+            ctx.warn(fmt::format("another program is reading the register, so the {}'s bytes "
+                                 "stay in the database file until it finishes",
+                                 what),
+                     "the next caseload command after it has finished clears them (or a lead's "
+                     "'caseload db check')");
+            break;
+        case Scrub::no_space:
+            ctx.warn(fmt::format("the disk holding the register is full, so the {}'s bytes stay "
+                                 "in its WAL file",
+                                 what),
+                     "free some space; the next caseload command then clears them");
+            break;
+    }
 }
 
 // Commands that change a record print it when --format or --json is given
@@ -68,7 +88,7 @@ void register_rename(CLI::App& su, Context& ctx) {
             plan_rename(reg, actor, args->old_id, args->generate ? std::nullopt : args->new_id);
         ctx.confirm_anonymous(plan.new_id, plan.warnings, args->confirm || plan.generated);
         // The new ID's only copy goes out before the commit.
-        const bool scrubbed = apply_rename(reg, actor, plan, [&](const ServiceUser& renamed) {
+        const Scrub scrub = apply_rename(reg, actor, plan, [&](const ServiceUser& renamed) {
             const std::string nothing = "; nothing was renamed";
             const std::string line = plan.old_id + " -> " + plan.new_id + "\n";
             if (args->ids_to) append_synced(*args->ids_to, line, nothing);
@@ -78,10 +98,10 @@ void register_rename(CLI::App& su, Context& ctx) {
             else
                 write_stdout(line, "the new ID", nothing);
         });
-        if (scrubbed)
+        if (scrub == Scrub::done)
             ctx.note("Update your locked list now: the old ID is no longer kept anywhere.");
         else
-            warn_not_scrubbed(ctx, "old ID");
+            report_scrub(ctx, scrub, "old ID");
     });
 }
 
@@ -267,7 +287,7 @@ void register_erase(CLI::App& su, Context& ctx) {
             fmt::format("Erased {}: its record and needs are gone; the audit trail shows its "
                         "events as (erased).",
                         erased.id));
-        if (!erased.scrubbed) warn_not_scrubbed(ctx, "erased ID");
+        report_scrub(ctx, erased.scrub, "erased ID");
     });
 }
 

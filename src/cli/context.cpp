@@ -23,9 +23,21 @@ std::string Context::database_path() const {
     return resolve_database_path(global.db);
 }
 
+// Every command that opens the register says so when others may read it:
+// the service users' records are the organisation's alone.
+void Context::warn_open_to_others(const std::string& path) const {
+    const auto loose = files_open_to_others(path);
+    if (loose.empty()) return;
+    warn(fmt::format("others may read the register's files: {}", join(loose, ", ")),
+         fmt::format("run 'chmod o-rwx {0} {0}-wal {0}-shm' (see 'man caseload', FILES)",
+                     printable(path, 200)));
+}
+
 Register& Context::reg() {
-    if (!register_)
+    if (!register_) {
         register_ = std::make_unique<Register>(Register::open(database_path(), global.wait));
+        warn_open_to_others(database_path());
+    }
     return *register_;
 }
 
@@ -40,12 +52,13 @@ const Actor& Context::actor() {
 }
 
 void Context::note(const std::string& text) const {
-    if (!global.quiet) std::cerr << text << '\n';
+    // Messages quote values: escaped here too, whatever built them.
+    if (!global.quiet) std::cerr << terminal_safe(text, true) << '\n';
 }
 
 void Context::warn(const std::string& text, const std::string& hint) const {
-    std::cerr << "caseload: warning: " << text << '\n';
-    if (!hint.empty()) std::cerr << "hint: " << hint << '\n';
+    std::cerr << "caseload: warning: " << terminal_safe(text, true) << '\n';
+    if (!hint.empty()) std::cerr << "hint: " << terminal_safe(hint, true) << '\n';
 }
 
 bool Context::interactive() {

@@ -42,6 +42,8 @@ class Context {
     // A warning on stderr, always, and what to do about it when `hint` is
     // given (as an error's hint line).
     void warn(const std::string& text, const std::string& hint = "") const;
+    // The warning when others may read the register's files (mode 0644).
+    void warn_open_to_others(const std::string& path) const;
 
     // Spec §2's confirmation: --confirm-anonymous, or a prompt on a terminal,
     // or a refusal with a hint. Shows warnings first.

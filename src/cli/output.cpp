@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -64,6 +65,30 @@ bool colour_enabled(int fd) {
     return isatty(fd) == 1;
 }
 
+namespace {
+
+// Standard output on a terminal: a person reads it, and a control character
+// in a value could rewrite the screen, so every format escapes them there.
+bool to_terminal(const std::ostream& out) {
+    static const bool terminal = isatty(STDOUT_FILENO) == 1;
+    return terminal && &out == &std::cout;
+}
+
+// JSON on a terminal in ASCII: C1 and bidi controls as \u escapes too.
+std::string json_text(const Json& value, const std::ostream& out, int indent = -1) {
+    return value.dump(indent, ' ', to_terminal(out));
+}
+
+// OWASP's rule for CSV injection: a text cell a spreadsheet would read as a
+// formula (=, +, -, @, tab, CR first) is given a leading apostrophe.
+std::string without_formula(std::string text) {
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
+        text.insert(0, 1, '\'');
+    return text;
+}
+
+}  // namespace
+
 std::string csv_field(std::string_view value) {
     bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
                  (!value.empty() && (value.front() == ' ' || value.back() == ' '));
@@ -79,11 +104,16 @@ std::string csv_field(std::string_view value) {
 std::string tsv_field(std::string_view value) {
     std::string out;
     for (char c : value) {
-        if (c == '\t') out += "\\t";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\\') out += "\\\\";
-        else out += c;
+        if (c == '\t')
+            out += "\\t";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\\')
+            out += "\\\\";
+        else
+            out += c;
     }
     return out;
 }
@@ -127,8 +157,10 @@ void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostre
                 line += std::string(widths[i] - display_width(cell) + 2, ' ');
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
-        if (r == 0 && bold_heading) out << "\x1b[1m" << line << "\x1b[0m\n";
-        else out << line << '\n';
+        if (r == 0 && bold_heading)
+            out << "\x1b[1m" << line << "\x1b[0m\n";
+        else
+            out << line << '\n';
     }
 }
 
@@ -153,10 +185,10 @@ void RecordWriter::add(const Json& record) {
     ++count_;
     switch (format_) {
         case Format::json:
-            out_ << (count_ == 1 ? "\n" : ",\n") << record.dump();
+            out_ << (count_ == 1 ? "\n" : ",\n") << json_text(record, out_);
             break;
         case Format::jsonl:
-            out_ << record.dump() << '\n';
+            out_ << json_text(record, out_) << '\n';
             break;
         case Format::csv:
         case Format::tsv: {
@@ -165,9 +197,11 @@ void RecordWriter::add(const Json& record) {
                 if (i) line += format_ == Format::csv ? ',' : '\t';
                 auto it = record.find(columns_[i]);
                 std::string text = it == record.end() ? "" : flat_text(*it);
+                if (format_ == Format::csv && it != record.end() && it->is_string())
+                    text = without_formula(std::move(text));
                 line += format_ == Format::csv ? csv_field(text) : tsv_field(text);
             }
-            out_ << line << "\n";
+            out_ << (to_terminal(out_) ? terminal_safe(line) : line) << "\n";
             break;
         }
         case Format::table: {
@@ -206,10 +240,10 @@ void RecordWriter::finish() {
 void write_single(Format format, const Json& record, std::ostream& out) {
     switch (format) {
         case Format::json:
-            out << record.dump(2) << '\n';
+            out << json_text(record, out, 2) << '\n';
             break;
         case Format::jsonl:
-            out << record.dump() << '\n';
+            out << json_text(record, out) << '\n';
             break;
         case Format::csv:
         case Format::tsv: {

@@ -58,12 +58,12 @@ std::string checked_text(std::string_view raw, std::string_view what, std::size_
                     fmt::format("the {} '{}' is not valid UTF-8 text of at most {} bytes", what,
                                 printable(text), max),
                     "give a shorter one, in plain text");
-    for (unsigned char c : text)
-        if (c < 0x20 || c == 0x7F)
-            throw Error(
-                Exit::invalid,
-                fmt::format("the {} '{}' contains a control character", what, printable(text)),
-                fmt::format("give the {} as plain text", what));
+    // C1 and bidi controls as much as C0: shown on a terminal, they can
+    // rewrite or reorder what a person reads.
+    if (auto character = forbidden_character(text))
+        throw Error(Exit::invalid,
+                    fmt::format("the {} '{}' contains {}", what, printable(text), *character),
+                    fmt::format("give the {} as plain text", what));
     return std::string(text);
 }
 

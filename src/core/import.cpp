@@ -31,6 +31,7 @@
 #include "caseload/jsonl.hpp"
 #include "caseload/options.hpp"
 #include "caseload/records.hpp"
+#include "caseload/signals.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -273,6 +274,8 @@ class RejectsFile {
                         "choose a path in a directory you may write to");
         }
         ::fchmod(fd_, 0600);  // it holds IDs: private, like the register
+        // Ctrl-C or kill mid-import: nothing was imported, so no rejects file.
+        remove_on_signal_ = std::make_unique<RemoveOnSignal>(temp_);
     }
     // An import that stops as a whole leaves no rejects file: nothing was imported.
     ~RejectsFile() {
@@ -326,6 +329,7 @@ class RejectsFile {
             ::unlink(temp_.c_str());
         }
         temp_.clear();
+        remove_on_signal_.reset();
     }
 
   private:
@@ -354,6 +358,7 @@ class RejectsFile {
     int fd_ = -1;
     bool overwrite_ = false;
     std::uint64_t rows_ = 0;
+    std::unique_ptr<RemoveOnSignal> remove_on_signal_;
 };
 
 // ---------------------------------------------------------------------------

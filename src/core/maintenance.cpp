@@ -5,17 +5,23 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <random>
 #include <thread>
 
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
+#include "caseload/signals.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -143,14 +149,125 @@ namespace {
 
 }  // namespace
 
-int backup_register(Database& db, const std::string& target,
-                    const std::function<void(int, int)>& progress) {
-    // The file is ours from its first byte: created here, never an existing
-    // one (O_EXCL also refuses a symbolic link), mode 0600 whatever the umask.
-    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) cannot_create(target, errno);
-    ::fchmod(fd, 0600);
+namespace {
+
+// The partial copy of a running backup: removed however the backup ends
+// (by a signal too), unless it was renamed to the target.
+struct PartialCopy {
+    std::string path;
+    RemoveOnSignal on_signal, journal_on_signal;
+    explicit PartialCopy(std::string p)
+        : path(std::move(p)), on_signal(path), journal_on_signal(path + "-journal") {}
+    // The name was taken by another file: not ours to remove.
+    void keep_others_file() {
+        on_signal.release();
+        journal_on_signal.release();
+        path.clear();
+    }
+    ~PartialCopy() {
+        if (path.empty()) return;
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+        std::filesystem::remove(path + "-journal", ec);
+    }
+    PartialCopy(const PartialCopy&) = delete;
+    PartialCopy& operator=(const PartialCopy&) = delete;
+};
+
+// ".NAME.partial-PID-RANDOM" beside the target. A copy left by a backup that
+// was killed outright (kill -9) is removed by the next backup to that name.
+std::string partial_copy_prefix(const std::filesystem::path& target) {
+    return "." + target.filename().string() + ".partial-";
+}
+
+void remove_stale_partial_copies(const std::filesystem::path& target) {
+    const std::string prefix = partial_copy_prefix(target);
+    const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(prefix)) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            std::filesystem::remove(entry.path(), ec);
+    }
+}
+
+bool fsync_path(const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
     ::close(fd);
+    return ok;
+}
+
+// Puts the finished copy at its name, never over an existing file.
+void publish_copy(const std::string& partial, const std::string& target) {
+    int rc = ::renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
+        // A file system without RENAME_NOREPLACE: a hard link is as atomic.
+        rc = ::link(partial.c_str(), target.c_str());
+        if (rc == 0) ::unlink(partial.c_str());
+    }
+    if (rc != 0) cannot_create(target, errno);
+    const auto dir = std::filesystem::path(target).parent_path();
+    fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+std::vector<CheckProblem> integrity_problems(sqlite3* copy) {
+    std::vector<CheckProblem> problems;
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(copy, "PRAGMA integrity_check(100)", -1, &q, nullptr) != SQLITE_OK) {
+        problems.push_back({"integrity", printable(sqlite3_errmsg(copy), 200)});
+        return problems;
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+        for (const auto& line : split(text ? text : "", '\n'))
+            if (!line.empty() && line != "ok" && !line.starts_with("***"))
+                problems.push_back({"integrity", printable(line, 500)});
+    }
+    if (rc != SQLITE_DONE) problems.push_back({"integrity", printable(sqlite3_errmsg(copy), 200)});
+    sqlite3_finalize(q);
+    return problems;
+}
+
+}  // namespace
+
+BackupResult backup_register(Database& db, const std::string& target, bool keep_damaged,
+                             const std::function<void(int, int)>& progress) {
+    // Never over an existing file (nor through a symbolic link).
+    struct stat existing {};
+    if (::lstat(target.c_str(), &existing) == 0) cannot_create(target, EEXIST);
+    const std::filesystem::path target_path(target);
+    remove_stale_partial_copies(target_path);
+    // The copy is made under a temporary name in the same directory and
+    // renamed when complete: a backup that is stopped leaves no partial file
+    // under the name asked for. Ours from its first byte, mode 0600.
+    // The name is registered for removal before the file exists, so that no
+    // moment is left in which a signal would leave it behind.
+    std::unique_ptr<PartialCopy> guard;
+    std::string partial;
+    std::random_device random;
+    for (int attempt = 0;; ++attempt) {
+        partial = (target_path.parent_path() / fmt::format("{}{}-{:06x}",
+                                                           partial_copy_prefix(target_path),
+                                                           ::getpid(), random() & 0xFFFFFF))
+                      .string();
+        guard = std::make_unique<PartialCopy>(partial);
+        int fd =
+            ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0) {
+            ::fchmod(fd, 0600);
+            ::close(fd);
+            break;
+        }
+        const int error = errno;
+        guard->keep_others_file();
+        guard.reset();
+        if (error != EEXIST || attempt == 100) cannot_create(target, error);
+    }
 
     sqlite3* source = db.sql().getHandle();
     sqlite3* dest = nullptr;
@@ -163,9 +280,6 @@ int backup_register(Database& db, const std::string& target,
         dest = nullptr;
         if (reading) sqlite3_exec(source, "ROLLBACK", nullptr, nullptr, nullptr);
         reading = false;
-        std::error_code ec;
-        std::filesystem::remove(target, ec);
-        std::filesystem::remove(target + "-journal", ec);
     };
     auto fail = [&](const std::string& what) {
         cleanup();
@@ -195,7 +309,7 @@ int backup_register(Database& db, const std::string& target,
     }
     reading = true;
 
-    if (sqlite3_open_v2(target.c_str(), &dest, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    if (sqlite3_open_v2(partial.c_str(), &dest, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
         fail(dest ? sqlite3_errmsg(dest) : "cannot open");
     backup = sqlite3_backup_init(dest, "main", source, "main");
     if (!backup) fail(sqlite3_errmsg(dest));
@@ -215,20 +329,38 @@ int backup_register(Database& db, const std::string& target,
         }
         fail(sqlite3_errstr(rc));
     }
-    const int pages = sqlite3_backup_pagecount(backup);
+    BackupResult result;
+    result.pages = sqlite3_backup_pagecount(backup);
     rc = sqlite3_backup_finish(backup);
     backup = nullptr;
     if (rc != SQLITE_OK) fail(sqlite3_errstr(rc));
     sqlite3_exec(source, "COMMIT", nullptr, nullptr, nullptr);
     reading = false;
 
-    // The copy is a self-contained file: rollback journal, no WAL beside it.
+    // The copy is a self-contained file: rollback journal, no WAL beside it
+    // (Database::open puts a copy put back with cp into WAL mode again).
     rc = sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) fail(sqlite3_errmsg(dest));
+    result.problems = integrity_problems(dest);
     if (sqlite3_close(dest) != SQLITE_OK) fail("cannot close the copy");
     dest = nullptr;
+    if (!result.problems.empty() && !keep_damaged) {
+        std::vector<std::string> details;
+        for (std::size_t i = 0; i < result.problems.size() && i < 20; ++i)
+            details.push_back(fmt::format("  {}", result.problems[i].detail));
+        throw Error(Exit::invalid,
+                    fmt::format("the register {} is damaged: its copy fails SQLite's integrity "
+                                "check ({} problem{}); no backup was made",
+                                printable(db.path(), 200), result.problems.size(),
+                                result.problems.size() == 1 ? "" : "s"),
+                    "run 'caseload db check'; to keep a copy anyway (to rescue what is left), "
+                    "give --force",
+                    std::move(details));
+    }
+    if (!fsync_path(partial, O_RDONLY)) fail("cannot sync the copy to the disk");
+    publish_copy(partial, target);
     ::chmod(target.c_str(), 0600);
-    return pages;
+    return result;
 }
 
 }  // namespace caseload

@@ -40,14 +40,15 @@ void touch(Register& reg, Key key) {
 }
 
 // Moves the WAL into the database and empties it, so that the bytes of a
-// renamed-away or erased ID survive in no file; false when that could not
-// finish. The change is committed either way: an error here must not
-// report it as failed.
-bool checkpoint(Register& reg) {
+// renamed-away or erased ID survive in no file. The change is committed
+// either way, with its scrub marked pending: an error here must not report
+// it as failed. Short reads by other commands are waited out (up to a
+// second), a long one is not.
+Scrub checkpoint(Register& reg) {
     try {
-        return reg.db().checkpoint_truncate();
+        return reg.db().scrub(std::min(reg.db().wait_seconds(), 1.0));
     } catch (const std::exception&) {
-        return false;
+        return Scrub::deferred;
     }
 }
 
@@ -130,8 +131,8 @@ RenamePlan plan_rename(Register& reg, const Actor& actor, std::string_view old_i
     return plan;
 }
 
-bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
-                  const std::function<void(const ServiceUser&)>& before_commit) {
+Scrub apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
+                   const std::function<void(const ServiceUser&)>& before_commit) {
     {
         WriteTransaction tx(reg.db());
         // Between the plan and now (a prompt may have waited) someone else may
@@ -157,6 +158,7 @@ bool apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
                          : id_key(plan.new_id) == id_key(plan.old_id) ? "case of the ID changed"
                                                                       : "new ID entered");
         if (before_commit) before_commit(*reg.find_by_key(plan.key));
+        reg.db().mark_scrub_pending();
         tx.commit();
     }
     return checkpoint(reg);
@@ -485,11 +487,11 @@ ErasedServiceUser erase_service_user(Register& reg, const Actor& actor, std::str
         // Against the key: the trail shows its events as "(erased)", and
         // 'db check' knows the key was erased on purpose.
         reg.record_event(actor, "su.erase", su.key, "record and needs erased");
+        reg.db().mark_scrub_pending();
         tx.tx.commit();
         erased = su.id;
     }
-    const bool scrubbed = checkpoint(reg);
-    return {erased, scrubbed};
+    return {erased, checkpoint(reg)};
 }
 
 // ---------------------------------------------------------------------------

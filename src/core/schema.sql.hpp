@@ -131,8 +131,18 @@ CREATE TABLE IF NOT EXISTS benchmark (
     UNIQUE (organisation, star)
 );
 )sql",
+    // 5 -> 6: a rename or erase marks here, in its own transaction, that the
+    // overwritten bytes must still leave the WAL; the mark goes when a
+    // checkpoint has emptied it (issue 17: never wait for readers holding
+    // the write lock).
+    R"sql(
+CREATE TABLE IF NOT EXISTS scrub_pending (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    since TEXT NOT NULL
+);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 5);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 6);
 
 }  // namespace caseload::schema

@@ -33,8 +33,8 @@ Star parse_star(std::string_view text, std::string_view source) {
         std::string_view value = trim(line.substr(eq + 1));
         if (value.empty()) fail(fmt::format("'{}' has no value", printable(key)));
         if (value.size() > 80) fail("the value is longer than 80 characters");
-        for (unsigned char c : value)
-            if (c < 0x20) fail("the value has a control character");
+        if (auto character = forbidden_character(value))
+            fail(fmt::format("the value has {}", *character));
         if (key == "code") {
             if (!is_kebab_code(value))
                 fail(fmt::format("star code '{}' must be kebab-case (e.g. my-star)",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <optional>
 
 namespace caseload {
 
@@ -65,6 +66,65 @@ bool is_valid_utf8(std::string_view text) {
         i += n;
     }
     return true;
+}
+
+namespace {
+
+// Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates
+// (U+2066-U+2069) and the marks (U+200E, U+200F, U+061C). Shown, they reorder
+// the text around them.
+bool is_bidi_control(char32_t cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C;
+}
+
+bool is_c1_control(char32_t cp) {
+    return cp >= 0x80 && cp <= 0x9F;
+}
+
+}  // namespace
+
+std::optional<std::string> forbidden_character(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp;
+        std::size_t n = utf8_sequence(text, i, cp);
+        if (n == 0)
+            return fmt::format("an invalid UTF-8 byte (\\x{:02X})",
+                               static_cast<unsigned char>(text[i]));
+        if (cp < 0x20 || cp == 0x7F)
+            return fmt::format("a control character (\\x{:02X})", static_cast<unsigned>(cp));
+        if (is_c1_control(cp))
+            return fmt::format("a C1 control character (U+{:04X})", static_cast<unsigned>(cp));
+        if (is_bidi_control(cp))
+            return fmt::format("a bidirectional control character (U+{:04X})",
+                               static_cast<unsigned>(cp));
+        i += n;
+    }
+    return std::nullopt;
+}
+
+std::string terminal_safe(std::string_view text, bool keep_newlines) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp;
+        std::size_t n = utf8_sequence(text, i, cp);
+        if (n == 0) {
+            out += fmt::format("\\x{:02X}", static_cast<unsigned char>(text[i]));
+            i += 1;
+            continue;
+        }
+        if (keep_newlines && cp == '\n')
+            out += '\n';
+        else if (cp < 0x20 || cp == 0x7F)
+            out += fmt::format("\\x{:02X}", static_cast<unsigned>(cp));
+        else if (is_c1_control(cp) || is_bidi_control(cp))
+            out += fmt::format("\\u{{{:04X}}}", static_cast<unsigned>(cp));
+        else
+            out.append(text.substr(i, n));
+        i += n;
+    }
+    return out;
 }
 
 std::string printable(std::string_view text, std::size_t max_length) {

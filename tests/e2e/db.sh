@@ -239,8 +239,8 @@ expect_err_has "problems"
 t "a truncated file: db check says it cannot be read, exit 3"
 head -c $((size * 3)) "$SCRATCH/damaged.db" >"$SCRATCH/truncated.db"
 run --db "$SCRATCH/truncated.db" su list
-expect_status 1
-expect_err_has "is damaged"
+expect_status 3
+expect_err_has "the register is damaged: run caseload db check"
 run --db "$SCRATCH/truncated.db" db check --format csv
 expect_status 3
 expect_out_has "integrity,the file cannot be read: database disk image is malformed"

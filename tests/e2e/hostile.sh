@@ -273,14 +273,14 @@ file_refused() {
 
 t "a register file that is not SQLite"
 printf 'id,service\nHOM-1,HOM\n' >"$SCRATCH/text.db"
-file_refused 3 "is not a caseload register (not an SQLite database)" "$SCRATCH/text.db" su list
+file_refused 3 "is not an SQLite database" "$SCRATCH/text.db" su list
 file_refused 3 "not an SQLite database" "$SCRATCH/text.db" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
 head -c 100000 /dev/urandom >"$SCRATCH/random.db"
 file_refused 3 "not an SQLite database" "$SCRATCH/random.db" db check
 { printf 'SQLite format 3\0'; head -c 8000 /dev/urandom; } >"$SCRATCH/fake.db"
-file_refused 3 "not a caseload register" "$SCRATCH/fake.db" su list
+file_refused 3 "not an SQLite database" "$SCRATCH/fake.db" su list
 : >"$SCRATCH/empty.db"
-file_refused 3 "not a caseload register" "$SCRATCH/empty.db" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
+file_refused 3 "is not an SQLite database (the file is empty)" "$SCRATCH/empty.db" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
 expect_eq "$(stat -c %s "$SCRATCH/empty.db")" "0" "(the empty file was written)"
 sqlite3 "$SCRATCH/other.db" "CREATE TABLE service_user (uid TEXT); INSERT INTO service_user VALUES ('x')"
 file_refused 3 "an SQLite database but not a caseload register" "$SCRATCH/other.db" su list
@@ -379,14 +379,14 @@ expect_err_clean
 
 t "a register from a newer schema version"
 cp "$SCRATCH/register.db" "$SCRATCH/newer.db"
-sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 6"
+sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 99"
 export CASELOAD_DB="$SCRATCH/newer.db"
-refused 3 "has schema version 6, newer than this caseload knows (5)" su list
+refused 3 "has schema version 99, newer than this caseload knows (6)" su list
 expect_err_has "it was not changed"
 refused 3 "newer than this caseload knows" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
 refused 3 "newer than this caseload knows" db upgrade
 refused 3 "newer than this caseload knows" db check
-expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "6"
+expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "99"
 export CASELOAD_DB="$SCRATCH/register.db"
 
 t "after all of it the register is whole"

@@ -119,7 +119,7 @@ run --wait 1 -q su rename "$OLD" "$NEW" --confirm-anonymous
 expect_status 0
 expect_out "$OLD -> $NEW"
 expect_err_has "caseload: warning: another program is reading the register, so the old ID's bytes stay in the database file until it finishes"
-expect_err_has "hint: when it has finished, a lead's 'caseload db check' clears them"
+expect_err_has "hint: the next caseload command after it has finished clears them (or a lead's 'caseload db check')"
 expect_err_lacks "no longer kept anywhere"
 expect_bytes_present "$OLD"
 run --wait 1 db check

@@ -55,3 +55,26 @@ TEST_CASE("with_article: a or an") {
     CHECK(with_article("gender") == "a gender");
     CHECK(with_article("username") == "a username");
 }
+
+TEST_CASE("forbidden_character: C0, DEL, C1 and bidi controls, invalid UTF-8") {
+    CHECK_FALSE(forbidden_character("Zoë Åberg, 3rd floor").has_value());
+    CHECK(forbidden_character("a\x1b[2J") == "a control character (\\x1B)");
+    CHECK(forbidden_character("a\x7f") == "a control character (\\x7F)");
+    CHECK(forbidden_character("a\u0085b") == "a C1 control character (U+0085)");
+    CHECK(forbidden_character("a\u009b2J") == "a C1 control character (U+009B)");
+    CHECK(forbidden_character("a\u202eb") == "a bidirectional control character (U+202E)");
+    CHECK(forbidden_character("a\u202ab") == "a bidirectional control character (U+202A)");
+    CHECK(forbidden_character("a\u2066b") == "a bidirectional control character (U+2066)");
+    CHECK(forbidden_character("a\u2069b") == "a bidirectional control character (U+2069)");
+    CHECK(forbidden_character("a\xff") == "an invalid UTF-8 byte (\\xFF)");
+    CHECK_FALSE(forbidden_character("a\u2065b\u202fc").has_value());  // neighbours are fine
+}
+
+TEST_CASE("terminal_safe: escapes controls, keeps other Unicode") {
+    CHECK(terminal_safe("Zoë") == "Zoë");
+    CHECK(terminal_safe("a\x1b[2Jb") == "a\\x1B[2Jb");
+    CHECK(terminal_safe("a\u009bb\u202ec") == "a\\u{009B}b\\u{202E}c");
+    CHECK(terminal_safe("one\ntwo") == "one\\x0Atwo");
+    CHECK(terminal_safe("one\ntwo", true) == "one\ntwo");
+    CHECK(terminal_safe("bad\xc3") == "bad\\xC3");
+}
