@@ -27,7 +27,7 @@ organisation() {
     export CASELOAD_DB="$SCRATCH/$db.db"
     cl init --organisation "$name" --lead boss -q
     cl service add HOM --name Hostel --star homelessness -q
-    cl staff add wes --name "Wes" --login wes-login --worker HOM -q
+    cl staff add wes --name "Wes" --login wes-login --worker HOM --no-check-login -q
     people "Q${seed}X" "$count" "$seed" >"$SCRATCH/$db.csv"
     cl su import "$SCRATCH/$db.csv" --confirm-anonymous -q
     run benchmark export --star homelessness -o "$SCRATCH/$db.json" "$@"

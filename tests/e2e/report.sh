@@ -102,7 +102,7 @@ expected_sorted() { expect_report "$@" | LC_ALL=C sort; }
 t "setup: a register with people of every kind"
 standard_register
 cl service add FAM --name Family --star family -q
-cl staff add fay --name "Fay" --login fay-login --worker FAM -q
+cl staff add fay --name "Fay" --login fay-login --worker FAM --no-check-login -q
 cl staff grant max --worker HOM -q  # max: manager of REC and worker of HOM
 genders=(female male non-binary self-described prefer-not-to-say "")
 ethnicities=(white-british asian-indian black-african mixed-other arab prefer-not-to-say "" white-irish)
@@ -261,7 +261,7 @@ expect_status 0
 t "--compare: the people on the same Star, and the difference"
 # A second service on the homelessness Star, so that HOM has others to compare with.
 cl service add HB --name "Hostel B" --star homelessness -q
-cl staff add hal --name "Hal" --login hal-login --worker HB -q
+cl staff add hal --name "Hal" --login hal-login --worker HB --no-check-login -q
 hb_genders=(female female male non-binary female male)
 hb_needs=(money accommodation rough-sleeping money)
 for i in $(seq 1 12); do
@@ -425,7 +425,7 @@ expect_eq "$(printf '%s\n' "$out" | tail -1 | tr -s ' ')" "total 16 100.0"
 run --as rex report --by gender --hide-empty --format jsonl
 expect_eq "$out" '{"gender":"not-recorded","count":1,"percent":100.0}'
 # An empty scope: valid, empty output, a note on stderr.
-cl staff add nia --name "Nia" --login nia-login --worker REC -q
+cl staff add nia --name "Nia" --login nia-login --worker REC --no-check-login -q
 run --as nia report --by gender --hide-empty --json
 expect_status 0
 expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin))')" "{'rows': [], 'total': {'count': 0}}"
@@ -535,7 +535,7 @@ ok = all((c == "36" and set(t) <= set("█▏▎▍▌▋▊▉")) or (c == "32"
 print(len(painted) > 0, ok, "\x1b" in rest, sorted({c for c, _ in painted}))
 EOF
 cl service add HB --name "Hostel B" --star homelessness -q
-cl staff add hal --name "Hal" --login hal-login --worker HB -q
+cl staff add hal --name "Hal" --login hal-login --worker HB --no-check-login -q
 cl su add HB-4002 --service HB --keyworker hal --gender female --confirm-anonymous -q
 # HOM has nobody female, its Star one: a minus; not-recorded a plus.
 run report --by gender --service HOM --compare --color always
