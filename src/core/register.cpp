@@ -1,3 +1,4 @@
+#include "caseload/staff_scope.hpp"
 #include "caseload/register.hpp"
 
 #include <pwd.h>
@@ -608,10 +609,7 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
                         fmt::format("there is no staff member '{}'", printable(*filter.keyworker)),
                         "see 'caseload staff list'");
         if (!who.lead && k->key != who.key) {
-            bool in_managed = false;
-            for (const auto& [service, role] : k->roles)
-                if ((role.worker || role.manager) && who.is_manager_of(service)) in_managed = true;
-            if (!in_managed)
+            if (!manages_staff(who, *k))
                 throw Error(Exit::denied,
                             fmt::format("you may not list {}'s caseload: {} is not staff of a "
                                         "service you manage",

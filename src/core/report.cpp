@@ -1,3 +1,4 @@
+#include "caseload/staff_scope.hpp"
 #include "caseload/report.hpp"
 
 #include <fmt/format.h>
@@ -744,10 +745,7 @@ ReportPopulation report_population(const Directory& dir, const StaffMember& who,
                         fmt::format("there is no staff member '{}'", printable(*request.keyworker)),
                         "see 'caseload staff list'");
         if (!who.lead && k->key != who.key) {
-            bool in_managed = false;
-            for (const auto& [service, role] : k->roles)
-                if ((role.worker || role.manager) && who.is_manager_of(service)) in_managed = true;
-            if (!in_managed)
+            if (!manages_staff(who, *k))
                 throw Error(Exit::denied,
                             fmt::format("you may not report on {}'s caseload: {} is not staff of a "
                                         "service you manage",
