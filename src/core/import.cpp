@@ -29,6 +29,8 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
     Progress progress(hooks);
     const unsigned threads =
         options.threads ? std::min(options.threads, 16u) : bulk_check_threads(16);
+    const Directory& dir = reg.directory();
+    const Guard guard = reg.guard();
 
     // The rejects file first: a name that cannot be used stops the import
     // before anything is read.
@@ -40,8 +42,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
     // -- 1. Read: the header (CSV) or the fixed fields (JSON lines).
     Input in(std::move(input), options);
     if (rejects) rejects->header(in.layout().reject_header);
-    const Guard guard = reg.guard();
-    const CheckContext context{reg.directory(),
+    const CheckContext context{dir,
                                actor.member,
                                guard,
                                today(),
