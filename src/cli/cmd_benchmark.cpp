@@ -77,7 +77,7 @@ std::string read_file(const std::string& path) {
 Json benchmark_json(const StoredBenchmark& b) {
     return Json{{"id", b.id},         {"organisation", b.organisation},
                 {"star", b.star},     {"made_on", b.made_on},
-                {"people", b.people}, {"added_at", b.added_at}};
+                {"people", b.people}, {"added_at", shown_time(b.added_at)}};
 }
 
 const std::vector<std::string> kFields = {"id",      "organisation", "star",
