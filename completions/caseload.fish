@@ -115,7 +115,17 @@ function __caseload_values
     end
     set -l token (commandline -ct)
     string match -q -- '--*=*' $token; and set token (string replace -r -- '^--[^=]*=' '' $token)
-    $tokens[1] $global _complete values $argv[1] $token $argv[2..-1] 2>/dev/null
+    set -l values ($tokens[1] $global _complete values $argv[1] $token $argv[2..-1] 2>/dev/null)
+    printf '%s\n' $values
+    # Too many IDs to offer: the helper gives only the prefix they all share.
+    # fish ends a lone candidate with a space; a second, longer one (as
+    # cobra's completions do) makes it insert just the shared prefix, so that
+    # the user types on. '…' is in no ID, so the second is never an ID.
+    if test "$argv[1]" = id; and test (count $values) -eq 1
+        set -l under ($tokens[1] $global _complete values id $values[1] $argv[2..-1] 2>/dev/null)
+        test (count $under) -eq 0; or return 0
+        printf '%s\t%s\n' "$values[1]…" 'more IDs than can be listed: type on'
+    end
 end
 
 complete -c caseload -f

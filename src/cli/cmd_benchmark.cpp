@@ -77,7 +77,7 @@ std::string read_file(const std::string& path) {
 Json benchmark_json(const StoredBenchmark& b) {
     return Json{{"id", b.id},         {"organisation", b.organisation},
                 {"star", b.star},     {"made_on", b.made_on},
-                {"people", b.people}, {"added_at", b.added_at}};
+                {"people", b.people}, {"added_at", shown_time(b.added_at)}};
 }
 
 const std::vector<std::string> kFields = {"id",      "organisation", "star",
@@ -134,11 +134,8 @@ void register_benchmark(CLI::App& app, Context& ctx) {
     add->callback([&ctx, file] {
         std::string text = read_file(*file);
         StoredBenchmark b = add_benchmark(ctx.reg(), ctx.actor(), text, printable(*file, 200));
-        if (ctx.format() != Format::table) {
-            RecordWriter out(ctx.format(), kFields, std::cout);
-            out.add(benchmark_json(b));
-            out.finish();
-        }
+        if (ctx.global.format_given())  // the stored file, as benchmark list shows it
+            write_single(ctx.format(), benchmark_json(b), std::cout);
         ctx.note(fmt::format("Stored the {} benchmark of {} ({} people, made {}) as {}.", b.star,
                              b.organisation, with_thousands(b.people), b.made_on, b.id));
     });
@@ -162,6 +159,7 @@ void register_benchmark(CLI::App& app, Context& ctx) {
     remove->callback([&ctx, id] {
         StoredBenchmark b = remove_benchmark(ctx.reg(), ctx.actor(), *id);
         ctx.note(fmt::format("Removed the {} benchmark of {} ({}).", b.star, b.organisation, b.id));
+        if (ctx.global.format_given()) write_single(ctx.format(), benchmark_json(b), std::cout);
     });
 }
 

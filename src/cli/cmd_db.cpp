@@ -64,6 +64,16 @@ void print_problems(Context& ctx, const std::vector<CheckProblem>& problems) {
     out.finish();
 }
 
+// db backup under --format: the copy, its pages, and the problems of its
+// integrity check (kept with --force).
+void print_backup(Context& ctx, const std::string& file, const BackupResult& result) {
+    Json problems = Json::array();
+    for (const auto& p : result.problems)
+        problems.push_back(Json{{"check", p.check}, {"problem", p.detail}});
+    write_single(ctx.format(),
+                 Json{{"file", file}, {"pages", result.pages}, {"problems", problems}}, std::cout);
+}
+
 }  // namespace
 
 void register_db(CLI::App& app, Context& ctx) {
@@ -154,6 +164,7 @@ void register_db(CLI::App& app, Context& ctx) {
                      "run 'caseload db check' on the register");
         ctx.note(fmt::format("Backed up {} pages to {}.", result.pages,
                              printable(backup_args->target, 200)));
+        if (ctx.global.format_given()) print_backup(ctx, backup_args->target, result);
     });
 
     auto* upgrade =
@@ -167,6 +178,8 @@ void register_db(CLI::App& app, Context& ctx) {
             ctx.note(fmt::format("The register is already at schema version {}.", to));
         else
             ctx.note(fmt::format("Upgraded the register from schema version {} to {}.", from, to));
+        if (ctx.global.format_given())
+            write_single(ctx.format(), Json{{"from", from}, {"to", to}}, std::cout);
     });
 }
 

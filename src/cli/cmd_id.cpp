@@ -351,6 +351,8 @@ class CheckPrinter {
                 if (format_problem) {
                     raw.put(",\"error\":");
                     raw.json_string(*format_problem, false);
+                } else {
+                    raw.put(",\"error\":null");  // never left out (man caseload)
                 }
                 raw.put(",\"findings\":[");
                 for (std::size_t i = 0; i < findings.size(); ++i) {

@@ -5,6 +5,7 @@
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
+#include "shapes.hpp"
 
 namespace caseload::cli {
 
@@ -56,6 +57,8 @@ void register_init(CLI::App& app, Context& ctx) {
         ctx.note(
             "Next: 'caseload service add CODE --name NAME --star STAR' "
             "(see 'caseload star list').");
+        if (ctx.global.format_given())  // the new organisation, as org show prints it
+            write_single(ctx.format(), organisation_json(ctx.reg().directory()), std::cout);
     });
 }
 

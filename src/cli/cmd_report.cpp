@@ -81,7 +81,10 @@ fields (service, keyworker, age_band, gender, ethnicity, need, status, month,
 quarter, year), count, percent; with two dimensions row_percent; with
 --compare organisation_percent, difference; with --suppress-below suppressed.
 --flow: from, to, the period, the other dimension, active_at_start, started,
-left, active_at_end. --format html writes one self-contained page with SVG
+left, active_at_end. json is one object, {"rows": [...], "total": {...}};
+jsonl has a line a row, then a last line {"total": {...}}; the total is
+{"count": N} (a flow's: its four figures). --no-header leaves the table's
+title and headings out. --format html writes one self-contained page with SVG
 charts; --format md Markdown tables.
 
 The table draws a bar for each count, scaled so the largest fills the width of
@@ -169,6 +172,26 @@ Json flow_json(const Report& report, const FlowRow& row, const std::vector<Perio
     j["active_at_end"] = figure(row.active_at_end, kFlowEnd);
     if (report.threshold > 0) j["suppressed"] = row.hidden != 0;
     return j;
+}
+
+// The total of json and jsonl: the people counted ({"count": N}), or for a
+// flow the four figures over the whole period and every value.
+Json total_json(const Report& report) {
+    if (report.request.flow) {
+        const FlowRow& row = report.flow_total;
+        auto figure = [&](long long value, unsigned bit) {
+            return row.hidden & bit ? Json(nullptr) : Json(value);
+        };
+        Json total{{"active_at_start", figure(row.active_at_start, kFlowStart)},
+                   {"started", figure(row.started, kFlowStarted)},
+                   {"left", figure(row.left, kFlowLeft)},
+                   {"active_at_end", figure(row.active_at_end, kFlowEnd)}};
+        if (report.threshold > 0) total["suppressed"] = row.hidden != 0;
+        return total;
+    }
+    Json total{{"count", report.total_suppressed ? Json(nullptr) : Json(report.total)}};
+    if (report.threshold > 0) total["suppressed"] = report.total_suppressed;
+    return total;
 }
 
 // Columns of the terminal: the window of stdout, else $COLUMNS, else 80.
@@ -364,8 +387,10 @@ void write_table(const Report& report, std::ostream& out, bool colour) {
         const char* c = cell[0] == '+' ? palette.plus : cell[0] == '-' ? palette.minus : "";
         return *c ? c + cell + palette.reset : cell;
     };
-    write_heading(report, out);
-    out << trimmed(columns.line(heading)) << '\n';
+    if (headers_shown()) {  // --no-header: the rows and the total only
+        write_heading(report, out);
+        out << trimmed(columns.line(heading)) << '\n';
+    }
     for (const auto& l : lines) {
         std::string line = columns.line(l.cells, paint);
         long long eighths =
@@ -406,8 +431,10 @@ void write_flow_table(const Report& report, std::ostream& out) {
     columns.measure(heading);
     for (const auto& l : lines) columns.measure(l);
     columns.measure(total);
-    write_heading(report, out);
-    out << trimmed(columns.line(heading)) << '\n';
+    if (headers_shown()) {  // --no-header: the rows and the total only
+        write_heading(report, out);
+        out << trimmed(columns.line(heading)) << '\n';
+    }
     for (const auto& l : lines) out << trimmed(columns.line(l)) << '\n';
     out << trimmed(columns.line(total)) << '\n';
     write_notes(report, out);
@@ -432,26 +459,26 @@ void write_report(const Report& report, const std::string& format, Format machin
             write_table(report, std::cout, want_colour(colour));
         return;
     }
-    if (machine == Format::json && !report.request.flow) {
-        // One object (issue 16): the rows, and the total (the people counted).
-        Json rows = Json::array();
-        for (const auto& row : report.rows) rows.push_back(row_json(report, row));
-        Json total{{"count", report.total_suppressed ? Json(nullptr) : Json(report.total)}};
-        if (report.request.suppress_below > 0) total["suppressed"] = report.total_suppressed;
-        write_single(machine, Json{{"rows", rows}, {"total", total}}, std::cout);
-        return;
-    }
-    RecordWriter writer(machine, field_names(report), std::cout);
+    Json rows = Json::array();
     if (report.request.flow) {
         std::vector<PeriodSpan> spans;
         for (Dimension d : report.request.by)
             if (is_period(d) && report.period.from)
                 spans = periods_between(d, *report.period.from, report.period.to);
-        for (const auto& row : report.flow) writer.add(flow_json(report, row, spans));
+        for (const auto& row : report.flow) rows.push_back(flow_json(report, row, spans));
     } else {
-        for (const auto& row : report.rows) writer.add(row_json(report, row));
+        for (const auto& row : report.rows) rows.push_back(row_json(report, row));
     }
+    // Report JSON is one object (issue 16): the rows, and the total.
+    if (machine == Format::json)
+        return write_single(machine, Json{{"rows", rows}, {"total", total_json(report)}},
+                            std::cout);
+    RecordWriter writer(machine, field_names(report), std::cout);
+    for (const auto& row : rows) writer.add(row);
     writer.finish();
+    // In jsonl the total is the last line, an object of its own: {"total": {...}}.
+    if (machine == Format::jsonl)
+        write_single(machine, Json{{"total", total_json(report)}}, std::cout);
 }
 
 }  // namespace

@@ -50,6 +50,10 @@ void register_service(CLI::App& app, Context& ctx) {
         add_service(ctx.reg(), ctx.actor(), add->code, add->name, add->star);
         ctx.note(fmt::format("Added service {} ({}), using the {} Star.",
                              normalise_service_code(add->code), add->name, add->star));
+        if (ctx.global.format_given())  // the new service, as service show prints it
+            write_single(ctx.format(),
+                         service_json(ctx.reg(), require_service(ctx.reg().directory(), add->code)),
+                         std::cout);
     });
 
     auto* list = add_command(*group, "list", "List the services", "  caseload service list\n"

@@ -7,6 +7,7 @@
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
+#include "shapes.hpp"
 
 namespace caseload::cli {
 
@@ -53,6 +54,15 @@ void add_role_options(CLI::App* cmd, RoleArgs& roles) {
 
 }  // namespace
 
+// Commands that change a staff member print it when --format or --json is
+// given (the object of staff show), and nothing on stdout otherwise.
+void print_changed_staff(Context& ctx, const std::string& username) {
+    if (!ctx.global.format_given()) return;
+    Register& reg = ctx.reg();
+    write_single(ctx.format(), staff_json(reg, require_staff(reg.directory(), username)),
+                 std::cout);
+}
+
 void register_staff(CLI::App& app, Context& ctx) {
     auto* group = add_command(app, "staff", "Staff, their OS logins and their roles", "");
 
@@ -86,6 +96,7 @@ void register_staff(CLI::App& app, Context& ctx) {
         add_staff(ctx.reg(), ctx.actor(), add->username, add->name, add->login,
                   add->roles.change());
         ctx.note(fmt::format("Added staff member {}.", normalise_username(add->username)));
+        print_changed_staff(ctx, add->username);
     });
 
     auto list = add_command(*group, "list", "List staff",
@@ -132,6 +143,7 @@ void register_staff(CLI::App& app, Context& ctx) {
                 revoke_roles(ctx.reg(), ctx.actor(), change->username, change->roles.change());
             ctx.note(fmt::format("{} {}.", granting ? "Granted roles to" : "Revoked roles of",
                                  normalise_username(change->username)));
+            print_changed_staff(ctx, change->username);
         });
     }
     register_staff_deactivate(*group, ctx);

@@ -5,6 +5,7 @@
 #include "caseload/records.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
+#include "shapes.hpp"
 
 namespace caseload::cli {
 
@@ -18,6 +19,7 @@ void register_staff_deactivate(CLI::App& staff, Context& ctx) {
         deactivate_staff(ctx.reg(), ctx.actor(), *who);
         ctx.note(fmt::format("Deactivated {}: they can no longer act or be a keyworker.",
                              ascii_lower(trim(*who))));
+        print_changed_staff(ctx, *who);
     });
 
     auto back = std::make_shared<std::string>();
@@ -27,6 +29,7 @@ void register_staff_deactivate(CLI::App& staff, Context& ctx) {
     on->callback([&ctx, back] {
         activate_staff(ctx.reg(), ctx.actor(), *back);
         ctx.note(fmt::format("Reactivated {}.", ascii_lower(trim(*back))));
+        print_changed_staff(ctx, *back);
     });
 }
 

@@ -11,6 +11,17 @@
 
 namespace caseload::cli {
 
+namespace {
+
+Json star_json(const StoredStar& s) {
+    return Json{{"code", s.star.code},
+                {"name", s.star.name},
+                {"needs", s.star.needs.size()},
+                {"builtin", s.builtin}};
+}
+
+}  // namespace
+
 void register_star(CLI::App& app, Context& ctx) {
     auto* group = add_command(app, "star", "The catalogue of Stars and their support needs", "");
 
@@ -19,11 +30,7 @@ void register_star(CLI::App& app, Context& ctx) {
         Register& reg = ctx.reg();
         ctx.actor();
         RecordWriter out(ctx.format(), {"code", "name", "needs", "builtin"}, std::cout);
-        for (const auto& s : reg.directory().stars)
-            out.add(Json{{"code", s.star.code},
-                         {"name", s.star.name},
-                         {"needs", s.star.needs.size()},
-                         {"builtin", s.builtin}});
+        for (const auto& s : reg.directory().stars) out.add(star_json(s));
         out.finish();
     });
 
@@ -60,6 +67,9 @@ void register_star(CLI::App& app, Context& ctx) {
         add_star(ctx.reg(), ctx.actor(), star);
         ctx.note(fmt::format("Added the {} Star ({}) with {} needs.", star.code, star.name,
                              star.needs.size()));
+        if (ctx.global.format_given())  // the new Star, as star list shows it
+            write_single(ctx.format(), star_json(require_star(ctx.reg().directory(), star.code)),
+                         std::cout);
     });
 }
 

@@ -287,6 +287,8 @@ void register_erase(CLI::App& su, Context& ctx) {
             fmt::format("Erased {}: its record and needs are gone; the audit trail shows its "
                         "events as (erased).",
                         erased.id));
+        if (ctx.global.format_given())  // what is left of it: the ID that was erased
+            write_single(ctx.format(), Json{{"id", erased.id}}, std::cout);
         report_scrub(ctx, erased.scrub, "erased ID");
     });
 }

@@ -58,6 +58,30 @@ void change_words(Context& ctx, const std::vector<std::string>& raw_words, const
                          words.size() == 1 ? "" : "s", join(words, ", ")));
 }
 
+// The guard-word object (man caseload, JSON OUTPUT): words list, add, allow, remove.
+Json word_json(const GuardWord& w) {
+    return Json{{"word", w.word},
+                {"kind", w.kind},
+                {"reason", w.reason.empty() ? Json(nullptr) : Json(w.reason)}};
+}
+
+// The stored guard words among `raw` (as typed), for --format: what words
+// add and allow made, or what words remove is about to remove.
+Json words_json(Context& ctx, const std::vector<std::string>& raw) {
+    ctx.reg().reload();  // the words as stored now
+    Json out = Json::array();
+    for (const auto& r : raw)
+        for (const auto& w : ctx.reg().directory().words)
+            if (w.word == ascii_lower(trim(r))) out.push_back(word_json(w));
+    return out;
+}
+
+void print_words(Context& ctx, const Json& words) {
+    RecordWriter out(ctx.format(), {"word", "kind", "reason"}, std::cout);
+    for (const auto& w : words) out.add(w);
+    out.finish();
+}
+
 }  // namespace
 
 void register_words(CLI::App& app, Context& ctx) {
@@ -69,8 +93,7 @@ void register_words(CLI::App& app, Context& ctx) {
         Register& reg = ctx.reg();
         ctx.actor();
         RecordWriter out(ctx.format(), {"word", "kind", "reason"}, std::cout);
-        for (const auto& w : reg.directory().words)
-            out.add(Json{{"word", w.word}, {"kind", w.kind}, {"reason", w.reason}});
+        for (const auto& w : reg.directory().words) out.add(word_json(w));
         out.finish();
     });
 
@@ -91,7 +114,10 @@ void register_words(CLI::App& app, Context& ctx) {
         ->option_text("KIND");
     add_cmd->add_option("--reason", add->reason, "Why (kept in the audit trail)")
         ->option_text("TEXT");
-    add_cmd->callback([&ctx, add] { change_words(ctx, add->words, add->kind, add->reason); });
+    add_cmd->callback([&ctx, add] {
+        change_words(ctx, add->words, add->kind, add->reason);
+        if (ctx.global.format_given()) print_words(ctx, words_json(ctx, add->words));
+    });
 
     auto allow = std::make_shared<AddArgs>();
     auto* allow_cmd = add_command(*group, "allow",
@@ -108,6 +134,7 @@ void register_words(CLI::App& app, Context& ctx) {
             throw Error(Exit::usage, "an allowed word needs a reason",
                         "say why with --reason TEXT; it is kept in the audit trail");
         change_words(ctx, allow->words, "allow", std::string(trim(allow->reason)));
+        if (ctx.global.format_given()) print_words(ctx, words_json(ctx, allow->words));
     });
 
     auto remove = std::make_shared<std::vector<std::string>>();
@@ -115,6 +142,7 @@ void register_words(CLI::App& app, Context& ctx) {
                                    "  caseload words remove oakwood");
     remove_cmd->add_option("words", *remove, "The words")->required();
     remove_cmd->callback([&ctx, remove] {
+        const Json removed = ctx.global.format_given() ? words_json(ctx, *remove) : Json();
         Register& reg = ctx.reg();
         const Actor& actor = ctx.actor();
         require_lead(actor.member, "change the guard words");
@@ -138,6 +166,7 @@ void register_words(CLI::App& app, Context& ctx) {
         }
         tx.commit();
         ctx.note(fmt::format("Removed {}.", join(words, ", ")));
+        if (ctx.global.format_given()) print_words(ctx, removed);
     });
 }
 

@@ -82,7 +82,7 @@ expect_status 0
 expect_err_has "Stored the homelessness benchmark of Northside Housing (120 people, made 2026-11-26) as 1."
 run benchmark add "$SCRATCH/east.json" --format json
 expect_status 0
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["id"], r["organisation"], r["star"])')" "2 Org E homelessness"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["id"], r["organisation"], r["star"])')" "2 Org E homelessness"
 # Two organisations are not enough: one could be read off the other.
 refused 3 "--compare benchmark needs files of at least 3 other organisations for the homelessness Star; 2 stored" report --by gender --service HOM --compare benchmark
 expect_err_has "so that no single organisation can be read off"

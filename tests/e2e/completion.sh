@@ -387,6 +387,10 @@ compadd() {
   builtin compadd "$@"
 }
 bindkey '^I' complete-word
+# ^O writes down the line as completion left it (^X would start ^X^U, undo).
+_caseload_show_buffer() { print -r -- "<<BUF $BUFFER>>" >>$ZCOMP_OUT }
+zle -N _caseload_show_buffer
+bindkey '^O' _caseload_show_buffer
 print -r -- "<<READY>>"
 ZSH
 cat >"$SCRATCH/zcomp.zsh" <<'ZSH'
@@ -396,10 +400,14 @@ zpty z "zsh -f -i"
 zpty -w z "source $ZCOMP_SETUP"
 local line
 zpty -r z line '*<<READY>>*<<PROMPT>>*'
-zpty -w -n z "$1"$'\t'$'\C-u'"print -r -- '<<DO''NE>>'"$'\n'
+zpty -w -n z "$1"$'\t'$'\C-o'$'\C-u'"print -r -- '<<DO''NE>>'"$'\n'
 zpty -r z line '*<<DONE>>*'
 zpty -d z
-sed -n 's/^<<HIT \(.*\)>>$/\1/p' $ZCOMP_OUT | LC_ALL=C sort -u
+if [[ -n $ZCOMP_LINE ]]; then
+  sed -n 's/^<<BUF \(.*\)>>$/[\1]/p' $ZCOMP_OUT
+else
+  sed -n 's/^<<HIT \(.*\)>>$/\1/p' $ZCOMP_OUT | LC_ALL=C sort -u
+fi
 ZSH
 zshcomp() {
     ZCOMP_DIR=$COMPLETIONS ZCOMP_OUT=$SCRATCH/zsh-hits ZCOMP_SETUP=$SCRATCH/zsetup.zsh \
@@ -437,5 +445,93 @@ zsh_has "caseload su import $SCRATCH/int" "intake.csv"
 zsh_is "caseload --format j" "json jsonl "
 zsh_is "caseload su import --input-format " "csv jsonl "
 zsh_is "caseload --db $CASELOAD_DB --as wes su show H" "HOM-0042 HOM-0100 HOM-0200 "
+
+# ---- the line after TAB: a shared prefix is completed, and not ended -------
+# (issue 16) With more IDs than the helper lists, it gives the prefix all of
+# them share; each shell puts it on the line with no space after it, so the
+# user types on; a whole ID gets its space. Leads, managers and workers alike.
+
+# zsh_line LINE: the line in an interactive zsh after TAB, in [brackets].
+zsh_line() {
+    ZCOMP_LINE=1 zshcomp "$1"
+}
+# fish_line LINE: the line in an interactive fish (on a pseudo-terminal)
+# after TAB, in [brackets].
+cat >"$SCRATCH/fishline.py" <<'PY'
+import os, pty, select, sys, time
+completions, line, out = sys.argv[1:4]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm"
+    os.execvp("fish", ["fish", "--no-config", "-i"])
+def wait_for(marker, seconds=20):
+    seen, end = b"", time.time() + seconds
+    while marker not in seen and time.time() < end:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    return seen
+def drain(seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                os.read(fd, 4096)
+            except OSError:
+                return
+os.write(fd, (f"function fish_prompt; echo -n '> '; end; source '{completions}'; "
+              f"function __show; commandline > '{out}'; end; bind \\cx __show; "
+              "echo RE''ADY\r").encode())
+wait_for(b"READY")
+drain(0.5)
+os.write(fd, (line + "\t").encode())
+# The line is read once fish has written it down: TAB runs caseload twice.
+for _ in range(40):
+    drain(0.25)
+    os.write(fd, b"\x18")
+    drain(0.25)
+    if os.path.exists(out) and os.path.getsize(out) > 0:
+        break
+os.write(fd, b"\x03exit\r")
+drain(0.3)
+try:
+    os.kill(pid, 9)
+except ProcessLookupError:
+    pass
+PY
+fish_line() {
+    rm -f "$SCRATCH/fish-line"
+    timeout 60 python3 "$SCRATCH/fishline.py" "$COMPLETIONS/caseload.fish" "$1" "$SCRATCH/fish-line" 2>/dev/null
+    printf '[%s]\n' "$(cat "$SCRATCH/fish-line" 2>/dev/null)"
+}
+
+t "zsh and fish: more IDs than can be listed complete to what all share, with no space"
+new_register prefix
+cl init --organisation "Prefix" --lead boss -q
+cl service add HOM --name Hostel --star homelessness -q
+cl staff add mo --name Mo --login mo-login --no-check-login --manager HOM -q
+cl staff add wa --name Wa --login wa-login --no-check-login --worker HOM -q
+{
+    echo "id,service,keyworker"
+    for i in $(seq 0 199); do printf 'HOM-%04d,HOM,wa\n' "$i"; done
+    for i in $(seq 0 59); do printf 'HOM-1%03d,HOM,wa\n' "$i"; done
+} >"$SCRATCH/prefix.csv"
+cl su import "$SCRATCH/prefix.csv" --confirm-anonymous -q
+for who in boss mo wa; do
+    # 60 IDs, HOM-1000 .. HOM-1059: all share HOM-10.
+    expect_eq "$(zsh_line "caseload --as $who su show hom-1")" "[caseload --as $who su show HOM-10]" "(zsh, as $who)"
+    expect_eq "$(fish_line "caseload --as $who su show hom-1")" "[caseload --as $who su show HOM-10]" "(fish, as $who)"
+done
+# 260 IDs that share only what was typed: the line stays as it was.
+expect_eq "$(zsh_line "caseload --as mo su show HOM-")" "[caseload --as mo su show HOM-]" "(zsh)"
+expect_eq "$(fish_line "caseload --as wa su show HOM-")" "[caseload --as wa su show HOM-]" "(fish)"
+# One ID: the whole ID, and a space.
+expect_eq "$(zsh_line "caseload --as wa su show hom-1059")" "[caseload --as wa su show HOM-1059 ]" "(zsh)"
+expect_eq "$(fish_line "caseload --as mo su show hom-1059")" "[caseload --as mo su show HOM-1059 ]" "(fish)"
+# The fish helper's second candidate is never an ID, and says why it is there.
+fish_has "caseload su show hom-1" "HOM-10…"
+export CASELOAD_DB=$SCRATCH/register.db
 
 finish

@@ -99,6 +99,13 @@ DROP="$DROP" CASELOAD="$fake" RETRIES=2 RETRY_WAIT=0 bash "$EXAMPLES/nightly-imp
 status=$?
 expect_status 7
 grep -q "d.csv: the register stayed busy after 2 tries" "$DROP/import.log" && pass || fail "busy not logged"
+# A file not imported at all (3) outranks one left busy (7), whatever their order.
+printf 'id,colour\nNIGHT-0107,red\n' >"$DROP/e.csv"
+DROP="$DROP" CASELOAD="$fake" RETRIES=2 RETRY_WAIT=0 bash "$EXAMPLES/nightly-import.sh"
+status=$?
+expect_status 3
+expect_eq "$(ls "$DROP/failed")" "e.csv"
+grep -q "e.csv: not imported (exit 3); moved to failed/" "$DROP/import.log" && pass || fail "e.csv's failure not logged"
 
 t "nightly-import.sh: an empty drop folder is a quiet success"
 DROP="$SCRATCH/drop3"

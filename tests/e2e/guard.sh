@@ -19,8 +19,8 @@ expect_out_has "may be a year of birth (warning)"
 t "id check formats"
 run id check JSmith1985 HOM-0042 --format jsonl
 expect_status 3
-expect_eq "$(printf '%s\n' "$out" | sed -n 1p)" '{"id":"JSmith1985","ok":false,"findings":[{"kind":"name","severity":"block","match":"Smith","message":"a surname"},{"kind":"date","severity":"warn","match":"1985","message":"may be a year of birth"}]}'
-expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" '{"id":"HOM-0042","ok":true,"findings":[]}'
+expect_eq "$(printf '%s\n' "$out" | sed -n 1p)" '{"id":"JSmith1985","ok":false,"error":null,"findings":[{"kind":"name","severity":"block","match":"Smith","message":"a surname"},{"kind":"date","severity":"warn","match":"1985","message":"may be a year of birth"}]}'
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" '{"id":"HOM-0042","ok":true,"error":null,"findings":[]}'
 run id check Room12 --format json
 expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["findings"][0]["kind"], d[0]["ok"])')" "address False"
 run id check 9434765919 --format csv
@@ -63,7 +63,7 @@ python3 -c "print('\n'.join('HOM-%06d' % i for i in range(200000)))" >"$SCRATCH/
 limit="ulimit -v 200000"
 if under_asan; then limit=":"; fi
 ( $limit; "$CASELOAD_BIN" id check - --format jsonl <"$SCRATCH/many.txt" | tail -1 >"$SCRATCH/last" )
-expect_eq "$(cat "$SCRATCH/last")" '{"id":"HOM-199999","ok":true,"findings":[]}'
+expect_eq "$(cat "$SCRATCH/last")" '{"id":"HOM-199999","ok":true,"error":null,"findings":[]}'
 
 t "id check - on worker threads: the same output, in order, as one thread"
 # 200,000 lines, generated-looking and identifying, blank, badly formatted, a

@@ -401,8 +401,9 @@ import json, sys
 rows = json.load(sys.stdin)["rows"]
 print(len(rows), list(rows[0].keys()), type(rows[0]["count"]).__name__, type(rows[0]["percent"]).__name__)')" "4 ['gender', 'service', 'count', 'percent', 'row_percent'] int float"
 run report --by gender --hide-empty --format jsonl
-expect_eq "$(printf '%s\n' "$out" | wc -l)" "4"
+expect_eq "$(printf '%s\n' "$out" | wc -l)" "5"
 expect_eq "$(printf '%s\n' "$out" | head -1)" '{"gender":"female","count":7,"percent":43.8}'
+expect_eq "$(printf '%s\n' "$out" | tail -1)" '{"total":{"count":16}}'
 run report --by gender --format tsv
 expect_eq "$(printf '%s\n' "$out" | head -2)" "gender	count	percent
 female	7	43.8"
@@ -423,7 +424,8 @@ expect_out_has "No benchmark: every person on the homelessness Star is in this r
 run report
 expect_eq "$(printf '%s\n' "$out" | tail -1 | tr -s ' ')" "total 16 100.0"
 run --as rex report --by gender --hide-empty --format jsonl
-expect_eq "$out" '{"gender":"not-recorded","count":1,"percent":100.0}'
+expect_eq "$out" '{"gender":"not-recorded","count":1,"percent":100.0}
+{"total":{"count":1}}'
 # An empty scope: valid, empty output, a note on stderr.
 cl staff add nia --name "Nia" --login nia-login --worker REC --no-check-login -q
 run --as nia report --by gender --hide-empty --json

@@ -114,8 +114,10 @@ expect_eq "$(printf '%s\n' "$out" | sed -n 2p)" "Test Org: the whole organisatio
 expect_eq "$(printf '%s\n' "$out" | grep '^total' | tr -s ' ')" "total 2 11 7 6"
 expect_out_has "End = start + started - left"
 run report --flow --by quarter --since 2026-01-01 --until 2026-12-31 --json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), r[0])')" \
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin)["rows"]; print(len(r), r[0])')" \
     "4 {'from': '2026-01-01', 'to': '2026-03-31', 'quarter': '2026-Q1', 'active_at_start': 2, 'started': 3, 'left': 1, 'active_at_end': 4}"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" \
+    "{'active_at_start': 2, 'started': 11, 'left': 7, 'active_at_end': 6}"
 
 # ---------------------------------------------------------------------------
 t "--by month: who started each month, every month listed"
