@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes tests/guard/eval.tsv, the guard's labelled evaluation set.
 
-    tools/make_guard_eval.py [SEED OUTPUT]
+    tools/make_guard_eval.py [SEED OUTPUT [CLEAN]]
 Deterministic: a seeded generator (seed 20261202, tests/guard/eval.tsv).
 Another seed gives a fresh set of the same make: the guard's rules were
 tuned on the committed one, so a fresh one is the fairer check.
@@ -179,6 +179,7 @@ def dob6(rng):  # 270285: a date of birth as DDMMYY, alone
 def main():
     import sys
     rng = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 20261202)
+    clean = int(sys.argv[3]) if len(sys.argv) > 3 else CLEAN
     curated_given = read(os.path.join(LEX, "given-names.txt"))
     curated_surnames = read(os.path.join(LEX, "surnames.txt"))
     nicknames = read(os.path.join(LEX, "nicknames.txt"))
@@ -208,7 +209,7 @@ def main():
         add("room", "-", "block", room(rng))
         add("postcode", "-", "block", postcode(rng))
         add("dob-ddmmyy", "-", "catch", dob6(rng))
-    for _ in range(CLEAN):
+    for _ in range(clean):
         c = "".join(rng.choice(CROCKFORD) for _ in range(8))
         add("crockford", "-", "clean", c[:4] + "-" + c[4:])
         add("upper6", "-", "clean", "".join(rng.choice(CROCKFORD[:10] + "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -130,8 +130,10 @@ Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64
                 const bool common = (matches[i].categories & (kCommonName | kOrgNameEvidence)) != 0;
                 if (group.size() == 2 && (letters < 5 || !common)) continue;
                 // Touching (rharvey, FratilaL) or one separator apart, the
-                // group a whole letter run (k.hoeger8, E.GOLDNER, hoeger.k).
-                const bool whole = edge_at(scan, group.begin) && edge_at(scan, group.end);
+                // group a whole segment (k.hoeger8, E.GOLDNER, hoeger.k; not
+                // the R of 278R-THEA, a code's).
+                bool whole = false;
+                for (Span segment : scan.alnum_runs) whole |= segment == group;
                 initial =
                     group.end == m.begin || group.begin == m.end ||
                     (whole && ((group.end + 1 == m.begin && is_separator(scan.id[group.end])) ||
@@ -229,7 +231,9 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             Span segment = m;
             for (Span run : scan.alnum_runs)
                 if (run.contains(m)) segment = run;
-            const bool at_edge = m.begin == segment.begin || m.end == segment.end;
+            // (Ending a segment after digits, 028WEI, 1397-3KAM: a code's tail.)
+            const bool at_edge = m.begin == segment.begin ||
+                                 (m.end == segment.end && !is_digit(scan.id[m.begin - 1]));
             if (!at_edge || segment.size() - m.size() > 4) {
                 out[i] = Weight::drop;
                 continue;
@@ -413,8 +417,14 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             upper && (t.size() >= 6 || (t.size() >= 5 && scan.digit_count >= 2));
         const bool written = title_case(scan, t) || lower || separated || long_capitals;
         // The whole ID: only a long run (zaroudischino, ybrownridge).
+        // Four capitals (ZREY-6615) are as often a segment of a code as a
+        // name, in the symbols codes use (Crockford's base 32 leaves out I,
+        // L, O and U, which names are full of: ZOOK-0691).
+        bool code_symbols = true;
+        for (char c : scan.low(t)) code_symbols &= c != 'i' && c != 'l' && c != 'o' && c != 'u';
+        const bool short_capitals = upper && t.size() <= 4 && code_symbols;
         const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&
-                            like.vs_random + like.vs_words >= kStrongSum;
+                            !short_capitals && like.vs_random + like.vs_words >= kStrongSum;
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});
     }
