@@ -32,9 +32,15 @@ constexpr std::string_view kUnknownNameMessage = "looks like a name (not in the 
 // names of 4+ letters read as names, and 4% of random 4-letter strings, 1%
 // of 6-letter ones; the context rules below keep random codes from most.
 constexpr int kLikeRandom = 4, kLikeSum = 2;  // reads as a name
-constexpr int kStrongSum = 4;                 // blocks in a plain ID
+#include <cstdlib>
+inline int tune(const char* name, int fallback) { const char* v = std::getenv(name); return v ? std::atoi(v) : fallback; }
+static const int kStrongSum = tune("G_S", 2);                 // blocks in a plain ID
+static const int kTitleRandom = tune("G_T", -4);
+static const int kTitleSum = tune("G_TS", -2);
+static const int kTitleLikeSum = tune("G_TL", -2);
 constexpr int kUpperExtra = 3;                // for a run in capitals
-constexpr int kApartRandom = 2;               // for a run set apart among numbers
+static const int G_D = tune("G_D", 3);
+static const int kApartRandom = tune("G_A", 0);               // for a run set apart among numbers
 
 std::uint64_t bits_of(Span s) {
     return span_bits(s);
@@ -277,6 +283,15 @@ int bar_of(const IdScan& scan, Span t, std::uint32_t n) {
     return upper && !separated ? kLikeRandom + kUpperExtra : kLikeRandom;
 }
 
+// Capitals glued to digits, longer than a short code has room for
+// (RASKA0167, ROAA0147; not B3HAQE): 6+ letters, 5 and 2+ digits, 4 and 3+.
+bool long_capitals(const IdScan& scan, Span t) {
+    for (std::uint32_t i = t.begin; i < t.end; ++i)
+        if (!is_upper(scan.id[i])) return false;
+    const std::uint32_t digits = scan.digit_count;
+    return t.size() >= 6 || (t.size() >= 5 && digits >= 2) || (t.size() >= 4 && digits >= G_D);
+}
+
 std::uint64_t fnv1a(std::string_view word, std::uint64_t basis) {
     std::uint64_t h = basis;
     for (char c : word) {
@@ -301,9 +316,10 @@ bool word_in_filter(std::string_view low) {
 // Whether a whole token reads as a name: itself, or (5+ letters, not the
 // whole ID) after an initial run into it at either end (pkrentzman,
 // StroessnerA). `bar`: the threshold against random letters.
-bool reads_as_name(std::string_view low, int bar, bool strip, NameLikeness& like) {
+bool reads_as_name(std::string_view low, int bar, bool strip, NameLikeness& like,
+                   int sum_bar = kLikeSum) {
     like = name_likeness(low);
-    if (like.vs_random >= bar && like.vs_random + like.vs_words >= kLikeSum) return true;
+    if (like.vs_random >= bar && like.vs_random + like.vs_words >= sum_bar) return true;
     if (!strip || low.size() < 6) return false;
     for (std::string_view part : {low.substr(1), low.substr(0, low.size() - 1)}) {
         const NameLikeness l = name_likeness(part);
@@ -371,7 +387,13 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
     // token alone among numbers, service codes and initials, written apart
     // (Sikma-163, akthar-0139, Coote-25), needs less: codes are seldom so.
     std::array<NameLikeness, 32> likes{};
-    std::uint64_t name_like = 0;
+    std::uint64_t name_like = 0, title_tokens = 0;
+    for (Span run : scan.letter_runs) {  // (3 letters too: Nti in NtiRenollet)
+        Tokens parts;
+        case_tokens(scan, run, parts);
+        for (Span p : parts)
+            if (p.size() >= 3 && title_case(scan, p)) title_tokens |= bits_of(p);
+    }
     // Two rounds: the second reads a token apart beside those the first read
     // as names (nytes_gokee).
     for (int round = 0; round < 2; ++round) {
@@ -383,10 +405,14 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             for (std::uint32_t i = t.begin; i < t.end; ++i) lower &= is_lower(scan.id[i]);
             const bool apart = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end])) || title_case(scan, t) ||
-                               (lower && !hex);
-            const int bar =
-                apart && !alone && others_of(t, name_like) == 0 ? kApartRandom : bar_of(scan, t, n);
-            if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k]))
+                               (lower && !hex) || long_capitals(scan, t);
+            // (Title case beside Title case, ViayraVanwyck: each as plain.)
+            const std::uint64_t beside = title_case(scan, t) ? name_like | title_tokens : name_like;
+            const bool plain_apart = apart && !alone && others_of(t, beside) == 0;
+            const bool title = plain_apart && title_case(scan, t);
+            const int bar = title ? kTitleRandom : plain_apart ? kApartRandom : bar_of(scan, t, n);
+            if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k],
+                              title ? kTitleLikeSum : kLikeSum))
                 name_like |= bits_of(t);
         }
     }
@@ -403,7 +429,8 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         const bool alone = t.begin == 0 && t.end == n;
         // Plain: every other letter explained, name-like itself, or an
         // initial beside this token (E-Frusci0812, HAsplen9, SchimekA-6).
-        const bool plain = others_of(t, name_like) == 0;
+        const bool plain =
+            others_of(t, title_case(scan, t) ? name_like | title_tokens : name_like) == 0;
         // Among letters that read as a code (B1VX-JEES): only a long run or
         // Title case.
         if (!plain && t.size() < 6 && !title_case(scan, t)) continue;
@@ -413,9 +440,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         // one digit (a six-character code has room for neither).
         const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end]));
-        const bool long_capitals =
-            upper && (t.size() >= 6 || (t.size() >= 5 && scan.digit_count >= 2));
-        const bool written = title_case(scan, t) || lower || separated || long_capitals;
+        const bool written = title_case(scan, t) || lower || separated || long_capitals(scan, t);
         // The whole ID: only a long run (zaroudischino, ybrownridge).
         // Four capitals (ZREY-6615) are as often a segment of a code as a
         // name, in the symbols codes use (Crockford's base 32 leaves out I,
@@ -424,7 +449,9 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         for (char c : scan.low(t)) code_symbols &= c != 'i' && c != 'l' && c != 'o' && c != 'u';
         const bool short_capitals = upper && t.size() <= 4 && code_symbols;
         const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&
-                            !short_capitals && like.vs_random + like.vs_words >= kStrongSum;
+                            !short_capitals &&
+                            like.vs_random + like.vs_words >=
+                                (title_case(scan, t) ? kTitleSum : kStrongSum);
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});
     }
