@@ -230,6 +230,16 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
     }
 }
 
+// Whether the ID has letters or digits outside `span` that are no service
+// code or allowed word (4435 in 4435-RM53; not HOM in HOM-RM12).
+bool others_outside(const IdScan& scan, Span span) {
+    for (std::uint32_t i = 0; i < scan.id.size(); ++i)
+        if ((i < span.begin || i >= span.end) && is_alnum(scan.id[i]) &&
+            !scan.allowed_letter.test(i))
+            return true;
+    return false;
+}
+
 // Places that codes hold by chance (issue 13): RM12 in D5VC-RM12, DR8 in
 // CBRR-DR8H, bed in 1efbed2c. A room or street found by rooms, streets,
 // buildings or named_streets goes when its room or street word has 2-3
@@ -243,6 +253,8 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
     if (hits.size() == first || scan.id.size() > 64) return;
     std::array<bool, Hits::capacity()> drop{};
     bool any = false;
+    bool capitals = true;  // no lower-case letter: as codes are written
+    for (char c : scan.id) capitals &= !is_lower(c);
     for (std::size_t h = first; h < hits.size(); ++h) {
         const Hit& hit = hits[h];
         if (hit.kind != FindingKind::address || hit.message.text == kPostcodeMessage.data() ||
@@ -274,6 +286,10 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
                            code_letters_outside(scan, hits, hit.span))) {
             drop[h] = true;
             any = true;
+        } else if (!long_word && capitals && others_outside(scan, hit.span)) {
+            // In capitals among other characters of a code (4435-RM53,
+            // 729RM6, F351-BAY6): a warning (issue 13).
+            hits[h].severity = Severity::warn;
         }
     }
     if (any) hits.erase_if_marked(drop.data());

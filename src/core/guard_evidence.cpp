@@ -136,10 +136,11 @@ Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64
                 const bool common = (matches[i].categories & (kCommonName | kOrgNameEvidence)) != 0;
                 if (group.size() == 2 && (letters < 5 || !common)) continue;
                 // Touching (rharvey, FratilaL) or one separator apart, the
-                // group a whole segment (k.hoeger8, E.GOLDNER, hoeger.k; not
-                // the R of 278R-THEA, a code's).
-                bool whole = false;
-                for (Span segment : scan.alnum_runs) whole |= segment == group;
+                // group starting its segment (k.hoeger8, E.GOLDNER, hoeger.k,
+                // begum-a5; not the R of 278R-THEA, a code's).
+                bool whole = edge_at(scan, group.end);
+                for (Span segment : scan.alnum_runs)
+                    if (segment.contains(group)) whole &= segment.begin == group.begin;
                 initial =
                     group.end == m.begin || group.begin == m.end ||
                     (whole && ((group.end + 1 == m.begin && is_separator(scan.id[group.end])) ||
@@ -283,6 +284,14 @@ int bar_of(const IdScan& scan, Span t, std::uint32_t n) {
     return upper && !separated ? kLikeRandom + kUpperExtra : kLikeRandom;
 }
 
+// Whether a token is made of the letters of Crockford's base 32, as codes
+// are (caseload id new): without I, L, O and U, which names are full of.
+bool code_symbols(const IdScan& scan, Span t) {
+    for (char c : scan.low(t))
+        if (c == 'i' || c == 'l' || c == 'o' || c == 'u') return false;
+    return true;
+}
+
 // Capitals glued to digits, longer than a short code has room for
 // (RASKA0167, ROAA0147; not B3HAQE): 6+ letters, 5 and 2+ digits, 4 and 3+.
 bool long_capitals(const IdScan& scan, Span t) {
@@ -405,7 +414,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             for (std::uint32_t i = t.begin; i < t.end; ++i) lower &= is_lower(scan.id[i]);
             const bool apart = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end])) || title_case(scan, t) ||
-                               (lower && !hex) || long_capitals(scan, t);
+                               (lower && !hex) || (long_capitals(scan, t) && !code_symbols(scan, t));
             // (Title case beside Title case, ViayraVanwyck: each as plain.)
             const std::uint64_t beside = title_case(scan, t) ? name_like | title_tokens : name_like;
             const bool plain_apart = apart && !alone && others_of(t, beside) == 0;
@@ -445,9 +454,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         // Four capitals (ZREY-6615) are as often a segment of a code as a
         // name, in the symbols codes use (Crockford's base 32 leaves out I,
         // L, O and U, which names are full of: ZOOK-0691).
-        bool code_symbols = true;
-        for (char c : scan.low(t)) code_symbols &= c != 'i' && c != 'l' && c != 'o' && c != 'u';
-        const bool short_capitals = upper && t.size() <= 4 && code_symbols;
+        const bool short_capitals = upper && t.size() <= 4 && code_symbols(scan, t);
         const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&
                             !short_capitals &&
                             like.vs_random + like.vs_words >=

@@ -299,6 +299,16 @@ class RunWalker {
         if (match.size() == 3 && match != run) return false;
         // Digits already explained (a postcode, an NHS number...) make no name.
         if (overlaps_block(hits_, match)) return false;
+        // In an ID of capitals only, as codes are written, digits stand for
+        // letters only as O and I (J0HN22, MIL0-4), starting the run: not
+        // 6RU1A3, 77BAN0, RIC7OR, NAD3NE (issue 13).
+        bool any_lower = false;
+        for (char c : scan.id) any_lower |= is_lower(c);
+        if (!any_lower) {
+            if (match.begin != run.begin) return false;
+            for (std::uint32_t i = match.begin; i < match.end; ++i)
+                if (is_digit(scan.id[i]) && scan.id[i] != '0' && scan.id[i] != '1') return false;
+        }
         if (letters < 4 || letters < 2 * digits) {
             // It starts a token: the run, a change of case, letters after digits.
             const std::uint32_t p = match.begin;
