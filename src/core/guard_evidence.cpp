@@ -34,13 +34,14 @@ constexpr std::string_view kUnknownNameMessage = "looks like a name (not in the 
 constexpr int kLikeRandom = 4, kLikeSum = 2;  // reads as a name
 #include <cstdlib>
 inline int tune(const char* name, int fallback) { const char* v = std::getenv(name); return v ? std::atoi(v) : fallback; }
-static const int kStrongSum = tune("G_S", 2);                 // blocks in a plain ID
+static const int kStrongSum = tune("G_S", 0);                 // blocks in a plain ID
 static const int kTitleRandom = tune("G_T", -4);
 static const int kTitleSum = tune("G_TS", -2);
 static const int kTitleLikeSum = tune("G_TL", -2);
+static const int kApartLikeSum = tune("G_AL", 2);
 constexpr int kUpperExtra = 3;                // for a run in capitals
 static const int G_D = tune("G_D", 3);
-static const int kApartRandom = tune("G_A", 0);               // for a run set apart among numbers
+static const int kApartRandom = tune("G_A", -2);               // for a run set apart among numbers
 
 std::uint64_t bits_of(Span s) {
     return span_bits(s);
@@ -421,7 +422,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             const bool title = plain_apart && title_case(scan, t);
             const int bar = title ? kTitleRandom : plain_apart ? kApartRandom : bar_of(scan, t, n);
             if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k],
-                              title ? kTitleLikeSum : kLikeSum))
+                              title ? kTitleLikeSum : plain_apart ? kApartLikeSum : kLikeSum))
                 name_like |= bits_of(t);
         }
     }
@@ -454,7 +455,11 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         // Four capitals (ZREY-6615) are as often a segment of a code as a
         // name, in the symbols codes use (Crockford's base 32 leaves out I,
         // L, O and U, which names are full of: ZOOK-0691).
-        const bool short_capitals = upper && t.size() <= 4 && code_symbols(scan, t);
+        // (In a code's groups of four: another segment of four characters.)
+        bool four_groups = false;
+        for (Span segment : scan.alnum_runs)
+            four_groups |= segment.size() == 4 && !segment.contains(t);
+        const bool short_capitals = upper && t.size() <= 4 && code_symbols(scan, t) && four_groups;
         const bool strong = plain && (!alone || t.size() >= 8) && written && !hex &&
                             !short_capitals &&
                             like.vs_random + like.vs_words >=
