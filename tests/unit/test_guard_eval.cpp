@@ -149,3 +149,51 @@ TEST_CASE("guard evaluation: identifying IDs caught, random codes clean (issue 1
         CHECK_MESSAGE(rates(c).warned_pct() <= 0.5, c);
     }
 }
+
+// The shapes behind the rates above (issue 13, second pass): each fails on
+// the guard before it.
+TEST_CASE("guard evaluation: what a person writes against what a code holds") {
+    const FixedToday day("2026-12-02");
+    const Guard guard(eval_words());
+    enum Verdict { clean, warns, blocks };
+    auto verdict = [&](const std::string& id) {
+        const auto findings = guard.check(id);
+        return Guard::blocks(findings) ? blocks : findings.empty() ? clean : warns;
+    };
+    struct Row {
+        const char* id;
+        Verdict expected;
+        const char* why;
+    };
+    const Row rows[] = {
+        // Names in no list, written as a person writes a name.
+        {"DA.Gracyalny", blocks, "Title case after a service code"},
+        {"ViayraVanwyck", blocks, "two Title-case tokens"},
+        {"HLamug0803", blocks, "an initial and a Title-case name"},
+        {"ROAA0147", blocks, "capitals longer than a code's group, glued to digits"},
+        {"ROXO-0377", blocks, "four capitals with letters codes leave out"},
+        {"NAKA-81", blocks, "four capitals beside a short number"},
+        {"tomcik_89", blocks, "lower case set apart"},
+        // What codes hold by chance.
+        {"ZREY-6615", warns, "four code symbols in a code's groups of four"},
+        {"AY25-0935", warns, "two letters and six digits, not as the card groups them"},
+        {"278R-THEA", clean, "a letter after digits is no initial"},
+        {"028WEI", warns, "a three-letter name ending a code after digits: initials"},
+        {"6RU1A3", clean, "digits for letters inside capitals"},
+        {"RIC7OR", clean, "digits other than 0 and 1 for letters in capitals"},
+        {"4435-RM53", warns, "RM and a number among a code's characters"},
+        // What still blocks.
+        {"JACK-T377", blocks, "a listed name and an initial"},
+        {"begum-a5", blocks, "a surname and an initial before a digit"},
+        {"AB 12 34 56 C", blocks, "a National Insurance number as on the card"},
+        {"RZ-675849-B", blocks, "a National Insurance number, digits together"},
+        {"HOM-RM12", blocks, "a room after a service code"},
+        {"RM12", blocks, "a room alone"},
+    };
+    for (const Row& row : rows) {
+        const std::string id = row.id, why = row.why;
+        CAPTURE(id);
+        CAPTURE(why);
+        CHECK(verdict(id) == row.expected);
+    }
+}
