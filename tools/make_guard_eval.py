@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LEX = os.path.join(ROOT, "data", "lexicon")
 SERVICES = ["HOM", "REC", "FAM", "WRK", "HSG", "EMP", "MH", "YTH", "DA", "SUB", "OUT"]
 PER_CATEGORY = 1000  # per half for the name categories
-CLEAN = 2000
+CLEAN = 10000  # per format: a rate of 0.05% is 5 codes
 
 # Plain English words for invented street names (not from the lexicon).
 STREET_WORDS = """chapel ridgeway oak elm ash beech birch cedar willow maple holly hazel
