@@ -40,7 +40,7 @@ constexpr int kLikeRandom = 4, kLikeSum = 2;  // reads as a name
 constexpr int kStrongSum = 0;                 // blocks in a plain ID
 constexpr int kUpperExtra = 3;                // for a run in capitals
 constexpr int kApartRandom = -2;              // for a run set apart among numbers
-constexpr int kApartLikeSum = 2;
+constexpr int kApartLikeSum = 0;
 // Title case (Reinbold-4, DA.Sumibcay) is how a person writes a name, and
 // no code in one case has it: the model only has to not read it as random.
 constexpr int kTitleRandom = -4, kTitleLikeSum = -2, kTitleSum = -2;
@@ -349,7 +349,7 @@ bool reads_as_name(std::string_view low, int bar, bool strip, NameLikeness& like
 }  // namespace
 
 void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
-    if (!scan.letters_over_3 || scan.id.size() > 64) return;
+    if (!(scan.letters_over_3 || scan.mixed_case) || scan.id.size() > 64) return;
     // What the other detectors explained (blocks; not warnings, such as a
     // rare name inside the run: DAIR in DAIRE7), and the letters left.
     std::uint64_t explained = scan.allowed_letter.words[0];
@@ -364,7 +364,9 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         Tokens parts;
         case_tokens(scan, run, parts);
         for (Span t : parts) {
-            if (t.size() < 4 || (bits_of(t) & explained) != 0) continue;
+            // (Three letters in Title case too: Kia_0615, HOM.Oks.60, MBas0410.)
+            const bool three_title = t.size() == 3 && title_case(scan, t);
+            if ((t.size() < 4 && !three_title) || (bits_of(t) & explained) != 0) continue;
             if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord))
                 continue;
             if (state.is_allowed(scan.lexicon, scan.low(t))) continue;
@@ -409,6 +411,11 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         for (Span p : parts)
             if (p.size() >= 3 && title_case(scan, p)) title_tokens |= bits_of(p);
     }
+    auto other_long_run = [&](Span t) {
+        for (Span run : scan.letter_runs)
+            if (run.size() >= 4 && !run.overlaps(t)) return true;
+        return false;
+    };
     // Two rounds: the second reads a token apart beside those the first read
     // as names (nytes_gokee).
     for (int round = 0; round < 2; ++round) {
@@ -426,6 +433,9 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             const std::uint64_t beside = title_case(scan, t) ? name_like | title_tokens : name_like;
             const bool plain_apart = apart && !alone && others_of(t, beside) == 0;
             const bool title = plain_apart && title_case(scan, t);
+            // (Three letters: among initials and short codes only, not Mac
+            // before an allowed word in Mac-Pilot-3.)
+            if (t.size() == 3 && (!title || other_long_run(t))) continue;
             const int bar = title ? kTitleRandom : plain_apart ? kApartRandom : bar_of(scan, t, n);
             if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k],
                               title         ? kTitleLikeSum
@@ -452,6 +462,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         // Among letters that read as a code (B1VX-JEES): only a long run or
         // Title case.
         if (!plain && t.size() < 6 && !title_case(scan, t)) continue;
+        if (!plain && t.size() == 3) continue;
         // Strong: a plain ID, written as a person writes a name: Title case
         // (Reinbold-4), lower case (roaden.2), or beside a separator (CROCKER_0750).
         // In capitals glued to digits (RASKA0167): 5+ letters, and more than
