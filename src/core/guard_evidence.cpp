@@ -41,6 +41,9 @@ constexpr int kStrongSum = 0;                 // blocks in a plain ID
 constexpr int kUpperExtra = 3;                // for a run in capitals
 constexpr int kApartRandom = -2;              // for a run set apart among numbers
 constexpr int kApartLikeSum = 0;
+// Capitals of a code's symbols only (no I, L, O or U: EFRAFTE in
+// 5EFRAFTE-N, a caseload id new code): the bars before issue 13's second pass.
+constexpr int kCodeApartRandom = 2, kCodeLikeSum = 2, kCodeStrongSum = 4;
 // Title case (Reinbold-4, DA.Sumibcay) is how a person writes a name, and
 // no code in one case has it: the model only has to not read it as random.
 constexpr int kTitleRandom = -4, kTitleLikeSum = -2, kTitleSum = -2;
@@ -297,6 +300,12 @@ bool code_symbols(const IdScan& scan, Span t) {
     return true;
 }
 
+bool upper_only(const IdScan& scan, Span t) {
+    for (std::uint32_t i = t.begin; i < t.end; ++i)
+        if (!is_upper(scan.id[i])) return false;
+    return true;
+}
+
 // Capitals glued to digits, longer than a short code has room for
 // (RASKA0167, ROAA0147; not B3HAQE): 6+ letters, 5 and 2+ digits, 4 and 3+.
 bool long_capitals(const IdScan& scan, Span t) {
@@ -436,10 +445,14 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             // (Three letters: among initials and short codes only, not Mac
             // before an allowed word in Mac-Pilot-3.)
             if (t.size() == 3 && (!title || other_long_run(t))) continue;
-            const int bar = title ? kTitleRandom : plain_apart ? kApartRandom : bar_of(scan, t, n);
+            const bool code_like = upper_only(scan, t) && code_symbols(scan, t);
+            const int bar = title          ? kTitleRandom
+                            : !plain_apart ? bar_of(scan, t, n)
+                            : code_like    ? kCodeApartRandom
+                                           : kApartRandom;
             if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k],
                               title         ? kTitleLikeSum
-                              : plain_apart ? kApartLikeSum
+                              : plain_apart ? (code_like ? kCodeLikeSum : kApartLikeSum)
                                             : kLikeSum))
                 name_like |= bits_of(t);
         }
@@ -481,7 +494,9 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         const bool short_capitals = upper && t.size() <= 4 && code_symbols(scan, t) && four_groups;
         const bool strong =
             plain && (!alone || t.size() >= 8) && written && !hex && !short_capitals &&
-            like.vs_random + like.vs_words >= (title_case(scan, t) ? kTitleSum : kStrongSum);
+            like.vs_random + like.vs_words >= (title_case(scan, t)              ? kTitleSum
+                                               : upper && code_symbols(scan, t) ? kCodeStrongSum
+                                                                                : kStrongSum);
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});
     }

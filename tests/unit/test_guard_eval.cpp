@@ -206,6 +206,7 @@ TEST_CASE("guard evaluation: what a person writes against what a code holds") {
         {"278R-THEA", clean, "a letter after digits is no initial"},
         {"028WEI", warns, "a three-letter name ending a code after digits: initials"},
         {"6RU1A3", clean, "digits for letters inside capitals"},
+        {"QMGATREM-F", clean, "an id new code: capitals of code symbols keep the higher bars"},
         {"RIC7OR", clean, "digits other than 0 and 1 for letters in capitals"},
         {"4435-RM53", warns, "RM and a number among a code's characters"},
         // What still blocks.
