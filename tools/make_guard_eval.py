@@ -4,7 +4,10 @@
     tools/make_guard_eval.py [SEED OUTPUT [CLEAN]]
 Deterministic: a seeded generator (seed 20261202, tests/guard/eval.tsv).
 Another seed gives a fresh set of the same make: the guard's rules were
-tuned on the committed one, so a fresh one is the fairer check.
+tuned on the committed one and a few others, so a fresh one is the fairer
+check (bench/guard.sh prints one; the unit test reads one given as
+CASELOAD_GUARD_EVAL). CLEAN: random codes per format (10,000; 100,000 for a
+close look at rates of 0.05%).
 
 Sources, none of them a source of the evaluation's unseen names for the lexicon:
   - seen names: the curated lists and listed-names.txt (the lexicon's half);
