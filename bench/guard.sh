@@ -3,7 +3,7 @@
 # generated-looking and half identifying, beside `grep -i -F -f` over the same
 # input with the lexicon's names of 4+ letters. Prints the ratio (target: <= 1).
 # Then (issue 13): the guard's evaluation table (tests/guard/eval.tsv, seen and
-# unseen names apart), the time on one core (CASELOAD_THREADS=1, target
+# unseen names apart), the same on a fresh seed of tools/make_guard_eval.py, the time on one core (CASELOAD_THREADS=1, target
 # < 0.5 s), the peak memory (target < 64 MB) and the binary's size, beside
 # BASE_CASELOAD (another build, e.g. of main) when given.
 # Usage: [BASE_CASELOAD=path] bench/guard.sh [BUILD_DIR] [COUNT]
@@ -80,7 +80,14 @@ echo
 echo "== the guard's evaluation (tests/guard/eval.tsv; tools/make_guard_eval.py)"
 unit=$(cd "$build" && pwd)/tests/caseload_unit_tests
 if [ -x "$unit" ]; then
-    CASELOAD_GUARD_TABLE=1 "$unit" -tc='guard evaluation*' 2>&1 | grep -v '^\[doctest\]' | grep -v '^=*$' || true
+    CASELOAD_GUARD_TABLE=1 "$unit" -tc='guard evaluation: identifying*' 2>&1 | grep -v '^\[doctest\]' | grep -v '^=*$' || true
+    # A fresh seed (the rules were set on others): the rates should hold.
+    fresh=${GUARD_EVAL_SEED:-$(date +%s)}
+    python3 "$here/../tools/make_guard_eval.py" "$fresh" "$work/eval.tsv" >/dev/null
+    echo
+    echo "== a fresh evaluation set: tools/make_guard_eval.py $fresh (GUARD_EVAL_SEED=N for another)"
+    CASELOAD_GUARD_EVAL=$work/eval.tsv CASELOAD_GUARD_TABLE=1 "$unit" -tc='guard evaluation: identifying*' 2>&1 |
+        grep -v '^\[doctest\]' | grep -v '^=*$' || true
 else
     echo "(no $unit: build the unit tests to print the table)"
 fi

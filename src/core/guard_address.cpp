@@ -230,6 +230,16 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
     }
 }
 
+// Whether the ID has letters or digits outside `span` that are no service
+// code or allowed word (4435 in 4435-RM53; not HOM in HOM-RM12).
+bool others_outside(const IdScan& scan, Span span) {
+    for (std::uint32_t i = 0; i < scan.id.size(); ++i)
+        if ((i < span.begin || i >= span.end) && is_alnum(scan.id[i]) &&
+            !scan.allowed_letter.test(i))
+            return true;
+    return false;
+}
+
 // Places that codes hold by chance (issue 13): RM12 in D5VC-RM12, DR8 in
 // CBRR-DR8H, bed in 1efbed2c. A room or street found by rooms, streets,
 // buildings or named_streets goes when its room or street word has 2-3
@@ -243,6 +253,8 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
     if (hits.size() == first || scan.id.size() > 64) return;
     std::array<bool, Hits::capacity()> drop{};
     bool any = false;
+    bool capitals = true;  // no lower-case letter: as codes are written
+    for (char c : scan.id) capitals &= !is_lower(c);
     for (std::size_t h = first; h < hits.size(); ++h) {
         const Hit& hit = hits[h];
         if (hit.kind != FindingKind::address || hit.message.text == kPostcodeMessage.data() ||
@@ -274,6 +286,10 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
                            code_letters_outside(scan, hits, hit.span))) {
             drop[h] = true;
             any = true;
+        } else if (!long_word && capitals && others_outside(scan, hit.span)) {
+            // In capitals among other characters of a code (4435-RM53,
+            // 729RM6, F351-BAY6): a warning (issue 13).
+            hits[h].severity = Severity::warn;
         }
     }
     if (any) hits.erase_if_marked(drop.data());
@@ -334,31 +350,45 @@ class PostcodeAreas {
     std::array<std::array<bool, 27>, 26> table_{};
 };
 
+// Whether `numbers` ("06 22 41", two digits each) holds `number` (0-99).
+bool listed(std::string_view numbers, int number) {
+    const char two[2] = {static_cast<char>('0' + number / 10),
+                         static_cast<char>('0' + number % 10)};
+    for (std::size_t at = 0; at + 2 <= numbers.size(); at += 3)
+        if (numbers.substr(at, 2) == std::string_view(two, 2)) return true;
+    return false;
+}
+
 // The districts of each area: its ordinary ones (0 or 1 up to a last one)
-// and a few more (non-geographic and special ones). N1-N22 and N81, not
-// N31; FY0-FY8, not FY17. An area not listed (none today) is not checked.
+// and a few more (non-geographic and special ones), less the numbers the
+// range holds that no district has (retired or never used: B51-B59, L41-L66
+// went to CH, G6-G10, YO2-YO6, CF4). N1-N22 and N81, not N31; FY0-FY8, not
+// FY17. An area not listed (none today) is not checked. The gaps matter most
+// in one-letter areas and one-digit districts: six random capitals and
+// digits read as A99 9AA or AA9 9AA.
 bool numbered_district(std::string_view area, int number) {
     struct Districts {
         std::string_view area;
-        int first, last;        // first..last
-        std::string_view more;  // and these, as two-digit numbers
+        int first, last;             // first..last
+        std::string_view more;       // and these, as two-digit numbers
+        std::string_view none = "";  // but not these in first..last (two digits: 06)
     };
     static constexpr Districts kDistricts[] = {
         {"ab", 10, 56, "99"},
         {"al", 1, 10, ""},
-        {"b", 1, 99, ""},
+        {"b", 1, 99, "", "22 39 41 51 52 53 54 55 56 57 58 59 81 82 83 84 85 86 87 88 89"},
         {"ba", 1, 22, ""},
         {"bb", 0, 18, "94"},
         {"bd", 1, 24, "97 98 99"},
         {"bh", 1, 31, ""},
         {"bl", 0, 9, "11 78"},
-        {"bn", 1, 45, "50 51 52 88 91 95 99"},
+        {"bn", 1, 45, "50 51 52 88 91 95 99", "04"},
         {"br", 1, 8, ""},
         {"bs", 0, 49, "80 98 99"},
         {"bt", 1, 94, ""},
         {"ca", 1, 28, "95 99"},
         {"cb", 1, 25, ""},
-        {"cf", 3, 91, "95 99"},
+        {"cf", 3, 91, "95 99", "04 06 07 08 09"},
         {"ch", 1, 8,
          "25 26 27 28 29 30 31 32 33 34 41 42 43 44 45 46 47 48 49 60 61 62 63 64 65 66 70 88 99"},
         {"cm", 0, 24, "77 92 98 99"},
@@ -376,14 +406,15 @@ bool numbered_district(std::string_view area, int number) {
         {"dn", 1, 41, "55"},
         {"dt", 1, 11, ""},
         {"dy", 1, 14, ""},
-        {"e", 1, 20, "77 98"},
+        {"e", 1, 20, "77 98", "19"},
         {"ec", 1, 4, ""},
         {"eh", 1, 55, "91 95 99"},
         {"en", 1, 11, "77"},
         {"ex", 1, 39, ""},
         {"fk", 1, 21, ""},
         {"fy", 0, 8, ""},
-        {"g", 1, 84, "90"},
+        {"g", 1, 84, "90",
+         "06 07 08 09 10 16 17 18 19 24 25 26 27 28 29 30 35 36 37 38 39 47 48 49 50 54 55 56 57"},
         {"gl", 1, 56, ""},
         {"gu", 1, 52, "95"},
         {"gy", 1, 10, ""},
@@ -404,7 +435,8 @@ bool numbered_district(std::string_view area, int number) {
         {"kt", 1, 24, ""},
         {"kw", 1, 17, ""},
         {"ky", 1, 16, "99"},
-        {"l", 1, 75, "80"},
+        {"l", 1, 75, "80",
+         "41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66"},
         {"la", 1, 23, ""},
         {"ld", 1, 8, ""},
         {"le", 1, 19, "21 41 55 65 67 87 94 95"},
@@ -412,7 +444,7 @@ bool numbered_district(std::string_view area, int number) {
         {"ln", 1, 13, ""},
         {"ls", 1, 29, "88 98 99"},
         {"lu", 1, 7, ""},
-        {"m", 1, 50, "60 61 90 99"},
+        {"m", 1, 50, "60 61 90 99", "10 36 37 39 42 47 48 49"},
         {"me", 1, 20, "99"},
         {"mk", 1, 19, "40 41 42 43 44 45 46 77"},
         {"ml", 1, 12, ""},
@@ -420,7 +452,7 @@ bool numbered_district(std::string_view area, int number) {
         {"ne", 1, 71, "82 83 85 88 92 98 99"},
         {"ng", 1, 34, "70 80 90"},
         {"nn", 1, 18, "29 99"},
-        {"np", 4, 26, "44"},
+        {"np", 4, 26, "44", "05 06 09"},
         {"nr", 1, 35, "99"},
         {"nw", 1, 11, "26"},
         {"ol", 1, 16, "95"},
@@ -434,7 +466,9 @@ bool numbered_district(std::string_view area, int number) {
         {"rg", 1, 45, ""},
         {"rh", 1, 20, "77"},
         {"rm", 1, 20, "50"},
-        {"s", 1, 75, "80 95 96 97 98 99"},
+        {"s", 1, 75, "80 95 96 97 98 99",
+         "15 16 19 22 23 24 27 28 29 30 31 34 37 38 39 46 47 48 50 51 52 53 54 55 56 57 58 59 67 "
+         "68 69"},
         {"sa", 1, 73, "80 99"},
         {"se", 1, 28, ""},
         {"sg", 1, 19, ""},
@@ -467,15 +501,12 @@ bool numbered_district(std::string_view area, int number) {
         {"wr", 1, 15, "78 99"},
         {"ws", 1, 15, ""},
         {"wv", 1, 16, "98 99"},
-        {"yo", 1, 62, "90 91"},
+        {"yo", 1, 62, "90 91", "02 03 04 05 06 09"},
         {"ze", 1, 3, ""}};
     for (const Districts& d : kDistricts) {
         if (d.area != area) continue;
-        if (number >= d.first && number <= d.last) return true;
-        if (number < 10) return false;
-        const char two[2] = {static_cast<char>('0' + number / 10),
-                             static_cast<char>('0' + number % 10)};
-        return d.more.find(std::string_view(two, 2)) != std::string_view::npos;
+        if (number >= d.first && number <= d.last) return !listed(d.none, number);
+        return number >= 10 && listed(d.more, number);
     }
     return true;
 }

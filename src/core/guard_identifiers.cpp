@@ -1,7 +1,7 @@
 // Guard detector: direct identifiers (block).
 //  - NHS number: 10 digits (or 3-3-4 groups) with a valid modulus-11 check digit;
 //  - National Insurance number: 2 prefix letters (official exclusions), 6
-//    digits (alone or in pairs), optional suffix A-D;
+//    digits (together or in pairs, as on the card), optional suffix A-D;
 //  - UK phone number: 11 digits from 01, 02, 03, 07 or 08, or 12 digits from
 //    44 then 1, 2, 3, 7 or 8, in any digit groups; the international forms
 //    0044 7700... (14 digits) and 44 (0)7700... (13 digits) too.
@@ -99,6 +99,12 @@ void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits)
         while (total < 6 && last + 1 < runs && joined(scan, last))
             total += scan.digit_runs[++last].size();
         if (total != 6 || (last + 1 < runs && joined(scan, last))) continue;
+        // The digits as a card groups them: all six together, or in pairs
+        // (AB 12 34 56 C). Two and four (AY25-0935) is a code's grouping.
+        bool as_card = true;
+        for (std::size_t k = r; k <= last && last != r; ++k)
+            as_card &= scan.digit_runs[k].size() == 2;
+        if (!as_card) continue;
         std::uint32_t end = scan.digit_runs[last].end;
         // Suffix A-D, touching or after one separator.
         std::uint32_t s = end;

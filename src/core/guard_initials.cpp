@@ -98,7 +98,8 @@ void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
 }
 
 // J-Zarkov-12: a letter alone between separators (or at the start), one
-// separator, then a segment of 3+ letters and nothing else, with a vowel (a
+// separator, then a segment of 3+ letters (digits after them or not:
+// J.ROAF46), with a vowel (a
 // surname has one; a random code such as X-KQMV-7 need not). Not when either
 // is a service code or an allowed word (X-Case-7), a room or street word
 // (X-Road), or already a finding of any kind (J-Smith is a name, X-Qwe-3
@@ -116,7 +117,10 @@ void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
             continue;
         if (!is_separator(scan.id[initial.end])) continue;  // J-Zarkov, not J7Zarkov
         if (initial.begin > 0 && !is_separator(scan.id[initial.begin - 1])) continue;
-        if (word.end < n && !is_separator(scan.id[word.end])) continue;  // letters only
+        // Letters, then digits or nothing (J.ROAF46; not J-Zarkov7X).
+        std::uint32_t after = word.end;
+        while (after < n && is_digit(scan.id[after])) ++after;
+        if (after < n && !is_separator(scan.id[after])) continue;
         // Already a finding: a name (J-Smith), initials (X-Qwe-3), an address...
         const Span both{initial.begin, word.end};
         bool found = false;

@@ -299,6 +299,16 @@ class RunWalker {
         if (match.size() == 3 && match != run) return false;
         // Digits already explained (a postcode, an NHS number...) make no name.
         if (overlaps_block(hits_, match)) return false;
+        // In an ID of capitals only, as codes are written, digits stand for
+        // letters only as O and I (J0HN22, MIL0-4), starting the run: not
+        // 6RU1A3, 77BAN0, RIC7OR, NAD3NE (issue 13).
+        bool any_lower = false;
+        for (char c : scan.id) any_lower |= is_lower(c);
+        if (!any_lower) {
+            if (match.begin != run.begin) return false;
+            for (std::uint32_t i = match.begin; i < match.end; ++i)
+                if (is_digit(scan.id[i]) && scan.id[i] != '0' && scan.id[i] != '1') return false;
+        }
         if (letters < 4 || letters < 2 * digits) {
             // It starts a token: the run, a change of case, letters after digits.
             const std::uint32_t p = match.begin;
@@ -524,8 +534,9 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
 // a name, as the joined form (McCann) would be, shown as written ("Mc-Cann").
 // A walk only after o, mc or mac.
 //
-// A single letter, one separator, then a segment of 3+ letters only
-// (J-Zarkov-12): marked for the initials detector (IdScan::initial_before_word).
+// A single letter, one separator, then a segment of 3+ letters, digits after
+// them or not (J-Zarkov-12, J.ROAF46): marked for the initials detector
+// (IdScan::initial_before_word).
 [[gnu::noinline]] void separated_segments(IdScan& scan, Candidates& found) {
     // The first segment's letters (the lowercase copy has zeros after the ID)
     // as a number, masked to its size: o, mc, mac.
@@ -543,7 +554,8 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
         if (!((size <= 3) & (next.begin == first.end + 1) & is_letter(scan.id[next.begin]) &
               (scan.digits_in(first) == 0)))
             continue;
-        if (size == 1 && next.size() >= 3 && scan.digits_in(next) == 0)
+        if (size == 1 && next.size() >= 3 && is_letter(scan.id[next.begin + 1]) &&
+            is_letter(scan.id[next.begin + 2]))
             scan.initial_before_word = true;
         const unsigned char* p = low + first.begin;
         const std::uint32_t letters = p[0] | p[1] << 8 | p[2] << 16;

@@ -126,7 +126,7 @@ expect_status 2
 expect_err_has "--ask-name needs a terminal"
 
 t "--ask-name on a terminal checks against the name, and stores nothing"
-# (Zxqvort: an invented surname that reads as no name to the guard's name
+# (Qxzvrt: an invented surname that reads as no name to the guard's name
 # model, so that only the name given finds it; issue 13)
 export CASELOAD_DB="$SCRATCH/register.db"
 standard_register
@@ -134,7 +134,7 @@ python3 - "$CASELOAD_BIN" >"$SCRATCH/askname.txt" <<'PY'
 import os, pty, select, sys, time
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(sys.argv[1], [sys.argv[1], "id", "check", "Zxqvort-77", "HOM-7781", "--ask-name"])
+    os.execv(sys.argv[1], [sys.argv[1], "id", "check", "Qxzvrt-77", "HOM-7781", "--ask-name"])
 out = b""
 def read_until(marker, limit=5):
     global out
@@ -147,7 +147,7 @@ def read_until(marker, limit=5):
         except OSError:
             break
 read_until(b"never stored")
-os.write(fd, b"Xanthe Zxqvort\n")
+os.write(fd, b"Xanthe Qxzvrt\n")
 read_until(b"HOM-7781")
 read_until(b"\n", 1)
 for _ in range(50):
@@ -164,11 +164,11 @@ PY
 out=$(cat "$SCRATCH/askname.txt")
 expect_out_has "Real name (not shown, never stored)"
 expect_out_lacks "Xanthe"
-expect_out_has "Zxqvort-77: can't be used"
+expect_out_has "Qxzvrt-77: can't be used"
 expect_out_has "the name you gave"
 expect_out_has "HOM-7781: ok"
 expect_out_has "EXIT 3"
-run id check Zxqvort-77
+run id check Qxzvrt-77
 expect_status 0
 if grep -a -q -i "xanthe" "$CASELOAD_DB"* 2>/dev/null; then fail "the name reached the register"; else pass; fi
 

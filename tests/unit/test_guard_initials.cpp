@@ -114,11 +114,19 @@ TEST_CASE("guard initials: an initial and a word, when it is not a surname") {
             CHECK(line.find("surname") == std::string::npos);
     }
     // not a letter alone, not letters only, no vowel, too short, two separators
-    for (std::string id : {"J7-Zarkov", "7J-Zarkov", "JB-Zarkov", "J-Zarkov7", "J-KQMV-7",
+    for (std::string id : {"J7-Zarkov", "7J-Zarkov", "JB-Zarkov", "J-Zarkov7X", "J-KQMV-7",
                            "HOM-X-KQMVTX", "J-Zk-7", "J--Zarkov", "K7M2-QX9A", "HOM-7KQ2M9XD-R"}) {
         CAPTURE(id);
         for (const auto& line : initials_in(guard, id))
             CHECK(line.find("surname") == std::string::npos);
+    }
+    // digits after the word are a number, as in J-Zarkov-12 (issue 13: K.ROTHS93)
+    for (std::string id : {"J-Zarkov7", "K.ROTHS93"}) {
+        CAPTURE(id);
+        const auto findings = guard.check(id);
+        bool said = false;
+        for (const auto& f : findings) said |= f.message.find("surname") != std::string::npos;
+        CHECK(said);
     }
     // the three-letter groups of the first rule: initials, not also this
     CHECK(initials_in(guard, "X-Qwe-3") == as_initials({"X", "Qwe"}));
