@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "caseload/error.hpp"
+
 namespace caseload {
 
 constexpr int kSchemaVersion = 6;
@@ -101,5 +103,10 @@ class WriteTransaction {
 // names the register.
 [[noreturn]] void rethrow_sqlite(const std::exception& e, const std::string& path,
                                  double wait_seconds);
+
+// The Error for a failure of the store that reached the top unmapped (any
+// exception of the engine), or nullopt when `e` is not one.
+std::optional<Error> storage_failure(const std::exception& e, const std::string& path,
+                                     double wait_seconds);
 
 }  // namespace caseload

@@ -151,7 +151,4 @@ class Register {
     Directory dir_;
 };
 
-// Loads the Directory from an open database.
-Directory load_directory(SQLite::Database& db);
-
 }  // namespace caseload

@@ -2,7 +2,6 @@
 // mapping of every failure to the exit codes of spec §5.
 #include <fmt/format.h>
 
-#include <SQLiteCpp/Exception.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -305,17 +304,16 @@ int run(int argc, char** argv) {
     } catch (const Error& e) {
         print_error(e);
         return static_cast<int>(e.code());
-    } catch (const SQLite::Exception& e) {
-        try {
-            rethrow_sqlite(e, ctx.database_path(), g.wait);
-        } catch (const Error& mapped) {
-            print_error(mapped);
-            return static_cast<int>(mapped.code());
-        }
     } catch (const std::bad_alloc&) {
         std::cerr << "caseload: error: out of memory\n";
         return 1;
     } catch (const std::exception& e) {
+        // A failure of the store (busy, denied, full, damaged), in the terms
+        // of spec §5.
+        if (auto mapped = storage_failure(e, ctx.database_path(), g.wait)) {
+            print_error(*mapped);
+            return static_cast<int>(mapped->code());
+        }
         std::cerr << "caseload: error: unexpected failure: " << printable(e.what(), 500) << '\n'
                   << "hint: this is a bug; please report it with the command you ran\n";
         return 1;

@@ -23,8 +23,6 @@
 // It never fails noisily: on any error (no register, not a staff member, a
 // bad argument) it prints nothing and exits 0, so a TAB never spills an error
 // into the middle of a command line.
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -32,6 +30,7 @@
 #include "caseload/id.hpp"
 #include "caseload/options.hpp"
 #include "caseload/report.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 #include "command_table.hpp"
 #include "context.hpp"
@@ -42,8 +41,6 @@ namespace {
 
 // At most this many IDs are offered (spec: completion stays fast on a large register).
 constexpr std::size_t kMaxIds = 50;
-// An actor with at most this many service users has their rows read directly.
-constexpr std::int64_t kDirectRows = 5000;
 // Completion must never hang on a busy register.
 constexpr double kCompletionWait = 0.5;
 
@@ -204,16 +201,8 @@ std::optional<std::pair<std::string, std::string>> id_range(std::string_view pre
 }
 
 // The IDs the actor may see that start with the prefix, at most kMaxIds
-// (with more, only the prefix all of them share: see print below),
-// found without reading more than a few rows of the table itself:
-//   - a lead sees everyone: walk the ID index from the prefix (but those who
-//     have left, when few, through the service index);
-//   - an actor with a small share (a worker's caseload, a small service):
-//     read their own rows through the keyworker and service indexes, keeping
-//     those that start with the prefix;
-//   - a larger share (a manager of a large service): the keys of their rows
-//     from those indexes, then the ID index from the prefix, keeping the keys
-//     that are theirs. Both read indexes only; rows are read for the answer.
+// (with more, only the prefix all of them share: see below), found through
+// the indexes by the store (store::find_ids_with_prefix).
 void values_id(Context& ctx, const ValueArgs& a) {
     SuAction action = SuAction::show;
     if (a.action == std::optional<std::string>("allocate")) action = SuAction::allocate;
@@ -221,144 +210,34 @@ void values_id(Context& ctx, const ValueArgs& a) {
     auto range = id_range(trim(a.prefix));
     if (!range) return;
     Register& reg = ctx.reg();
-    SQLite::Database& db = reg.db().sql();
     const StaffMember& me = ctx.actor().member;
     if (action == SuAction::erase && !me.lead) return;  // leads only
+    store::IdStatus status = store::IdStatus::any;
+    if (a.status == std::optional<std::string>("active")) status = store::IdStatus::active;
+    if (a.status == std::optional<std::string>("left")) status = store::IdStatus::left;
 
-    // The rows of the prefix; "+uid" keeps SQLite off the ID index.
-    auto in_range = [&](const std::string& column) {
-        return range->first.empty() ? std::string("1") : column + " >= ?1 AND " + column + " < ?2";
-    };
-    auto bind_range = [&](SQLite::Statement& q) {
-        if (!range->first.empty()) {
-            q.bind(1, range->first);
-            q.bind(2, range->second);
-        }
-    };
-    std::string status;
-    if (a.status == std::optional<std::string>("active")) status = " AND status = 'active'";
-    if (a.status == std::optional<std::string>("left")) status = " AND status = 'left'";
-
-    // Up to one more than the limit: more than kMaxIds means "too many".
-    std::vector<std::string> out;
-    std::optional<std::string> last;  // with too many: the last match of all, in NOCASE order
-    auto keep = [&](SQLite::Statement& row) {
-        if (may(me, action, row.getColumn(1).getInt64(), row.getColumn(2).getInt64()))
-            out.push_back(row.getColumn(0).getString());
-    };
-    auto by_nocase = [](const std::string& x, const std::string& y) {
+    // Up to one more than the limit: more than kMaxIds means "too many";
+    // then `last` is the last match of all, in NOCASE order.
+    auto [out, last] = store::find_ids_with_prefix(reg.db(), reg.directory(), me, action, status,
+                                                   range->first, range->second, kMaxIds);
+    std::sort(out.begin(), out.end(), [](const std::string& x, const std::string& y) {
         return ascii_lower(x) < ascii_lower(y);
-    };
-    auto print = [&] {
-        std::sort(out.begin(), out.end(), by_nocase);
-        if (out.size() <= kMaxIds) {
-            for (const auto& id : out) std::cout << id << '\n';
-            return;
-        }
-        // Too many to offer: only what every match shares, so that a shell
-        // never completes to a prefix the matches beyond the limit lack; and
-        // nothing when that is no more than was typed.
-        const std::string& first = out.front();
-        const std::string& end = last ? *last : out.back();
-        std::size_t n = 0;
-        while (n < first.size() && n < end.size() &&
-               ascii_lower(first.substr(n, 1)) == ascii_lower(end.substr(n, 1)))
-            ++n;
-        if (n > trim(a.prefix).size()) std::cout << first.substr(0, n) << '\n';
-    };
-    // The last match in NOCASE order, walking the query backwards.
-    auto last_of = [&](SQLite::Statement& q, bool check_keys, const std::vector<Key>& keys,
-                       SQLite::Statement* row) {
-        while (q.executeStep()) {
-            if (check_keys) {
-                Key key = q.getColumn(0).getInt64();
-                if (!std::binary_search(keys.begin(), keys.end(), key)) continue;
-                row->reset();
-                row->bind(1, key);
-                if (!row->executeStep()) continue;
-                if (!may(me, action, row->getColumn(1).getInt64(), row->getColumn(2).getInt64()))
-                    continue;
-                last = row->getColumn(0).getString();
-                return;
-            }
-            if (may(me, action, q.getColumn(1).getInt64(), q.getColumn(2).getInt64())) {
-                last = q.getColumn(0).getString();
-                return;
-            }
-        }
-    };
-    const std::string columns = "SELECT uid, service_id, keyworker_id FROM service_user WHERE ";
-
-    // The actor's own rows: a superset of what may() allows, checked per row.
-    // A lead's are all rows; with a status, through the service index.
-    std::vector<std::string> managed, parts;
-    for (const auto& service : reg.directory().services)
-        if (me.lead || me.is_manager_of(service.key))
-            managed.push_back(std::to_string(service.key));
-    if (action != SuAction::allocate && !me.lead)
-        parts.push_back("keyworker_id = " + std::to_string(me.key));
-    if (!managed.empty()) parts.push_back("service_id IN (" + join(managed, ",") + ")");
-    if (parts.empty()) return;
-    const std::string mine = "(" + join(parts, " OR ") + ")" + status;
-    auto walk_id_index = [&] {
-        SQLite::Statement q(db, columns + in_range("uid") + status + " ORDER BY uid");
-        bind_range(q);
-        while (out.size() <= kMaxIds && q.executeStep()) keep(q);
-        if (out.size() > kMaxIds) {
-            SQLite::Statement back(db, columns + in_range("uid") + status + " ORDER BY uid DESC");
-            bind_range(back);
-            last_of(back, false, {}, nullptr);
-        }
-        print();
-    };
-    if (me.lead && status.empty()) return walk_id_index();
-
-    SQLite::Statement count(db, "SELECT count(*) FROM (SELECT 1 FROM service_user WHERE " + mine +
-                                    " LIMIT " + std::to_string(kDirectRows + 1) + ")");
-    count.executeStep();
-    const bool few = count.getColumn(0).getInt64() <= kDirectRows;
-    if (few) {
-        // All of them (a few thousand at most, or every row when nothing is
-        // typed yet): the first 50 in ID order, as for a lead.
-        SQLite::Statement q(db, columns + mine + " AND " + in_range("+uid"));
-        bind_range(q);
-        std::vector<std::string> all;
-        while (q.executeStep())
-            if (may(me, action, q.getColumn(1).getInt64(), q.getColumn(2).getInt64()))
-                all.push_back(q.getColumn(0).getString());
-        std::sort(all.begin(), all.end(), by_nocase);
-        if (all.size() > kMaxIds) {
-            last = all.back();
-            all.resize(kMaxIds + 1);
-        }
-        out = std::move(all);
-        return print();
+    });
+    if (out.empty()) return;
+    if (out.size() <= kMaxIds) {
+        for (const auto& id : out) std::cout << id << '\n';
+        return;
     }
-    // A lead and many rows of that status: the ID index meets them soon.
-    if (me.lead) return walk_id_index();
-
-    std::vector<Key> keys;
-    SQLite::Statement own(db, "SELECT id FROM service_user WHERE " + mine);
-    while (own.executeStep()) keys.push_back(own.getColumn(0).getInt64());
-    std::sort(keys.begin(), keys.end());
-    SQLite::Statement walk(
-        db, "SELECT id FROM service_user WHERE " + in_range("uid") + " ORDER BY uid");
-    bind_range(walk);
-    SQLite::Statement row(db, columns + "id = ?");
-    while (out.size() <= kMaxIds && walk.executeStep()) {
-        Key key = walk.getColumn(0).getInt64();
-        if (!std::binary_search(keys.begin(), keys.end(), key)) continue;
-        row.reset();
-        row.bind(1, key);
-        if (row.executeStep()) keep(row);
-    }
-    if (out.size() > kMaxIds) {
-        SQLite::Statement back(
-            db, "SELECT id FROM service_user WHERE " + in_range("uid") + " ORDER BY uid DESC");
-        bind_range(back);
-        last_of(back, true, keys, &row);
-    }
-    print();
+    // Too many to offer: only what every match shares, so that a shell
+    // never completes to a prefix the matches beyond the limit lack; and
+    // nothing when that is no more than was typed.
+    const std::string& first = out.front();
+    const std::string& end = last ? *last : out.back();
+    std::size_t n = 0;
+    while (n < first.size() && n < end.size() &&
+           ascii_lower(first.substr(n, 1)) == ascii_lower(end.substr(n, 1)))
+        ++n;
+    if (n > trim(a.prefix).size()) std::cout << first.substr(0, n) << '\n';
 }
 
 std::vector<std::string> option_codes(const OptionList& list) {

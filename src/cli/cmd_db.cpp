@@ -2,46 +2,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Exception.h>
-#include <SQLiteCpp/Statement.h>
-
 #include "caseload/error.hpp"
 #include "caseload/maintenance.hpp"
+#include "caseload/store/upkeep.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
 
 namespace caseload::cli {
 
 namespace {
-
-// SQLite's own check of the file, for a register too damaged to load (its
-// staff or settings cannot be read, so neither can the acting member's role).
-// It names tables and pages, never a person, so it needs no role: whoever may
-// read the file could run it with sqlite3 anyway.
-std::vector<CheckProblem> file_problems(const std::string& path, double wait) {
-    std::vector<CheckProblem> problems;
-    try {
-        // Read and write, although it only reads: a read-only connection
-        // could not remove the -wal and -shm it makes beside the file.
-        SQLite::Database db(path, SQLite::OPEN_READWRITE, static_cast<int>(wait * 1000));
-        SQLite::Statement q(db, "PRAGMA integrity_check");
-        while (q.executeStep()) {
-            // One row may hold several lines ("*** in database main ***\nPage 4: ...").
-            for (const auto& line : split(q.getColumn(0).getString(), '\n'))
-                if (!line.empty() && line != "ok" && !line.starts_with("***"))
-                    problems.push_back({"integrity", printable(line, 500)});
-        }
-    } catch (const SQLite::Exception& e) {
-        const int code = e.getErrorCode() & 0xFF;
-        if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;
-        problems.push_back({"integrity", fmt::format("the file cannot be read: {}",
-                                                     printable(e.getErrorStr(), 200))});
-    }
-    return problems;
-}
 
 // What the file system shows of the register: its journal mode, and who else
 // may read it.
@@ -93,7 +62,11 @@ void register_db(CLI::App& app, Context& ctx) {
             if (e.code() != Exit::failure &&
                 !std::string_view(e.what()).starts_with("the register is damaged"))
                 throw;
-            auto problems = file_problems(ctx.database_path(), ctx.global.wait);
+            // SQLite's own check of the file: a register too damaged to load
+            // (its staff or settings cannot be read, so neither can the acting
+            // member's role). It names tables and pages, never a person, so it
+            // needs no role: whoever may read the file could run it anyway.
+            auto problems = store::check_file_integrity(ctx.database_path(), ctx.global.wait);
             if (problems.empty()) throw;
             print_problems(ctx, problems);
             throw Error(Exit::invalid,

@@ -1,11 +1,11 @@
 // caseload log: the audit trail.
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "caseload/admin.hpp"
 #include "caseload/error.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
 
@@ -37,12 +37,18 @@ Date log_day(std::string_view text, std::string_view option) {
 }
 
 // --action: one action (su.leave), or a group of them (su: every su.*).
-std::string action_condition(std::string_view text) {
+void action_condition(std::string_view text, store::AuditEventFilter& filter) {
     const std::string action = ascii_lower(trim(text));
     for (auto a : kActions)
-        if (a == action) return fmt::format("e.action = '{}'", action);
+        if (a == action) {
+            filter.action = action;
+            return;
+        }
     for (auto a : kActions)
-        if (a.starts_with(action + ".")) return fmt::format("e.action LIKE '{}.%'", action);
+        if (a.starts_with(action + ".")) {
+            filter.action_group = action;
+            return;
+        }
     std::vector<std::string> names(std::begin(kActions), std::end(kActions));
     auto close = nearest(action, names, 2, 1);
     throw Error(Exit::usage,
@@ -82,19 +88,9 @@ void register_log(CLI::App& app, Context& ctx) {
         Register& reg = ctx.reg();
         const Actor& actor = ctx.actor();
         const Directory& dir = reg.directory();
-        std::vector<std::string> where;
-        std::optional<ServiceUser> target;
-        if (args->su) {
-            target = reg.require(actor, *args->su, SuAction::show);
-            where.push_back(fmt::format(
-                "(e.su_id = {0} OR e.id = (SELECT created_event FROM service_user WHERE id = {0}))",
-                target->key));
-        }
-        if (args->actor) {
-            const StaffMember& m = require_staff(dir, *args->actor);
-            where.push_back(fmt::format("(e.actor_id = {0} OR e.lead_id = {0})", m.key));
-        }
-        // Times are stored in UTC as YYYY-MM-DDTHH:MM:SSZ: a day is a text range.
+        store::AuditEventFilter filter;
+        if (args->su) filter.service_user = reg.require(actor, *args->su, SuAction::show).key;
+        if (args->actor) filter.staff = require_staff(dir, *args->actor).key;
         std::optional<Date> since, until;
         if (args->since) since = log_day(*args->since, "--since");
         if (args->until) until = log_day(*args->until, "--until");
@@ -102,42 +98,30 @@ void register_log(CLI::App& app, Context& ctx) {
             throw Error(Exit::usage,
                         fmt::format("--since {} is after --until {}", since->iso(), until->iso()),
                         "both days are included; give the earlier one to --since");
-        if (since) where.push_back(fmt::format("e.at >= '{}'", since->iso()));
-        if (until) where.push_back(fmt::format("e.at < '{}'", add_days(*until, 1).iso()));
-        if (args->action) where.push_back(action_condition(*args->action));
-        std::string sql =
-            "SELECT e.id, e.at, e.actor_id, e.lead_id, e.action, e.su_id, e.detail, su.uid, "
-            "su.service_id, su.keyworker_id FROM event e LEFT JOIN service_user su ON su.id = "
-            "e.su_id";
-        if (!where.empty()) sql += " WHERE " + join(where, " AND ");
-        sql += " ORDER BY e.id";
-        if (args->limit)
-            sql = fmt::format("SELECT * FROM ({} DESC LIMIT {}) ORDER BY 1", sql, args->limit);
-        SQLite::Statement q(reg.db().sql(), sql);
+        if (since) filter.since = since->iso();
+        if (until) filter.before = add_days(*until, 1).iso();
+        if (args->action) action_condition(*args->action, filter);
+        filter.newest = args->limit;
         RecordWriter out(ctx.format(), {"at", "actor", "action", "service_user", "detail"},
                          std::cout);
-        while (q.executeStep()) {
-            Key actor_key = q.getColumn(2).getInt64();
-            bool has_su = !q.getColumn(5).isNull();
-            bool erased = has_su && q.getColumn(7).isNull();
+        store::list_audit_events(reg.db(), filter, [&](const store::AuditEventRow& e) {
+            bool has_su = e.service_user.has_value();
+            bool erased = has_su && !e.uid;
             // Leads read the whole trail; others their own actions and the
             // records they may see.
-            if (!actor.member.lead && actor_key != actor.member.key) {
-                if (!has_su || erased ||
-                    !may_see(actor.member, q.getColumn(8).getInt64(), q.getColumn(9).getInt64()))
-                    continue;
+            if (!actor.member.lead && e.actor != actor.member.key) {
+                if (!has_su || erased || !may_see(actor.member, e.service, e.keyworker)) return;
             }
-            std::string who = reg.username(actor_key);
-            if (!q.getColumn(3).isNull())
-                who = fmt::format("lead {} as {}", reg.username(q.getColumn(3).getInt64()), who);
+            std::string who = reg.username(e.actor);
+            if (e.lead) who = fmt::format("lead {} as {}", reg.username(*e.lead), who);
             Json su = nullptr;
-            if (has_su) su = erased ? "(erased)" : q.getColumn(7).getString();
-            out.add(Json{{"at", shown_time(q.getColumn(1).getString())},
+            if (has_su) su = erased ? "(erased)" : *e.uid;
+            out.add(Json{{"at", shown_time(e.at)},
                          {"actor", who},
-                         {"action", q.getColumn(4).getString()},
+                         {"action", e.action},
                          {"service_user", su},
-                         {"detail", q.getColumn(6).getString()}});
-        }
+                         {"detail", e.detail}});
+        });
         out.finish();
     });
 }

@@ -1,8 +1,8 @@
 // caseload service add|list|show
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
 #include "caseload/admin.hpp"
+#include "caseload/store.hpp"
 #include "context.hpp"
 
 namespace caseload::cli {
@@ -18,16 +18,12 @@ Json service_json(Register& reg, const Service& s) {
         if (m.is_worker_of(s.key)) workers.push_back(m.username);
         if (m.is_manager_of(s.key)) managers.push_back(m.username);
     }
-    SQLite::Statement q(reg.db().sql(),
-                        "SELECT count(*) FROM service_user WHERE service_id = ? AND status = 'active'");
-    q.bind(1, s.key);
-    q.executeStep();
     return Json{{"code", s.code},
                 {"name", s.name},
                 {"star", star ? star->star.code : ""},
                 {"managers", managers},
                 {"workers", workers},
-                {"active_service_users", q.getColumn(0).getInt64()}};
+                {"active_service_users", store::count_active_in_service(reg.db(), s.key)}};
 }
 
 }  // namespace

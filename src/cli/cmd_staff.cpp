@@ -1,10 +1,10 @@
 // caseload staff add|list|show|grant|revoke
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 #include <pwd.h>
 
 #include "caseload/admin.hpp"
 #include "caseload/error.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
 #include "shapes.hpp"
@@ -19,11 +19,6 @@ Json staff_json(Register& reg, const StaffMember& m) {
         if (role.worker) worker.push_back(reg.service_code(service));
         if (role.manager) manager.push_back(reg.service_code(service));
     }
-    SQLite::Statement q(
-        reg.db().sql(),
-        "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND status = 'active'");
-    q.bind(1, m.key);
-    q.executeStep();
     return Json{{"username", m.username},
                 {"name", m.name},
                 {"login", json_or_null(m.login)},
@@ -31,7 +26,7 @@ Json staff_json(Register& reg, const StaffMember& m) {
                 {"active", m.active},
                 {"worker", worker},
                 {"manager", manager},
-                {"caseload", q.getColumn(0).getInt64()}};
+                {"caseload", store::count_active_caseload(reg.db(), m.key)}};
 }
 
 struct RoleArgs {

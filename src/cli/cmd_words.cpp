@@ -1,9 +1,9 @@
 // caseload words list|add|allow|remove: the organisation's own guard words.
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
 #include "caseload/admin.hpp"
 #include "caseload/error.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 #include "context.hpp"
 
@@ -38,17 +38,8 @@ void change_words(Context& ctx, const std::vector<std::string>& raw_words, const
                                         existing.kind == "allow" ? "allowed" : existing.kind),
                             fmt::format("remove it first with 'caseload words remove {}'", w));
     WriteTransaction tx(reg.db());
-    SQLite::Statement q(reg.db().sql(),
-                        "INSERT INTO guard_word (word, kind, reason, added_by, added_at) VALUES "
-                        "(?, ?, ?, ?, ?)");
     for (const auto& w : words) {
-        q.reset();
-        q.bind(1, w);
-        q.bind(2, kind);
-        if (!reason.empty()) q.bind(3, reason);
-        q.bind(4, actor.member.key);
-        q.bind(5, utc_timestamp());
-        q.exec();
+        store::insert_guard_word(reg.db(), w, kind, reason, actor.member.key, utc_timestamp());
         reg.record_event(actor, kind == "allow" ? "words.allow" : "words.add", std::nullopt,
                          reason.empty() ? fmt::format("{} ({})", w, kind)
                                         : fmt::format("{} ({}): {}", w, kind, reason));
@@ -157,11 +148,8 @@ void register_words(CLI::App& app, Context& ctx) {
             words.push_back(w);
         }
         WriteTransaction tx(reg.db());
-        SQLite::Statement q(reg.db().sql(), "DELETE FROM guard_word WHERE word = ?");
         for (const auto& w : words) {
-            q.reset();
-            q.bind(1, w);
-            q.exec();
+            store::delete_guard_word(reg.db(), w);
             reg.record_event(actor, "words.remove", std::nullopt, w);
         }
         tx.commit();

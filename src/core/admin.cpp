@@ -3,7 +3,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 #include <filesystem>
 #include <regex>
@@ -11,6 +10,7 @@
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -68,26 +68,6 @@ std::string checked_text(std::string_view raw, std::string_view what, std::size_
 }
 
 namespace {
-
-void insert_star(SQLite::Database& db, const Star& star, bool builtin) {
-    SQLite::Statement s(db, "INSERT INTO star (code, name, builtin) VALUES (?, ?, ?)");
-    s.bind(1, star.code);
-    s.bind(2, star.name);
-    s.bind(3, builtin ? 1 : 0);
-    s.exec();
-    Key key = db.getLastInsertRowid();
-    SQLite::Statement n(
-        db, "INSERT INTO star_need (star_id, code, label, position) VALUES (?, ?, ?, ?)");
-    int position = 0;
-    for (const auto& need : star.needs) {
-        n.reset();
-        n.bind(1, key);
-        n.bind(2, need.code);
-        n.bind(3, need.label);
-        n.bind(4, ++position);
-        n.exec();
-    }
-}
 
 Key require_service_key(const Directory& dir, std::string_view code) {
     return require_service(dir, code).key;
@@ -221,26 +201,12 @@ bool set_id_pattern(Register& reg, const Actor& actor, const std::optional<IdPat
     if (pattern) wanted = checked_id_pattern(pattern->regex, pattern->description);
     WriteTransaction tx(reg.db());
     // The pattern as it is now, read under the write lock.
-    std::optional<IdPattern> current;
-    {
-        SQLite::Statement q(reg.db().sql(),
-                            "SELECT id_pattern, coalesce(id_pattern_description, '') FROM "
-                            "organisation WHERE id = 1");
-        if (q.executeStep() && !q.getColumn(0).isNull())
-            current = IdPattern{q.getColumn(0).getString(), q.getColumn(1).getString()};
-    }
+    std::optional<IdPattern> current = store::read_id_pattern(reg.db());
     if (current.has_value() == wanted.has_value() &&
         (!current ||
          (current->regex == wanted->regex && current->description == wanted->description)))
         return false;  // nothing to change: the transaction rolls back
-    SQLite::Statement u(reg.db().sql(),
-                        "UPDATE organisation SET id_pattern = ?, id_pattern_description = ? "
-                        "WHERE id = 1");
-    if (wanted) {
-        u.bind(1, wanted->regex);
-        u.bind(2, wanted->description);
-    }
-    u.exec();
+    store::write_id_pattern(reg.db(), wanted);
     std::string was = current ? "was " + describe_pattern(*current) : "there was none";
     if (wanted)
         reg.record_event(actor, "org.pattern", std::nullopt,
@@ -254,15 +220,12 @@ bool set_id_pattern(Register& reg, const Actor& actor, const std::optional<IdPat
 
 IdPatternFit id_pattern_fit(Register& reg, const IdPattern& pattern) {
     IdPatternFit fit;
-    SQLite::Statement q(reg.db().sql(), "SELECT uid, status = 'active' FROM service_user");
-    while (q.executeStep()) {
+    store::for_each_stored_id(reg.db(), [&](std::string_view uid, bool active) {
         ++fit.stored;
-        SQLite::Column uid = q.getColumn(0);
-        if (matches_id_pattern(std::string_view(uid.getText(), uid.getBytes()), pattern.regex))
-            continue;
+        if (matches_id_pattern(uid, pattern.regex)) return;
         ++fit.not_matching;
-        if (q.getColumn(1).getInt() != 0) ++fit.active_not_matching;
-    }
+        if (active) ++fit.active_not_matching;
+    });
     // su add --generate prefixes the service's code; IDs made without a
     // service have no prefix.
     std::vector<std::string> prefixes;
@@ -295,43 +258,16 @@ void initialise_register(const std::string& path, double wait_seconds,
     try {
         WriteTransaction tx(db);
         std::string now = utc_timestamp();
-        SQLite::Statement o(db.sql(),
-                            "INSERT INTO organisation (id, name, id_pattern, "
-                            "id_pattern_description, created_at) VALUES (1, ?, ?, ?, ?)");
-        o.bind(1, org);
-        if (pattern) {
-            o.bind(2, pattern->regex);
-            o.bind(3, pattern->description);
-        }
-        o.bind(4, now);
-        o.exec();
-        for (const auto& star : stars) insert_star(db.sql(), star, true);
-        SQLite::Statement s(db.sql(),
-                            "INSERT INTO staff (username, name, login, is_lead, created_at) "
-                            "VALUES (?, ?, ?, 1, ?)");
-        s.bind(1, username);
-        s.bind(2, name);
-        s.bind(3, std::string(login));
-        s.bind(4, now);
-        s.exec();
-        Key lead = db.sql().getLastInsertRowid();
-        SQLite::Statement e(db.sql(),
-                            "INSERT INTO event (at, actor_id, action, detail) VALUES (?, ?, "
-                            "'register.init', ?)");
-        e.bind(1, now);
-        e.bind(2, lead);
-        e.bind(3, fmt::format("organisation {}, lead {} (login {})", org, username, login));
-        e.exec();
-        if (pattern) {
-            // As 'org pattern' records it.
-            SQLite::Statement p(db.sql(),
-                                "INSERT INTO event (at, actor_id, action, detail) VALUES (?, ?, "
-                                "'org.pattern', ?)");
-            p.bind(1, now);
-            p.bind(2, lead);
-            p.bind(3, fmt::format("{}; there was none", describe_pattern(*pattern)));
-            p.exec();
-        }
+        store::insert_organisation(db, org, pattern, now);
+        for (const auto& star : stars) store::insert_star(db, star, true);
+        Key lead = store::insert_staff(db, username, name, std::string(login), true, now);
+        store::insert_audit_event(
+            db, now, lead, std::nullopt, "register.init", std::nullopt,
+            fmt::format("organisation {}, lead {} (login {})", org, username, login));
+        if (pattern)  // as 'org pattern' records it
+            store::insert_audit_event(
+                db, now, lead, std::nullopt, "org.pattern", std::nullopt,
+                fmt::format("{}; there was none", describe_pattern(*pattern)));
         tx.commit();
     } catch (...) {
         std::error_code ec;
@@ -352,14 +288,7 @@ void add_service(Register& reg, const Actor& actor, std::string_view raw_code,
         throw Error(Exit::conflict, fmt::format("service {} already exists", code),
                     "see 'caseload service show " + code + "'");
     WriteTransaction tx(reg.db());
-    SQLite::Statement s(
-        reg.db().sql(),
-        "INSERT INTO service (code, name, star_id, created_at) VALUES (?, ?, ?, ?)");
-    s.bind(1, code);
-    s.bind(2, name);
-    s.bind(3, star.key);
-    s.bind(4, utc_timestamp());
-    s.exec();
+    store::insert_service(reg.db(), code, name, star.key, utc_timestamp());
     reg.record_event(actor, "service.add", std::nullopt,
                      fmt::format("{} ({}), Star {}", code, name, star.star.code));
     tx.commit();
@@ -369,22 +298,14 @@ void add_service(Register& reg, const Actor& actor, std::string_view raw_code,
 namespace {
 
 void apply_roles(Register& reg, Key staff, const RoleChange& roles) {
-    SQLite::Statement r(
-        reg.db().sql(),
-        "INSERT OR IGNORE INTO staff_role (staff_id, service_id, role) VALUES (?, ?, ?)");
     auto add = [&](const std::vector<std::string>& codes, const char* role) {
-        for (const auto& code : codes) {
-            r.reset();
-            r.bind(1, staff);
-            r.bind(2, require_service_key(reg.directory(), code));
-            r.bind(3, role);
-            r.exec();
-        }
+        for (const auto& code : codes)
+            store::insert_staff_role(reg.db(), staff, require_service_key(reg.directory(), code),
+                                     role);
     };
     add(roles.worker, "worker");
     add(roles.manager, "manager");
-    if (roles.lead)
-        reg.db().sql().exec(fmt::format("UPDATE staff SET is_lead = 1 WHERE id = {}", staff));
+    if (roles.lead) store::set_staff_lead(reg.db(), staff, true);
 }
 
 std::string describe_roles(const RoleChange& roles) {
@@ -421,15 +342,7 @@ void add_staff(Register& reg, const Actor& actor, std::string_view raw_username,
                                     printable(*os_login), other->username),
                         "each OS login maps to one staff member");
     WriteTransaction tx(reg.db());
-    SQLite::Statement s(
-        reg.db().sql(),
-        "INSERT INTO staff (username, name, login, created_at) VALUES (?, ?, ?, ?)");
-    s.bind(1, username);
-    s.bind(2, name);
-    if (os_login) s.bind(3, *os_login);
-    s.bind(4, utc_timestamp());
-    s.exec();
-    Key key = reg.db().sql().getLastInsertRowid();
+    Key key = store::insert_staff(reg.db(), username, name, os_login, false, utc_timestamp());
     apply_roles(reg, key, roles);
     reg.record_event(actor, "staff.add", std::nullopt,
                      fmt::format("{}: {}", username, describe_roles(roles)));
@@ -465,13 +378,8 @@ void revoke_roles(Register& reg, const Actor& actor, std::string_view raw_userna
     if (roles.lead && member.lead) require_another_active_lead(dir, member);
     for (const auto& code : roles.worker) {
         const Service& service = require_service(dir, code);
-        SQLite::Statement c(reg.db().sql(),
-                            "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND "
-                            "service_id = ? AND status = 'active'");
-        c.bind(1, member.key);
-        c.bind(2, service.key);
-        c.executeStep();
-        if (auto n = c.getColumn(0).getInt64(); n > 0)
+        if (auto n = store::count_active_caseload_in_service(reg.db(), member.key, service.key);
+            n > 0)
             throw Error(Exit::conflict,
                         fmt::format("'{}' still keyworks {} active service user{} in {}",
                                     member.username, n, n == 1 ? "" : "s", service.code),
@@ -480,22 +388,13 @@ void revoke_roles(Register& reg, const Actor& actor, std::string_view raw_userna
                                     member.username));
     }
     WriteTransaction tx(reg.db());
-    SQLite::Statement r(
-        reg.db().sql(),
-        "DELETE FROM staff_role WHERE staff_id = ? AND service_id = ? AND role = ?");
     auto remove = [&](const std::vector<std::string>& codes, const char* role) {
-        for (const auto& code : codes) {
-            r.reset();
-            r.bind(1, member.key);
-            r.bind(2, require_service(dir, code).key);
-            r.bind(3, role);
-            r.exec();
-        }
+        for (const auto& code : codes)
+            store::delete_staff_role(reg.db(), member.key, require_service(dir, code).key, role);
     };
     remove(roles.worker, "worker");
     remove(roles.manager, "manager");
-    if (roles.lead)
-        reg.db().sql().exec(fmt::format("UPDATE staff SET is_lead = 0 WHERE id = {}", member.key));
+    if (roles.lead) store::set_staff_lead(reg.db(), member.key, false);
     reg.record_event(actor, "staff.revoke", std::nullopt,
                      fmt::format("{}: {}", member.username, describe_roles(roles)));
     tx.commit();
@@ -508,7 +407,7 @@ void add_star(Register& reg, const Actor& actor, const Star& star) {
         throw Error(Exit::conflict, fmt::format("a Star '{}' already exists", star.code),
                     "give your Star another code in its file ('code = ...')");
     WriteTransaction tx(reg.db());
-    insert_star(reg.db().sql(), star, false);
+    store::insert_star(reg.db(), star, false);
     reg.record_event(actor, "star.add", std::nullopt,
                      fmt::format("{} ({}), {} needs", star.code, star.name, star.needs.size()));
     tx.commit();

@@ -1,6 +1,5 @@
 #include "caseload/benchmark.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
 #include <map>
@@ -11,6 +10,7 @@
 #include "caseload/error.hpp"
 #include "caseload/options.hpp"
 #include "caseload/rules.hpp"
+#include "caseload/store/benchmarks.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -137,18 +137,6 @@ Json checked_file(const Directory& dir, std::string_view text, std::string_view 
     return file;
 }
 
-StoredBenchmark stored_from(SQLite::Statement& q) {
-    StoredBenchmark b;
-    b.id = q.getColumn(0).getInt64();
-    b.organisation = q.getColumn(1).getString();
-    b.star = q.getColumn(2).getString();
-    b.made_on = q.getColumn(3).getString();
-    b.people = q.getColumn(4).getInt64();
-    b.added_at = q.getColumn(5).getString();
-    b.content = q.getColumn(6).getString();
-    return b;
-}
-
 }  // namespace
 
 const std::vector<Dimension>& benchmark_dimensions() {
@@ -204,28 +192,12 @@ StoredBenchmark add_benchmark(Register& reg, const Actor& actor, std::string_vie
             fmt::format("{} is this organisation's own file ({})", source_name, b.organisation),
             "a benchmark compares with other organisations; add their files");
     WriteTransaction tx(reg.db());
-    SQLite::Statement exists(reg.db().sql(),
-                             "SELECT id FROM benchmark WHERE organisation = ? AND star = ?");
-    exists.bind(1, b.organisation);
-    exists.bind(2, b.star);
-    if (exists.executeStep())
+    if (auto stored = store::find_benchmark_id(reg.db(), b.organisation, b.star))
         throw Error(Exit::conflict,
                     fmt::format("a benchmark of {} for the {} Star is already stored (id {})",
-                                b.organisation, b.star, exists.getColumn(0).getInt64()),
-                    fmt::format("remove it first with 'caseload benchmark remove {}'",
-                                exists.getColumn(0).getInt64()));
-    SQLite::Statement insert(reg.db().sql(),
-                             "INSERT INTO benchmark (organisation, star, made_on, people, content, "
-                             "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, b.organisation);
-    insert.bind(2, b.star);
-    insert.bind(3, b.made_on);
-    insert.bind(4, static_cast<int64_t>(b.people));
-    insert.bind(5, b.content);
-    insert.bind(6, actor.member.key);
-    insert.bind(7, b.added_at);
-    insert.exec();
-    b.id = reg.db().sql().getLastInsertRowid();
+                                b.organisation, b.star, *stored),
+                    fmt::format("remove it first with 'caseload benchmark remove {}'", *stored));
+    b.id = store::insert_benchmark(reg.db(), b, actor.member.key);
     reg.record_event(actor, "benchmark.add", std::nullopt,
                      fmt::format("{}: {}, Star {}, made {}, {} people", b.id, b.organisation,
                                  b.star, b.made_on, b.people));
@@ -235,29 +207,18 @@ StoredBenchmark add_benchmark(Register& reg, const Actor& actor, std::string_vie
 
 std::vector<StoredBenchmark> list_benchmarks(Register& reg,
                                              const std::optional<std::string>& star) {
-    SQLite::Statement q(reg.db().sql(),
-                        "SELECT id, organisation, star, made_on, people, added_at, content FROM "
-                        "benchmark WHERE ?1 IS NULL OR star = ?1 ORDER BY star, organisation");
-    if (star) q.bind(1, *star);
-    std::vector<StoredBenchmark> out;
-    while (q.executeStep()) out.push_back(stored_from(q));
-    return out;
+    return store::list_benchmarks(reg.db(), star);
 }
 
 StoredBenchmark remove_benchmark(Register& reg, const Actor& actor, Key id) {
     require_lead(actor.member, "remove a benchmark file");
     WriteTransaction tx(reg.db());
-    SQLite::Statement q(reg.db().sql(),
-                        "SELECT id, organisation, star, made_on, people, added_at, content FROM "
-                        "benchmark WHERE id = ?");
-    q.bind(1, static_cast<int64_t>(id));
-    if (!q.executeStep())
+    auto stored = store::find_benchmark(reg.db(), id);
+    if (!stored)
         throw Error(Exit::not_found, fmt::format("there is no stored benchmark {}", id),
                     "see 'caseload benchmark list'");
-    StoredBenchmark b = stored_from(q);
-    SQLite::Statement del(reg.db().sql(), "DELETE FROM benchmark WHERE id = ?");
-    del.bind(1, static_cast<int64_t>(id));
-    del.exec();
+    StoredBenchmark b = *stored;
+    store::delete_benchmark(reg.db(), id);
     reg.record_event(actor, "benchmark.remove", std::nullopt,
                      fmt::format("{}: {}, Star {}", b.id, b.organisation, b.star));
     tx.commit();

@@ -1,6 +1,5 @@
 #include "caseload/records.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 #include <algorithm>
 #include <set>
@@ -9,6 +8,7 @@
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -33,10 +33,7 @@ struct Change {
 };
 
 void touch(Register& reg, Key key) {
-    SQLite::Statement q(reg.db().sql(), "UPDATE service_user SET updated_at = ? WHERE id = ?");
-    q.bind(1, utc_timestamp());
-    q.bind(2, key);
-    q.exec();
+    store::touch_service_user(reg.db(), key, utc_timestamp());
 }
 
 // Moves the WAL into the database and empties it, so that the bytes of a
@@ -146,12 +143,7 @@ Scrub apply_rename(Register& reg, const Actor& actor, const RenamePlan& plan,
                         "look it up again and run the command again");
         if (auto holder = reg.find(plan.new_id); holder && holder->key != plan.key)
             throw id_in_use_error(plan.new_id, *holder);
-        SQLite::Statement q(reg.db().sql(),
-                            "UPDATE service_user SET uid = ?, updated_at = ? WHERE id = ?");
-        q.bind(1, plan.new_id);
-        q.bind(2, utc_timestamp());
-        q.bind(3, plan.key);
-        q.exec();
+        store::rename_service_user(reg.db(), plan.key, plan.new_id, utc_timestamp());
         // The detail never holds an ID: the old one must be kept nowhere.
         reg.record_event(actor, "su.rename", plan.key,
                          plan.generated                               ? "new ID generated"
@@ -189,12 +181,7 @@ AllocateResult allocate_service_user(Register& reg, const Actor& actor, std::str
         result.su = su;
         return result;  // nothing to write; the transaction rolls back
     }
-    SQLite::Statement q(reg.db().sql(),
-                        "UPDATE service_user SET keyworker_id = ?, updated_at = ? WHERE id = ?");
-    q.bind(1, to->key);
-    q.bind(2, utc_timestamp());
-    q.bind(3, su.key);
-    q.exec();
+    store::set_keyworker(reg.db(), su.key, to->key, utc_timestamp());
     reg.record_event(actor, "su.allocate", su.key,
                      fmt::format("keyworker {} -> {}", result.from, result.to));
     change.tx.commit();
@@ -255,18 +242,15 @@ NeedsResult change_needs(Register& reg, const Actor& actor, std::string_view id,
     std::set<std::string> current(su.needs.begin(), su.needs.end());
 
     NeedsResult result;
-    SQLite::Statement del(reg.db().sql(), "DELETE FROM su_need WHERE su_id = ? AND need_id = ?");
-    SQLite::Statement ins(reg.db().sql(), "INSERT INTO su_need (su_id, need_id) VALUES (?, ?)");
     // In the Star's order, so that messages read like the lists.
     for (std::size_t i = 0; i < star.star.needs.size(); ++i) {
         const std::string& code = star.star.needs[i].code;
         bool had = current.count(code) > 0, wants = target.count(code) > 0;
         if (had == wants) continue;
-        SQLite::Statement& q = wants ? ins : del;
-        q.reset();
-        q.bind(1, su.key);
-        q.bind(2, star.need_keys[i]);
-        q.exec();
+        if (wants)
+            store::insert_need(reg.db(), su.key, star.need_keys[i]);
+        else
+            store::delete_need(reg.db(), su.key, star.need_keys[i]);
         (wants ? result.added : result.removed).push_back(code);
     }
     if (!result.changed()) {
@@ -366,23 +350,10 @@ EditResult edit_service_user(Register& reg, const Actor& actor, std::string_view
         result.su = su;
         return result;
     }
-    SQLite::Statement q(reg.db().sql(),
-                        "UPDATE service_user SET date_of_birth = ?, age_band = ?, gender = ?, "
-                        "ethnicity = ?, started_on = ?, updated_at = ? WHERE id = ?");
-    auto bind = [&](int index, const std::optional<std::string>& value) {
-        if (value)
-            q.bind(index, *value);
-        else
-            q.bind(index);
-    };
-    bind(1, after.date_of_birth);
-    bind(2, after.age_band);
-    bind(3, after.gender);
-    bind(4, after.ethnicity);
-    bind(5, after.started_on);
-    q.bind(6, utc_timestamp());
-    q.bind(7, su.key);
-    q.exec();
+    store::update_details(
+        reg.db(), su.key,
+        {after.date_of_birth, after.age_band, after.gender, after.ethnicity, after.started_on},
+        utc_timestamp());
     // Field names only: the values are personal data, kept on the record.
     reg.record_event(actor, "su.edit", su.key, "changed " + join(result.changed, ", "));
     tx.tx.commit();
@@ -423,13 +394,7 @@ ServiceUser leave_service_user(Register& reg, const Actor& actor, std::string_vi
         throw Error(Exit::conflict,
                     fmt::format("'{}' already left on {}", su.id, su.left_on.value_or("?")),
                     fmt::format("if they came back, run 'caseload su return {}' first", su.id));
-    SQLite::Statement q(reg.db().sql(),
-                        "UPDATE service_user SET status = 'left', left_on = ?, updated_at = ? "
-                        "WHERE id = ?");
-    q.bind(1, on.iso());
-    q.bind(2, utc_timestamp());
-    q.bind(3, su.key);
-    q.exec();
+    store::mark_left(reg.db(), su.key, on.iso(), utc_timestamp());
     reg.record_event(actor, "su.leave", su.key, "status active -> left");
     tx.tx.commit();
     return *reg.find_by_key(su.key);
@@ -452,12 +417,7 @@ ServiceUser return_service_user(Register& reg, const Actor& actor, std::string_v
             fmt::format("reallocate first with 'caseload su allocate {} --to USERNAME' "
                         "({})",
                         su.id, worker_list(dir, su.service_key)));
-    SQLite::Statement q(reg.db().sql(),
-                        "UPDATE service_user SET status = 'active', left_on = NULL, updated_at = ? "
-                        "WHERE id = ?");
-    q.bind(1, utc_timestamp());
-    q.bind(2, su.key);
-    q.exec();
+    store::mark_returned(reg.db(), su.key, utc_timestamp());
     reg.record_event(actor, "su.return", su.key, "status left -> active");
     tx.tx.commit();
     return *reg.find_by_key(su.key);
@@ -481,9 +441,7 @@ ErasedServiceUser erase_service_user(Register& reg, const Actor& actor, std::str
                                     su.id));
         // su_need rows go with it (ON DELETE CASCADE); with secure_delete on,
         // the freed bytes are overwritten.
-        SQLite::Statement q(reg.db().sql(), "DELETE FROM service_user WHERE id = ?");
-        q.bind(1, su.key);
-        q.exec();
+        store::delete_service_user(reg.db(), su.key);
         // Against the key: the trail shows its events as "(erased)", and
         // 'db check' knows the key was erased on purpose.
         reg.record_event(actor, "su.erase", su.key, "record and needs erased");
@@ -506,21 +464,14 @@ void deactivate_staff(Register& reg, const Actor& actor, std::string_view userna
         throw Error(Exit::conflict, fmt::format("'{}' is already deactivated", member.username),
                     fmt::format("'caseload staff activate {}' undoes it", member.username));
     if (member.lead) require_another_active_lead(dir, member);
-    SQLite::Statement c(reg.db().sql(),
-                        "SELECT count(*) FROM service_user WHERE keyworker_id = ? AND status = "
-                        "'active'");
-    c.bind(1, member.key);
-    c.executeStep();
-    if (auto n = c.getColumn(0).getInt64(); n > 0)
+    if (auto n = store::count_active_caseload(reg.db(), member.key); n > 0)
         throw Error(Exit::conflict,
                     fmt::format("'{}' still keyworks {} active service user{}", member.username, n,
                                 n == 1 ? "" : "s"),
                     fmt::format("reallocate them first with 'caseload su allocate ID --to "
                                 "USERNAME' (see 'caseload su list --keyworker {}')",
                                 member.username));
-    SQLite::Statement q(reg.db().sql(), "UPDATE staff SET active = 0 WHERE id = ?");
-    q.bind(1, member.key);
-    q.exec();
+    store::set_staff_active(reg.db(), member.key, false);
     reg.record_event(actor, "staff.deactivate", std::nullopt, member.username);
     tx.tx.commit();
     reg.reload();
@@ -533,9 +484,7 @@ void activate_staff(Register& reg, const Actor& actor, std::string_view username
     if (member.active)
         throw Error(Exit::conflict, fmt::format("'{}' is already active", member.username),
                     fmt::format("'caseload staff show {}' shows their roles", member.username));
-    SQLite::Statement q(reg.db().sql(), "UPDATE staff SET active = 1 WHERE id = ?");
-    q.bind(1, member.key);
-    q.exec();
+    store::set_staff_active(reg.db(), member.key, true);
     reg.record_event(actor, "staff.activate", std::nullopt, member.username);
     tx.tx.commit();
     reg.reload();

@@ -4,27 +4,21 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
 #include <set>
-#include <variant>
 
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
 #include "caseload/options.hpp"
+#include "caseload/store.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
 
 namespace {
-
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-    if (column.isNull()) return std::nullopt;
-    return column.getString();
-}
 
 std::string os_login() {
     if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
@@ -32,83 +26,6 @@ std::string os_login() {
 }
 
 }  // namespace
-
-Directory load_directory(SQLite::Database& db) {
-    Directory dir;
-    {
-        SQLite::Statement q(db,
-                            "SELECT name, id_pattern, id_pattern_description FROM organisation "
-                            "WHERE id = 1");
-        if (q.executeStep()) {
-            dir.organisation.name = q.getColumn(0).getString();
-            dir.organisation.id_pattern = optional_text(q.getColumn(1));
-            dir.organisation.id_pattern_description = optional_text(q.getColumn(2));
-        }
-    }
-    {
-        SQLite::Statement q(db, "SELECT id, code, name, builtin FROM star ORDER BY code");
-        while (q.executeStep()) {
-            StoredStar s;
-            s.key = q.getColumn(0).getInt64();
-            s.star.code = q.getColumn(1).getString();
-            s.star.name = q.getColumn(2).getString();
-            s.builtin = q.getColumn(3).getInt() != 0;
-            dir.stars.push_back(std::move(s));
-        }
-        SQLite::Statement n(db,
-                            "SELECT star_id, id, code, label FROM star_need ORDER BY star_id, "
-                            "position");
-        while (n.executeStep()) {
-            Key star = n.getColumn(0).getInt64();
-            for (auto& s : dir.stars) {
-                if (s.key != star) continue;
-                s.need_keys.push_back(n.getColumn(1).getInt64());
-                s.star.needs.push_back({n.getColumn(2).getString(), n.getColumn(3).getString()});
-            }
-        }
-    }
-    {
-        SQLite::Statement q(db, "SELECT id, code, name, star_id FROM service ORDER BY code");
-        while (q.executeStep())
-            dir.services.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                                    q.getColumn(2).getString(), q.getColumn(3).getInt64()});
-    }
-    {
-        SQLite::Statement q(db,
-                            "SELECT id, username, name, login, is_lead, active FROM staff "
-                            "ORDER BY username");
-        while (q.executeStep()) {
-            StaffMember m;
-            m.key = q.getColumn(0).getInt64();
-            m.username = q.getColumn(1).getString();
-            m.name = q.getColumn(2).getString();
-            m.login = optional_text(q.getColumn(3));
-            m.lead = q.getColumn(4).getInt() != 0;
-            m.active = q.getColumn(5).getInt() != 0;
-            dir.staff.push_back(std::move(m));
-        }
-        SQLite::Statement r(db, "SELECT staff_id, service_id, role FROM staff_role");
-        while (r.executeStep()) {
-            Key staff = r.getColumn(0).getInt64();
-            Key service = r.getColumn(1).getInt64();
-            std::string role = r.getColumn(2).getString();
-            for (auto& m : dir.staff) {
-                if (m.key != staff) continue;
-                auto& entry = m.roles[service];
-                entry.service_key = service;
-                (role == "manager" ? entry.manager : entry.worker) = true;
-            }
-        }
-    }
-    {
-        SQLite::Statement q(
-            db, "SELECT word, kind, coalesce(reason, '') FROM guard_word ORDER BY word");
-        while (q.executeStep())
-            dir.words.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                 q.getColumn(2).getString()});
-    }
-    return dir;
-}
 
 // ---------------------------------------------------------------------------
 // Validation: the one code path of `su add` and `su import`.
@@ -415,7 +332,7 @@ Register::Register(Database db) : db_(std::move(db)) {
 }
 
 void Register::reload() {
-    dir_ = load_directory(db_.sql());
+    dir_ = store::load_directory(db_);
 }
 
 Actor Register::resolve_actor(const std::optional<std::string>& as_user) const {
@@ -475,68 +392,21 @@ Guard Register::guard() const {
 
 Key Register::record_event(const Actor& actor, std::string_view action, std::optional<Key> su,
                            std::string_view detail) {
-    SQLite::Statement q(db_.sql(),
-                        "INSERT INTO event (at, actor_id, lead_id, action, su_id, detail) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
-    q.bind(1, utc_timestamp());
-    q.bind(2, actor.member.key);
-    if (actor.lead) q.bind(3, actor.lead->key);
-    q.bind(4, std::string(action));
-    if (su) q.bind(5, *su);
-    q.bind(6, std::string(detail));
-    q.exec();
-    return db_.sql().getLastInsertRowid();
+    return store::insert_audit_event(
+        db_, utc_timestamp(), actor.member.key,
+        actor.lead ? std::optional<Key>(actor.lead->key) : std::nullopt, action, su, detail);
 }
-
-namespace {
-
-constexpr const char* kSelectServiceUser =
-    "SELECT su.id, su.uid, su.service_id, su.keyworker_id, su.date_of_birth, su.age_band, "
-    "su.gender, su.ethnicity, su.status, su.left_on, su.created_at, su.updated_at, "
-    "su.started_on, "
-    "(SELECT group_concat(code, ';') FROM (SELECT n.code FROM su_need x JOIN star_need n ON "
-    "n.id = x.need_id WHERE x.su_id = su.id ORDER BY n.position)) "
-    "FROM service_user su ";
-
-ServiceUser read_service_user(SQLite::Statement& q) {
-    ServiceUser su;
-    su.key = q.getColumn(0).getInt64();
-    su.id = q.getColumn(1).getString();
-    su.service_key = q.getColumn(2).getInt64();
-    su.keyworker_key = q.getColumn(3).getInt64();
-    su.date_of_birth = optional_text(q.getColumn(4));
-    su.age_band = optional_text(q.getColumn(5));
-    su.gender = optional_text(q.getColumn(6));
-    su.ethnicity = optional_text(q.getColumn(7));
-    su.status = q.getColumn(8).getString();
-    su.left_on = optional_text(q.getColumn(9));
-    su.created_at = q.getColumn(10).getString();
-    su.updated_at = q.getColumn(11).getString();
-    su.started_on = optional_text(q.getColumn(12));
-    if (!q.getColumn(13).isNull()) su.needs = split(q.getColumn(13).getString(), ';');
-    return su;
-}
-
-}  // namespace
 
 std::optional<ServiceUser> Register::find(std::string_view id) {
-    SQLite::Statement q(db_.sql(), std::string(kSelectServiceUser) + "WHERE su.uid = ?");
-    q.bind(1, std::string(trim(id)));
-    if (!q.executeStep()) return std::nullopt;
-    return read_service_user(q);
+    return store::find_service_user(db_, id);
 }
 
 std::optional<ServiceUser> Register::find_by_key(Key key) {
-    SQLite::Statement q(db_.sql(), std::string(kSelectServiceUser) + "WHERE su.id = ?");
-    q.bind(1, key);
-    if (!q.executeStep()) return std::nullopt;
-    return read_service_user(q);
+    return store::find_service_user_by_key(db_, key);
 }
 
 bool Register::id_in_use(std::string_view id) {
-    SQLite::Statement q(db_.sql(), "SELECT 1 FROM service_user WHERE uid = ?");
-    q.bind(1, std::string(id));
-    return q.executeStep();
+    return store::service_user_id_in_use(db_, id);
 }
 
 std::vector<std::string> Register::near_ids(const StaffMember& who, std::string_view id) {
@@ -546,13 +416,10 @@ std::vector<std::string> Register::near_ids(const StaffMember& who, std::string_
         // Still try: a stray character is a likely typo; but keep it bounded.
         if (key.size() > kIdMaxLength + 1) return out;
     }
-    SQLite::Statement q(db_.sql(),
-                        "SELECT uid, service_id, keyworker_id FROM service_user WHERE uid = ?");
     for (const auto& candidate : one_edit_neighbours(key)) {
-        q.reset();
-        q.bind(1, candidate);
-        if (q.executeStep() && may_see(who, q.getColumn(1).getInt64(), q.getColumn(2).getInt64())) {
-            out.push_back(q.getColumn(0).getString());
+        auto place = store::find_service_user_place(db_, candidate);
+        if (place && may_see(who, place->service_key, place->keyworker_key)) {
+            out.push_back(place->id);
             if (out.size() == 3) break;
         }
     }
@@ -581,13 +448,11 @@ constexpr const char* kListScopeHint =
 
 void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
                         const std::function<void(const ServiceUser&)>& visit) {
-    std::string sql = kSelectServiceUser;
-    std::vector<std::string> where;
-    std::vector<std::variant<std::string, Key>> binds;
+    store::ServiceUserRows rows;
     if (filter.only_left)
-        where.push_back("su.status = 'left'");
-    else if (!filter.include_left)
-        where.push_back("su.status = 'active'");
+        rows.status = store::ServiceUserRows::Status::left;
+    else if (filter.include_left)
+        rows.status = store::ServiceUserRows::Status::any;
     if (filter.service) {
         const Service* s = dir_.service_by_code(*filter.service);
         if (!s)
@@ -599,8 +464,7 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
             throw Error(Exit::denied,
                         fmt::format("you may not list {}: you are not staff of it", s->code),
                         kListScopeHint);
-        where.push_back("su.service_id = ?");
-        binds.emplace_back(s->key);
+        rows.service = s->key;
     }
     if (filter.keyworker) {
         const StaffMember* k = dir_.staff_by_username(*filter.keyworker);
@@ -616,8 +480,7 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
                                         k->username, k->username),
                             kListScopeHint);
         }
-        where.push_back("su.keyworker_id = ?");
-        binds.emplace_back(k->key);
+        rows.keyworker = k->key;
     }
     if (filter.need) {
         std::vector<Key> keys;
@@ -629,35 +492,19 @@ void Register::for_each(const StaffMember& who, const ServiceUserFilter& filter,
             throw Error(Exit::not_found,
                         fmt::format("no Star has a need '{}'", printable(*filter.need)),
                         "see 'caseload star show STAR'");
-        std::vector<std::string> marks(keys.size(), "?");
-        where.push_back("su.id IN (SELECT su_id FROM su_need WHERE need_id IN (" +
-                        join(marks, ",") + "))");
-        for (Key k : keys) binds.emplace_back(k);
+        rows.any_of_needs = std::move(keys);
     }
     // Scope: a lead sees all; others their own caseload and the services they manage.
     if (!who.lead) {
-        std::vector<std::string> managed;
+        rows.scope_keyworker = who.key;
         for (const auto& [service, role] : who.roles)
-            if (role.manager) managed.push_back(std::to_string(service));
-        std::string scope = fmt::format("(su.keyworker_id = {}", who.key);
-        if (!managed.empty()) scope += " OR su.service_id IN (" + join(managed, ",") + ")";
+            if (role.manager) rows.scope_services.push_back(service);
         // A keyworker sees their caseload only in services where they still work.
-        where.push_back(scope + ")");
     }
-    if (!where.empty()) sql += "WHERE " + join(where, " AND ");
-    sql += " ORDER BY su.uid";
-    SQLite::Statement q(db_.sql(), sql);
-    for (std::size_t i = 0; i < binds.size(); ++i) {
-        if (auto* s = std::get_if<std::string>(&binds[i]))
-            q.bind(static_cast<int>(i + 1), *s);
-        else
-            q.bind(static_cast<int>(i + 1), std::get<Key>(binds[i]));
-    }
-    while (q.executeStep()) {
-        ServiceUser su = read_service_user(q);
-        if (!who.active || !may_see(who, su.service_key, su.keyworker_key)) continue;
+    store::for_each_service_user(db_, rows, [&](const ServiceUser& su) {
+        if (!who.active || !may_see(who, su.service_key, su.keyworker_key)) return;
         visit(su);
-    }
+    });
 }
 
 Key Register::insert(const Actor& actor, const ValidatedServiceUser& su, std::optional<Key> event) {
@@ -670,31 +517,11 @@ Key Register::insert(const Actor& actor, const ValidatedServiceUser& su, std::op
                                     : ""),
                     "choose another ID, or run 'caseload id new'");
     }
-    std::string now = utc_timestamp();
-    SQLite::Statement q(db_.sql(),
-                        "INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, "
-                        "age_band, gender, ethnicity, created_at, updated_at, created_event, "
-                        "started_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, su.id);
-    q.bind(2, su.service_key);
-    q.bind(3, su.keyworker_key);
-    if (su.date_of_birth) q.bind(4, *su.date_of_birth);
-    if (su.age_band) q.bind(5, *su.age_band);
-    if (su.gender) q.bind(6, *su.gender);
-    if (su.ethnicity) q.bind(7, *su.ethnicity);
-    q.bind(8, now);
-    q.bind(9, now);
-    if (event) q.bind(10, *event);
-    q.bind(11, su.started_on.value_or(today().iso()));
-    q.exec();
-    Key key = db_.sql().getLastInsertRowid();
-    SQLite::Statement n(db_.sql(), "INSERT INTO su_need (su_id, need_id) VALUES (?, ?)");
-    for (Key need : su.need_keys) {
-        n.reset();
-        n.bind(1, key);
-        n.bind(2, need);
-        n.exec();
-    }
+    store::NewServiceUserRow row{
+        su.id,           su.service_key, su.keyworker_key, su.date_of_birth,
+        su.age_band,     su.gender,      su.ethnicity,     su.started_on.value_or(today().iso()),
+        utc_timestamp(), event,          su.need_keys};
+    Key key = store::insert_service_user(db_, row);
     // A single add has its own event; an import's rows point at the import's event.
     if (!event)
         record_event(actor, "su.add", key,

@@ -3,9 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <SQLiteCpp/Exception.h>
-#include <SQLiteCpp/Statement.h>
-#include <sqlite3.h>
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -19,6 +16,7 @@
 #include "caseload/error.hpp"
 #include "caseload/options.hpp"
 #include "caseload/register.hpp"
+#include "caseload/store/reports.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
@@ -35,19 +33,10 @@ constexpr std::size_t kMaxPeriods = 1200;
 
 constexpr std::string_view kStatuses[] = {"active", "left"};
 
-// The lower age of each band after the first (see age_band_for_age).
-constexpr int kBandStarts[] = {18, 25, 35, 45, 55, 65, 75};
-
 std::string dimension_list() {
     std::vector<std::string> names;
     for (Dimension d : kDimensions) names.emplace_back(dimension_name(d));
     return join(names, ", ");
-}
-
-std::string key_list(const std::vector<Key>& keys) {
-    std::vector<std::string> parts;
-    for (Key k : keys) parts.push_back(std::to_string(k));
-    return join(parts, ",");
 }
 
 // (group, position, text): listed values first in list order, then values
@@ -82,250 +71,6 @@ std::tuple<int, std::size_t, std::string_view> rank(Dimension d, std::string_vie
             if (list->values[i].code == value) return {0, i, {}};
     return {1, 0, value};
 }
-
-std::string date_text(int year, int month, int day) {
-    // Not necessarily a real date (29 February of a common year): only
-    // compared as text with ISO dates, which orders by (year, month, day).
-    return fmt::format("{:04}-{:02}-{:02}", year, month, day);
-}
-
-// The SQL text of the period label of an ISO date column.
-std::string period_sql(Dimension unit, const std::string& column) {
-    if (unit == Dimension::month) return fmt::format("substr({}, 1, 7)", column);
-    if (unit == Dimension::year) return fmt::format("substr({}, 1, 4)", column);
-    return fmt::format(
-        "(substr({0}, 1, 4) || '-Q' || ((CAST(substr({0}, 6, 2) AS INTEGER) + 2) / 3))", column);
-}
-
-std::string period_column(PeriodDate of) {
-    return of == PeriodDate::left ? "su.left_on" : "su.started_on";
-}
-
-std::string dimension_sql(Dimension d, const Date& today, PeriodDate of) {
-    switch (d) {
-        case Dimension::month:
-        case Dimension::quarter:
-        case Dimension::year:
-            return period_sql(d, period_column(of));
-        case Dimension::service:
-            return "su.service_id";
-        case Dimension::keyworker:
-            return "su.keyworker_id";
-        case Dimension::age_band:
-            return age_band_sql(today);
-        case Dimension::gender:
-            return "su.gender";
-        case Dimension::ethnicity:
-            return "su.ethnicity";
-        case Dimension::need:
-            return "x.need_id";
-        case Dimension::status:
-            return "su.status";
-    }
-    return "NULL";
-}
-
-// The dates of a population as SQL conditions (ISO dates compare as text).
-void add_period_sql(const ReportPeriod& period, std::vector<std::string>& where) {
-    const std::string to = period.to.iso();
-    const std::optional<std::string> from =
-        period.from ? std::optional<std::string>(period.from->iso()) : std::nullopt;
-    switch (period.filter) {
-        case DateFilter::none:
-            return;
-        case DateFilter::active_during:
-        case DateFilter::flow:
-            where.push_back(fmt::format("su.started_on <= '{}'", to));
-            if (from)
-                where.push_back(fmt::format("(su.left_on IS NULL OR su.left_on >= '{}')", *from));
-            return;
-        case DateFilter::started_in:
-        case DateFilter::left_in: {
-            const std::string column =
-                period.filter == DateFilter::left_in ? "su.left_on" : "su.started_on";
-            where.push_back(fmt::format("{} <= '{}'", column, to));
-            if (from) where.push_back(fmt::format("{} >= '{}'", column, *from));
-            return;
-        }
-    }
-}
-
-std::string where_sql(const ReportPopulation& p) {
-    std::vector<std::string> where;
-    // A period counts people by their dates, whatever their status now.
-    if (p.period.filter == DateFilter::none && !p.include_left)
-        where.emplace_back("su.status = 'active'");
-    add_period_sql(p.period, where);
-    if (p.service) where.push_back(fmt::format("su.service_id = {}", *p.service));
-    if (p.keyworker) where.push_back(fmt::format("su.keyworker_id = {}", *p.keyworker));
-    if (!p.need_keys.empty())
-        where.push_back(fmt::format("su.id IN (SELECT su_id FROM su_need WHERE need_id IN ({}))",
-                                    key_list(p.need_keys)));
-    if (!p.star_services.empty())
-        where.push_back(fmt::format("su.service_id IN ({})", key_list(p.star_services)));
-    if (!p.whole_organisation) {
-        // As may_see (rules.cpp): the services they manage, and their own
-        // caseload in the services where they work.
-        std::vector<std::string> any;
-        if (!p.managed_services.empty())
-            any.push_back(fmt::format("su.service_id IN ({})", key_list(p.managed_services)));
-        if (!p.worker_services.empty())
-            any.push_back(fmt::format("(su.keyworker_id = {} AND su.service_id IN ({}))",
-                                      p.keyworker_self, key_list(p.worker_services)));
-        where.push_back(any.empty() ? "0" : "(" + join(any, " OR ") + ")");
-    }
-    return where.empty() ? "" : " WHERE " + join(where, " AND ");
-}
-
-// Ends a read transaction (both counts of a report see one snapshot).
-class ReadSnapshot {
-  public:
-    explicit ReadSnapshot(SQLite::Database& db) : db_(db) { db_.exec("BEGIN"); }
-    ~ReadSnapshot() {
-        try {
-            db_.exec("COMMIT");
-        } catch (...) {
-        }
-    }
-    ReadSnapshot(const ReadSnapshot&) = delete;
-    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
-  private:
-    SQLite::Database& db_;
-};
-
-// A prepared statement on the raw handle: stepping a million rows through
-// SQLite's C API directly, without a wrapper object per column.
-class RawStatement {
-  public:
-    RawStatement(sqlite3* db, const std::string& sql) : db_(db) {
-        int rc =
-            sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
-        if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
-    }
-    ~RawStatement() { sqlite3_finalize(stmt_); }
-    RawStatement(const RawStatement&) = delete;
-    RawStatement& operator=(const RawStatement&) = delete;
-    bool step() {
-        int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw SQLite::Exception(db_, rc);
-    }
-    sqlite3_stmt* get() const { return stmt_; }
-
-  private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
-// Counts rows by the values of the first columns of a statement: keys
-// (service, keyworker, need) as they are; texts interned to small numbers.
-class Grouping {
-  public:
-    static constexpr sqlite3_int64 kNull = -1;
-
-    explicit Grouping(const std::vector<Dimension>& by)
-        : by_(by), texts_(by.size()), ids_(by.size()) {}
-
-    void add(sqlite3_stmt* row, long long count) {
-        Values key{kNull, kNull};
-        for (std::size_t i = 0; i < by_.size(); ++i) key[i] = value(row, i);
-        if (last_ && last_key_ == key) {
-            *last_ += count;
-            return;
-        }
-        last_key_ = key;
-        last_ = &counts_[key];
-        *last_ += count;
-    }
-
-    // The counts with codes for values; NULL is 'unknown' for the age band,
-    // else 'not-recorded'. A need keeps its Star: two Stars' needs with one
-    // code stay apart.
-    std::vector<SegmentCount> segments(const Directory& dir) const {
-        std::unordered_map<Key, std::string> services, staff, needs;
-        std::unordered_map<Key, Key> star_of_need;
-        for (const auto& s : dir.services) services.emplace(s.key, s.code);
-        for (const auto& m : dir.staff) staff.emplace(m.key, m.username);
-        for (const auto& star : dir.stars)
-            for (std::size_t i = 0; i < star.need_keys.size() && i < star.star.needs.size(); ++i) {
-                needs.emplace(star.need_keys[i], star.star.needs[i].code);
-                star_of_need.emplace(star.need_keys[i], star.key);
-            }
-        auto name_of = [](const std::unordered_map<Key, std::string>& names, Key key) {
-            auto it = names.find(key);
-            return it == names.end() ? fmt::format("#{}", key) : it->second;
-        };
-        std::map<std::pair<std::vector<std::string>, Key>, long long> merged;
-        for (const auto& [key, count] : counts_) {
-            std::vector<std::string> values;
-            Key star = 0;
-            for (std::size_t i = 0; i < by_.size(); ++i) {
-                if (key[i] == kNull) {
-                    values.emplace_back(by_[i] == Dimension::age_band ? "unknown" : kNotRecorded);
-                    continue;
-                }
-                switch (by_[i]) {
-                    case Dimension::service:
-                        values.push_back(name_of(services, key[i]));
-                        break;
-                    case Dimension::keyworker:
-                        values.push_back(name_of(staff, key[i]));
-                        break;
-                    case Dimension::need:
-                        values.push_back(name_of(needs, key[i]));
-                        if (auto it = star_of_need.find(key[i]); it != star_of_need.end())
-                            star = it->second;
-                        break;
-                    default:
-                        values.push_back(texts_[i][static_cast<std::size_t>(key[i])]);
-                        break;
-                }
-            }
-            merged[{std::move(values), star}] += count;
-        }
-        std::vector<SegmentCount> out;
-        for (auto& [key, count] : merged) out.push_back({key.first, count, key.second});
-        return out;
-    }
-
-  private:
-    using Values = std::array<sqlite3_int64, kMaxReportDimensions>;
-    struct Hash {
-        std::size_t operator()(const Values& v) const {
-            return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(v[0]) * 1000003u +
-                                              static_cast<std::uint64_t>(v[1]));
-        }
-    };
-
-    sqlite3_int64 value(sqlite3_stmt* row, std::size_t i) {
-        const int column = static_cast<int>(i);
-        if (sqlite3_column_type(row, column) == SQLITE_NULL) return kNull;
-        switch (by_[i]) {
-            case Dimension::service:
-            case Dimension::keyworker:
-            case Dimension::need:
-                return sqlite3_column_int64(row, column);
-            default:
-                break;
-        }
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, column));
-        buffer_.assign(text ? text : "",
-                       static_cast<std::size_t>(sqlite3_column_bytes(row, column)));
-        auto [it, inserted] = ids_[i].try_emplace(buffer_, texts_[i].size());
-        if (inserted) texts_[i].push_back(buffer_);
-        return static_cast<sqlite3_int64>(it->second);
-    }
-
-    std::vector<Dimension> by_;
-    std::vector<std::vector<std::string>> texts_;                    // per column: id -> text
-    std::vector<std::unordered_map<std::string, std::size_t>> ids_;  // per column: text -> id
-    std::string buffer_;
-    std::unordered_map<Values, long long, Hash> counts_;
-    Values last_key_{kNull, kNull};
-    long long* last_ = nullptr;
-};
 
 // Every combination of the dimensions' listed values, count 0 where none
 // was found. A dimension with no list takes the values found (with two
@@ -692,19 +437,6 @@ Report assemble_report(const ReportRequest& request, Tally scope,
     return assemble_compared_report(request, std::move(scope), benchmark);
 }
 
-std::string age_band_sql(const Date& today) {
-    // age >= A  <=>  date_of_birth <= (today.year - A, today.month, today.day),
-    // compared as ISO text: the same as age_on() without a per-row function.
-    std::string sql = "(CASE WHEN su.date_of_birth IS NULL THEN coalesce(su.age_band, 'unknown')";
-    for (int start : kBandStarts)
-        sql += fmt::format(" WHEN su.date_of_birth > '{}' THEN '{}'",
-                           date_text(today.year - start, today.month, today.day),
-                           age_band_for_age(start - 1));
-    sql +=
-        fmt::format(" ELSE '{}' END)", age_band_for_age(kBandStarts[std::size(kBandStarts) - 1]));
-    return sql;
-}
-
 ReportPopulation report_population(const Directory& dir, const StaffMember& who,
                                    const ReportRequest& request) {
     if (!who.active)
@@ -818,10 +550,8 @@ std::vector<Key> stars_of(Register& reg, const ReportPopulation& population) {
     std::vector<Key> stars = candidate_stars(dir, population);
     if (stars.size() <= 1) return stars;
     stars.clear();
-    SQLite::Statement q(reg.db().sql(), "SELECT DISTINCT su.service_id FROM service_user su" +
-                                            where_sql(population));
-    while (q.executeStep())
-        if (const Service* s = dir.service_by_key(q.getColumn(0).getInt64()))
+    for (Key service : store::services_with_people(reg.db(), population))
+        if (const Service* s = dir.service_by_key(service))
             if (std::find(stars.begin(), stars.end(), s->star_key) == stars.end())
                 stars.push_back(s->star_key);
     std::sort(stars.begin(), stars.end());
@@ -835,71 +565,14 @@ Tally count_segments(Register& reg, const std::vector<Dimension>& by,
                      const ReportPopulation& population, const Date& today) {
     check_dimensions(by);
     const Directory& dir = reg.directory();
-    SQLite::Database& db = reg.db().sql();
     const bool with_need = std::find(by.begin(), by.end(), Dimension::need) != by.end();
-    const std::string where = where_sql(population);
-    Tally tally;
-
     if (by.empty()) {
-        SQLite::Statement q(db, "SELECT count(*) FROM service_user su" + where);
-        q.executeStep();
-        tally.people = q.getColumn(0).getInt64();
+        Tally tally;
+        tally.people = store::count_people(reg.db(), population);
         tally.segments.push_back({{}, tally.people});
         return tally;
     }
-
-    std::vector<std::string> columns;
-    for (Dimension d : by) columns.push_back(dimension_sql(d, today, population.period_of));
-    Grouping groups(by);
-
-    if (by.size() == 1 && (by[0] == Dimension::service || by[0] == Dimension::keyworker)) {
-        // One key with an index (service_id, status) or (keyworker_id,
-        // status): SQLite groups along the covering index, without sorting.
-        RawStatement q(db.getHandle(), "SELECT " + columns[0] + ", count(*) FROM service_user su" +
-                                           where + " GROUP BY 1");
-        while (q.step()) {
-            long long count = sqlite3_column_int64(q.get(), 1);
-            groups.add(q.get(), count);
-            tally.people += count;
-        }
-    } else if (!with_need) {
-        // Anything else would make SQLite sort every row for its GROUP BY;
-        // counting the few distinct values in a hash table as the rows
-        // stream by is several times faster.
-        RawStatement q(db.getHandle(),
-                       "SELECT " + join(columns, ", ") + " FROM service_user su" + where);
-        while (q.step()) {
-            groups.add(q.get(), 1);
-            ++tally.people;
-        }
-    } else {
-        // By need: one row per need of each person (a person with no need:
-        // one row with NULL); the rows of a person are adjacent by id. The
-        // people of each service are counted on the way, for the people on
-        // each Star (the denominators of needs of several Stars).
-        RawStatement q(db.getHandle(), "SELECT " + join(columns, ", ") +
-                                           ", su.id, su.service_id FROM service_user su LEFT JOIN "
-                                           "su_need x ON x.su_id = su.id" +
-                                           where + " ORDER BY su.id");
-        const int id_column = static_cast<int>(by.size());
-        sqlite3_int64 last = 0;
-        bool any = false;
-        std::unordered_map<Key, long long> people_by_service;
-        while (q.step()) {
-            groups.add(q.get(), 1);
-            sqlite3_int64 id = sqlite3_column_int64(q.get(), id_column);
-            if (!any || id != last) {
-                ++tally.people;
-                ++people_by_service[sqlite3_column_int64(q.get(), id_column + 1)];
-            }
-            last = id;
-            any = true;
-        }
-        for (const auto& [service, people] : people_by_service)
-            if (const Service* s = dir.service_by_key(service))
-                tally.people_by_star[s->star_key] += people;
-    }
-    tally.segments = groups.segments(dir);
+    Tally tally = store::count_population(reg.db(), dir, by, population, today);
     tally.needs_by_star = with_need && candidate_stars(dir, population).size() > 1;
     if (tally.needs_by_star)  // needs of several Stars: star/code
         for (auto& segment : tally.segments)
@@ -1043,39 +716,17 @@ std::vector<FlowRow> assemble_flow(const std::vector<PeriodSpan>& periods,
 
 namespace {
 
-// The value of column 0 of a row as a report shows it (see Grouping::segments).
-std::string value_name(const Directory& dir, Dimension d, sqlite3_stmt* row) {
-    if (sqlite3_column_type(row, 0) == SQLITE_NULL)
-        return std::string(d == Dimension::age_band ? "unknown" : kNotRecorded);
-    const Key key = sqlite3_column_int64(row, 0);
-    if (d == Dimension::service)
-        if (const Service* s = dir.service_by_key(key)) return s->code;
-    if (d == Dimension::keyworker)
-        if (const StaffMember* m = dir.staff_by_key(key)) return m->username;
-    if (d == Dimension::need)
-        for (const auto& star : dir.stars)
-            for (std::size_t i = 0; i < star.need_keys.size() && i < star.star.needs.size(); ++i)
-                if (star.need_keys[i] == key) return star.star.needs[i].code;
-    if (d == Dimension::service || d == Dimension::keyworker || d == Dimension::need)
-        return fmt::format("#{}", key);
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
-    return text ? text : "";
-}
-
 // --flow: the people of the population grouped by their dates (and the
 // other dimension), then spread over the periods.
 std::vector<FlowRow> count_flow(Register& reg, const ReportRequest& request,
                                 const ReportPopulation& population, const Date& today,
                                 ReportPeriod& period) {
-    SQLite::Database& db = reg.db().sql();
-    const std::string where = where_sql(population);
     std::optional<Dimension> unit, other;
     for (Dimension d : request.by) (is_period(d) ? unit : other) = d;
     if (!period.from) {
         // From the first start there is.
-        SQLite::Statement q(db, "SELECT min(su.started_on) FROM service_user su" + where);
-        if (q.executeStep() && !q.getColumn(0).isNull())
-            period.from = parse_date(q.getColumn(0).getString());
+        if (auto first = store::first_started_on(reg.db(), population))
+            period.from = parse_date(*first);
         if (!period.from) period.from = period.to;
     }
     std::vector<PeriodSpan> spans;
@@ -1090,22 +741,7 @@ std::vector<FlowRow> count_flow(Register& reg, const ReportRequest& request,
     if (other) {
         // The other dimension's values by name: count it as a report does,
         // once per pair of dates.
-        const std::string column = dimension_sql(*other, today, PeriodDate::started);
-        const bool with_need = *other == Dimension::need;
-        RawStatement q(db.getHandle(),
-                       "SELECT " + column +
-                           ", su.started_on, coalesce(su.left_on, ''), count(*) FROM service_user "
-                           "su" +
-                           (with_need ? " LEFT JOIN su_need x ON x.su_id = su.id" : "") + where +
-                           " GROUP BY 1, 2, 3");
-        while (q.step()) {
-            auto text = [&](int c) {
-                const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), c));
-                return std::string(t ? t : "");
-            };
-            counts.push_back({value_name(reg.directory(), *other, q.get()), text(1), text(2),
-                              sqlite3_column_int64(q.get(), 3)});
-        }
+        counts = store::count_by_dates(reg.db(), reg.directory(), other, population, today);
         values = dimension_domain(reg.directory(), *other, population);
         for (const auto& c : counts)
             if (std::find(values.begin(), values.end(), c.value) == values.end())
@@ -1119,15 +755,7 @@ std::vector<FlowRow> count_flow(Register& reg, const ReportRequest& request,
                                     [&](const FlowCount& c) { return c.value == v; });
             });
     } else {
-        RawStatement q(db.getHandle(),
-                       "SELECT su.started_on, coalesce(su.left_on, ''), count(*) FROM "
-                       "service_user su" +
-                           where + " GROUP BY 1, 2");
-        while (q.step()) {
-            const auto* a = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
-            const auto* b = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1));
-            counts.push_back({"", a ? a : "", b ? b : "", sqlite3_column_int64(q.get(), 2)});
-        }
+        counts = store::count_by_dates(reg.db(), reg.directory(), std::nullopt, population, today);
         values.emplace_back();
     }
     return assemble_flow(spans, values, counts);
@@ -1235,7 +863,7 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
     ReportPopulation scope = report_population(reg.directory(), who, request);
     scope.period = period;
     scope.period_of = request.period_of;
-    ReadSnapshot snapshot(reg.db().sql());
+    store::ReadSnapshot snapshot(reg.db());
     if (request.flow) {
         Report report;
         report.request = request;

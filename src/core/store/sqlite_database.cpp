@@ -19,10 +19,10 @@
 #include <sstream>
 #include <thread>
 
+#include "../schema.sql.hpp"
 #include "caseload/dates.hpp"
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
-#include "schema.sql.hpp"
 
 namespace caseload {
 
@@ -261,6 +261,16 @@ std::vector<std::string> files_open_to_others(const std::string& path) {
             throw Error(Exit::failure,
                         fmt::format("database error on {}: {}", shown, sql->getErrorStr()),
                         "run 'caseload db check'; if this keeps happening, report it");
+    }
+}
+
+std::optional<Error> storage_failure(const std::exception& e, const std::string& path,
+                                     double wait_seconds) {
+    if (!dynamic_cast<const SQLite::Exception*>(&e)) return std::nullopt;
+    try {
+        rethrow_sqlite(e, path, wait_seconds);
+    } catch (const Error& mapped) {
+        return mapped;
     }
 }
 

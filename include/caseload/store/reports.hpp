@@ -1,0 +1,46 @@
+#pragma once
+// The store's counts for reports: one population (ReportPopulation, resolved
+// by the domain) counted by up to two dimensions. See caseload/store.hpp.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "caseload/database.hpp"
+#include "caseload/report.hpp"
+
+namespace caseload::store {
+
+// A read transaction: every count of a report sees one snapshot.
+class ReadSnapshot {
+  public:
+    explicit ReadSnapshot(Database& db);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+  private:
+    Database& db_;
+};
+
+// The services of the people in a population (one query).
+std::vector<Key> services_with_people(Database& db, const ReportPopulation& population);
+
+// The people of a population.
+long long count_people(Database& db, const ReportPopulation& population);
+
+// The population counted by `by` (one or two dimensions): people, segments
+// (values as codes, from the Directory; a need keeps its Star) and, by need,
+// the people on each Star. Domains and Star prefixes are the caller's.
+Tally count_population(Database& db, const Directory& dir, const std::vector<Dimension>& by,
+                       const ReportPopulation& population, const Date& today);
+
+// The first start date (ISO) in a population, if anyone started.
+std::optional<std::string> first_started_on(Database& db, const ReportPopulation& population);
+
+// --flow: people counted by their dates, and by `other`'s value (as a report
+// shows it) when given.
+std::vector<FlowCount> count_by_dates(Database& db, const Directory& dir,
+                                      std::optional<Dimension> other,
+                                      const ReportPopulation& population, const Date& today);
+
+}  // namespace caseload::store
