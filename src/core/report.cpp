@@ -1,5 +1,5 @@
-#include "caseload/staff_scope.hpp"
 #include "caseload/report.hpp"
+#include "caseload/staff_scope.hpp"
 
 #include <fmt/format.h>
 
@@ -163,6 +163,8 @@ std::string where_sql(const ReportPopulation& p) {
                                     key_list(p.need_keys)));
     if (!p.star_services.empty())
         where.push_back(fmt::format("su.service_id IN ({})", key_list(p.star_services)));
+    if (!p.left_out.empty())
+        where.push_back(fmt::format("su.id NOT IN ({})", key_list(p.left_out)));
     if (!p.whole_organisation) {
         // As may_see (rules.cpp): the services they manage, and their own
         // caseload in the services where they work.
@@ -774,6 +776,7 @@ ReportPopulation star_population(const Directory& dir, const ReportPopulation& s
     population.include_left = scope.include_left;
     population.period = scope.period;
     population.period_of = scope.period_of;
+    population.left_out = scope.left_out;
     for (const auto& s : dir.services)
         if (s.star_key == star) population.star_services.push_back(s.key);
     if (population.star_services.empty()) population.star_services.push_back(0);  // nobody
@@ -1236,6 +1239,8 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
     scope.period = period;
     scope.period_of = request.period_of;
     ReadSnapshot snapshot(reg.db().sql());
+    // Every protected figure, benchmark included, counts the same people.
+    if (request.suppress_below > 0) scope.left_out = people_left_out(reg);
     if (request.flow) {
         Report report;
         report.request = request;
