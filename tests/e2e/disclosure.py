@@ -284,7 +284,7 @@ class Request:
 
 def values_of(dim):
     if dim in UNITS:
-        return sorted({period_label(dim, p[0]) for p in periods_between(dim, "2025-01-01", TODAY)})
+        return [p[0] for p in periods_between(dim, "2025-01-01", TODAY)]
     return {"service": list(SERVICES), "keyworker": [k for _, k in POSTS],
             "age-band": AGES, "gender": GENDERS, "ethnicity": ETHNICITIES,
             "status": ["active", "left"]}.get(dim)
@@ -486,7 +486,8 @@ def check_register(cons, truth, left_out, knows_left_out, explain, stats):
     for a in left_out:
         gone[a] += 1
     counted = real - gone  # the register R the reports count
-    bad = [cons.origin[keys[r]] for r in np.nonzero((A @ counted < lo - 1e-9) |
+    bad = [f"{cons.origin[keys[r]]} (R {int(A[r] @ counted)}, real {int(A[r] @ real)}, "
+           f"allowed {int(lo[r])}..{int(hi[r])})" for r in np.nonzero((A @ counted < lo - 1e-9) |
                                                     (A @ counted > hi + 1e-9))[0]]
     assert not bad, f"the counted register breaks {len(bad)} figures, e.g. {bad[:3]}: a " \
                     "report counts other people, or the test models it wrongly"
@@ -516,6 +517,16 @@ def check_register(cons, truth, left_out, knows_left_out, explain, stats):
         true_value = cell @ real
         if any(cell @ x != true_value for x in found[1:]):
             continue
+        if not knows_left_out:
+            # The two registers of the proof (caseload-report(1)): R itself
+            # (nobody left out), and R plus one person of the cell (the one
+            # left out of its service). Both satisfy every figure, since the
+            # figures count R alone (checked above); one differs here.
+            stats["constructed"] += 1
+            one_more = counted.copy()
+            one_more[key[0]] += 1
+            if cell @ counted != true_value or cell @ one_more != true_value:
+                continue
         other = None
         both = np.concatenate([cell, cell])
         for direction in (+1, -1):
@@ -585,7 +596,7 @@ def main():
     a = ap.parse_args()
     started = time.time()
     stats = {"registers": 0, "reports": 0, "hidden": 0, "solves": 0, "constraints": 0,
-             "changed": 0}
+             "changed": 0, "constructed": 0}
     all_pinned = []
     for r in range(a.registers):
         rng = random.Random(a.seed * 1000 + r)
@@ -603,6 +614,7 @@ def main():
     print(f"{stats['registers']} registers (seed {a.seed}), {stats['reports']} reports, "
           f"{stats['constraints']} distinct figures ({stats['changed']} of them other had "
           f"nobody been left out), {stats['hidden']} distinct hidden counts, "
+          f"{stats['constructed']} settled by the two registers of the proof, "
           f"{stats['solves']} integer programs, {len(all_pinned)} pinned "
           f"({time.time() - started:.0f} s)")
     for p in all_pinned:
