@@ -4,11 +4,12 @@
 // Every row goes through validate_new_service_user, the one code path of
 // `su add` (format, guard, the actor's roles, keyworker, Star needs, dates),
 // then through uniqueness within the file (IDs ignore case) and against the
-// register. Rows are checked on several threads without any lock; the write
-// is one BEGIN IMMEDIATE transaction that inserts the rows in the order of
-// their case-folded IDs (so every B-tree insert of the ID index appends), with
-// ONE audit event that every inserted row points at. Default all or nothing;
-// `skip` writes the good rows. A dry run does the inserts and rolls back.
+// register. Rows are checked on several threads without any lock (the bulk
+// check); the write is one write transaction of the store that inserts the
+// rows in the order of their case-folded IDs (so every B-tree insert of the
+// ID index appends), with ONE audit event that every inserted row points at.
+// Default all or nothing; `skip` writes the good rows. A dry run does the
+// inserts and rolls back. The stages are in src/core/import/stages.hpp.
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -1,28 +1,23 @@
 // caseload id check|scan|new: the guard and generated IDs (spec §2).
 #include <fmt/format.h>
-#include <sched.h>
-#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include "caseload/admin.hpp"
+#include "caseload/bulk_check.hpp"
 #include "caseload/error.hpp"
 #include "caseload/id.hpp"
 #include "caseload/idgen.hpp"
@@ -551,163 +546,64 @@ void for_each_line(std::string_view chunk, std::size_t max_line, OnLine&& on_lin
     }
 }
 
-// How many threads check the lines of `id check -`: the cores (at most 8),
-// or CASELOAD_THREADS (a testing aid: 1 forces the single-threaded way).
-// Under a limit of address space (ulimit -v) too small for what each thread
-// reserves (its stack, its malloc arena: some 72 MiB), one.
-unsigned check_threads() {
-    unsigned cores = std::thread::hardware_concurrency();
-    cpu_set_t allowed;  // the cores this process may run on (taskset), when known
-    if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0)
-        cores = static_cast<unsigned>(CPU_COUNT(&allowed));
-    unsigned threads = std::clamp(cores, 1u, 8u);
-    if (const char* env = std::getenv("CASELOAD_THREADS"); env && *env)
-        threads = static_cast<unsigned>(std::clamp(std::strtol(env, nullptr, 10), 1L, 64L));
-    rlimit limit{};
-    if (threads > 1 && ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-        limit.rlim_cur / (std::size_t{128} << 20) < threads + 1)
-        threads = 1;
-    return threads;
-}
-
 // `id check -`: every line of standard input checked and printed through
 // `out`, in input order; true when any has a finding or is not a valid ID.
-// Chunks of lines are checked on worker threads, a fixed number in flight
-// (constant memory), and their output written in order; one thread, or
-// input of one chunk, takes the plain way. The output is the same either way.
+// Chunks of lines are checked by the bulk check (caseload/bulk_check.hpp)
+// and their output written in order; one thread, or input of one chunk,
+// takes the plain way. The output is the same either way.
 bool check_stdin(const Guard& guard, const std::string& name, Format format, CheckPrinter& out) {
     constexpr std::size_t kMaxLine = 4096;  // longer lines: checked on their first 4096 bytes
     constexpr std::size_t kChunk = std::size_t{1} << 17;
     LineChunker chunker(kChunk, kMaxLine);
     std::unique_ptr<char[]> first(new char[chunker.capacity()]);
     const std::size_t first_size = chunker.next(first.get());
-    const unsigned threads = check_threads();
+    const unsigned threads = bulk_check_threads(8);
     bool any = false;
-    auto check_one = [&](std::string_view raw) { any |= check_line(raw, guard, name, out); };
     if (threads <= 1 || chunker.at_end()) {
+        auto check_one = [&](std::string_view raw) { any |= check_line(raw, guard, name, out); };
         for (std::size_t size = first_size; size; size = chunker.next(first.get()))
             for_each_line(std::string_view(first.get(), size), kMaxLine, check_one);
         return any;
     }
 
-    // A chunk's lines and their output, checked by a worker. A cache line or
-    // two of its own: the workers write their output buffers' sizes all the time.
-    struct alignas(128) Chunk {
+    // A chunk's lines and their output, checked by a worker.
+    struct Chunk {
         std::unique_ptr<char[]> data;
         std::size_t size = 0;
         OutputBuffer output{nullptr};  // keeps all: written out by the main thread
         std::size_t count = 0;         // IDs printed
         bool any = false;
-        bool done = false;
-        std::exception_ptr error;
     };
-    const std::size_t slots = 2 * std::size_t{threads} + 2;
-    std::vector<Chunk> chunks(slots);
-    chunks[0].data = std::move(first);
-    for (std::size_t i = 1; i < slots; ++i) chunks[i].data.reset(new char[chunker.capacity()]);
-
-    std::mutex mutex;
-    std::condition_variable work_ready, chunk_done;
-    std::size_t submitted = 0;  // chunks given to the workers, in order
-    std::size_t taken = 0;      // chunks a worker has started
-    bool closing = false;
-    auto work = [&] {
-        for (;;) {
-            std::size_t seq;
-            {
-                std::unique_lock lock(mutex);
-                work_ready.wait(lock, [&] { return closing || taken < submitted; });
-                if (closing) return;
-                seq = taken++;
-            }
-            Chunk& chunk = chunks[seq % slots];
-            try {
-                // Every ID but the first of the whole input follows another
-                // (the JSON array's comma): the main thread drops the comma
-                // of the first.
-                CheckPrinter printer(format, chunk.output, 1);
-                bool found = false;
-                for_each_line(
-                    std::string_view(chunk.data.get(), chunk.size), kMaxLine,
-                    [&](std::string_view raw) { found |= check_line(raw, guard, name, printer); });
-                chunk.any = found;
-                chunk.count = printer.count() - 1;
-            } catch (...) {
-                chunk.error = std::current_exception();
-            }
-            {
-                std::lock_guard lock(mutex);
-                chunk.done = true;
-            }
-            chunk_done.notify_one();
-        }
-    };
-    // Stops and joins the workers however this ends.
-    struct Workers {
-        std::vector<std::thread> threads;
-        std::function<void()> stop;
-        ~Workers() {
-            if (stop) stop();
-            for (auto& t : threads) t.join();
-        }
-    } workers;
-    workers.stop = [&] {
-        {
-            std::lock_guard lock(mutex);
-            closing = true;
-        }
-        work_ready.notify_all();
-    };
-    try {
-        for (unsigned i = 0; i < threads; ++i) workers.threads.emplace_back(work);
-    } catch (const std::system_error&) {
-        // Fewer threads than asked (resource limits): the ones there are, or none.
-    }
-    if (workers.threads.empty()) {
-        for (std::size_t size = first_size; size; size = chunker.next(chunks[0].data.get()))
-            for_each_line(std::string_view(chunks[0].data.get(), size), kMaxLine, check_one);
-        return any;
-    }
-
-    auto submit = [&](Chunk& chunk, std::size_t size) {
-        chunk.size = size;
-        chunk.count = 0;
-        chunk.any = false;
-        chunk.done = false;
+    BulkCheck<Chunk> pool(threads, [&](Chunk& chunk, unsigned) {
+        // Every ID but the first of the whole input follows another (the
+        // JSON array's comma): the main thread drops the comma of the first.
         chunk.output.clear();
-        {
-            std::lock_guard lock(mutex);
-            ++submitted;
-        }
-        work_ready.notify_one();
-    };
-    submit(chunks[0], first_size);
-    std::size_t written = 0;
-    bool input_left = true;
-    for (;;) {
-        while (input_left && submitted - written < slots) {
-            Chunk& chunk = chunks[submitted % slots];
-            const std::size_t size = chunker.next(chunk.data.get());
-            if (size == 0) {
-                input_left = false;
-                break;
+        CheckPrinter printer(format, chunk.output, 1);
+        bool found = false;
+        for_each_line(
+            std::string_view(chunk.data.get(), chunk.size), kMaxLine,
+            [&](std::string_view raw) { found |= check_line(raw, guard, name, printer); });
+        chunk.any = found;
+        chunk.count = printer.count() - 1;
+    });
+    pool.run(
+        [&](Chunk& chunk) {
+            if (first) {  // read already, to see whether there is more than one chunk
+                chunk.data = std::move(first);
+                chunk.size = first_size;
+                return true;
             }
-            submit(chunk, size);
-        }
-        if (written == submitted) break;
-        Chunk& chunk = chunks[written % slots];
-        {
-            std::unique_lock lock(mutex);
-            chunk_done.wait(lock, [&] { return chunk.done; });
-        }
-        if (chunk.error) std::rethrow_exception(chunk.error);
-        std::string_view text = chunk.output.text();
-        if (format == Format::json && out.count() == 0 && !text.empty())
-            text.remove_prefix(1);  // the first ID of all: no comma before it
-        out.add_printed(text, chunk.count);
-        any |= chunk.any;
-        ++written;
-    }
+            if (!chunk.data) chunk.data.reset(new char[chunker.capacity()]);
+            chunk.size = chunker.next(chunk.data.get());
+            return chunk.size > 0;
+        },
+        [&](Chunk& chunk) {
+            std::string_view text = chunk.output.text();
+            if (format == Format::json && out.count() == 0 && !text.empty())
+                text.remove_prefix(1);  // the first ID of all: no comma before it
+            out.add_printed(text, chunk.count);
+            any |= chunk.any;
+        });
     return any;
 }
 

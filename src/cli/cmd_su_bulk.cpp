@@ -136,7 +136,8 @@ std::string import_output(Format format, const ImportOptions& options, const Imp
     return out.str();
 }
 
-void run_import(Context& ctx, const ImportArgs& args) {
+// The import's options from the command line.
+ImportOptions import_options(const ImportArgs& args) {
     ImportOptions options;
     const bool from_stdin = args.file == "-";
     // --input-format says what the file holds; the global --format what is printed.
@@ -144,7 +145,6 @@ void run_import(Context& ctx, const ImportArgs& args) {
         options.format = from_stdin ? ImportFormat::csv : import_format_for(args.file);
     else
         options.format = args.input_format == "jsonl" ? ImportFormat::jsonl : ImportFormat::csv;
-    const Format out_format = ctx.format();
     options.source_name =
         from_stdin ? "stdin" : std::filesystem::path(args.file).filename().string();
     options.dry_run = args.dry_run;
@@ -155,11 +155,12 @@ void run_import(Context& ctx, const ImportArgs& args) {
     options.rejects_path = args.rejects;
     options.overwrite_rejects = args.force;
     options.input_path = args.file;
+    return options;
+}
 
-    Register& reg = ctx.reg();
-    const Actor& actor = ctx.actor();
-
-    InputFile input;
+// Opens the file to import (or takes standard input); its size, 0 when unknown.
+std::uint64_t open_import_input(const ImportArgs& args, InputFile& input) {
+    const bool from_stdin = args.file == "-";
     std::uint64_t size = 0;
     if (from_stdin) {
         input.fd = STDIN_FILENO;
@@ -184,6 +185,88 @@ void run_import(Context& ctx, const ImportArgs& args) {
                         "give the file to import, or - for standard input");
         if (S_ISREG(st.st_mode)) size = static_cast<std::uint64_t>(st.st_size);
     }
+    return size;
+}
+
+// What happened, for people (stderr): problems not shown, the counts, the files.
+void tell_import_outcome(Context& ctx, const ImportArgs& args, const ImportOptions& options,
+                         const ImportSummary& s) {
+    if (s.problems > s.problems_shown)
+        std::cerr << fmt::format(
+            "... and {} more problem{} not shown{}\n", count(s.problems - s.problems_shown),
+            s.problems - s.problems_shown == 1 ? "" : "s",
+            args.rejects ? fmt::format(" (every bad row is in {})", printable(*args.rejects, 200))
+                         : " (--rejects FILE writes every bad row to a file)");
+
+    const std::string name = printable(options.source_name, 200);
+    const std::string counts =
+        fmt::format("{} {}, {} skipped, {} rejected in {}", count(s.added),
+                    args.dry_run ? "would be added" : "added", count(s.skipped), count(s.rejected),
+                    duration(s.seconds));
+    if (args.dry_run)
+        ctx.note(fmt::format("Dry run of {}: {}; nothing was written.", name, counts));
+    else if (s.committed)
+        ctx.note(fmt::format("Imported {}: {}.", name, counts));
+    else
+        ctx.note(fmt::format("{}: {}; nothing was written.", name, counts));
+    if (s.rejects_written)
+        ctx.note(fmt::format("The rejected rows are in {}.", printable(*args.rejects, 200)));
+    else if (args.rejects)
+        ctx.note(fmt::format("No row was rejected, so no rejects file was written ({}).",
+                             printable(*args.rejects, 200)));
+    if (s.generated > 0) {
+        if (args.dry_run)
+            ctx.note(fmt::format("{} ID{} would be generated; a real import prints them.",
+                                 count(s.generated), s.generated == 1 ? "" : "s"));
+        else if (s.committed)
+            ctx.note("Write the generated IDs on your locked list now.");
+    }
+}
+
+// The import's exit: refused (nothing written) or partly done.
+void exit_for_bad_rows(const ImportArgs& args, const ImportOptions& options,
+                       const ImportSummary& s) {
+    if (s.refusal != Exit::ok) {
+        std::string message =
+            fmt::format("{} of {} row{} {} bad; {}", count(s.rejected), count(s.rows),
+                        s.rows == 1 ? "" : "s", s.rejected == 1 ? "is" : "are",
+                        args.dry_run ? "the import would be refused." : "nothing was imported.");
+        std::string hint =
+            args.rejects ? fmt::format("fix them in {} and run again, or use --on-error skip",
+                                       printable(*args.rejects, 200))
+                         : "fix them and run again, or use --on-error skip --rejects rejects.csv";
+        if (s.unconfirmed == s.rejected)
+            hint =
+                "check that the IDs hold no name, initials, date of birth or other identifier, "
+                "then run again with --confirm-anonymous (or put yes in a confirmed column)";
+        else if (s.refusal == Exit::conflict && !args.skip_existing)
+            hint =
+                "choose other IDs, or add --skip-existing to skip rows already there with the same "
+                "data";
+        throw Error(s.refusal, message, hint);
+    }
+    if (options.on_error == OnError::skip && s.rejected > 0) {
+        throw Error(
+            Exit::partial,
+            fmt::format("{} of {} row{} {} rejected; {} {}.", count(s.rejected), count(s.rows),
+                        s.rows == 1 ? "" : "s", s.rejected == 1 ? "was" : "were", count(s.added),
+                        args.dry_run   ? "would be imported"
+                        : s.added == 1 ? "was imported"
+                                       : "were imported"),
+            args.rejects ? fmt::format("fix the rows in {} and import that file",
+                                       printable(*args.rejects, 200))
+                         : "add --rejects FILE to get the bad rows in a file to fix and import");
+    }
+}
+
+void run_import(Context& ctx, const ImportArgs& args) {
+    const ImportOptions options = import_options(args);
+    const bool from_stdin = args.file == "-";
+    const Format out_format = ctx.format();
+    Register& reg = ctx.reg();
+    const Actor& actor = ctx.actor();
+    InputFile input;
+    const std::uint64_t size = open_import_input(args, input);
 
     ImportHooks hooks;
     ProgressLine progress;
@@ -228,69 +311,8 @@ void run_import(Context& ctx, const ImportArgs& args) {
         import_service_users(reg, actor, csv::fd_reader(input.fd, args.file), size, options, hooks);
     progress.clear();
     if (!printed) write_stdout(import_output(out_format, options, s, s.committed), "the summary");
-
-    if (s.problems > s.problems_shown)
-        std::cerr << fmt::format(
-            "... and {} more problem{} not shown{}\n", count(s.problems - s.problems_shown),
-            s.problems - s.problems_shown == 1 ? "" : "s",
-            args.rejects ? fmt::format(" (every bad row is in {})", printable(*args.rejects, 200))
-                         : " (--rejects FILE writes every bad row to a file)");
-
-    const std::string name = printable(options.source_name, 200);
-    const std::string counts =
-        fmt::format("{} {}, {} skipped, {} rejected in {}", count(s.added),
-                    args.dry_run ? "would be added" : "added", count(s.skipped), count(s.rejected),
-                    duration(s.seconds));
-    if (args.dry_run)
-        ctx.note(fmt::format("Dry run of {}: {}; nothing was written.", name, counts));
-    else if (s.committed)
-        ctx.note(fmt::format("Imported {}: {}.", name, counts));
-    else
-        ctx.note(fmt::format("{}: {}; nothing was written.", name, counts));
-    if (s.rejects_written)
-        ctx.note(fmt::format("The rejected rows are in {}.", printable(*args.rejects, 200)));
-    else if (args.rejects)
-        ctx.note(fmt::format("No row was rejected, so no rejects file was written ({}).",
-                             printable(*args.rejects, 200)));
-    if (s.generated > 0) {
-        if (args.dry_run)
-            ctx.note(fmt::format("{} ID{} would be generated; a real import prints them.",
-                                 count(s.generated), s.generated == 1 ? "" : "s"));
-        else if (s.committed)
-            ctx.note("Write the generated IDs on your locked list now.");
-    }
-
-    if (s.refusal != Exit::ok) {
-        std::string message =
-            fmt::format("{} of {} row{} {} bad; {}", count(s.rejected), count(s.rows),
-                        s.rows == 1 ? "" : "s", s.rejected == 1 ? "is" : "are",
-                        args.dry_run ? "the import would be refused." : "nothing was imported.");
-        std::string hint =
-            args.rejects ? fmt::format("fix them in {} and run again, or use --on-error skip",
-                                       printable(*args.rejects, 200))
-                         : "fix them and run again, or use --on-error skip --rejects rejects.csv";
-        if (s.unconfirmed == s.rejected)
-            hint =
-                "check that the IDs hold no name, initials, date of birth or other identifier, "
-                "then run again with --confirm-anonymous (or put yes in a confirmed column)";
-        else if (s.refusal == Exit::conflict && !args.skip_existing)
-            hint =
-                "choose other IDs, or add --skip-existing to skip rows already there with the same "
-                "data";
-        throw Error(s.refusal, message, hint);
-    }
-    if (options.on_error == OnError::skip && s.rejected > 0) {
-        throw Error(
-            Exit::partial,
-            fmt::format("{} of {} row{} {} rejected; {} {}.", count(s.rejected), count(s.rows),
-                        s.rows == 1 ? "" : "s", s.rejected == 1 ? "was" : "were", count(s.added),
-                        args.dry_run   ? "would be imported"
-                        : s.added == 1 ? "was imported"
-                                       : "were imported"),
-            args.rejects ? fmt::format("fix the rows in {} and import that file",
-                                       printable(*args.rejects, 200))
-                         : "add --rejects FILE to get the bad rows in a file to fix and import");
-    }
+    tell_import_outcome(ctx, args, options, s);
+    exit_for_bad_rows(args, options, s);
 }
 
 void run_export(Context& ctx, const ServiceUserFilter& filter) {

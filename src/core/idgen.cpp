@@ -80,8 +80,8 @@ constexpr bool is_quasigroup(const Table& table) {
 constexpr bool is_totally_anti_symmetric(const Table& table) {
     for (int c = 0; c < kOrder; ++c)
         for (int x = 0; x < kOrder; ++x)
-            for (int y = 0; y < kOrder; ++y)
-                if (x != y && table[table[c][x]][y] == table[table[c][y]][x]) return false;
+            for (int y = x + 1; y < kOrder; ++y)  // the test is symmetric in x and y
+                if (table[table[c][x]][y] == table[table[c][y]][x]) return false;
     return true;
 }
 

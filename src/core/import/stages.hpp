@@ -1,0 +1,300 @@
+#pragma once
+// The stages of an import (spec §6), one file each, in the order that
+// import_service_users (src/core/import.cpp) runs them:
+//   read.cpp    the input, CSV or JSON lines: its header, then batches of rows;
+//   check.cpp   every row through the rules of su add, on worker threads
+//               (the bulk check, caseload/bulk_check.hpp);
+//   order.cpp   generated IDs, the rows in case-folded ID order, duplicates
+//               within the file, IDs nobody confirmed as anonymous;
+//   write.cpp   the rows already in the register, then the write, through
+//               the store (caseload/store/import_feed.hpp);
+//   report.cpp  problem lines, notes, the rejects file, progress.
+// All but the write are free of any storage engine. The stages pass an
+// ImportRun on: each fills its part of it.
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "caseload/csv.hpp"
+#include "caseload/import.hpp"
+#include "caseload/import_rows.hpp"
+#include "caseload/jsonl.hpp"
+#include "caseload/signals.hpp"
+
+namespace caseload::store {
+class ImportLookup;
+class ImportWrite;
+}  // namespace caseload::store
+
+namespace caseload::importer {
+
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------
+// Columns
+
+enum Column : std::uint8_t {
+    kId,
+    kService,
+    kKeyworker,
+    kDob,
+    kAgeBand,
+    kGender,
+    kEthnicity,
+    kNeeds,
+    kStartedOn,
+    kColumnCount,
+    // Read, never stored: see kImportPassThroughColumns.
+    kRef = kColumnCount,
+    kConfirmed,
+    kLine,
+    kCellCount,
+    kReadOnly = 253,  // a field of the printed service-user object that is not input
+    kIgnored = 254,
+    kUnknown = 255,
+};
+
+Column column_of(std::string_view name);
+std::string_view cell_name(std::size_t c);
+std::string column_list();
+
+using Cells = std::array<std::string_view, kCellCount>;
+
+// The longest `ref` kept: a reference, not a note.
+constexpr std::size_t kMaxRefBytes = 200;
+
+// A problem or a note as one line, kept with the line it is about.
+std::string problem_line(std::uint64_t line, std::string_view column, std::string_view reason);
+struct Shown {
+    std::uint64_t line = 0;
+    std::string text;
+};
+
+// ---------------------------------------------------------------------------
+// Read
+
+// The input's columns, as the header (CSV) or the fixed fields (JSON lines) give them.
+struct Layout {
+    std::vector<Column> header;              // CSV: the cell of each column
+    std::vector<std::size_t> reject_fields;  // CSV: the columns a reject line repeats
+    std::vector<std::string> reject_header;  // the rejects file's columns
+};
+
+// Raw rows, as read: CSV records, or JSON lines back to back.
+struct Batch {
+    csv::Records records;  // CSV
+    std::string text;      // JSON lines: the lines back to back
+    std::vector<std::uint32_t> ends;
+    std::vector<std::uint64_t> lines;
+    std::size_t size() const { return records.size() + lines.size(); }
+    std::size_t bytes() const { return records.bytes() + text.size(); }
+    void clear();
+};
+
+// The read stage: the header when made, then batches of rows.
+class Input {
+  public:
+    // Reads the header; throws Error(invalid) for a missing, malformed or
+    // unknown one, with nothing read further.
+    Input(csv::ReadFn read, const ImportOptions& options);
+    const Layout& layout() const { return layout_; }
+    // The next rows into `batch` (cleared first); false when none is left.
+    bool next(Batch& batch);
+    std::uint64_t bytes_consumed() const;
+
+  private:
+    void read_header(const ImportOptions& options);
+
+    std::optional<csv::Reader> csv_;
+    std::optional<jsonl::LineReader> lines_;
+    Layout layout_;
+    std::string line_;
+    bool at_end_ = false;
+};
+
+// ---------------------------------------------------------------------------
+// Check
+
+// What every row is checked against.
+struct CheckContext {
+    const Directory& dir;
+    const StaffMember& actor;
+    const Guard& guard;
+    Date today;
+    const ImportOptions& options;
+    bool can_confirm = false;  // a person can be asked about guard warnings
+    bool rejects = false;      // write reject lines
+    const Layout& layout;
+};
+
+// A checked batch: its good rows, compact, and what was wrong with the others.
+struct BatchResult {
+    std::vector<Row> rows;
+    std::string ids;
+    std::string refs;
+    std::vector<std::uint32_t> needs;
+    std::vector<Shown> problems;  // the first ones only
+    std::vector<Shown> notes;     // the first ones only
+    std::uint64_t data_rows = 0;
+    std::uint64_t bad_rows = 0;
+    std::uint64_t problem_count = 0;
+    std::uint64_t note_count = 0;
+    std::uint64_t rejects = 0;
+    unsigned codes = 0;  // bit per exit code among bad rows
+    std::string rejects_text;
+    void clear();
+};
+
+class RejectsFile;
+class Progress;
+class PhaseTimer;
+
+// Rows whose ID is in the register: what differs, compactly (there may be a million).
+struct Conflict {
+    std::uint32_t row = 0;
+    std::uint16_t differ = 0;  // bit per column
+    bool visible = false;      // the actor may see the stored row
+    bool other_case = false;   // stored in another case: see ImportRun::stored_ids
+};
+
+// What the stages find, each filling its part.
+struct ImportRun {
+    // check
+    Table table;
+    std::vector<Shown> shown, notes;  // the first problems and notes, in line order
+    std::uint64_t rows = 0, bad_rows = 0, problem_count = 0, note_count = 0;
+    unsigned codes = 0;  // bit per exit code among bad rows
+    // order
+    std::vector<SortKey> order;
+    std::vector<std::uint32_t> generated;  // rows with an ID to generate; by line once in order
+    std::vector<std::uint32_t> late;       // rows refused after the check
+    std::uint64_t unconfirmed = 0, warned = 0;  // IDs nobody confirmed as anonymous
+    // write
+    std::vector<Conflict> conflicts;  // in row order
+    std::unordered_map<std::uint32_t, std::string> stored_ids;
+    std::uint64_t late_bad = 0;
+};
+
+// Checks every row of `input` on `threads` workers into `run` (check stage);
+// reject lines go to `rejects` as they come.
+void check_rows(Input& input, const CheckContext& context, unsigned threads, RejectsFile* rejects,
+                Progress& progress, ImportRun& run);
+
+// ---------------------------------------------------------------------------
+// Order
+
+// The rows in the order of their case-folded IDs, but those whose ID is
+// to be generated (they are set apart in ImportRun::generated).
+void sort_ids(ImportRun& run, unsigned threads);
+// Generates the missing IDs (unique in the file and the register) and puts
+// those rows in the order too.
+void generate_ids(ImportRun& run, const CheckContext& context, store::ImportLookup& lookup);
+// Marks IDs already on an earlier line (skipped with --skip-existing when
+// the data are the same), and counts the IDs nobody confirmed as anonymous.
+void mark_duplicates(ImportRun& run, const ImportOptions& options);
+// IDs nobody confirmed as anonymous: one question for all of them (the
+// hook); when the answer is no, or nobody can be asked, they are refused.
+void confirm_anonymous(ImportRun& run, const ImportHooks& hooks, ImportSummary& summary);
+// Puts the rows in their order in memory, for the write.
+void put_in_order(ImportRun& run, unsigned threads);
+
+// ---------------------------------------------------------------------------
+// Write
+
+// Compares the rows with the register and, when anything is to be written,
+// writes them inside a transaction that it returns, not yet committed (none
+// when nothing is written).
+std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor,
+                                               const CheckContext& context,
+                                               store::ImportLookup& lookup, ImportRun& run,
+                                               Progress& progress, PhaseTimer& timer,
+                                               ImportSummary& summary);
+
+// ---------------------------------------------------------------------------
+// Report
+
+// The notes of the check (IDs with guard warnings), before the question.
+void show_notes(const ImportRun& run, const ImportHooks& hooks, ImportSummary& summary);
+// Every problem line, the check's and the later ones, merged by line.
+void show_problems(ImportRun& run, const ImportHooks& hooks, const ImportOptions& options,
+                   ImportSummary& summary);
+// The rows refused after the check, into the rejects file, which is then on disk.
+void write_late_rejects(const ImportRun& run, const CheckContext& context, RejectsFile& rejects,
+                        ImportSummary& summary);
+// The generated IDs of the rows written, in line order.
+void list_generated_ids(const ImportRun& run, ImportSummary& summary);
+
+// ---------------------------------------------------------------------------
+// The rejects file: the bad rows, with the original `line`, the input's
+// columns and `error`. Written under a temporary name in the same directory
+// and put in place at the end; an existing file is never replaced without
+// --force, and no file is left when nothing was rejected.
+
+class RejectsFile {
+  public:
+    // Creates the temporary file; Error(usage) or (conflict) when the name
+    // cannot be used.
+    RejectsFile(const std::string& path, const std::optional<std::string>& input_path,
+                bool overwrite);
+    // An import that stops as a whole leaves no rejects file: nothing was imported.
+    ~RejectsFile();
+    RejectsFile(const RejectsFile&) = delete;
+    RejectsFile& operator=(const RejectsFile&) = delete;
+
+    void header(const std::vector<std::string>& names);
+    void rows(std::string_view text, std::uint64_t count) {
+        write(text);
+        rows_ += count;
+    }
+    std::uint64_t count() const { return rows_; }
+    // Everything on disk (before the commit).
+    void finish();
+    // Under its name (after the commit); an empty rejects file is removed:
+    // it exists only when rows were rejected.
+    void publish();
+
+  private:
+    void write(std::string_view text);
+    [[noreturn]] void throw_exists() const;
+    [[noreturn]] void fail();
+
+    std::string path_, temp_;
+    int fd_ = -1;
+    bool overwrite_ = false;
+    std::uint64_t rows_ = 0;
+    std::unique_ptr<RemoveOnSignal> remove_on_signal_;
+};
+
+// Progress for the hook, at most about ten times a second.
+class Progress {
+  public:
+    explicit Progress(const ImportHooks& hooks) : hooks_(hooks) {}
+    void phase(ImportProgress::Phase p, std::uint64_t total_rows, std::uint64_t total_bytes);
+    void update(std::uint64_t rows, std::uint64_t bytes);
+
+  private:
+    const ImportHooks& hooks_;
+    ImportProgress state_;
+    Clock::time_point start_, last_;
+};
+
+// CASELOAD_IMPORT_TIMING=1: the time of each phase on stderr (bench/).
+class PhaseTimer {
+  public:
+    PhaseTimer();
+    void mark(const char* what);
+
+  private:
+    bool on_;
+    Clock::time_point last_;
+    double last_cpu_ = 0;
+};
+
+}  // namespace caseload::importer
