@@ -10,7 +10,7 @@
 
 namespace caseload {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 constexpr int kApplicationId = 0x43534c44;  // "CSLD"
 
 // --db, else $CASELOAD_DB, else $XDG_DATA_HOME/caseload/caseload.db, else

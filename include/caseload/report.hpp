@@ -269,6 +269,9 @@ struct ReportPopulation {
     std::vector<Key> star_services;  // not empty: only these services (a Star's)
     ReportPeriod period;
     PeriodDate period_of = PeriodDate::started;
+    // Under suppression: the people no count includes (people_left_out,
+    // disclosure.hpp), whatever the filters.
+    std::vector<Key> left_out;
 };
 
 // The population of the report for `who` (checks the filters: unknown ones

@@ -61,10 +61,11 @@ Needs of several Stars:
   Counts under the threshold are hidden (in json "count": null and
   "suppressed": true; in csv/tsv an empty count, suppressed true), with their
   percentages; every other count and every total is rounded to the nearest 5,
-  and percentages are computed from the rounded figures, so that subtracting
-  one report from another no longer gives a hidden count. N is raised to at
-  least 8 and to the next of 8, 13, 18, ... (see caseload-report(1) for why
-  and for the limits). There is no suppression by default.
+  and percentages are computed from the rounded figures. Every protected
+  count also leaves out at most one person per service, chosen by the
+  register's secret, so that no combination of reports gives a hidden count.
+  N is raised to at least 8 and to the next of 8, 13, 18, ... (see
+  caseload-report(1) for why). There is no suppression by default.
 
 Periods (every report states the one it covers):
   --since/--until: the people supported at some time in the period (started

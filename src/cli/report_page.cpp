@@ -111,7 +111,8 @@ std::string suppression_note(const Report& report) {
             : fmt::format(" (--suppress-below {} raised to {})", asked, report.threshold);
     return fmt::format(
         "Counts under {}{} are shown as <{}; other counts and totals are rounded to the nearest "
-        "5, and percentages computed from the rounded figures.",
+        "5, and percentages computed from the rounded figures; each service may have one person "
+        "left out (see caseload-report(1)).",
         report.threshold, raised, report.threshold);
 }
 

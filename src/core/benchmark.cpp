@@ -155,7 +155,9 @@ std::string export_benchmark(Register& reg, const StaffMember& who, std::string_
     const long long threshold = effective_threshold(suppress_below);
     std::string name = pseudonym ? checked_text(*pseudonym, "pseudonym") : dir.organisation.name;
 
-    ReportPopulation active = star_population(dir, ReportPopulation{}, star.key);
+    ReportPopulation unfiltered;
+    unfiltered.left_out = people_left_out(reg);
+    ReportPopulation active = star_population(dir, unfiltered, star.key);
     ReportPopulation everyone = active;
     everyone.include_left = true;
     Json segments = Json::object();

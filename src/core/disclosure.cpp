@@ -1,5 +1,11 @@
 #include "caseload/disclosure.hpp"
 
+#include <map>
+
+#include "caseload/error.hpp"
+#include "caseload/register.hpp"
+#include "caseload/store/reports.hpp"
+
 namespace caseload {
 
 long long effective_threshold(long long requested) {
@@ -26,6 +32,40 @@ std::optional<long long> protected_percent_tenths(long long count, long long bas
     if (*shown_base <= 0) return 0;
     // round(count * 1000 / base), half up, exact (as percent_tenths).
     return (*shown_count * 2000 + *shown_base) / (2 * *shown_base);
+}
+
+long long secret_rank(const DisclosureKey& key, Key id, long long offset) {
+    constexpr unsigned long long kPrime = 2147483647;  // 2^31 - 1
+    const unsigned long long i = static_cast<unsigned long long>(id) % kPrime;
+    return static_cast<long long>((i * static_cast<unsigned long long>(key.multiplier) +
+                                   static_cast<unsigned long long>(offset)) %
+                                  kPrime);
+}
+
+std::vector<Key> choose_left_out(const DisclosureKey& key,
+                                 const std::vector<std::pair<Key, Key>>& person_services) {
+    std::map<Key, std::pair<long long, Key>> first;  // service -> (rank, person)
+    for (const auto& [person, service] : person_services) {
+        const long long rank = secret_rank(key, person, key.person_offset);
+        auto [it, added] = first.try_emplace(service, rank, person);
+        if (!added && std::pair(rank, person) < it->second) it->second = {rank, person};
+    }
+    std::vector<Key> out;
+    for (const auto& [service, chosen] : first)
+        if (secret_rank(key, service, key.service_offset) % 2 == 1) out.push_back(chosen.second);
+    return out;
+}
+
+std::vector<Key> people_left_out(Register& reg) {
+    const auto row = store::read_disclosure_key(reg.db());
+    if (!row)  // made by migration 7; gone only if removed by hand
+        throw Error(Exit::invalid,
+                    "the register has lost the secret that protected reports need "
+                    "(the disclosure_key table is empty)",
+                    "restore the register from a backup; without the secret, reports under "
+                    "--suppress-below would change");
+    const DisclosureKey key{row->multiplier, row->person_offset, row->service_offset};
+    return choose_left_out(key, store::list_people_and_services(reg.db()));
 }
 
 }  // namespace caseload

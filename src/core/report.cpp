@@ -506,6 +506,7 @@ ReportPopulation star_population(const Directory& dir, const ReportPopulation& s
     population.include_left = scope.include_left;
     population.period = scope.period;
     population.period_of = scope.period_of;
+    population.left_out = scope.left_out;
     for (const auto& s : dir.services)
         if (s.star_key == star) population.star_services.push_back(s.key);
     if (population.star_services.empty()) population.star_services.push_back(0);  // nobody
@@ -864,6 +865,8 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
     scope.period = period;
     scope.period_of = request.period_of;
     store::ReadSnapshot snapshot(reg.db());
+    // Every protected figure, benchmark included, counts the same people.
+    if (request.suppress_below > 0) scope.left_out = people_left_out(reg);
     if (request.flow) {
         Report report;
         report.request = request;

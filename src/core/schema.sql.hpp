@@ -141,8 +141,24 @@ CREATE TABLE IF NOT EXISTS scrub_pending (
     since TEXT NOT NULL
 );
 )sql",
+    // 6 -> 7: the secret that chooses the people left out of protected
+    // reports (issue 14, disclosure.hpp): drawn once, from SQLite's
+    // randomness (the operating system's), and never shown. The multiplier
+    // and offsets are below the prime 2^31 - 1; the multiplier is not 0.
+    R"sql(
+CREATE TABLE IF NOT EXISTS disclosure_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    multiplier INTEGER NOT NULL,
+    person_offset INTEGER NOT NULL,
+    service_offset INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO disclosure_key VALUES (1,
+    1 + (random() & 2147483647) % 2147483646,
+    (random() & 2147483647) % 2147483647,
+    (random() & 2147483647) % 2147483647);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 6);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 7);
 
 }  // namespace caseload::schema

@@ -26,6 +26,7 @@ organisation() {
     shift 4
     export CASELOAD_DB="$SCRATCH/$db.db"
     cl init --organisation "$name" --lead boss -q
+    secret_leaves_out nobody
     cl service add HOM --name Hostel --star homelessness -q
     cl staff add wes --name "Wes" --login wes-login --worker HOM --no-check-login -q
     people "Q${seed}X" "$count" "$seed" >"$SCRATCH/$db.csv"

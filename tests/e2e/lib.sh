@@ -107,6 +107,20 @@ standard_register() {
     cl staff add wyn --name "Wyn" --login wyn-login --no-check-login --worker HOM -q
     cl staff add rex --name "Rex" --login rex-login --no-check-login --worker REC -q
     cl staff add max --name "Max" --login max-login --no-check-login --manager REC -q
+    secret_leaves_out nobody
+}
+
+# Protected reports leave out at most one person per service, chosen by the
+# register's random secret (caseload-report(1), "Small numbers"). Tests that
+# compare figures fix it: "nobody" left out, or the "first" person (smallest
+# key) of every service.
+secret_leaves_out() {
+    local offset=0
+    [ "$1" = first ] && offset=1
+    # rank = key * 2 + offset: every service's rank is even (nobody) or odd
+    # (first), and a person's rank grows with their key.
+    sqlite3 "$CASELOAD_DB" "UPDATE disclosure_key SET multiplier = 2, person_offset = 0,
+        service_offset = $offset"
 }
 
 # A fresh, empty register path for a sub-test.

@@ -183,6 +183,26 @@ TEST_CASE("report: --compare gives the organisation's share and the difference")
     CHECK(r.rows[0].difference_tenths == 700);
 }
 
+TEST_CASE("disclosure: who is left out of protected counts") {
+    // (person key, service key): services 1 (three people), 2 (two), 3 (one).
+    const std::vector<std::pair<Key, Key>> people = {{10, 1}, {11, 1}, {12, 1},
+                                                     {20, 2}, {21, 2}, {30, 3}};
+    // rank = key * 2 + offset mod 2^31 - 1: even service ranks leave nobody
+    // out, odd ones the person of smallest rank.
+    CHECK(choose_left_out({2, 0, 0}, people).empty());
+    CHECK(choose_left_out({2, 0, 1}, people) == std::vector<Key>{10, 20, 30});
+    // A multiplier that reverses the order of 10, 11, 12: the smallest rank wins.
+    const DisclosureKey reversing{2147483646, 0, 2};  // -1 mod p: rank = p - key
+    CHECK(secret_rank(reversing, 12, 0) < secret_rank(reversing, 10, 0));
+    // Service ranks (2 - s mod p): 1 (odd: one left out), 2 (0) and 3 (p - 1): nobody.
+    CHECK(choose_left_out(reversing, people) == std::vector<Key>{12});
+    // Each service is decided by the secret alone, whoever else is there.
+    CHECK(choose_left_out({2, 0, 1}, {{30, 3}}) == std::vector<Key>{30});
+    CHECK(choose_left_out({2, 0, 1}, {}).empty());
+    // Ranks stay below 2^31 - 1 for any key, however large.
+    CHECK(secret_rank({2147483646, 2147483646, 0}, 9'000'000'000LL, 2147483646) < 2147483647);
+}
+
 TEST_CASE("disclosure: the threshold and the rounding") {
     CHECK(effective_threshold(1) == 8);
     CHECK(effective_threshold(3) == 8);

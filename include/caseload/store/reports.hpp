@@ -3,6 +3,7 @@
 // by the domain) counted by up to two dimensions. See caseload/store.hpp.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "caseload/database.hpp"
@@ -21,6 +22,17 @@ class ReadSnapshot {
   private:
     Database& db_;
 };
+
+// The secret of protected reports (migration 7), if the register still has it.
+struct DisclosureKeyRow {
+    long long multiplier = 1;
+    long long person_offset = 0;
+    long long service_offset = 0;
+};
+std::optional<DisclosureKeyRow> read_disclosure_key(Database& db);
+
+// Every service user as (id, service), in rowid order.
+std::vector<std::pair<Key, Key>> list_people_and_services(Database& db);
 
 // The services of the people in a population (one query).
 std::vector<Key> services_with_people(Database& db, const ReportPopulation& population);

@@ -108,6 +108,8 @@ std::string where_sql(const ReportPopulation& p) {
                                     key_list(p.need_keys)));
     if (!p.star_services.empty())
         where.push_back(fmt::format("su.service_id IN ({})", key_list(p.star_services)));
+    if (!p.left_out.empty())
+        where.push_back(fmt::format("su.id NOT IN ({})", key_list(p.left_out)));
     if (!p.whole_organisation) {
         // As may_see (rules.cpp): the services they manage, and their own
         // caseload in the services where they work.
@@ -424,6 +426,23 @@ std::vector<FlowCount> count_by_dates(Database& database, const Directory& dir,
         counts.push_back({"", a ? a : "", b ? b : "", sqlite3_column_int64(q.get(), 2)});
     }
     return counts;
+}
+
+std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
+    SQLite::Statement k(db.sql(),
+                        "SELECT multiplier, person_offset, service_offset FROM disclosure_key "
+                        "WHERE id = 1");
+    if (!k.executeStep()) return std::nullopt;
+    return DisclosureKeyRow{k.getColumn(0).getInt64(), k.getColumn(1).getInt64(),
+                            k.getColumn(2).getInt64()};
+}
+
+std::vector<std::pair<Key, Key>> list_people_and_services(Database& db) {
+    std::vector<std::pair<Key, Key>> people;
+    SQLite::Statement q(db.sql(), "SELECT id, service_id FROM service_user");
+    while (q.executeStep())
+        people.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+    return people;
 }
 
 }  // namespace store
