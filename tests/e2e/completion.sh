@@ -508,17 +508,7 @@ fish_line() {
 }
 
 t "zsh and fish: more IDs than can be listed complete to what all share, with no space"
-new_register prefix
-cl init --organisation "Prefix" --lead boss -q
-cl service add HOM --name Hostel --star homelessness -q
-cl staff add mo --name Mo --login mo-login --no-check-login --manager HOM -q
-cl staff add wa --name Wa --login wa-login --no-check-login --worker HOM -q
-{
-    echo "id,service,keyworker"
-    for i in $(seq 0 199); do printf 'HOM-%04d,HOM,wa\n' "$i"; done
-    for i in $(seq 0 59); do printf 'HOM-1%03d,HOM,wa\n' "$i"; done
-} >"$SCRATCH/prefix.csv"
-cl su import "$SCRATCH/prefix.csv" --confirm-anonymous -q
+hom_register_of_260_ids prefix "Prefix"
 for who in boss mo wa; do
     # 60 IDs, HOM-1000 .. HOM-1059: all share HOM-10.
     expect_eq "$(zsh_line "caseload --as $who su show hom-1")" "[caseload --as $who su show HOM-10]" "(zsh, as $who)"

@@ -137,3 +137,20 @@ finish() {
     rm -rf "$SCRATCH"
     exit 0
 }
+
+# hom_register_of_260_ids NAME ORG: a fresh register (new_register NAME) with
+# lead boss, manager mo and worker wa of HOM, and 260 IDs: HOM-0000..HOM-0199
+# and HOM-1000..HOM-1059 (these 60 share HOM-10), more than completion lists.
+hom_register_of_260_ids() {
+    new_register "$1"
+    cl init --organisation "$2" --lead boss -q
+    cl service add HOM --name Hostel --star homelessness -q
+    cl staff add mo --name Mo --login mo-login --no-check-login --manager HOM -q
+    cl staff add wa --name Wa --login wa-login --no-check-login --worker HOM -q
+    {
+        echo "id,service,keyworker"
+        for i in $(seq 0 199); do printf 'HOM-%04d,HOM,wa\n' "$i"; done
+        for i in $(seq 0 59); do printf 'HOM-1%03d,HOM,wa\n' "$i"; done
+    } >"$SCRATCH/$1.csv"
+    cl su import "$SCRATCH/$1.csv" --confirm-anonymous -q
+}

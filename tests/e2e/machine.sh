@@ -251,17 +251,7 @@ run --as mia su list --service HOM
 expect_status 0
 
 t "completion never invents a prefix: with more matches than the limit, only what all share"
-new_register many
-cl init --organisation "Many" --lead boss -q
-cl service add HOM --name Hostel --star homelessness -q
-cl staff add mo --name Mo --login mo-login --no-check-login --manager HOM -q
-cl staff add wa --name Wa --login wa-login --no-check-login --worker HOM -q
-{
-    echo "id,service,keyworker"
-    for i in $(seq 0 199); do printf 'HOM-%04d,HOM,wa\n' "$i"; done
-    for i in $(seq 0 59); do printf 'HOM-1%03d,HOM,wa\n' "$i"; done
-} >"$SCRATCH/many.csv"
-cl su import "$SCRATCH/many.csv" --confirm-anonymous -q
+hom_register_of_260_ids many "Many"
 for who in boss mo wa; do
     run --as "$who" _complete values id HOM-
     expect_out ""  # HOM-0000 .. HOM-1059 share only what was typed
