@@ -1,12 +1,18 @@
 #pragma once
 // The register's SQLite file: location rules, opening, schema and write transactions.
-#include <SQLiteCpp/Database.h>
-
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "caseload/error.hpp"
+
+// The engine's connection type is only named here, never defined: code that
+// reaches the connection (the SQLite store in src/core/store, unit tests)
+// includes SQLiteCpp itself, and src/cli cannot (tests/e2e/layers.sh).
+namespace SQLite {
+class Database;
+}
 
 namespace caseload {
 
@@ -41,6 +47,7 @@ class Database {
     // Throws Error(conflict) when the file exists.
     static Database create(const std::string& path, double wait_seconds);
 
+    // The SQLite connection, for the SQLite store's own files only.
     SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
     double wait_seconds() const { return wait_seconds_; }
@@ -67,8 +74,10 @@ class Database {
     const std::optional<std::string>& journal_mode_found() const { return journal_mode_found_; }
     std::string journal_mode();
 
-    Database(Database&&) = default;
-    Database& operator=(Database&&) = default;
+    // Out of line: the connection's type is complete only in sqlite_database.cpp.
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    ~Database();
 
   private:
     Database(std::string path, double wait_seconds, int flags);

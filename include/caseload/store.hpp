@@ -36,11 +36,11 @@
 // The import's own write (the virtual-table feed) is in
 // caseload/store/import_feed.hpp.
 //
-// Still engine-visible, to go before a second engine: Database::sql() hands
-// out the SQLite connection (used by the store's files and the import's
-// write), so caseload/database.hpp includes SQLiteCpp/Database.h; hiding it
-// (a forward declaration, or a pimpl) is the next step once the import's SQL
-// is in the store too.
+// Database::sql() hands out the SQLite connection to the store's own files;
+// caseload/database.hpp only forward-declares its type, so no SQLiteCpp
+// header reaches a file that does not include one itself (src/cli never
+// does). A second engine turns Database into an interface and moves sql()
+// into the SQLite implementation.
 #include "caseload/database.hpp"
 #include "caseload/store/audit.hpp"
 #include "caseload/store/benchmarks.hpp"

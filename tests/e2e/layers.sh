@@ -30,6 +30,16 @@ t "the CLI includes no SQLiteCpp or sqlite3 header"
 found=$(grep -rlE '#include\s*[<"](SQLiteCpp/|sqlite3\.h)' src/cli src/main.cpp | LC_ALL=C sort)
 if [ -z "$found" ]; then pass; else fail "engine headers in: $(echo $found)"; fi
 
+t "the core's public headers include no SQLiteCpp or sqlite3 header"
+# The CLI includes caseload/*.hpp; an engine header in one of them would
+# reach every CLI file (database.hpp only forward-declares SQLite::Database).
+found=$(grep -rlE '#include\s*[<"](SQLiteCpp/|sqlite3\.h)' include | LC_ALL=C sort)
+if [ -z "$found" ]; then pass; else fail "engine headers in: $(echo $found)"; fi
+
+t "the core's public headers include only public headers"
+found=$(grep -rlE '#include\s*"\.\.?/' include | LC_ALL=C sort)
+if [ -z "$found" ]; then pass; else fail "private includes in: $(echo $found)"; fi
+
 t "the CLI names no SQLite type"
 found=$(grep -rlE '\bSQLite::|\bsqlite3_' src/cli src/main.cpp | LC_ALL=C sort)
 if [ -z "$found" ]; then pass; else fail "SQLite types in: $(echo $found)"; fi

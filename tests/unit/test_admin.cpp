@@ -2,6 +2,7 @@
 // cleared and audited, on a register in a temporary directory.
 #include <doctest/doctest.h>
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <cstdlib>
 #include <filesystem>

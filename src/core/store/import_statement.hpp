@@ -3,6 +3,7 @@
 // the bulk path runs a million times.
 #include <sqlite3.h>
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <cstdint>
 #include <optional>

@@ -1,4 +1,5 @@
 // The SQLite store's audit trail (caseload/store/audit.hpp).
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 

@@ -1,4 +1,5 @@
 // The SQLite store's benchmark files (caseload/store/benchmarks.hpp).
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include "caseload/store/benchmarks.hpp"

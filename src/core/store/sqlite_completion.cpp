@@ -2,6 +2,7 @@
 // caseload/store/service_users.hpp): specific to SQLite's planner, which it
 // steers ("+uid", a row-count switch) so that a TAB stays fast on a large
 // register.
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>

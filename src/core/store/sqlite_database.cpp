@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <cerrno>
 #include <chrono>
@@ -273,6 +274,10 @@ std::optional<Error> storage_failure(const std::exception& e, const std::string&
         return mapped;
     }
 }
+
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
 
 Database::Database(std::string path, double wait_seconds, int flags)
     : path_(std::move(path)), wait_seconds_(wait_seconds) {

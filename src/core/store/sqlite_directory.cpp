@@ -1,4 +1,5 @@
 // The SQLite store's directory (caseload/store/directory.hpp).
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <csignal>
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <cerrno>

@@ -1,6 +1,7 @@
 // The SQLite store's report counts (caseload/store/reports.hpp): the
 // population as SQL conditions, and the counts streamed through SQLite's C
 // API (a million rows without a wrapper object per column).
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>

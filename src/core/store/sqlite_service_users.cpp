@@ -1,4 +1,5 @@
 // The SQLite store's service users (caseload/store/service_users.hpp).
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
