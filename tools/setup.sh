@@ -14,8 +14,9 @@ PACKAGES=(
     libcli11-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev
     # tests: the sqlite3 shell, python3 for JSON checks, shells for completions, groff/man for pages
     sqlite3 python3 bash-completion zsh fish groff man-db procps
-    # the differencing test of report suppression (tests/e2e/disclosure.py: milp)
-    python3-scipy
+    # the differencing test of report suppression (tests/e2e/disclosure.py:
+    # numpy for the figures, scipy's milp), run by Debian's /usr/bin/python3
+    python3-numpy python3-scipy
     # fuzzing and sanitizers (tests/fuzz/run), benchmarks (bench/)
     clang libclang-rt-14-dev hyperfine time
     # the report page is rendered in a real browser (tests/e2e/report_page.sh)

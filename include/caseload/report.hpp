@@ -297,12 +297,14 @@ std::vector<std::string> dimension_domain(const Directory& dir, Dimension d,
 
 // People with the same dates (ISO text; left_on empty when they have not
 // left) and the same value of the dimension besides the period (empty
-// without one).
+// without one). A need's value keeps its Star (`star`, else 0): two Stars'
+// needs with one code stay apart, as in count_segments.
 struct FlowCount {
     std::string value;
     std::string started_on;
     std::string left_on;
     long long count = 0;
+    Key star = 0;
 };
 // Pure: the rows of --flow, per value (in the order given) and period.
 std::vector<FlowRow> assemble_flow(const std::vector<PeriodSpan>& periods,

@@ -1,5 +1,6 @@
 #include "caseload/disclosure.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "caseload/error.hpp"
@@ -56,6 +57,20 @@ std::vector<Key> choose_left_out(const DisclosureKey& key,
     return out;
 }
 
+namespace {
+
+constexpr long long kSecretPrime = 2147483647;  // 2^31 - 1, as secret_rank
+
+// The secret as migration 7 draws it: integers below the prime, the
+// multiplier not 0. Anything else was changed by hand.
+bool well_formed(const store::DisclosureKeyRow& row) {
+    auto below_prime = [](long long v) { return v >= 0 && v < kSecretPrime; };
+    return row.whole && row.multiplier != 0 && below_prime(row.multiplier) &&
+           below_prime(row.person_offset) && below_prime(row.service_offset);
+}
+
+}  // namespace
+
 std::vector<Key> people_left_out(Register& reg) {
     const auto row = store::read_disclosure_key(reg.db());
     if (!row)  // made by migration 7; gone only if removed by hand
@@ -64,8 +79,20 @@ std::vector<Key> people_left_out(Register& reg) {
                     "(the disclosure_key table is empty)",
                     "restore the register from a backup; without the secret, reports under "
                     "--suppress-below would change");
+    if (!well_formed(*row))
+        throw Error(Exit::invalid,
+                    "the secret that protected reports need is damaged (the disclosure_key "
+                    "table does not hold three integers below 2147483647, the first not 0)",
+                    "restore the register from a backup; with another secret, reports under "
+                    "--suppress-below would change");
     const DisclosureKey key{row->multiplier, row->person_offset, row->service_offset};
-    return choose_left_out(key, store::list_people_and_services(reg.db()));
+    // The services whose bit is set, then their first person: as
+    // choose_left_out, without reading every person.
+    std::vector<Key> services;
+    for (const auto& s : reg.directory().services)
+        if (secret_rank(key, s.key, key.service_offset) % 2 == 1) services.push_back(s.key);
+    std::sort(services.begin(), services.end());
+    return store::first_ranked_people(reg.db(), key.multiplier, key.person_offset, services);
 }
 
 }  // namespace caseload

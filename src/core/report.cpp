@@ -1,5 +1,5 @@
-#include "caseload/staff_scope.hpp"
 #include "caseload/report.hpp"
+#include "caseload/staff_scope.hpp"
 
 #include <fmt/format.h>
 
@@ -717,6 +717,17 @@ std::vector<FlowRow> assemble_flow(const std::vector<PeriodSpan>& periods,
 
 namespace {
 
+// Needs of several Stars are named star/code, as count_segments and
+// dimension_domain name them: two Stars' needs with one code stay apart.
+void name_needs_by_star(const Directory& dir, const ReportPopulation& population,
+                        std::vector<FlowCount>& counts) {
+    if (candidate_stars(dir, population).size() <= 1) return;
+    for (auto& c : counts)
+        if (c.star != 0)
+            if (const StoredStar* star = dir.star_by_key(c.star))
+                c.value = star->star.code + "/" + c.value;
+}
+
 // --flow: the people of the population grouped by their dates (and the
 // other dimension), then spread over the periods.
 std::vector<FlowRow> count_flow(Register& reg, const ReportRequest& request,
@@ -743,6 +754,7 @@ std::vector<FlowRow> count_flow(Register& reg, const ReportRequest& request,
         // The other dimension's values by name: count it as a report does,
         // once per pair of dates.
         counts = store::count_by_dates(reg.db(), reg.directory(), other, population, today);
+        name_needs_by_star(reg.directory(), population, counts);
         values = dimension_domain(reg.directory(), *other, population);
         for (const auto& c : counts)
             if (std::find(values.begin(), values.end(), c.value) == values.end())

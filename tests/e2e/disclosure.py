@@ -34,12 +34,19 @@ with every figure, knowing the rule but not the secret (R plus at most one
 person per service), where the real count differs from the true one. A
 count for which none exists is pinned: the test fails and names it.
 
---knows-left-out gives the attacker the secret (the people left out): what
-rounding and hiding alone protect. --explain prints, for each pinned count,
-a smallest set of figures that pins it.
+Without --milp, a hidden count is settled by the two registers of the proof
+(caseload-report(1)) when they give it two values, and by integer
+programming only when they do not; --milp solves every hidden count (slow:
+minutes). --knows-left-out gives the attacker the secret (the people left
+out): what rounding and hiding alone protect. --explain prints, for each
+pinned count, a smallest set of figures that pins it.
 
-Usage: disclosure.py CASELOAD_BIN SCRATCH [--registers K] [--seed S] [--quick]
-Prints one summary line; exit 1 when a hidden count is pinned.
+The seed fixes the registers, the reports and the secret (written into the
+disclosure_key table), so a run repeats exactly.
+
+Usage: disclosure.py CASELOAD_BIN SCRATCH [--registers K] [--seed S] [--quick] [--milp]
+Prints one summary line ("P pinned of H hidden cells over R reports, ...");
+exit 1 when a hidden count is pinned.
 """
 import argparse
 import csv
@@ -111,17 +118,20 @@ class Caseload:
 
 
 def set_secret_so_every_service_leaves_one_out(db, rng):
-    """The secret is the register's; the test picks one under which each of
-    the three services leaves a person out, so that a report that forgot to
-    leave them out changes figures."""
+    """The test writes the whole secret, from its seed: `init` draws a random
+    one, and with it who is left out, so a run would not repeat. The secret
+    chosen leaves a person out of each of the three services, so that a
+    report that forgot to leave them out changes figures."""
+    prime = 2147483647
+    m, person_offset = rng.randrange(1, prime), rng.randrange(prime)
     con = sqlite3.connect(db)
-    (m,) = con.execute("SELECT multiplier FROM disclosure_key").fetchone()
     ids = [r[0] for r in con.execute("SELECT id FROM service")]
     while True:
-        off = rng.randrange(2147483647)
-        if all((i * m + off) % 2147483647 % 2 == 1 for i in ids):
+        off = rng.randrange(prime)
+        if all((i * m + off) % prime % 2 == 1 for i in ids):
             break
-    con.execute("UPDATE disclosure_key SET service_offset = ?", (off,))
+    con.execute("UPDATE disclosure_key SET multiplier = ?, person_offset = ?, service_offset = ?",
+                (m, person_offset, off))
     con.commit()
     con.close()
 
@@ -477,7 +487,7 @@ def matrix(cons):
     return keys, A, lo, hi
 
 
-def check_register(cons, truth, left_out, knows_left_out, explain, stats):
+def check_register(cons, truth, left_out, knows_left_out, explain, stats, always_milp=False):
     """The hidden counts of the real register that every figure pins."""
     keys, A, lo, hi = matrix(cons)
     n = len(ATOMS)
@@ -517,15 +527,15 @@ def check_register(cons, truth, left_out, knows_left_out, explain, stats):
         true_value = cell @ real
         if any(cell @ x != true_value for x in found[1:]):
             continue
-        if not knows_left_out:
+        if not knows_left_out and not always_milp:
             # The two registers of the proof (caseload-report(1)): R itself
             # (nobody left out), and R plus one person of the cell (the one
             # left out of its service). Both satisfy every figure, since the
             # figures count R alone (checked above); one differs here.
-            stats["constructed"] += 1
             one_more = counted.copy()
             one_more[key[0]] += 1
             if cell @ counted != true_value or cell @ one_more != true_value:
+                stats["constructed"] += 1
                 continue
         other = None
         both = np.concatenate([cell, cell])
@@ -592,6 +602,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="one small register, fewer reports")
     ap.add_argument("--knows-left-out", action="store_true",
                     help="the attacker knows who was left out: rounding and hiding alone")
+    ap.add_argument("--milp", action="store_true",
+                    help="integer programming for every hidden count, not only where the two "
+                         "registers of the proof do not settle it")
     ap.add_argument("--explain", action="store_true")
     a = ap.parse_args()
     started = time.time()
@@ -609,13 +622,14 @@ def main():
         stats["constraints"] += len(cons.rows)
         stats["registers"] += 1
         for where, value in check_register(cons, truth, left_out, a.knows_left_out, a.explain,
-                                           stats):
+                                           stats, a.milp):
             all_pinned.append(f"register {r} (threshold {threshold}): '{where}' hides {value}")
-    print(f"{stats['registers']} registers (seed {a.seed}), {stats['reports']} reports, "
+    print(f"{len(all_pinned)} pinned of {stats['hidden']} hidden cells over {stats['reports']} "
+          f"reports: {stats['registers']} registers (seed {a.seed}{', quick' if a.quick else ''}"
+          f"{', every cell by integer programming' if a.milp else ''}), "
           f"{stats['constraints']} distinct figures ({stats['changed']} of them other had "
-          f"nobody been left out), {stats['hidden']} distinct hidden counts, "
-          f"{stats['constructed']} settled by the two registers of the proof, "
-          f"{stats['solves']} integer programs, {len(all_pinned)} pinned "
+          f"nobody been left out), {stats['constructed']} hidden cells settled by the two "
+          f"registers of the proof, {stats['solves']} integer programs "
           f"({time.time() - started:.0f} s)")
     for p in all_pinned:
         print("PINNED:", p)

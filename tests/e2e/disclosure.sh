@@ -8,10 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 export CASELOAD_TODAY=2026-11-26
 
-# The python with scipy (tools/setup.sh installs python3-scipy; a pyenv
-# python3 earlier on PATH may lack it).
-PY=python3
-python3 -c 'import scipy.optimize' 2>/dev/null || PY=/usr/bin/python3
+# Debian's python, with the numpy and scipy of tools/setup.sh (a pyenv
+# python3 earlier on PATH may lack them).
+PY=/usr/bin/python3
 
 t "the differencing attack of issue 14: keyworker x age band, then keyworker"
 standard_register
@@ -110,36 +109,46 @@ refused 3 "lost the secret" benchmark export --star homelessness -o "$SCRATCH/no
 run report --by service  # unprotected reports need no secret
 expect_status 0
 
+t "a damaged secret is refused, not used"
+# Changed by hand: not an integer, out of range, the multiplier 0, or the
+# table made again with other columns. A secret that is not the register's
+# own would change every protected figure, so reports stop instead.
+for damage in "UPDATE disclosure_key SET multiplier = 'x7'" \
+    "UPDATE disclosure_key SET person_offset = 2147483647" \
+    "UPDATE disclosure_key SET service_offset = -1" \
+    "UPDATE disclosure_key SET multiplier = 0" \
+    "DROP TABLE disclosure_key; CREATE TABLE disclosure_key (id INTEGER PRIMARY KEY, secret BLOB); INSERT INTO disclosure_key VALUES (1, x'0102')"; do
+    new_register damaged
+    rm -f "$CASELOAD_DB"
+    cl init --organisation "D" --lead boss -q
+    cl service add HOM --name Hostel --star homelessness -q
+    sqlite3 "$CASELOAD_DB" "$damage"
+    refused 3 "the secret that protected reports need is damaged" report --by service --suppress-below 8
+    expect_err_has "restore the register from a backup"
+    refused 3 "is damaged" benchmark export --star homelessness -o "$SCRATCH/damaged.json"
+    run report --by service
+    expect_status 0
+done
+
 t "no hidden count is pinned by the reports of a small random register"
 # tests/e2e/disclosure.py --quick: one register, the snapshots, periods and
-# flows of disclosure.py over fewer filters (about 400 reports). The full
-# run (several registers, every filter) is on demand, below.
-# Not yet in the default run: on one of two runs its first check (every
-# figure counts the real register less the people left out) failed on 6
-# figures of need 'accommodation', not yet explained (CASELOAD_DISCLOSURE_QUICK=1).
-if [ "${CASELOAD_DISCLOSURE_QUICK:-0}" != 1 ]; then
-    echo "disclosure: the quick integer-programming check skipped (CASELOAD_DISCLOSURE_QUICK=1 runs it)"
-elif ! $PY -c 'import scipy.optimize' 2>/dev/null; then
-    fail "python3-scipy is missing (tools/setup.sh installs it)"
+# flows of disclosure.py over fewer filters; seed and secret fixed, so the
+# run repeats. Longer runs on demand:
+#   CASELOAD_DISCLOSURE_FULL=1       every report, CASELOAD_DISCLOSURE_REGISTERS (3) registers
+#   CASELOAD_DISCLOSURE_MILP=1       every hidden cell by integer programming (minutes)
+#   CASELOAD_DISCLOSURE_SEED=S       another seed (default 14)
+if ! $PY -c 'import numpy, scipy.optimize' 2>/dev/null; then
+    fail "python3-numpy or python3-scipy is missing for $PY (tools/setup.sh installs them)"
 else
-    mkdir -p "$SCRATCH/quick"
-    if $PY "$(dirname "$0")/disclosure.py" "$CASELOAD_BIN" "$SCRATCH/quick" --quick --registers 1 >"$SCRATCH/quick.out" 2>&1; then
-        pass
+    args=(--seed "${CASELOAD_DISCLOSURE_SEED:-14}")
+    if [ "${CASELOAD_DISCLOSURE_FULL:-0}" = 1 ]; then
+        args+=(--registers "${CASELOAD_DISCLOSURE_REGISTERS:-3}")
     else
-        fail "$(cat "$SCRATCH/quick.out")"
+        args+=(--quick --registers 1)
     fi
-    echo "disclosure: $(head -1 "$SCRATCH/quick.out")"
-fi
-
-t "no hidden count is pinned by every report of random registers"
-# On demand (CASELOAD_DISCLOSURE_MILP=1): several minutes.
-if [ "${CASELOAD_DISCLOSURE_MILP:-0}" != 1 ]; then
-    echo "disclosure: the full integer-programming check skipped (CASELOAD_DISCLOSURE_MILP=1 runs it)"
-elif ! $PY -c 'import scipy.optimize' 2>/dev/null; then
-    fail "python3-scipy is missing (tools/setup.sh installs it)"
-else
+    [ "${CASELOAD_DISCLOSURE_MILP:-0}" = 1 ] && args+=(--milp)
     mkdir -p "$SCRATCH/diff"
-    if $PY "$(dirname "$0")/disclosure.py" "$CASELOAD_BIN" "$SCRATCH/diff" --registers "${CASELOAD_DISCLOSURE_REGISTERS:-3}" >"$SCRATCH/diff.out" 2>&1; then
+    if $PY "$(dirname "$0")/disclosure.py" "$CASELOAD_BIN" "$SCRATCH/diff" "${args[@]}" >"$SCRATCH/diff.out" 2>&1; then
         pass
     else
         fail "$(cat "$SCRATCH/diff.out")"

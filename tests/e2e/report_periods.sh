@@ -172,6 +172,27 @@ expect_eq "$(printf '%s\n' "$out" | head -1)" "Active service users on 2026-12-1
 run report --by service --include-left
 expect_eq "$(printf '%s\n' "$out" | head -1)" "Service users, active and left, on 2026-12-15, by service"
 
+t "a flow by need over two Stars keys needs by Star and code"
+# offending is a need of both Stars; accommodation of homelessness only.
+# Once, flows named needs by bare code: the two Stars' offending merged, and
+# every count sat in a bare row beside an empty star/code row.
+new_register flow-needs
+standard_register
+printf '%s\n' "id,service,keyworker,needs,started_on" \
+    "HOM-0001,HOM,wes,offending;accommodation,2026-02-01" \
+    "HOM-0002,HOM,wes,offending,2026-05-01" \
+    "REC-0001,REC,rex,offending,2026-05-01" >"$SCRATCH/flow-needs.csv"
+cl su import "$SCRATCH/flow-needs.csv" --confirm-anonymous -q
+run report --flow --by quarter --by need --since 2026-01-01 --until 2026-12-31 --format csv
+expect_status 0
+expect_out_has "2026-04-01,2026-06-30,2026-Q2,homelessness/offending,1,1,0,2"
+expect_out_has "2026-04-01,2026-06-30,2026-Q2,recovery/offending,0,1,0,1"
+expect_out_has "2026-01-01,2026-03-31,2026-Q1,homelessness/accommodation,0,1,0,1"
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f4 | grep -vc /)" "0" "(needs without their Star)"
+# One Star: bare codes, as in the other reports.
+run report --flow --by year --by need --service REC --since 2026-01-01 --until 2026-12-31 --format csv
+expect_out_has "2026-01-01,2026-12-31,2026,offending,0,1,0,1"
+
 t "refusals"
 refused 2 "--since 2026-12-01 is after --until 2026-11-01" report --since 2026-12-01 --until 2026-11-01
 refused 2 "is in the future" report --since 2027-01-01

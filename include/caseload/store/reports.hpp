@@ -23,16 +23,23 @@ class ReadSnapshot {
     Database& db_;
 };
 
-// The secret of protected reports (migration 7), if the register still has it.
+// The secret of protected reports (migration 7), if the register still has
+// it. `whole` is false when the row is there but damaged: a column gone, or
+// a value that is not an integer.
 struct DisclosureKeyRow {
     long long multiplier = 1;
     long long person_offset = 0;
     long long service_offset = 0;
+    bool whole = true;
 };
 std::optional<DisclosureKeyRow> read_disclosure_key(Database& db);
 
-// Every service user as (id, service), in rowid order.
-std::vector<std::pair<Key, Key>> list_people_and_services(Database& db);
+// In each of `services`, the service user of smallest secret rank (then
+// smallest key), rank = (key * multiplier + person_offset) mod 2^31 - 1 as
+// secret_rank (disclosure.hpp): one indexed query per service, reading keys
+// only. Services with nobody give nobody.
+std::vector<Key> first_ranked_people(Database& db, long long multiplier, long long person_offset,
+                                     const std::vector<Key>& services);
 
 // The services of the people in a population (one query).
 std::vector<Key> services_with_people(Database& db, const ReportPopulation& population);

@@ -294,6 +294,14 @@ std::string value_name(const Directory& dir, Dimension d, sqlite3_stmt* row) {
     return text ? text : "";
 }
 
+// The Star of a need (0 when the key is not a need of a Star).
+Key star_of_need(const Directory& dir, Key need) {
+    for (const auto& star : dir.stars)
+        if (std::find(star.need_keys.begin(), star.need_keys.end(), need) != star.need_keys.end())
+            return star.key;
+    return 0;
+}
+
 }  // namespace
 
 namespace store {
@@ -412,8 +420,11 @@ std::vector<FlowCount> count_by_dates(Database& database, const Directory& dir,
                 const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), c));
                 return std::string(t ? t : "");
             };
+            const Key star = with_need && sqlite3_column_type(q.get(), 0) != SQLITE_NULL
+                                 ? star_of_need(dir, sqlite3_column_int64(q.get(), 0))
+                                 : 0;
             counts.push_back({value_name(dir, *other, q.get()), text(1), text(2),
-                              sqlite3_column_int64(q.get(), 3)});
+                              sqlite3_column_int64(q.get(), 3), star});
         }
         return counts;
     }
@@ -430,19 +441,42 @@ std::vector<FlowCount> count_by_dates(Database& database, const Directory& dir,
 }
 
 std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
-    SQLite::Statement k(db.sql(),
-                        "SELECT multiplier, person_offset, service_offset FROM disclosure_key "
-                        "WHERE id = 1");
-    if (!k.executeStep()) return std::nullopt;
-    return DisclosureKeyRow{k.getColumn(0).getInt64(), k.getColumn(1).getInt64(),
-                            k.getColumn(2).getInt64()};
+    try {
+        SQLite::Statement k(
+            db.sql(),
+            "SELECT multiplier, person_offset, service_offset, "
+            "typeof(multiplier) = 'integer' AND typeof(person_offset) = 'integer' "
+            "AND typeof(service_offset) = 'integer' FROM disclosure_key WHERE id = 1");
+        if (!k.executeStep()) return std::nullopt;
+        return DisclosureKeyRow{k.getColumn(0).getInt64(), k.getColumn(1).getInt64(),
+                                k.getColumn(2).getInt64(), k.getColumn(3).getInt() == 1};
+    } catch (const SQLite::Exception&) {
+        // The table was dropped or made again with other columns.
+        return DisclosureKeyRow{1, 0, 0, false};
+    }
 }
 
-std::vector<std::pair<Key, Key>> list_people_and_services(Database& db) {
-    std::vector<std::pair<Key, Key>> people;
-    SQLite::Statement q(db.sql(), "SELECT id, service_id FROM service_user");
-    while (q.executeStep())
-        people.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+namespace {
+
+// secret_rank (disclosure.cpp) in SQL: below 2^31 - 1 both factors, so the
+// product fits in SQLite's 64-bit integers.
+std::string secret_rank_sql(long long multiplier, long long offset) {
+    return fmt::format("((id % 2147483647) * {} + {}) % 2147483647", multiplier, offset);
+}
+
+}  // namespace
+
+std::vector<Key> first_ranked_people(Database& db, long long multiplier, long long person_offset,
+                                     const std::vector<Key>& services) {
+    // Along the index on service_id; ORDER BY ... LIMIT 1 keeps one row.
+    SQLite::Statement q(db.sql(), "SELECT id FROM service_user WHERE service_id = ? ORDER BY " +
+                                      secret_rank_sql(multiplier, person_offset) + ", id LIMIT 1");
+    std::vector<Key> people;
+    for (Key service : services) {
+        q.reset();
+        q.bind(1, static_cast<int64_t>(service));
+        if (q.executeStep()) people.push_back(q.getColumn(0).getInt64());
+    }
     return people;
 }
 
