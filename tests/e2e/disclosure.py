@@ -123,11 +123,11 @@ def set_secret_so_every_service_leaves_one_out(db, rng):
     chosen leaves a person out of each of the three services, so that a
     report that forgot to leave them out changes figures."""
     prime = 2147483647
-    m, person_offset = rng.randrange(1, prime), rng.randrange(prime)
+    person_offset = rng.randrange(prime)
     con = sqlite3.connect(db)
     ids = [r[0] for r in con.execute("SELECT id FROM service")]
-    while True:
-        off = rng.randrange(prime)
+    while True:  # some multipliers allow no such offset: draw both
+        m, off = rng.randrange(1, prime), rng.randrange(prime)
         if all((i * m + off) % prime % 2 == 1 for i in ids):
             break
     con.execute("UPDATE disclosure_key SET multiplier = ?, person_offset = ?, service_offset = ?",
@@ -399,7 +399,8 @@ def flow_index(spans, date):
     return len(spans)
 
 
-def collect_flow(cons, req, rows, threshold, where):
+def collect_flow(cons, req, data, threshold, where):
+    rows = data["rows"]
     unit = next((d for d in req.by if d in UNITS), None)
     other = next((d for d in req.by if d not in UNITS), None)
     population = [i for i, a in enumerate(ATOMS) if req.in_population(a)]
@@ -432,6 +433,27 @@ def collect_flow(cons, req, rows, threshold, where):
         name = f"{where} {row.get(unit, '')} {row.get(field, '') if field else ''}"
         for figure, cell in cells.items():
             cons.figure(cell, row[figure], threshold, f"{name} {figure}", True)
+    # The total: active at the start of the first period and at the end of
+    # the last, started and left over all of them. By need it adds up the
+    # rows, a person once per need: not modelled.
+    if other == "need":
+        return
+    total = data["total"]
+    cells = {"active_at_start": [], "started": [], "left": [], "active_at_end": []}
+    for a in population:
+        started, left = ATOMS[a][6]
+        s = flow_index(spans, started)
+        lv = n if left is None else flow_index(spans, left)
+        if s + 1 <= 0 <= lv:
+            cells["active_at_start"].append(a)
+        if s <= n - 1 <= lv - 1:
+            cells["active_at_end"].append(a)
+        if 0 <= s < n:
+            cells["started"].append(a)
+        if left is not None and 0 <= lv < n:
+            cells["left"].append(a)
+    for figure, cell in cells.items():
+        cons.figure(cell, total[figure], threshold, f"{where} total {figure}", True)
 
 
 def requests(quick):
