@@ -62,11 +62,13 @@ std::optional<long long> protected_percent_tenths(long long count, long long bas
 
 // The people left out of every protected count (part 2 above): per service,
 // when the secret's bit for it is set, its person of smallest secret rank.
-// One read of the service users' keys.
+// One indexed query per such service (store::first_ranked_people);
+// refuses (exit 3) a secret that is missing or damaged.
 std::vector<Key> people_left_out(Register& reg);
 
-// The pure choice behind people_left_out, for a given secret: the rank of a
-// person (its key) or of a service, (key * multiplier + offset) mod 2^31 - 1.
+// The same choice as a pure function (people_left_out makes it in SQL),
+// for a given secret: the rank of a person (its key) or of a service,
+// (key * multiplier + offset) mod 2^31 - 1.
 struct DisclosureKey {
     long long multiplier = 1;
     long long person_offset = 0;

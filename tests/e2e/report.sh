@@ -315,6 +315,17 @@ refused 2 "this report's people are on 2" --as max report --by service --compare
 run report --by service --need rough-sleeping --service HB --compare --format csv
 expect_status 0
 expect_out_has "HB,"
+# Once a lead's --compare --by service showed 0.0 everywhere: HB is 100% of
+# its report and a share of the homelessness Star's people (HB and HOM).
+run report --by service --service HB --compare --format csv
+expect_status 0
+expect_eq "$(body_sorted)" "$(expected_sorted "$SCRATCH/all.csv" --org "$SCRATCH/all.csv" --by service --service HB)" "(the lead by service, on one Star)"
+expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f3,5)" "100.0,$(python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] == "active"]
+star = [r for r in rows if r["service"] in ("HB", "HOM")]
+hb = sum(1 for r in star if r["service"] == "HB")
+print(round(100 - round(hb * 1000 / len(star)) / 10, 1))' "$SCRATCH/all.csv")"
 refused 2 "--compare takes nothing or 'benchmark', not 'others'" report --by gender --compare others
 
 # Needs of several Stars are keyed by Star: the lead's report by need.

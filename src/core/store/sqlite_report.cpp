@@ -450,8 +450,10 @@ std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
         if (!k.executeStep()) return std::nullopt;
         return DisclosureKeyRow{k.getColumn(0).getInt64(), k.getColumn(1).getInt64(),
                                 k.getColumn(2).getInt64(), k.getColumn(3).getInt() == 1};
-    } catch (const SQLite::Exception&) {
-        // The table was dropped or made again with other columns.
+    } catch (const SQLite::Exception& e) {
+        // The table was dropped or made again with other columns (a busy
+        // or broken database is another matter).
+        if (e.getErrorCode() != SQLITE_ERROR) throw;
         return DisclosureKeyRow{1, 0, 0, false};
     }
 }
