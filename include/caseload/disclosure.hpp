@@ -62,11 +62,11 @@ std::optional<long long> protected_percent_tenths(long long count, long long bas
 
 // The people left out of every protected count (part 2 above): per service,
 // when the secret's bit for it is set, its person of smallest secret rank.
-// One indexed query per such service (store::first_ranked_people);
+// One pass over the service users' keys (store::first_ranked_people);
 // refuses (exit 3) a secret that is missing or damaged.
 std::vector<Key> people_left_out(Register& reg);
 
-// The same choice as a pure function (people_left_out makes it in SQL),
+// The same choice as a pure function, over given (person, service) pairs,
 // for a given secret: the rank of a person (its key) or of a service,
 // (key * multiplier + offset) mod 2^31 - 1.
 struct DisclosureKey {

@@ -92,7 +92,7 @@ std::vector<Key> people_left_out(Register& reg) {
     for (const auto& s : reg.directory().services)
         if (secret_rank(key, s.key, key.service_offset) % 2 == 1) services.push_back(s.key);
     std::sort(services.begin(), services.end());
-    return store::first_ranked_people(reg.db(), key.multiplier, key.person_offset, services);
+    return store::first_ranked_people(reg.db(), key, services);
 }
 
 }  // namespace caseload

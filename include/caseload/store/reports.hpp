@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "caseload/database.hpp"
+#include "caseload/disclosure.hpp"
 #include "caseload/report.hpp"
 
 namespace caseload::store {
@@ -35,10 +36,9 @@ struct DisclosureKeyRow {
 std::optional<DisclosureKeyRow> read_disclosure_key(Database& db);
 
 // In each of `services`, the service user of smallest secret rank (then
-// smallest key), rank = (key * multiplier + person_offset) mod 2^31 - 1 as
-// secret_rank (disclosure.hpp): one indexed query per service, reading keys
-// only. Services with nobody give nobody.
-std::vector<Key> first_ranked_people(Database& db, long long multiplier, long long person_offset,
+// smallest key), by secret_rank with the person offset (disclosure.hpp): one
+// pass over the service users' keys. Services with nobody give nobody.
+std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
                                      const std::vector<Key>& services);
 
 // The services of the people in a population (one query).

@@ -13,12 +13,16 @@
 #include <map>
 #include <unordered_map>
 
+#include "caseload/disclosure.hpp"
 #include "caseload/store/reports.hpp"
 #include "caseload/text.hpp"
 
 namespace caseload {
 
 namespace {
+
+// Above every secret rank (below 2^31 - 1).
+constexpr long long kNoRank = 1LL << 62;
 
 // The lower age of each band after the first (see age_band_for_age).
 constexpr int kBandStarts[] = {18, 25, 35, 45, 55, 65, 75};
@@ -458,27 +462,25 @@ std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
     }
 }
 
-namespace {
-
-// secret_rank (disclosure.cpp) in SQL: below 2^31 - 1 both factors, so the
-// product fits in SQLite's 64-bit integers.
-std::string secret_rank_sql(long long multiplier, long long offset) {
-    return fmt::format("((id % 2147483647) * {} + {}) % 2147483647", multiplier, offset);
-}
-
-}  // namespace
-
-std::vector<Key> first_ranked_people(Database& db, long long multiplier, long long person_offset,
+std::vector<Key> first_ranked_people(Database& database, const DisclosureKey& key,
                                      const std::vector<Key>& services) {
-    // Along the index on service_id; ORDER BY ... LIMIT 1 keeps one row.
-    SQLite::Statement q(db.sql(), "SELECT id FROM service_user WHERE service_id = ? ORDER BY " +
-                                      secret_rank_sql(multiplier, person_offset) + ", id LIMIT 1");
-    std::vector<Key> people;
-    for (Key service : services) {
-        q.reset();
-        q.bind(1, static_cast<int64_t>(service));
-        if (q.executeStep()) people.push_back(q.getColumn(0).getInt64());
+    // One pass over the table, however many services: there is no index on
+    // service_id (dropped by migration 3, for the import), so a query per
+    // service would read every row each time.
+    std::unordered_map<Key, std::pair<long long, Key>> first;  // service -> (rank, person)
+    for (Key service : services) first.emplace(service, std::pair(kNoRank, Key{0}));
+    RawStatement q(database.sql().getHandle(), "SELECT id, service_id FROM service_user");
+    while (q.step()) {
+        auto it = first.find(sqlite3_column_int64(q.get(), 1));
+        if (it == first.end()) continue;
+        const Key person = sqlite3_column_int64(q.get(), 0);
+        const std::pair chosen(secret_rank(key, person, key.person_offset), person);
+        if (chosen < it->second) it->second = chosen;
     }
+    std::vector<Key> people;
+    for (Key service : services)
+        if (const auto& chosen = first.at(service); chosen.first != kNoRank)
+            people.push_back(chosen.second);
     return people;
 }
 
