@@ -648,7 +648,7 @@ def main():
             all_pinned.append(f"register {r} (threshold {threshold}): '{where}' hides {value}")
     print(f"{len(all_pinned)} pinned of {stats['hidden']} hidden cells over {stats['reports']} "
           f"reports: {stats['registers']} registers (seed {a.seed}{', quick' if a.quick else ''}"
-          f"{', every cell by integer programming' if a.milp else ''}), "
+          f"{', integer programming only' if a.milp else ''}), "
           f"{stats['constraints']} distinct figures ({stats['changed']} of them other had "
           f"nobody been left out), {stats['constructed']} hidden cells settled by the two "
           f"registers of the proof, {stats['solves']} integer programs "
