@@ -9,6 +9,9 @@
 #                                   migration 7->8 (issue 19: (keyworker_id, status, uid)
 #                                   instead of (keyworker_id, status), and
 #                                   (service_id, status, uid)): their cost, before the merge
+#   FLOOR_ORDERS=1                  also time the floor with the rows in windows of
+#                                   262,144 and in file order (the cost of writing
+#                                   before the whole file is checked)
 #   KEEP=1                          keep the scratch directory
 #
 # Per size it makes a deterministic CSV of service users over 2 services and
@@ -110,16 +113,48 @@ fresh_copy() { rm -f "$1" "$1-wal" "$1-shm"; cp "$WORK/template.db" "$1"; }
 timed() { local out=$1; shift; /usr/bin/time -f "%e %U %S %M" -o "$out" "$@"; }
 
 # The floor's input: exactly the rows caseload wrote, in case-folded ID order,
-# with their needs keyed by the rowid they get in the floor's register.
+# with their needs keyed by the rowid they get in the floor's register, and
+# each row's place in the file (fpos). FLOOR_ORDERS=1 also stages the rows in
+# windows of 262,144 (file order between windows, ID order within: what a
+# write that overlaps the check can do) and in file order.
+stage_order() {  # name, ORDER BY
+    sqlite3 "$WORK/staging.db" "ATTACH '$WORK/register.db' AS r;
+        CREATE TABLE su_$1 AS SELECT * FROM su_id ORDER BY $2;
+        CREATE INDEX su_$1_old ON su_$1(old);
+        CREATE TABLE need_$1 AS SELECT su.rowid AS su_id, n.need_id FROM r.su_need n
+            JOIN su_$1 su ON su.old = n.su_id ORDER BY 1, 2;"
+}
 make_staging() {
     rm -f "$WORK/staging.db"
-    sqlite3 "$WORK/staging.db" "ATTACH '$WORK/register.db' AS r;
-        CREATE TABLE su AS SELECT uid, service_id, keyworker_id, date_of_birth, age_band, gender,
-            ethnicity, created_at, updated_at, created_event, started_on, id AS old
-            FROM r.service_user ORDER BY uid COLLATE NOCASE;
-        CREATE INDEX su_old ON su(old);
-        CREATE TABLE need AS SELECT su.rowid AS su_id, n.need_id FROM r.su_need n
-            JOIN su ON su.old = n.su_id ORDER BY 1, 2;"
+    sqlite3 "$WORK/staging.db" "ATTACH '$WORK/register.db' AS r; ATTACH '$WORK/plain.db' AS p;
+        CREATE TABLE su_id AS SELECT s.uid, s.service_id, s.keyworker_id, s.date_of_birth,
+            s.age_band, s.gender, s.ethnicity, s.created_at, s.updated_at, s.created_event,
+            s.started_on, s.id AS old, u.rowid AS fpos
+            FROM r.service_user s JOIN p.users u ON s.uid = u.id ORDER BY s.uid COLLATE NOCASE;
+        CREATE INDEX su_id_old ON su_id(old);
+        CREATE TABLE need_id AS SELECT su.rowid AS su_id, n.need_id FROM r.su_need n
+            JOIN su_id su ON su.old = n.su_id ORDER BY 1, 2;"
+    if [ "${FLOOR_ORDERS:-}" = 1 ]; then
+        stage_order window "(fpos - 1) / 262144, rowid"
+        stage_order file "fpos"
+    fi
+}
+
+floor_load() {  # the staged order, the time file
+    fresh_copy "$WORK/floor.db"
+    cat "$WORK/staging.db" >/dev/null
+    sync
+    timed "$2" sqlite3 "$WORK/floor.db" "PRAGMA foreign_keys = OFF;
+        PRAGMA cache_size = -65536; ATTACH '$WORK/staging.db' AS s; BEGIN IMMEDIATE;
+        INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, age_band, gender,
+            ethnicity, created_at, updated_at, created_event, started_on)
+            SELECT uid, service_id, keyworker_id, date_of_birth, age_band, gender, ethnicity,
+            created_at, updated_at, created_event, started_on FROM s.su_$1 ORDER BY rowid;
+        INSERT INTO su_need (su_id, need_id) SELECT su_id, need_id FROM s.need_$1 ORDER BY rowid;
+        COMMIT;" >/dev/null
+    local got
+    got=$(sqlite3 "$WORK/floor.db" "SELECT count(*) FROM service_user")
+    [ "$got" = "$ROWS" ] || { echo "bench: the floor loaded $got rows, not $ROWS" >&2; exit 1; }
 }
 
 run_once() {  # rows run
@@ -136,19 +171,11 @@ run_once() {  # rows run
     got=$(sqlite3 "$WORK/register.db" "SELECT count(*) FROM service_user")
     [ "$got" = "$rows" ] || { echo "bench: caseload added $got rows, not $rows" >&2; exit 1; }
     [ -f "$WORK/staging.db" ] || make_staging
-    fresh_copy "$WORK/floor.db"
-    cat "$WORK/staging.db" >/dev/null
-    sync
-    timed "$WORK/floor.$i" sqlite3 "$WORK/floor.db" "PRAGMA foreign_keys = OFF;
-        PRAGMA cache_size = -65536; ATTACH '$WORK/staging.db' AS s; BEGIN IMMEDIATE;
-        INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, age_band, gender,
-            ethnicity, created_at, updated_at, created_event, started_on)
-            SELECT uid, service_id, keyworker_id, date_of_birth, age_band, gender, ethnicity,
-            created_at, updated_at, created_event, started_on FROM s.su ORDER BY rowid;
-        INSERT INTO su_need (su_id, need_id) SELECT su_id, need_id FROM s.need ORDER BY rowid;
-        COMMIT;" >/dev/null
-    got=$(sqlite3 "$WORK/floor.db" "SELECT count(*) FROM service_user")
-    [ "$got" = "$rows" ] || { echo "bench: the floor loaded $got rows, not $rows" >&2; exit 1; }
+    floor_load id "$WORK/floor.$i"
+    if [ "${FLOOR_ORDERS:-}" = 1 ]; then
+        floor_load window "$WORK/window.$i"
+        floor_load file "$WORK/file.$i"
+    fi
 }
 
 # The median of the numbers on stdin.
@@ -176,6 +203,13 @@ for ROWS in $SIZES; do
         printf "%-8d %8.2f %8.2f %8.2f %7.2f %8.2f %6.2f %6.0f %8.2f %8.2f  %s\n",
             rows, a, b, f, b / f, b / a, b / rows * 1e6, rss / 1024, cb / cf, cb / ca, load
     }' | tee -a "$SUMMARY"
+    if [ "${FLOOR_ORDERS:-}" = 1 ]; then
+        awk -v f="$(field floor 1)" -v w="$(field window 1)" -v x="$(field file 1)" \
+            -v cf="$(field floor 5)" -v cw="$(field window 5)" -v cx="$(field file 5)" 'BEGIN {
+            printf "  the floor with the rows in windows of 262,144: %.2f s (%.2f x; cpu %.2f x)\n", w, w / f, cw / cf
+            printf "  the floor with the rows in file order:         %.2f s (%.2f x; cpu %.2f x)\n", x, x / f, cx / cf
+        }'
+    fi
 done
 if [ "$(wc -l <"$SUMMARY")" -gt 1 ]; then
     awk '{ s = $7; if (min == "" || s < min) min = s; if (s > max) max = s }
