@@ -28,10 +28,21 @@
 # million rows, and the load average. Targets (issue 19): peak RSS <= 256 MB,
 # <= 1.15 x the floor at 1M and 3M rows, s/M within 20% from 100k to 5M.
 #
-# Figures (2 CPUs, RelWithDebInfo, medians of RUNS=3 unless said; see the
-# final report of branch import-19b for the load at the time):
-#   rows    caseload  floor   ÷floor  ÷.import  s/M   RSS
-#   (filled in below by the run quoted in the report)
+# Figures, 2 CPUs, RelWithDebInfo, the import as on main at a18e4dd; measured
+# on 2026-12-03 UNDER LOAD (other builds running; load average 3-7), so the
+# ratios are rough; CPU ratios (user+sys) are the less load-sensitive ones.
+#   RUNS=3 bench/import.sh sweep (medians):
+#   rows   .import caseload  floor ÷floor ÷.import  s/M   RSS MB  cpu÷floor  load
+#   100k     0.43    0.80    0.60   1.33    1.86    8.00     39     1.65     5.8
+#   1M       4.67    9.32    7.25   1.29    2.00    9.32    190     1.45     5.9
+#   3M      14.36   28.41   20.79   1.37    1.98    9.47    560     1.66     6.8
+#   5M      23.68   49.50   31.93   1.55    2.09    9.90    914     1.41     6.9
+#   s/M spread 24%. Peak RSS grows ~180 MB per million rows (the whole file in memory).
+#   FLOOR_ORDERS=1 EXTRA_INDEX=1 bench/import.sh 3000000 (load 4.6): the floor
+#   with rows in windows of 262,144 costs 1.79x the ID-order floor in CPU (2.19x
+#   wall); in file order 6.1x CPU. So a write that starts before the whole file
+#   is checked loses more than the 1.15 budget once migration 7->8's indexes exist.
+#   EXTRA_INDEX=1 at 1M (RUNS=3, load 3.3): caseload +11% wall, +12% CPU.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${CASELOAD_BIN:-$HERE/../build/caseload}
