@@ -1,26 +1,61 @@
 #!/usr/bin/env bash
-# Bulk-import benchmark (spec §9, issue 5). Makes a deterministic CSV of
-# service users over 2 services and 20 keyworkers, then times, in one run:
-#   - sqlite3's own `.import --csv` of the file into a plain, un-indexed table
-#     of a fresh file database (the baseline), and
-#   - `caseload su import` of the same file into a fresh register (every row
-#     checked by the rules of su add, the register's indexes kept),
-# and prints both wall times, the ratio and caseload's peak RSS, measured with
-# /usr/bin/time -v. Targets: ratio <= 1.0 and peak RSS <= 256 MB. It also
-# prints where caseload's time goes and the floor: the sqlite3 shell itself
-# writing the already-checked rows into the register's schema.
+# Bulk-import benchmark (spec §9, issues 5 and 19).
 #
-#   bench/import.sh [ROWS]          ROWS defaults to 1,000,000
+#   bench/import.sh [ROWS]          one size; ROWS defaults to 1,000,000
+#   bench/import.sh sweep           100k, 1M, 3M and 5M rows, then the spread of s/M
+#   RUNS=N                          runs per size (default 1); the medians are printed
 #   CASELOAD_BIN=path/to/caseload   defaults to build/caseload
+#   EXTRA_INDEX=1                   both registers get, by hand, the indexes of
+#                                   migration 7->8 (issue 19: (keyworker_id, status, uid)
+#                                   instead of (keyworker_id, status), and
+#                                   (service_id, status, uid)): their cost, before the merge
+#   FLOOR_ORDERS=1                  also time the floor with the rows in windows of
+#                                   262,144 and in file order (the cost of writing
+#                                   before the whole file is checked)
 #   KEEP=1                          keep the scratch directory
+#
+# Per size it makes a deterministic CSV of service users over 2 services and
+# 20 keyworkers, then times, each run:
+#   - sqlite3's own `.import --csv` of the file into a plain, un-indexed table;
+#   - `caseload su import` of the file into a fresh register;
+#   - the floor: sqlite3 loading the rows caseload wrote (already checked, in
+#     case-folded ID order) into a copy of the same fresh register: the
+#     register's own schema as the binary's `init` made it (so it follows
+#     every migration), the same columns, one transaction, foreign keys off and
+#     a 64 MB page cache, as caseload's write has.
+# It prints wall seconds, CPU seconds (user+sys: less sensitive to a loaded
+# machine), peak RSS, the ratios to the floor and to .import, seconds per
+# million rows, and the load average. Targets (issue 19): peak RSS <= 256 MB,
+# <= 1.15 x the floor at 1M and 3M rows, s/M within 20% from 100k to 5M.
+#
+# Figures, 2 CPUs, RelWithDebInfo, the import as on main at a18e4dd; measured
+# on 2026-12-03 UNDER LOAD (other builds running; load average 3-7), so the
+# ratios are rough; CPU ratios (user+sys) are the less load-sensitive ones.
+#   RUNS=3 bench/import.sh sweep (medians):
+#   rows   .import caseload  floor ÷floor ÷.import  s/M   RSS MB  cpu÷floor  load
+#   100k     0.43    0.80    0.60   1.33    1.86    8.00     39     1.65     5.8
+#   1M       4.67    9.32    7.25   1.29    2.00    9.32    190     1.45     5.9
+#   3M      14.36   28.41   20.79   1.37    1.98    9.47    560     1.66     6.8
+#   5M      23.68   49.50   31.93   1.55    2.09    9.90    914     1.41     6.9
+#   s/M spread 24%. Peak RSS grows ~180 MB per million rows (the whole file in memory).
+#   FLOOR_ORDERS=1 EXTRA_INDEX=1 bench/import.sh 3000000 (load 4.6): the floor
+#   with rows in windows of 262,144 costs 1.79x the ID-order floor in CPU (2.19x
+#   wall); in file order 6.1x CPU. So a write that starts before the whole file
+#   is checked loses more than the 1.15 budget once migration 7->8's indexes exist.
+#   EXTRA_INDEX=1 at 1M (RUNS=3, load 3.3): caseload +11% wall, +12% CPU.
 set -euo pipefail
-ROWS=${1:-1000000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${CASELOAD_BIN:-$HERE/../build/caseload}
+RUNS=${RUNS:-1}
 [ -x "$BIN" ] || { echo "bench: no caseload binary at $BIN (build first, or set CASELOAD_BIN)" >&2; exit 2; }
 for tool in sqlite3 awk /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (tools/setup.sh installs it)" >&2; exit 2; }
 done
+case "${1:-1000000}" in
+    sweep) SIZES="100000 1000000 3000000 5000000" ;;
+    *[!0-9]* | '') echo "bench: usage: bench/import.sh [ROWS | sweep]" >&2; exit 2 ;;
+    *) SIZES=${1:-1000000} ;;
+esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
 [ "${KEEP:-}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 
@@ -29,8 +64,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
 # codes, and a 7-digit run is neither a date nor a year. Half the rows have a
 # date of birth, half an age band; 0 to 3 needs of the service's Star.
 # A Park-Miller generator with a fixed seed makes the same file everywhere.
-echo "bench: generating $ROWS rows..." >&2
-awk -v rows="$ROWS" '
+generate() {
+    awk -v rows="$1" '
 function rnd(n) { seed = (seed * 48271) % 2147483647; return seed % n }
 BEGIN {
     seed = 20261126
@@ -62,89 +97,133 @@ BEGIN {
         printf "%s-%07d,%s,%s,%s,%s,%s,%s,%s\n", svc, num, svc, kw, dob, band,
                genders[rnd(5) + 1], eths[rnd(20) + 1], needs
     }
-}' >"$WORK/users.csv"
-
-# A fresh register: the lead 'bench' is this login; 10 workers in each service.
-export CASELOAD_DB="$WORK/register.db"
-"$BIN" init --organisation "Bench Org" --lead bench -q
-"$BIN" service add HOM --name Hostel --star homelessness -q
-"$BIN" service add REC --name Recovery --star recovery -q
-for n in 01 02 03 04 05 06 07 08 09 10; do
-    "$BIN" staff add "hw$n" --name "Hostel worker $n" --worker HOM -q
-    "$BIN" staff add "rw$n" --name "Recovery worker $n" --worker REC -q
-done
-
-# Same starting point for both: the file in the page cache, no dirty pages.
-cat "$WORK/users.csv" >/dev/null
-sync
-
-# /usr/bin/time -v: wall clock as [h:]mm:ss.ss, peak RSS in KB.
-wall_seconds() {
-    awk -F': ' '/Elapsed \(wall clock\)/ {
-        n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$1"
-}
-peak_kb() { awk -F': ' '/Maximum resident set size/ { print $2 }' "$1"; }
-
-echo "bench: sqlite3 .import --csv into a plain table..." >&2
-/usr/bin/time -v -o "$WORK/sqlite3.time" \
-    sqlite3 "$WORK/plain.db" ".import --csv $WORK/users.csv users"
-sync
-echo "bench: caseload su import..." >&2
-CASELOAD_IMPORT_TIMING=1 /usr/bin/time -v -o "$WORK/caseload.time" \
-    "$BIN" su import "$WORK/users.csv" --confirm-anonymous 2>"$WORK/caseload.err"
-grep -v '^timing:' "$WORK/caseload.err" >&2 || true
-
-plain_rows=$(sqlite3 "$WORK/plain.db" "SELECT count(*) FROM users")
-register_rows=$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user")
-[ "$plain_rows" = "$ROWS" ] || { echo "bench: sqlite3 loaded $plain_rows rows, not $ROWS" >&2; exit 1; }
-[ "$register_rows" = "$ROWS" ] || { echo "bench: caseload added $register_rows rows, not $ROWS" >&2; exit 1; }
-
-# The write floor: the sqlite3 shell itself, given the rows already checked
-# and in ID order (a staging table of exactly what caseload wrote), loading
-# them into a second fresh register with the register's schema and settings
-# (WAL, its indexes, su_need), with no checking at all. If this alone is
-# slower than the plain .import, no amount of faster checking reaches 1.0.
-echo "bench: the floor: sqlite3 writing the checked rows into the register's schema..." >&2
-sqlite3 "$WORK/staging.db" "ATTACH '$CASELOAD_DB' AS r;
-    CREATE TABLE su AS SELECT uid, service_id, keyworker_id, date_of_birth, age_band, gender,
-        ethnicity, created_at, updated_at, created_event FROM r.service_user ORDER BY id;
-    CREATE TABLE need AS SELECT su_id, need_id FROM r.su_need ORDER BY su_id, need_id;"
-floor_db="$WORK/floor.db"
-CASELOAD_DB="$floor_db" "$BIN" init --organisation "Bench Org" --lead bench -q
-CASELOAD_DB="$floor_db" "$BIN" service add HOM --name Hostel --star homelessness -q
-CASELOAD_DB="$floor_db" "$BIN" service add REC --name Recovery --star recovery -q
-for n in 01 02 03 04 05 06 07 08 09 10; do
-    CASELOAD_DB="$floor_db" "$BIN" staff add "hw$n" --name "Hostel worker $n" --worker HOM -q
-    CASELOAD_DB="$floor_db" "$BIN" staff add "rw$n" --name "Recovery worker $n" --worker REC -q
-done
-cat "$WORK/staging.db" >/dev/null
-sync
-# Keys: the staging rows are in key order, and this register's keys start at 1 too.
-/usr/bin/time -v -o "$WORK/floor.time" sqlite3 "$floor_db" "PRAGMA foreign_keys = OFF;
-    PRAGMA cache_size = -65536; ATTACH '$WORK/staging.db' AS s; BEGIN IMMEDIATE;
-    INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, age_band, gender,
-        ethnicity, created_at, updated_at, created_event) SELECT * FROM s.su ORDER BY rowid;
-    INSERT INTO su_need (su_id, need_id) SELECT su_id, need_id FROM s.need;
-    COMMIT;" >/dev/null
-floor_rows=$(sqlite3 "$floor_db" "SELECT count(*) FROM service_user")
-[ "$floor_rows" = "$ROWS" ] || { echo "bench: the floor loaded $floor_rows rows, not $ROWS" >&2; exit 1; }
-
-sqlite_s=$(wall_seconds "$WORK/sqlite3.time")
-floor_s=$(wall_seconds "$WORK/floor.time")
-# caseload's own SQLite phases (writing the rows, then the commit).
-write_s=$(awk '/^timing: (insert|commit) / { s += $3 } END { printf "%.2f", s }' "$WORK/caseload.err")
-check_s=$(awk '/^timing: / && $2 != "insert" && $2 != "commit" { s += $3 } END { printf "%.2f", s }' "$WORK/caseload.err")
-caseload_s=$(wall_seconds "$WORK/caseload.time")
-rss_kb=$(peak_kb "$WORK/caseload.time")
-awk -v rows="$ROWS" -v bytes="$(stat -c %s "$WORK/users.csv")" -v a="$sqlite_s" -v b="$caseload_s" \
-    -v rss="$rss_kb" -v cpus="$(nproc)" -v check="$check_s" -v write="$write_s" -v floor="$floor_s" 'BEGIN {
-    ratio = b / a; mb = rss / 1024
-    printf "rows                      %d (%.1f MB of CSV, %d CPUs)\n", rows, bytes / 1048576, cpus
-    printf "sqlite3 .import (plain)   %.2f s\n", a
-    printf "caseload su import        %.2f s\n", b
-    printf "ratio                     %.2f   (target <= 1.00: %s)\n", ratio, ratio <= 1.0 ? "met" : "NOT met"
-    printf "caseload peak RSS         %.0f MB (target <= 256 MB: %s)\n", mb, mb <= 256 ? "met" : "NOT met"
-    printf "  of which reading, checking and ordering  %.2f s\n", check
-    printf "  of which writing and committing          %.2f s (%.2f x the plain .import)\n", write, write / a
-    printf "the floor: sqlite3 writing the checked rows into the register schema  %.2f s (%.2f x the plain .import)\n", floor, floor / a
 }'
+}
+
+# A fresh register, made once by the binary: the lead 'bench' is this login;
+# 10 workers in each service. Every run copies it, for caseload and the floor.
+make_template() {
+    local db="$WORK/template.db"
+    CASELOAD_DB="$db" "$BIN" init --organisation "Bench Org" --lead bench -q
+    CASELOAD_DB="$db" "$BIN" service add HOM --name Hostel --star homelessness -q
+    CASELOAD_DB="$db" "$BIN" service add REC --name Recovery --star recovery -q
+    for n in 01 02 03 04 05 06 07 08 09 10; do
+        CASELOAD_DB="$db" "$BIN" staff add "hw$n" --name "Hostel worker $n" --worker HOM -q
+        CASELOAD_DB="$db" "$BIN" staff add "rw$n" --name "Recovery worker $n" --worker REC -q
+    done
+    if [ "${EXTRA_INDEX:-}" = 1 ]; then
+        sqlite3 "$db" "DROP INDEX IF EXISTS service_user_keyworker;
+            CREATE INDEX IF NOT EXISTS bench_su_keyworker_uid ON service_user(keyworker_id, status, uid);
+            CREATE INDEX IF NOT EXISTS bench_su_service_uid ON service_user(service_id, status, uid);"
+    fi
+    sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+}
+fresh_copy() { rm -f "$1" "$1-wal" "$1-shm"; cp "$WORK/template.db" "$1"; }
+
+# /usr/bin/time: "wall user sys maxrss_kb" in a file.
+timed() { local out=$1; shift; /usr/bin/time -f "%e %U %S %M" -o "$out" "$@"; }
+
+# The floor's input: exactly the rows caseload wrote, in case-folded ID order,
+# with their needs keyed by the rowid they get in the floor's register, and
+# each row's place in the file (fpos). FLOOR_ORDERS=1 also stages the rows in
+# windows of 262,144 (file order between windows, ID order within: what a
+# write that overlaps the check can do) and in file order.
+stage_order() {  # name, ORDER BY
+    sqlite3 "$WORK/staging.db" "ATTACH '$WORK/register.db' AS r;
+        CREATE TABLE su_$1 AS SELECT * FROM su_id ORDER BY $2;
+        CREATE INDEX su_$1_old ON su_$1(old);
+        CREATE TABLE need_$1 AS SELECT su.rowid AS su_id, n.need_id FROM r.su_need n
+            JOIN su_$1 su ON su.old = n.su_id ORDER BY 1, 2;"
+}
+make_staging() {
+    rm -f "$WORK/staging.db"
+    sqlite3 "$WORK/staging.db" "ATTACH '$WORK/register.db' AS r; ATTACH '$WORK/plain.db' AS p;
+        CREATE TABLE su_id AS SELECT s.uid, s.service_id, s.keyworker_id, s.date_of_birth,
+            s.age_band, s.gender, s.ethnicity, s.created_at, s.updated_at, s.created_event,
+            s.started_on, s.id AS old, u.rowid AS fpos
+            FROM r.service_user s JOIN p.users u ON s.uid = u.id ORDER BY s.uid COLLATE NOCASE;
+        CREATE INDEX su_id_old ON su_id(old);
+        CREATE TABLE need_id AS SELECT su.rowid AS su_id, n.need_id FROM r.su_need n
+            JOIN su_id su ON su.old = n.su_id ORDER BY 1, 2;"
+    if [ "${FLOOR_ORDERS:-}" = 1 ]; then
+        stage_order window "(fpos - 1) / 262144, rowid"
+        stage_order file "fpos"
+    fi
+}
+
+floor_load() {  # the staged order, the time file
+    fresh_copy "$WORK/floor.db"
+    cat "$WORK/staging.db" >/dev/null
+    sync
+    timed "$2" sqlite3 "$WORK/floor.db" "PRAGMA foreign_keys = OFF;
+        PRAGMA cache_size = -65536; ATTACH '$WORK/staging.db' AS s; BEGIN IMMEDIATE;
+        INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, age_band, gender,
+            ethnicity, created_at, updated_at, created_event, started_on)
+            SELECT uid, service_id, keyworker_id, date_of_birth, age_band, gender, ethnicity,
+            created_at, updated_at, created_event, started_on FROM s.su_$1 ORDER BY rowid;
+        INSERT INTO su_need (su_id, need_id) SELECT su_id, need_id FROM s.need_$1 ORDER BY rowid;
+        COMMIT;" >/dev/null
+    local got
+    got=$(sqlite3 "$WORK/floor.db" "SELECT count(*) FROM service_user")
+    [ "$got" = "$ROWS" ] || { echo "bench: the floor loaded $got rows, not $ROWS" >&2; exit 1; }
+}
+
+run_once() {  # rows run
+    local rows=$1 i=$2
+    rm -f "$WORK/plain.db"
+    sync
+    timed "$WORK/sqlite3.$i" sqlite3 "$WORK/plain.db" ".import --csv $WORK/users.csv users"
+    fresh_copy "$WORK/register.db"
+    sync
+    CASELOAD_IMPORT_TIMING=1 CASELOAD_DB="$WORK/register.db" timed "$WORK/caseload.$i" \
+        "$BIN" su import "$WORK/users.csv" --confirm-anonymous 2>"$WORK/caseload.err.$i"
+    grep -v '^timing:' "$WORK/caseload.err.$i" >&2 || true
+    local got
+    got=$(sqlite3 "$WORK/register.db" "SELECT count(*) FROM service_user")
+    [ "$got" = "$rows" ] || { echo "bench: caseload added $got rows, not $rows" >&2; exit 1; }
+    [ -f "$WORK/staging.db" ] || make_staging
+    floor_load id "$WORK/floor.$i"
+    if [ "${FLOOR_ORDERS:-}" = 1 ]; then
+        floor_load window "$WORK/window.$i"
+        floor_load file "$WORK/file.$i"
+    fi
+}
+
+# The median of the numbers on stdin.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() {  # tool field(1 wall, 2 user, 3 sys, 4 rss, 5 cpu)
+    for i in $(seq 1 "$RUNS"); do
+        awk -v f="$2" '{ print f == 5 ? $2 + $3 : $f }' "$WORK/$1.$i"
+    done | median
+}
+
+printf '%-8s %8s %8s %8s %7s %8s %6s %6s %8s %8s  %s\n' rows '.import' caseload floor '÷floor' '÷.import' 's/M' 'RSS' 'cpu÷fl' 'cpu÷imp' 'load (1 5 15 min)'
+SUMMARY=$WORK/summary
+: >"$SUMMARY"
+for ROWS in $SIZES; do
+    echo "bench: $ROWS rows: generating, $RUNS run(s)..." >&2
+    generate "$ROWS" >"$WORK/users.csv"
+    rm -f "$WORK/template.db" "$WORK/staging.db"
+    make_template
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    for i in $(seq 1 "$RUNS"); do run_once "$ROWS" "$i"; done
+    [ "$RUNS" = 1 ] && sed 's/^/  /' "$WORK/caseload.err.1" >&2
+    awk -v rows="$ROWS" -v a="$(field sqlite3 1)" -v b="$(field caseload 1)" -v f="$(field floor 1)" \
+        -v rss="$(field caseload 4)" -v ca="$(field sqlite3 5)" -v cb="$(field caseload 5)" \
+        -v cf="$(field floor 5)" -v load="$load" 'BEGIN {
+        printf "%-8d %8.2f %8.2f %8.2f %7.2f %8.2f %6.2f %6.0f %8.2f %8.2f  %s\n",
+            rows, a, b, f, b / f, b / a, b / rows * 1e6, rss / 1024, cb / cf, cb / ca, load
+    }' | tee -a "$SUMMARY"
+    if [ "${FLOOR_ORDERS:-}" = 1 ]; then
+        awk -v f="$(field floor 1)" -v w="$(field window 1)" -v x="$(field file 1)" \
+            -v cf="$(field floor 5)" -v cw="$(field window 5)" -v cx="$(field file 5)" 'BEGIN {
+            printf "  the floor with the rows in windows of 262,144: %.2f s (%.2f x; cpu %.2f x)\n", w, w / f, cw / cf
+            printf "  the floor with the rows in file order:         %.2f s (%.2f x; cpu %.2f x)\n", x, x / f, cx / cf
+        }'
+    fi
+done
+if [ "$(wc -l <"$SUMMARY")" -gt 1 ]; then
+    awk '{ s = $7; if (min == "" || s < min) min = s; if (s > max) max = s }
+        END { printf "s/M from %.2f to %.2f: spread %.0f%% (target <= 20%%)\n", min, max, (max - min) / min * 100 }' "$SUMMARY"
+fi
+rm -f "$WORK/staging.db"
