@@ -37,7 +37,7 @@ const std::vector<Cell>& ServiceUserCells::of(const Register& reg, const Service
     age_band = band.value_or("");
     created_at = shown_time(su.created_at);
     updated_at = shown_time(su.updated_at);
-    cells = {Cell::of(su.id),
+    cells = {Cell::of(std::string_view(su.id)),
              Cell::of(std::string_view(service)),
              Cell::of(std::string_view(keyworker)),
              Cell::of(su.date_of_birth),

@@ -278,10 +278,13 @@ expect_status 3
 expect_err_has "has schema version 99, newer than this caseload knows (8)"
 cp "$CASELOAD_DB" "$SCRATCH/older.db"
 # A register as version 1 made it: no indexes for 'log', and the indexes by
-# service and by need that version 3 drops, no started_on (version 4).
+# service and by need that version 3 drops, no started_on (version 4), the
+# indexes by keyworker and by service without uid (version 8).
 sqlite3 "$SCRATCH/older.db" "DROP INDEX event_su; DROP INDEX event_at;
     ALTER TABLE service_user DROP COLUMN started_on;
     UPDATE service_user SET created_at = '2025-03-04T23:59:59Z';
+    DROP INDEX service_user_service; DROP INDEX service_user_keyworker;
+    CREATE INDEX service_user_keyworker ON service_user(keyworker_id, status);
     CREATE INDEX service_user_service ON service_user(service_id, status);
     CREATE INDEX su_need_need ON su_need(need_id); PRAGMA user_version = 1"
 run --db "$SCRATCH/older.db" su list
