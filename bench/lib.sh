@@ -98,6 +98,7 @@ bench_upgraded_copy() {
     if [ -f "$copy" ] && [ "$copy" -nt "$db" ]; then return 0; fi
     rm -f "$copy" "$copy-wal" "$copy-shm"
     sqlite3 "$db" ".backup '$copy'"
+    chmod 600 "$copy"
     CASELOAD_DB=$copy "$bin" --as boss db upgrade -q >&2 || true
     sqlite3 "$copy" 'ANALYZE' >/dev/null
 }

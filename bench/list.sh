@@ -76,20 +76,36 @@ first=(csv "$ours_all" table "$bin --db $db --utc su list --format table"
 [ -n "${OLD_BIN:-}" ] && first+=(csv-old "$OLD_BIN --db $old_db --utc su list --format csv")
 python3 "$here/timing.py" --runs 3 --first-row "${first[@]}" >"$dir/first"
 echo "load after: $(bench_load)" >&2
-python3 - "$dir/times" "$dir/first" "$rows" "$runs" <<'PY'
+# Peak memory of one run each (it streams: flat, whatever the rows).
+rss() { /usr/bin/time -f %M bash -c "exec $1 >/dev/null" 2>&1 >/dev/null | tail -1; }
+{
+    echo "csv $(rss "$ours_all")"
+    echo "table $(rss "$bin --db $db --utc su list --format table")"
+    echo "sqlite3 $(rss "$theirs_all")"
+    if [ -n "${OLD_BIN:-}" ]; then
+        echo "csv-old $(rss "$OLD_BIN --db $old_db --utc su list --format csv")"
+        echo "table-old $(rss "$OLD_BIN --db $old_db --utc su list --format table")"
+    fi
+} >"$dir/rss"
+python3 - "$dir/times" "$dir/first" "$dir/rss" "$rows" "$runs" <<'PY'
 import sys
 t = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1])}
 f = {l.split()[0]: l.split()[1:] for l in open(sys.argv[2])}
-rows, runs = int(sys.argv[3]), int(sys.argv[4])
+m = {l.split()[0]: int(l.split()[1]) for l in open(sys.argv[3])}
+rows, runs = int(sys.argv[4]), int(sys.argv[5])
 ms = lambda k: float(t[k][0])
-print(f"su list over {rows:,} service users, median of {runs} runs, alternated:")
+cpu = lambda k: float(t[k][2])
+print(f"su list over {rows:,} service users, median of {runs} runs, alternated (wall; cpu = user + system):")
 for k, label in (("all", "all active rows to CSV"), ("kw", "one keyworker's caseload to CSV")):
     r = ms(k) / ms(k + "-sqlite3")
-    print(f"  {label:<34} {ms(k):8.1f} ms  sqlite3 {ms(k + '-sqlite3'):8.1f} ms  ratio {r:.2f} "
-          f"(target <= 1.1: {'met' if r <= 1.1 else 'NOT MET'})  peak RSS {int(t[k][2]) / 1024:.1f} MB")
+    print(f"  {label:<32} {ms(k):8.1f} ms  sqlite3 {ms(k + '-sqlite3'):8.1f} ms  ratio {r:.2f} "
+          f"(target <= 1.1: {'met' if r <= 1.1 else 'NOT MET'}); cpu {cpu(k):.0f} / {cpu(k + '-sqlite3'):.0f} ms = "
+          f"{cpu(k) / cpu(k + '-sqlite3'):.2f}")
     if k + "-old" in t:
-        print(f"  {'':<34} old binary {ms(k + '-old'):8.1f} ms ({ms(k + '-old') / ms(k + '-sqlite3'):.2f}), "
-              f"peak RSS {int(t[k + '-old'][2]) / 1024:.1f} MB")
+        print(f"  {'  old binary':<32} {ms(k + '-old'):8.1f} ms, ratio {ms(k + '-old') / ms(k + '-sqlite3'):.2f}; "
+              f"cpu {cpu(k + '-old'):.0f} ms = {cpu(k + '-old') / cpu(k + '-sqlite3'):.2f}")
 for k, v in f.items():
     print(f"  first row: {k:<10} {float(v[0]):8.1f} ms (target <= 50)")
+for k, v in m.items():
+    print(f"  peak RSS:  {k:<10} {v / 1024:8.1f} MB")
 PY

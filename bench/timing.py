@@ -4,10 +4,14 @@
     timing.py [--runs N] [--first-row] NAME 'COMMAND' [NAME 'COMMAND' ...]
 
 Each COMMAND runs under bash as `exec COMMAND` (redirections included), so
-that its peak RSS is the program's own. The commands are run in turn, N
+that its CPU time is the program's own. (Not its peak RSS: a forked child
+counts the parent's pages before exec; use /usr/bin/time -f %M.) The commands are run in turn, N
 rounds (after one warm-up round). Prints one line per command:
 
-    NAME median_ms min_ms peak_rss_kb
+    NAME median_ms min_ms median_cpu_ms
+
+(cpu: user + system time of the program, which load on the machine
+disturbs less than the wall time.)
 
 --first-row: instead, the time to the first line on standard output (read
 through a pipe, which is then closed: the command sees a closed pipe):
@@ -29,7 +33,7 @@ def run_once(command):
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"timing: '{command}' exited {proc.returncode}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def first_row(command):
@@ -58,7 +62,7 @@ def main(argv):
         sys.exit(__doc__)
     pairs = list(zip(argv[0::2], argv[1::2]))
     times = {name: [] for name, _ in pairs}
-    rss = {name: 0 for name, _ in pairs}
+    cpu = {name: [] for name, _ in pairs}
     firsts = {name: [] for name, _ in pairs}
     if want_first:
         for _ in range(runs + 1):  # the first round warms the page cache
@@ -72,12 +76,12 @@ def main(argv):
         run_once(command)
     for _ in range(runs):
         for name, command in pairs:
-            elapsed, peak = run_once(command)
+            elapsed, used = run_once(command)
             times[name].append(elapsed)
-            rss[name] = max(rss[name], peak)
+            cpu[name].append(used)
     for name, _ in pairs:
         print(f"{name} {statistics.median(times[name]) * 1000:.2f} "
-              f"{min(times[name]) * 1000:.2f} {rss[name]}")
+              f"{min(times[name]) * 1000:.2f} {statistics.median(cpu[name]) * 1000:.2f}")
 
 
 if __name__ == "__main__":
