@@ -2,7 +2,7 @@
 # The guard's speed (spec §9): `caseload id check -` over 1,000,000 IDs, half
 # generated-looking and half identifying, beside `grep -i -F -f` over the same
 # input with the lexicon's names of 4+ letters. Prints the ratio (target: <= 1).
-# Then (issue 13): the guard's evaluation table (tests/guard/eval.tsv, seen and
+# Then (issue 13): the guard's evaluation table (build/tests/guard-eval.tsv, seen and
 # unseen names apart), the same on a fresh seed of tools/make_guard_eval.py, the time on one core (CASELOAD_THREADS=1, target
 # < 0.5 s), the peak memory (target < 64 MB) and the binary's size, beside
 # BASE_CASELOAD (another build, e.g. of main) when given.
@@ -77,7 +77,7 @@ echo "(target: ratio <= 1.00 against the C-locale grep; caseload checks names, a
 echo " identifiers, dates and initials, grep only names)"
 
 echo
-echo "== the guard's evaluation (tests/guard/eval.tsv; tools/make_guard_eval.py)"
+echo "== the guard's evaluation (build/tests/guard-eval.tsv: tools/make_guard_eval.py 20261202)"
 unit=$(cd "$build" && pwd)/tests/caseload_unit_tests
 if [ -x "$unit" ]; then
     CASELOAD_GUARD_TABLE=1 "$unit" -tc='guard evaluation: identifying*' 2>&1 | grep -v '^\[doctest\]' | grep -v '^=*$' || true

@@ -1,4 +1,5 @@
-// The guard against its evaluation set, tests/guard/eval.tsv (issue 13):
+// The guard against its evaluation set (issue 13), which the build generates
+// into build/tests/guard-eval.tsv from tools/make_guard_eval.py, seed 20261202:
 // identifying IDs built from names the lexicon was not built from (the unseen
 // half) and from the lexicon's own (the seen half), and random codes in the
 // common formats. The rates are held as floors and ceilings, so that a
@@ -49,7 +50,7 @@ Evaluation evaluate() {
     const char* other = std::getenv("CASELOAD_GUARD_EVAL");
     const std::string path = other && *other
                                  ? std::string(other)
-                                 : std::string(CASELOAD_SOURCE_DIR) + "/tests/guard/eval.tsv";
+                                 : std::string(CASELOAD_GUARD_EVAL_FILE);
     std::ifstream in(path);
     REQUIRE_MESSAGE(in.good(), "cannot read " << path);
     const FixedToday day("2026-12-02");  // the day the set was made
