@@ -59,13 +59,23 @@ lastrow=$(printf '%s\n' "$out" | tail -1)
 expect_eq "$(awk -v h="$heading" -v r="$lastrow" 'BEGIN { print (index(h, "status") < index(r, "active")) }')" "1" "(the heading not widened for the last row)"
 
 t "a closed pipe: exit 1, said on stderr"
-"$CASELOAD_BIN" su list --format csv 2>"$SCRATCH/stderr" | head -c 1 >/dev/null
-status=${PIPESTATUS[0]}
-err=$(cat "$SCRATCH/stderr")
-expect_status 1
-expect_err_has "could not write to standard output"
-"$CASELOAD_BIN" su export 2>"$SCRATCH/stderr" | head -c 1 >/dev/null
-status=${PIPESTATUS[0]}
+# The pipe's reader is gone before the command starts: its first write fails.
+closed_pipe() {
+    python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[2:], stdout=w, stderr=open(sys.argv[1], "w")))' "$SCRATCH/stderr" "$CASELOAD_BIN" "$@"
+}
+for command in "su list --format csv" "su list --format table" "su list --format jsonl"; do
+    # shellcheck disable=SC2086
+    closed_pipe $command
+    status=$?
+    err=$(cat "$SCRATCH/stderr")
+    expect_status 1
+    expect_err_has "could not write to standard output"
+done
+closed_pipe su export
+status=$?
 err=$(cat "$SCRATCH/stderr")
 expect_status 1
 expect_err_has "could not write the export to standard output"

@@ -25,6 +25,9 @@ struct IdRange {
     const char* status = nullptr;  // "active", "left" or nullptr (any; ID index only)
 };
 
+// Beyond this many services a lead's completion walks the ID index instead.
+constexpr std::size_t kMostServiceRanges = 40;
+
 std::string range_sql(const IdRange& range, bool has_prefix, bool descending) {
     std::string sql = "SELECT uid, service_id, keyworker_id FROM service_user ";
     std::vector<std::string> where;
@@ -48,6 +51,10 @@ std::vector<IdRange> actor_ranges(const Directory& dir, const StaffMember& me, S
     if (status != IdStatus::active) statuses.push_back("left");
     std::vector<IdRange> ranges;
     if (me.lead && status == IdStatus::any) return {IdRange{}};
+    // A lead of very many services: one walk of the ID index, keeping the
+    // status asked for, costs less than preparing a range for each.
+    if (me.lead && dir.services.size() > kMostServiceRanges)
+        return {IdRange{nullptr, 0, statuses.front()}};
     // A superset of what may() allows, checked row by row.
     if (action != SuAction::allocate && !me.lead)
         for (const char* s : statuses) ranges.push_back({"keyworker_id", me.key, s});
