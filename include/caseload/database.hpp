@@ -16,7 +16,7 @@ class Database;
 
 namespace caseload {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 constexpr int kApplicationId = 0x43534c44;  // "CSLD"
 
 // --db, else $CASELOAD_DB, else $XDG_DATA_HOME/caseload/caseload.db, else

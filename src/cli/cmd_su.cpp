@@ -27,6 +27,32 @@ Json service_user_shown(const Register& reg, const ServiceUser& su) {
     return j;
 }
 
+const std::vector<Cell>& ServiceUserCells::of(const Register& reg, const ServiceUser& su) {
+    service = reg.service_code(su.service_key);
+    keyworker = reg.username(su.keyworker_key);
+    std::optional<std::string> band = su.age_band;
+    if (!band && su.date_of_birth)
+        if (auto d = parse_date(*su.date_of_birth))
+            band = std::string(age_band_for_age(age_on(*d, on)));
+    age_band = band.value_or("");
+    created_at = shown_time(su.created_at);
+    updated_at = shown_time(su.updated_at);
+    cells = {Cell::of(std::string_view(su.id)),
+             Cell::of(std::string_view(service)),
+             Cell::of(std::string_view(keyworker)),
+             Cell::of(su.date_of_birth),
+             band ? Cell::of(std::string_view(age_band)) : Cell{},
+             Cell::of(su.gender),
+             Cell::of(su.ethnicity),
+             Cell::of(su.needs),
+             Cell::of(su.started_on),
+             Cell::of(std::string_view(su.status)),
+             Cell::of(su.left_on),
+             Cell::of(std::string_view(created_at)),
+             Cell::of(std::string_view(updated_at))};
+    return cells;
+}
+
 std::string service_user_text(Format format, const Register& reg, const ServiceUser& su) {
     std::ostringstream out;
     write_single(format, service_user_shown(reg, su), out);
@@ -190,8 +216,9 @@ void register_su(CLI::App& app, Context& ctx) {
         RecordWriter out(ctx.format(), kServiceUserFields, std::cout);
         out.set_table_columns(
             {"id", "service", "keyworker", "age_band", "gender", "needs", "started_on", "status"});
+        ServiceUserCells shown;
         reg.for_each(actor.member, *filter,
-                     [&](const ServiceUser& su) { out.add(service_user_shown(reg, su)); });
+                     [&](const ServiceUser& su) { out.add_cells(shown.of(reg, su)); });
         out.finish();
         if (out.count() == 0) ctx.note("No service users match.");
     });

@@ -325,13 +325,19 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
     const Actor& actor = ctx.actor();
     std::string buffer;
     buffer.reserve(1 << 17);
+    // Each 64 KiB written as it fills; a failed write (a closed pipe) stops
+    // the export at once rather than after every row is read.
     auto flush = [&] {
         std::cout.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         buffer.clear();
+        if (!std::cout)
+            throw Error(Exit::failure, "could not write the export to standard output",
+                        "check where the output goes (a full disk, a closed pipe)");
     };
     if (format == Format::csv && headers_shown()) csv::append_record(buffer, kImportColumns);
     if (format == Format::json) buffer += '[';
     std::uint64_t rows = 0, left = 0;
+    ServiceUserCells shown;
     reg.for_each(actor.member, filter, [&](const ServiceUser& su) {
         const std::string service = reg.service_code(su.service_key);
         const std::string keyworker = reg.username(su.keyworker_key);
@@ -350,9 +356,8 @@ void run_export(Context& ctx, const ServiceUserFilter& filter) {
             csv::append_record(buffer, cells);
         } else {
             // The one service-user object (su show's); import reads it back.
-            const Json j = service_user_shown(reg, su);
             if (format == Format::json) buffer += rows == 0 ? "\n" : ",\n";
-            buffer += j.dump();
+            append_json_object(buffer, kServiceUserFields, shown.of(reg, su));
             if (format == Format::jsonl) buffer += '\n';
         }
         ++rows;

@@ -67,8 +67,7 @@ void write_stdout(std::string_view text, const std::string& what,
 void check_stdout();
 // Appends `text` to the file at `path` (created 0600) and fsyncs it; throws
 // Error(failure) with `consequence` when it cannot. For --ids-to.
-void append_synced(const std::string& path, std::string_view text,
-                   const std::string& consequence);
+void append_synced(const std::string& path, std::string_view text, const std::string& consequence);
 
 // Adds a subcommand with a one-line description and an examples footer.
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
@@ -106,5 +105,14 @@ Json service_user_shown(const Register& reg, const ServiceUser& su);
 // A service user as write_single prints it, as text.
 std::string service_user_text(Format format, const Register& reg, const ServiceUser& su);
 extern const std::vector<std::string> kServiceUserFields;
+
+// service_user_shown's fields as cells, in kServiceUserFields order, for a
+// RecordWriter that streams many rows; the texts made for them are kept here.
+struct ServiceUserCells {
+    std::string service, keyworker, age_band, created_at, updated_at;
+    std::vector<Cell> cells;
+    Date on = today();  // the day age bands are for: one for the whole list
+    const std::vector<Cell>& of(const Register& reg, const ServiceUser& su);
+};
 
 }  // namespace caseload::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -12,6 +13,7 @@
 
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
+#include "context.hpp"
 
 namespace caseload::cli {
 
@@ -33,12 +35,16 @@ bool g_headers = true;
 bool g_utc = false;
 }  // namespace
 
-void set_headers(bool shown) { g_headers = shown; }
+void set_headers(bool shown) {
+    g_headers = shown;
+}
 
-void set_utc(bool utc) { g_utc = utc; }
+void set_utc(bool utc) {
+    g_utc = utc;
+}
 
-std::string shown_time(const std::string& utc) {
-    if (g_utc) return utc;
+namespace {
+std::string shown_local_time(const std::string& utc) {
     std::tm t{};
     char zone = 0;
     if (std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &t.tm_year, &t.tm_mon, &t.tm_mday,
@@ -55,7 +61,21 @@ std::string shown_time(const std::string& utc) {
                        local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec,
                        offset < 0 ? '-' : '+', std::labs(offset) / 60, std::labs(offset) % 60);
 }
-bool headers_shown() { return g_headers; }
+}  // namespace
+
+std::string shown_time(const std::string& utc) {
+    if (g_utc) return utc;
+    // A list shows many rows written in the same second: the last answer is kept.
+    static std::string last_utc, last_shown;
+    if (!last_utc.empty() && utc == last_utc) return last_shown;
+    last_shown = shown_local_time(utc);
+    last_utc = utc;
+    return last_shown;
+}
+
+bool headers_shown() {
+    return g_headers;
+}
 
 bool colour_enabled(int fd) {
     const char* no_colour = std::getenv("NO_COLOR");
@@ -141,22 +161,144 @@ std::size_t display_width(std::string_view text) {
     return width;
 }
 
-void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out,
-                   bool bold_heading) {
-    if (rows.empty()) return;
-    std::vector<std::size_t> widths(rows.front().size(), 0);
+namespace {
+
+// One aligned line: each cell padded to its column's width and two spaces
+// (a cell wider than its column, after the rows that set the widths, just
+// pushes the rest along).
+std::string aligned_line(const std::vector<std::string>& row,
+                         const std::vector<std::size_t>& widths) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        line += row[i];
+        if (i + 1 < row.size()) {
+            const std::size_t width = display_width(row[i]);
+            const std::size_t column = i < widths.size() ? widths[i] : 0;
+            line.append(column > width ? column - width + 2 : 2, ' ');
+        }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line;
+}
+
+std::vector<std::size_t> column_widths(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> widths(rows.empty() ? 0 : rows.front().size(), 0);
     for (const auto& row : rows)
         for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
             widths[i] = std::max(widths[i], display_width(row[i]));
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        std::string line;
-        for (std::size_t i = 0; i < rows[r].size(); ++i) {
-            const std::string& cell = rows[r][i];
-            line += cell;
-            if (i + 1 < rows[r].size())
-                line += std::string(widths[i] - display_width(cell) + 2, ' ');
+    return widths;
+}
+
+// A JSON string as nlohmann's dump() writes it (ASCII text only: the
+// caller leaves anything else to nlohmann).
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20)
+                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                else
+                    out += c;
         }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
+    }
+    out += '"';
+}
+
+bool ascii(std::string_view text) {
+    for (char c : text)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+}
+
+bool all_ascii(const std::vector<Cell>& cells) {
+    for (const auto& cell : cells) {
+        if (cell.kind == Cell::Kind::text && !ascii(cell.text)) return false;
+        if (cell.kind == Cell::Kind::list)
+            for (const auto& item : *cell.list)
+                if (!ascii(item)) return false;
+    }
+    return true;
+}
+
+Json cells_json(const std::vector<std::string>& columns, const std::vector<Cell>& cells) {
+    Json record = Json::object();
+    for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
+        const Cell& cell = cells[i];
+        if (cell.kind == Cell::Kind::text)
+            record[columns[i]] = std::string(cell.text);
+        else if (cell.kind == Cell::Kind::list)
+            record[columns[i]] = *cell.list;
+        else
+            record[columns[i]] = nullptr;
+    }
+    return record;
+}
+
+// A cell as csv/tsv/table text: null is empty, a list joined.
+std::string flat_cell(const Cell& cell, std::string_view separator) {
+    if (cell.kind == Cell::Kind::text) return std::string(cell.text);
+    if (cell.kind == Cell::Kind::null) return "";
+    return join(*cell.list, separator);
+}
+
+}  // namespace
+
+void append_json_object(std::string& out, const std::vector<std::string>& columns,
+                        const std::vector<Cell>& cells) {
+    if (!all_ascii(cells)) {
+        out += cells_json(columns, cells).dump();
+        return;
+    }
+    out += '{';
+    for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, columns[i]);
+        out += ':';
+        const Cell& cell = cells[i];
+        if (cell.kind == Cell::Kind::text) {
+            append_json_string(out, cell.text);
+        } else if (cell.kind == Cell::Kind::null) {
+            out += "null";
+        } else {
+            out += '[';
+            for (std::size_t k = 0; k < cell.list->size(); ++k) {
+                if (k) out += ',';
+                append_json_string(out, (*cell.list)[k]);
+            }
+            out += ']';
+        }
+    }
+    out += '}';
+}
+
+void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                   bool bold_heading) {
+    if (rows.empty()) return;
+    const std::vector<std::size_t> widths = column_widths(rows);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const std::string line = aligned_line(rows[r], widths);
         if (r == 0 && bold_heading)
             out << "\x1b[1m" << line << "\x1b[0m\n";
         else
@@ -165,15 +307,19 @@ void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostre
 }
 
 RecordWriter::RecordWriter(Format format, std::vector<std::string> columns, std::ostream& out)
-    : format_(format), columns_(std::move(columns)), table_columns_(columns_), out_(out) {
-    if (format_ == Format::json) out_ << '[';
+    : format_(format),
+      columns_(std::move(columns)),
+      table_columns_(columns_),
+      out_(out),
+      terminal_(to_terminal(out)) {
+    buffer_.reserve(kBufferBytes + 4096);
+    if (format_ == Format::json) buffer_ += '[';
     if ((format_ == Format::csv || format_ == Format::tsv) && headers_shown()) {
-        std::string line;
         for (std::size_t i = 0; i < columns_.size(); ++i) {
-            if (i) line += format_ == Format::csv ? ',' : '\t';
-            line += columns_[i];
+            if (i) buffer_ += format_ == Format::csv ? ',' : '\t';
+            buffer_ += columns_[i];
         }
-        out_ << line << "\n";
+        buffer_ += '\n';
     }
 }
 
@@ -181,14 +327,28 @@ void RecordWriter::set_table_columns(std::vector<std::string> columns) {
     table_columns_ = std::move(columns);
 }
 
+void RecordWriter::write_buffer() {
+    if (buffer_.empty()) return;
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+    // Stop at the first failed write, not after reading every row.
+    if (&out_ == &std::cout)
+        check_stdout();
+    else if (!out_)
+        throw Error(Exit::failure, "could not write the output",
+                    "check where the output goes (a full disk, a closed pipe)");
+}
+
 void RecordWriter::add(const Json& record) {
     ++count_;
     switch (format_) {
         case Format::json:
-            out_ << (count_ == 1 ? "\n" : ",\n") << json_text(record, out_);
+            buffer_ += count_ == 1 ? "\n" : ",\n";
+            buffer_ += json_text(record, out_);
             break;
         case Format::jsonl:
-            out_ << json_text(record, out_) << '\n';
+            buffer_ += json_text(record, out_);
+            buffer_ += '\n';
             break;
         case Format::csv:
         case Format::tsv: {
@@ -201,7 +361,8 @@ void RecordWriter::add(const Json& record) {
                     text = without_formula(std::move(text));
                 line += format_ == Format::csv ? csv_field(text) : tsv_field(text);
             }
-            out_ << (to_terminal(out_) ? terminal_safe(line) : line) << "\n";
+            buffer_ += terminal_ ? terminal_safe(line) : line;
+            buffer_ += '\n';
             break;
         }
         case Format::table: {
@@ -211,29 +372,97 @@ void RecordWriter::add(const Json& record) {
                 std::string text = it == record.end() ? "" : flat_text(*it, ",");
                 row.push_back(text.empty() ? "-" : printable(text, 200));
             }
-            table_rows_.push_back(std::move(row));
+            add_table_row(std::move(row));
             break;
         }
     }
+    written();
+}
+
+void RecordWriter::add_cells(const std::vector<Cell>& cells) {
+    if ((format_ == Format::json || format_ == Format::jsonl) && terminal_)
+        return add(cells_json(columns_, cells));  // ASCII escapes for a terminal
+    ++count_;
+    switch (format_) {
+        case Format::json:
+        case Format::jsonl: {
+            if (format_ == Format::json) buffer_ += count_ == 1 ? "\n" : ",\n";
+            append_json_object(buffer_, columns_, cells);
+            if (format_ == Format::jsonl) buffer_ += '\n';
+            break;
+        }
+        case Format::csv:
+        case Format::tsv: {
+            std::string line;
+            for (std::size_t i = 0; i < columns_.size(); ++i) {
+                if (i) line += format_ == Format::csv ? ',' : '\t';
+                if (i >= cells.size()) continue;
+                std::string text = flat_cell(cells[i], ";");
+                if (format_ == Format::csv && cells[i].kind == Cell::Kind::text)
+                    text = without_formula(std::move(text));
+                line += format_ == Format::csv ? csv_field(text) : tsv_field(text);
+            }
+            buffer_ += terminal_ ? terminal_safe(line) : line;
+            buffer_ += '\n';
+            break;
+        }
+        case Format::table: {
+            if (table_cells_.size() != table_columns_.size()) {
+                table_cells_.clear();
+                for (const auto& column : table_columns_)
+                    table_cells_.push_back(static_cast<std::size_t>(
+                        std::find(columns_.begin(), columns_.end(), column) - columns_.begin()));
+            }
+            std::vector<std::string> row;
+            row.reserve(table_cells_.size());
+            for (std::size_t index : table_cells_) {
+                std::string text = index < cells.size() ? flat_cell(cells[index], ",") : "";
+                row.push_back(text.empty() ? "-" : printable(text, 200));
+            }
+            add_table_row(std::move(row));
+            break;
+        }
+    }
+    written();
+}
+
+void RecordWriter::add_table_row(std::vector<std::string> row) {
+    if (!table_widths_.empty()) return write_table_row(row, false);
+    table_rows_.push_back(std::move(row));
+    if (table_rows_.size() >= kAlignedRows) write_table_head();
+}
+
+// The heading and the rows so far, aligned; the widths then stay.
+void RecordWriter::write_table_head() {
+    std::vector<std::string> heading;
+    for (const auto& c : table_columns_) {
+        std::string h = c;
+        for (char& ch : h)
+            if (ch == '_') ch = ' ';
+        heading.push_back(h);
+    }
+    const bool heading_shown = headers_shown();
+    if (heading_shown) table_rows_.insert(table_rows_.begin(), heading);
+    table_widths_ = column_widths(table_rows_);
+    for (std::size_t i = 0; i < table_rows_.size(); ++i)
+        write_table_row(table_rows_[i], i == 0 && heading_shown && colour_enabled(STDOUT_FILENO));
+    table_rows_.clear();
+    table_rows_.shrink_to_fit();
+}
+
+void RecordWriter::write_table_row(const std::vector<std::string>& row, bool bold) {
+    if (bold) buffer_ += "\x1b[1m";
+    buffer_ += aligned_line(row, table_widths_);
+    if (bold) buffer_ += "\x1b[0m";
+    buffer_ += '\n';
 }
 
 void RecordWriter::finish() {
     if (finished_) return;
     finished_ = true;
-    if (format_ == Format::json) out_ << (count_ ? "\n]\n" : "]\n");
-    if (format_ == Format::table && !table_rows_.empty()) {
-        std::vector<std::vector<std::string>> rows;
-        std::vector<std::string> heading;
-        for (const auto& c : table_columns_) {
-            std::string h = c;
-            for (char& ch : h)
-                if (ch == '_') ch = ' ';
-            heading.push_back(h);
-        }
-        if (headers_shown()) rows.push_back(heading);
-        for (auto& r : table_rows_) rows.push_back(std::move(r));
-        write_aligned(rows, out_, headers_shown() && colour_enabled(STDOUT_FILENO));
-    }
+    if (format_ == Format::json) buffer_ += count_ ? "\n]\n" : "]\n";
+    if (format_ == Format::table && !table_rows_.empty()) write_table_head();
+    write_buffer();
     out_.flush();
 }
 

@@ -42,23 +42,63 @@ inline Json json_or_null(const std::optional<std::string>& value) {
 // A JSON value as text for csv/tsv/table: null is empty, arrays joined by ';'.
 std::string flat_text(const Json& value, std::string_view list_separator = ";");
 
-// Writes records in the chosen format. json streams one array, jsonl one
-// object a line, csv/tsv a header then rows; table buffers to align columns.
+// One field of a record given as cells (RecordWriter::add_cells): a text,
+// null, or a list of texts (a JSON array; joined by ';' in csv and tsv).
+struct Cell {
+    enum class Kind { null, text, list } kind = Kind::null;
+    std::string_view text;
+    const std::vector<std::string>* list = nullptr;
+
+    static Cell of(std::string_view value) { return {Kind::text, value, nullptr}; }
+    static Cell of(const std::optional<std::string>& value) {
+        return value ? of(std::string_view(*value)) : Cell{};
+    }
+    static Cell of(const std::vector<std::string>& values) { return {Kind::list, {}, &values}; }
+};
+
+// The record as compact JSON, as nlohmann's dump() writes it (text that is
+// not ASCII through nlohmann itself).
+void append_json_object(std::string& out, const std::vector<std::string>& columns,
+                        const std::vector<Cell>& cells);
+
+// Writes records in the chosen format, through a 64 KiB buffer: json one
+// array, jsonl one object a line, csv/tsv a header then rows, a table
+// aligned over its first kAlignedRows rows (later rows keep those widths),
+// so that every format streams. A failed write (a closed pipe, a full disk)
+// throws Error(failure) at once.
 class RecordWriter {
   public:
+    static constexpr std::size_t kAlignedRows = 1000;
+
     RecordWriter(Format format, std::vector<std::string> columns, std::ostream& out);
     // Columns shown in table form (default: all), with their headings.
     void set_table_columns(std::vector<std::string> columns);
     void add(const Json& record);
+    // The record as one cell per column, in the columns' order: the same
+    // output as add() without building a JSON object.
+    void add_cells(const std::vector<Cell>& cells);
     void finish();
     std::size_t count() const { return count_; }
 
   private:
+    void add_table_row(std::vector<std::string> row);
+    void write_table_head();
+    void write_table_row(const std::vector<std::string>& row, bool bold);
+    void write_buffer();
+    void written() {
+        if (buffer_.size() >= kBufferBytes) write_buffer();
+    }
+    static constexpr std::size_t kBufferBytes = 1 << 16;
+
     Format format_;
     std::vector<std::string> columns_;
     std::vector<std::string> table_columns_;
+    std::vector<std::size_t> table_cells_;  // each table column's index in columns_
     std::ostream& out_;
-    std::vector<std::vector<std::string>> table_rows_;
+    bool terminal_;
+    std::string buffer_;
+    std::vector<std::vector<std::string>> table_rows_;  // until the widths are known
+    std::vector<std::size_t> table_widths_;             // empty until then
     std::size_t count_ = 0;
     bool finished_ = false;
 };

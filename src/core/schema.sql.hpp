@@ -157,8 +157,18 @@ INSERT OR IGNORE INTO disclosure_key VALUES (1,
     (random() & 2147483647) % 2147483647,
     (random() & 2147483647) % 2147483647);
 )sql",
+    // 7 -> 8: completion and lists walk an actor's index ranges in ID order
+    // (issue 19). The keyworker index ends in uid, so a worker's rows come
+    // in ID order from the prefix; and an index by service, ending in uid,
+    // serves a manager (migration 3 dropped the one by service alone). Its
+    // cost to an import is one more index entry a row.
+    R"sql(
+DROP INDEX IF EXISTS service_user_keyworker;
+CREATE INDEX service_user_keyworker ON service_user(keyworker_id, status, uid);
+CREATE INDEX service_user_service ON service_user(service_id, status, uid);
+)sql",
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 7);
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == 8);
 
 }  // namespace caseload::schema

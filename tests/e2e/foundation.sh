@@ -14,7 +14,7 @@ expect_status 0
 expect_err_has "Created the register"
 expect_eq "$(stat -c %a "$CASELOAD_DB")" "600" "(mode of the register)"
 expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA journal_mode')" "wal"
-expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "7"
+expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA user_version')" "8"
 expect_eq "$(sqlite3 "$CASELOAD_DB" 'PRAGMA application_id')" "$((0x43534c44))"
 
 t "init twice"
@@ -275,13 +275,16 @@ cp "$CASELOAD_DB" "$SCRATCH/newer.db"
 sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 99"
 run --db "$SCRATCH/newer.db" su list
 expect_status 3
-expect_err_has "has schema version 99, newer than this caseload knows (7)"
+expect_err_has "has schema version 99, newer than this caseload knows (8)"
 cp "$CASELOAD_DB" "$SCRATCH/older.db"
 # A register as version 1 made it: no indexes for 'log', and the indexes by
-# service and by need that version 3 drops, no started_on (version 4).
+# service and by need that version 3 drops, no started_on (version 4), the
+# indexes by keyworker and by service without uid (version 8).
 sqlite3 "$SCRATCH/older.db" "DROP INDEX event_su; DROP INDEX event_at;
     ALTER TABLE service_user DROP COLUMN started_on;
     UPDATE service_user SET created_at = '2025-03-04T23:59:59Z';
+    DROP INDEX service_user_service; DROP INDEX service_user_keyworker;
+    CREATE INDEX service_user_keyworker ON service_user(keyworker_id, status);
     CREATE INDEX service_user_service ON service_user(service_id, status);
     CREATE INDEX su_need_need ON su_need(need_id); PRAGMA user_version = 1"
 run --db "$SCRATCH/older.db" su list
@@ -289,9 +292,12 @@ expect_status 5
 expect_err_has "caseload db upgrade"
 run --db "$SCRATCH/older.db" db upgrade
 expect_status 0
-expect_err_has "from schema version 1 to 7"
-expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")" "event_at event_su service_user_keyworker" "(indexes after the upgrade)"
-expect_eq "$(sqlite3 "$SCRATCH/older.db" 'PRAGMA user_version')" "7"
+expect_err_has "from schema version 1 to 8"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")" "event_at event_su service_user_keyworker service_user_service" "(indexes after the upgrade)"
+# Version 8: both end in the ID, so a caseload or a service is walked in ID order.
+expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM pragma_index_info('service_user_keyworker')")" "keyworker_id status uid" "(the keyworker index)"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT group_concat(name, ' ') FROM pragma_index_info('service_user_service')")" "service_id status uid" "(the service index)"
+expect_eq "$(sqlite3 "$SCRATCH/older.db" 'PRAGMA user_version')" "8"
 expect_eq "$(sqlite3 "$SCRATCH/older.db" "SELECT DISTINCT started_on FROM service_user")" "2025-03-04" "(started_on from created_at's date)"
 run --db "$SCRATCH/older.db" su list --format csv
 expect_status 0

@@ -381,7 +381,7 @@ t "a register from a newer schema version"
 cp "$SCRATCH/register.db" "$SCRATCH/newer.db"
 sqlite3 "$SCRATCH/newer.db" "PRAGMA user_version = 99"
 export CASELOAD_DB="$SCRATCH/newer.db"
-refused 3 "has schema version 99, newer than this caseload knows (7)" su list
+refused 3 "has schema version 99, newer than this caseload knows (8)" su list
 expect_err_has "it was not changed"
 refused 3 "newer than this caseload knows" --as wes su add HOM-K3Q7-0100 --confirm-anonymous
 refused 3 "newer than this caseload knows" db upgrade

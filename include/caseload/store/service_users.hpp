@@ -39,7 +39,9 @@ struct ServiceUserRows {
     std::optional<Key> scope_keyworker;
     std::vector<Key> scope_services;
 };
-// Streams the rows, ordered by ID.
+// Streams the rows, ordered by ID, one at a time (none are gathered): a
+// non-lead's scope is read as index ranges (their caseload, each service
+// they manage) merged in ID order, so the first row comes at once.
 void for_each_service_user(Database& db, const ServiceUserRows& rows,
                            const std::function<void(const ServiceUser&)>& visit);
 
@@ -95,5 +97,13 @@ enum class IdStatus { any, active, left };
 IdPrefixMatches find_ids_with_prefix(Database& db, const Directory& dir, const StaffMember& me,
                                      SuAction action, IdStatus status, const std::string& low,
                                      const std::string& high, std::size_t max_ids);
+// The statements find_ids_with_prefix runs for this actor (forwards), for a
+// test of their query plans.
+std::vector<std::string> id_completion_statements(const Directory& dir, const StaffMember& me,
+                                                  SuAction action, IdStatus status,
+                                                  bool has_prefix);
+
+// SQLite's EXPLAIN QUERY PLAN of a statement: its steps' details, one a line.
+std::string explain_query_plan(Database& db, const std::string& sql);
 
 }  // namespace caseload::store

@@ -1,164 +1,127 @@
 // The SQLite store's ID completion (find_ids_with_prefix in
-// caseload/store/service_users.hpp): specific to SQLite's planner, which it
-// steers ("+uid", a row-count switch) so that a TAB stays fast on a large
-// register.
+// caseload/store/service_users.hpp). An actor's rows are a few index ranges,
+// each in ID order from the prefix: a worker's caseload (the keyworker
+// index), each service a manager manages (the service index), everyone for
+// a lead (the ID index). Merged, they give the matches in ID order, so a TAB
+// reads about as many index entries as it offers IDs, at any register size.
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include <algorithm>
+#include <memory>
 
 #include "caseload/store/service_users.hpp"
 #include "caseload/text.hpp"
+#include "merged_walk.hpp"
 
 namespace caseload::store {
 
 namespace {
 
-// An actor with at most this many service users has their rows read directly.
-constexpr std::int64_t kDirectRows = 5000;
-
-// The rows the completion reads and how it walks them.
-struct IdWalk {
-    SQLite::Database& db;
-    const StaffMember& me;
-    SuAction action;
-    const std::string& low;
-    const std::string& high;
-    std::size_t max_ids;
-    std::string status;  // " AND status = '...'" or empty
-    IdPrefixMatches found;
-    const std::string columns = "SELECT uid, service_id, keyworker_id FROM service_user WHERE ";
-
-    // The rows of the prefix; "+uid" keeps SQLite off the ID index.
-    std::string in_range(const std::string& column) const {
-        return low.empty() ? std::string("1") : column + " >= ?1 AND " + column + " < ?2";
-    }
-    void bind_range(SQLite::Statement& q) const {
-        if (!low.empty()) {
-            q.bind(1, low);
-            q.bind(2, high);
-        }
-    }
-    bool allowed(SQLite::Statement& row) const {
-        return may(me, action, row.getColumn(1).getInt64(), row.getColumn(2).getInt64());
-    }
-    void keep(SQLite::Statement& row) {
-        if (allowed(row)) found.ids.push_back(row.getColumn(0).getString());
-    }
-    // The last match in NOCASE order, walking the query backwards.
-    void last_of(SQLite::Statement& q, bool check_keys, const std::vector<Key>& keys,
-                 SQLite::Statement* row) {
-        while (q.executeStep()) {
-            if (check_keys) {
-                Key key = q.getColumn(0).getInt64();
-                if (!std::binary_search(keys.begin(), keys.end(), key)) continue;
-                row->reset();
-                row->bind(1, key);
-                if (!row->executeStep()) continue;
-                if (!allowed(*row)) continue;
-                found.last = row->getColumn(0).getString();
-                return;
-            }
-            if (allowed(q)) {
-                found.last = q.getColumn(0).getString();
-                return;
-            }
-        }
-    }
-    void walk_id_index() {
-        SQLite::Statement q(db, columns + in_range("uid") + status + " ORDER BY uid");
-        bind_range(q);
-        while (found.ids.size() <= max_ids && q.executeStep()) keep(q);
-        if (found.ids.size() > max_ids) {
-            SQLite::Statement back(db, columns + in_range("uid") + status + " ORDER BY uid DESC");
-            bind_range(back);
-            last_of(back, false, {}, nullptr);
-        }
-    }
-    // All of them (a few thousand at most, or every row when nothing is
-    // typed yet): the first max_ids in ID order, as for a lead.
-    void read_all_own(const std::string& mine) {
-        SQLite::Statement q(db, columns + mine + " AND " + in_range("+uid"));
-        bind_range(q);
-        std::vector<std::string> all;
-        while (q.executeStep())
-            if (allowed(q)) all.push_back(q.getColumn(0).getString());
-        std::sort(all.begin(), all.end(), [](const std::string& x, const std::string& y) {
-            return ascii_lower(x) < ascii_lower(y);
-        });
-        if (all.size() > max_ids) {
-            found.last = all.back();
-            all.resize(max_ids + 1);
-        }
-        found.ids = std::move(all);
-    }
-    // The keys of the actor's rows, then the ID index from the prefix,
-    // keeping the keys that are theirs.
-    void walk_own_keys(const std::string& mine) {
-        std::vector<Key> keys;
-        SQLite::Statement own(db, "SELECT id FROM service_user WHERE " + mine);
-        while (own.executeStep()) keys.push_back(own.getColumn(0).getInt64());
-        std::sort(keys.begin(), keys.end());
-        SQLite::Statement walk(
-            db, "SELECT id FROM service_user WHERE " + in_range("uid") + " ORDER BY uid");
-        bind_range(walk);
-        SQLite::Statement row(db, columns + "id = ?");
-        while (found.ids.size() <= max_ids && walk.executeStep()) {
-            Key key = walk.getColumn(0).getInt64();
-            if (!std::binary_search(keys.begin(), keys.end(), key)) continue;
-            row.reset();
-            row.bind(1, key);
-            if (row.executeStep()) keep(row);
-        }
-        if (found.ids.size() > max_ids) {
-            SQLite::Statement back(
-                db, "SELECT id FROM service_user WHERE " + in_range("uid") + " ORDER BY uid DESC");
-            bind_range(back);
-            last_of(back, true, keys, &row);
-        }
-    }
+// One index range: a keyworker's or a service's rows of one status, or
+// (neither) all rows through the ID index.
+struct IdRange {
+    const char* column = nullptr;  // "keyworker_id", "service_id" or nullptr
+    Key key = 0;
+    const char* status = nullptr;  // "active", "left" or nullptr (any; ID index only)
 };
+
+// Beyond this many services a lead's completion walks the ID index instead.
+constexpr std::size_t kMostServiceRanges = 40;
+
+std::string range_sql(const IdRange& range, bool has_prefix, bool descending) {
+    std::string sql = "SELECT uid, service_id, keyworker_id FROM service_user ";
+    std::vector<std::string> where;
+    if (range.column) {
+        // The index is named so that the planner never sorts a whole service.
+        sql += range.column == std::string_view("keyworker_id")
+                   ? "INDEXED BY service_user_keyworker "
+                   : "INDEXED BY service_user_service ";
+        where.push_back(std::string(range.column) + " = ?3");
+    }
+    if (range.status) where.push_back("status = ?4");
+    if (has_prefix) where.push_back("uid >= ?1 AND uid < ?2");
+    if (!where.empty()) sql += "WHERE " + join(where, " AND ");
+    return sql + (descending ? " ORDER BY uid DESC" : " ORDER BY uid");
+}
+
+std::vector<IdRange> actor_ranges(const Directory& dir, const StaffMember& me, SuAction action,
+                                  IdStatus status) {
+    std::vector<const char*> statuses;
+    if (status != IdStatus::left) statuses.push_back("active");
+    if (status != IdStatus::active) statuses.push_back("left");
+    std::vector<IdRange> ranges;
+    if (me.lead && status == IdStatus::any) return {IdRange{}};
+    // A lead of very many services: one walk of the ID index, keeping the
+    // status asked for, costs less than preparing a range for each.
+    if (me.lead && dir.services.size() > kMostServiceRanges)
+        return {IdRange{nullptr, 0, statuses.front()}};
+    // A superset of what may() allows, checked row by row.
+    if (action != SuAction::allocate && !me.lead)
+        for (const char* s : statuses) ranges.push_back({"keyworker_id", me.key, s});
+    for (const auto& service : dir.services)
+        if (me.lead || me.is_manager_of(service.key))
+            for (const char* s : statuses) ranges.push_back({"service_id", service.key, s});
+    return ranges;
+}
+
+MergedWalk open_walk(SQLite::Database& db, const std::vector<IdRange>& ranges,
+                     const std::string& low, const std::string& high, bool descending) {
+    std::vector<std::unique_ptr<SQLite::Statement>> statements;
+    for (const auto& range : ranges) {
+        auto q =
+            std::make_unique<SQLite::Statement>(db, range_sql(range, !low.empty(), descending));
+        if (!low.empty()) {
+            q->bind(1, low);
+            q->bind(2, high);
+        }
+        if (range.column) q->bind(3, range.key);
+        if (range.status) q->bind(4, range.status);
+        statements.push_back(std::move(q));
+    }
+    return MergedWalk(std::move(statements), descending);
+}
 
 }  // namespace
 
-// A lead sees everyone: walk the ID index from the prefix (but those who
-// have left, when few, through the service index). An actor with a small
-// share (a worker's caseload, a small service): read their own rows through
-// the keyworker and service indexes. A larger share (a manager of a large
-// service): the keys of their rows from those indexes, then the ID index from
-// the prefix. Both read indexes only; rows are read for the answer.
 IdPrefixMatches find_ids_with_prefix(Database& db, const Directory& dir, const StaffMember& me,
                                      SuAction action, IdStatus status, const std::string& low,
                                      const std::string& high, std::size_t max_ids) {
-    IdWalk walk{db.sql(), me, action, low, high, max_ids, {}, {}};
-    if (status == IdStatus::active) walk.status = " AND status = 'active'";
-    if (status == IdStatus::left) walk.status = " AND status = 'left'";
-
-    // The actor's own rows: a superset of what may() allows, checked per row.
-    // A lead's are all rows; with a status, through the service index.
-    std::vector<std::string> managed, parts;
-    for (const auto& service : dir.services)
-        if (me.lead || me.is_manager_of(service.key))
-            managed.push_back(std::to_string(service.key));
-    if (action != SuAction::allocate && !me.lead)
-        parts.push_back("keyworker_id = " + std::to_string(me.key));
-    if (!managed.empty()) parts.push_back("service_id IN (" + join(managed, ",") + ")");
-    if (parts.empty()) return {};
-    const std::string mine = "(" + join(parts, " OR ") + ")" + walk.status;
-    if (me.lead && walk.status.empty()) {
-        walk.walk_id_index();
-        return std::move(walk.found);
+    const std::vector<IdRange> ranges = actor_ranges(dir, me, action, status);
+    IdPrefixMatches found;
+    if (ranges.empty()) return found;
+    auto allowed = [&](SQLite::Statement& row) {
+        return may(me, action, row.getColumn(1).getInt64(), row.getColumn(2).getInt64());
+    };
+    MergedWalk forward = open_walk(db.sql(), ranges, low, high, false);
+    while (found.ids.size() <= max_ids) {
+        SQLite::Statement* row = forward.next();
+        if (!row) return found;
+        if (allowed(*row)) found.ids.push_back(row->getColumn(0).getString());
     }
-    SQLite::Statement count(db.sql(), "SELECT count(*) FROM (SELECT 1 FROM service_user WHERE " +
-                                          mine + " LIMIT " + std::to_string(kDirectRows + 1) + ")");
-    count.executeStep();
-    if (count.getColumn(0).getInt64() <= kDirectRows)
-        walk.read_all_own(mine);
-    else if (me.lead)
-        walk.walk_id_index();  // a lead and many rows of that status: the ID index meets them soon
-    else
-        walk.walk_own_keys(mine);
-    return std::move(walk.found);
+    // Too many: the last match of all, walking the same ranges backwards.
+    MergedWalk backward = open_walk(db.sql(), ranges, low, high, true);
+    while (SQLite::Statement* row = backward.next())
+        if (allowed(*row)) {
+            found.last = row->getColumn(0).getString();
+            break;
+        }
+    return found;
+}
+
+std::vector<std::string> id_completion_statements(const Directory& dir, const StaffMember& me,
+                                                  SuAction action, IdStatus status,
+                                                  bool has_prefix) {
+    std::vector<std::string> statements;
+    for (const auto& range : actor_ranges(dir, me, action, status))
+        statements.push_back(range_sql(range, has_prefix, false));
+    return statements;
+}
+
+std::string explain_query_plan(Database& db, const std::string& sql) {
+    SQLite::Statement q(db.sql(), "EXPLAIN QUERY PLAN " + sql);
+    std::string plan;
+    while (q.executeStep()) plan += q.getColumn(3).getString() + "\n";
+    return plan;
 }
 
 }  // namespace caseload::store

@@ -345,9 +345,12 @@ Tally count_population(Database& database, const Directory& dir, const std::vect
     for (Dimension d : by) columns.push_back(dimension_sql(d, today, population.period_of));
     Grouping groups(by);
 
-    if (by.size() == 1 && (by[0] == Dimension::service || by[0] == Dimension::keyworker)) {
-        // One key with an index (service_id, status) or (keyworker_id,
-        // status): SQLite groups along the covering index, without sorting.
+    if (by.size() == 1 && (by[0] == Dimension::service || by[0] == Dimension::keyworker) &&
+        population.period.filter == DateFilter::none) {
+        // One key with an index (service_id, status, uid) or (keyworker_id,
+        // status, uid): SQLite groups along the covering index, without
+        // sorting. Not with a period: its dates are not in the index, and a
+        // lookup of every row costs more than the hashed scan below.
         RawStatement q(
             db, "SELECT " + columns[0] + ", count(*) FROM service_user su" + where + " GROUP BY 1");
         while (q.step()) {

@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "caseload/store/service_users.hpp"
 #include "caseload/text.hpp"
+#include "merged_walk.hpp"
 
 namespace caseload::store {
 
@@ -77,13 +79,11 @@ std::optional<ServiceUserPlace> find_service_user_place(Database& db, const std:
 
 void for_each_service_user(Database& db, const ServiceUserRows& rows,
                            const std::function<void(const ServiceUser&)>& visit) {
-    std::string sql = kSelectServiceUser;
+    std::vector<std::string> statuses;  // each one range of the indexes
+    if (rows.status != ServiceUserRows::Status::left) statuses.push_back("su.status = 'active'");
+    if (rows.status != ServiceUserRows::Status::active) statuses.push_back("su.status = 'left'");
     std::vector<std::string> where;
     std::vector<Key> binds;
-    if (rows.status == ServiceUserRows::Status::left)
-        where.push_back("su.status = 'left'");
-    else if (rows.status == ServiceUserRows::Status::active)
-        where.push_back("su.status = 'active'");
     if (rows.service) {
         where.push_back("su.service_id = ?");
         binds.push_back(*rows.service);
@@ -98,18 +98,32 @@ void for_each_service_user(Database& db, const ServiceUserRows& rows,
                         join(marks, ",") + "))");
         for (Key k : rows.any_of_needs) binds.push_back(k);
     }
-    if (rows.scope_keyworker) {
-        std::vector<std::string> managed;
-        for (Key service : rows.scope_services) managed.push_back(std::to_string(service));
-        std::string scope = fmt::format("(su.keyworker_id = {}", *rows.scope_keyworker);
-        if (!managed.empty()) scope += " OR su.service_id IN (" + join(managed, ",") + ")";
-        where.push_back(scope + ")");
+    auto statement = [&](std::vector<std::string> conditions) {
+        conditions.insert(conditions.end(), where.begin(), where.end());
+        std::string sql = kSelectServiceUser;
+        if (!conditions.empty()) sql += "WHERE " + join(conditions, " AND ");
+        auto q = std::make_unique<SQLite::Statement>(db.sql(), sql + " ORDER BY su.uid");
+        for (std::size_t i = 0; i < binds.size(); ++i) q->bind(static_cast<int>(i + 1), binds[i]);
+        return q;
+    };
+    if (!rows.scope_keyworker) {  // a lead: one statement
+        std::vector<std::string> conditions;
+        if (statuses.size() == 1) conditions.push_back(statuses.front());
+        auto q = statement(conditions);
+        while (q->executeStep()) visit(read_service_user(*q));
+        return;
     }
-    if (!where.empty()) sql += "WHERE " + join(where, " AND ");
-    sql += " ORDER BY su.uid";
-    SQLite::Statement q(db.sql(), sql);
-    for (std::size_t i = 0; i < binds.size(); ++i) q.bind(static_cast<int>(i + 1), binds[i]);
-    while (q.executeStep()) visit(read_service_user(q));
+    // Scope: a caseload and the services managed, each a range of an index in
+    // ID order (by status), merged; not an OR, which SQLite would sort whole
+    // before the first row.
+    std::vector<std::string> parts = {fmt::format("su.keyworker_id = {}", *rows.scope_keyworker)};
+    for (Key service : rows.scope_services)
+        parts.push_back(fmt::format("su.service_id = {}", service));
+    std::vector<std::unique_ptr<SQLite::Statement>> ranges;
+    for (const auto& part : parts)
+        for (const auto& status : statuses) ranges.push_back(statement({part, status}));
+    MergedWalk walk(std::move(ranges), false, 1);
+    while (SQLite::Statement* q = walk.next()) visit(read_service_user(*q));
 }
 
 Key insert_service_user(Database& db, const NewServiceUserRow& row) {
