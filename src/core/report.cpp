@@ -799,11 +799,12 @@ std::string describe_scope(const Directory& dir, const ReportPopulation& p,
     return p.whole_organisation ? join(filters, ", ") : text + ": " + join(filters, ", ");
 }
 
-// The total of a flow (from the true counts), then every figure protected.
-void protect_flow(Report& report) {
+// The total of a flow (from the true counts of `people`: the flow's own
+// rows, or its people once each), then every figure protected.
+void protect_flow(Report& report, const std::vector<FlowRow>& people) {
     FlowRow& total = report.flow_total;
     total.values = {"total"};
-    const auto& flow = report.flow;
+    const auto& flow = people;
     for (const auto& row : flow) {
         if (row.values[0] == flow.front().values[0]) total.active_at_start += row.active_at_start;
         if (row.values[0] == flow.back().values[0]) total.active_at_end += row.active_at_end;
@@ -886,7 +887,15 @@ Report run_report(Register& reg, const StaffMember& who, const ReportRequest& re
         report.flow = count_flow(reg, request, scope, today, report.period);
         report.threshold =
             request.suppress_below > 0 ? effective_threshold(request.suppress_below) : 0;
-        protect_flow(report);
+        if (std::find(request.by.begin(), request.by.end(), Dimension::need) != request.by.end()) {
+            // A person with two needs is in two rows, but once in the total.
+            ReportRequest once = request;
+            std::erase(once.by, Dimension::need);
+            ReportPeriod period = report.period;
+            protect_flow(report, count_flow(reg, once, scope, today, period));
+        } else {
+            protect_flow(report, report.flow);
+        }
         report.organisation = reg.directory().organisation.name;
         report.scope = describe_scope(reg.directory(), scope, request);
         return report;

@@ -434,10 +434,8 @@ def collect_flow(cons, req, data, threshold, where):
         for figure, cell in cells.items():
             cons.figure(cell, row[figure], threshold, f"{name} {figure}", True)
     # The total: active at the start of the first period and at the end of
-    # the last, started and left over all of them. By need it adds up the
-    # rows, a person once per need: not modelled.
-    if other == "need":
-        return
+    # the last, started and left over all of them, each person once (by need
+    # too, where a person with two needs is in two rows).
     total = data["total"]
     cells = {"active_at_start": [], "started": [], "left": [], "active_at_end": []}
     for a in population:

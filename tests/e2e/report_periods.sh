@@ -189,6 +189,10 @@ expect_out_has "2026-04-01,2026-06-30,2026-Q2,homelessness/offending,1,1,0,2"
 expect_out_has "2026-04-01,2026-06-30,2026-Q2,recovery/offending,0,1,0,1"
 expect_out_has "2026-01-01,2026-03-31,2026-Q1,homelessness/accommodation,0,1,0,1"
 expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f4 | grep -vc /)" "0" "(needs without their Star)"
+# The total counts people once: HOM-0001 has two needs, so it is in two rows.
+run report --flow --by quarter --by need --since 2026-01-01 --until 2026-12-31 --json
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" \
+    "{'active_at_start': 0, 'started': 3, 'left': 0, 'active_at_end': 3}"
 # One Star: bare codes, as in the other reports.
 run report --flow --by year --by need --service REC --since 2026-01-01 --until 2026-12-31 --format csv
 expect_out_has "2026-01-01,2026-12-31,2026,offending,0,1,0,1"
