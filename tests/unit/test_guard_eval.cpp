@@ -48,9 +48,8 @@ Evaluation evaluate() {
     // CASELOAD_GUARD_EVAL: another set of the same make (a fresh seed of
     // tools/make_guard_eval.py), to check the rates hold beyond this sample.
     const char* other = std::getenv("CASELOAD_GUARD_EVAL");
-    const std::string path = other && *other
-                                 ? std::string(other)
-                                 : std::string(CASELOAD_GUARD_EVAL_FILE);
+    const std::string path =
+        other && *other ? std::string(other) : std::string(CASELOAD_GUARD_EVAL_FILE);
     std::ifstream in(path);
     REQUIRE_MESSAGE(in.good(), "cannot read " << path);
     const FixedToday day("2026-12-02");  // the day the set was made

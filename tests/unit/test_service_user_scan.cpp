@@ -97,8 +97,8 @@ TEST_CASE("completion: a lead of very many services walks the ID index for a sta
     ScratchRegister r;
     Directory d = two_services();
     for (Key k = 1; k <= 41; ++k) d.services.push_back({1000 + k, "S" + std::to_string(k), "S", 1});
-    auto statements = store::id_completion_statements(d, d.staff[0], SuAction::show,
-                                                      store::IdStatus::left, true);
+    auto statements =
+        store::id_completion_statements(d, d.staff[0], SuAction::show, store::IdStatus::left, true);
     REQUIRE(statements.size() == 1);
     check_plans(r.db, statements);
 }
