@@ -467,9 +467,9 @@ std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
 
 std::vector<Key> first_ranked_people(Database& database, const DisclosureKey& key,
                                      const std::vector<Key>& services) {
-    // One pass over the table, however many services: there is no index on
-    // service_id (dropped by migration 3, for the import), so a query per
-    // service would read every row each time.
+    // One pass over the table, however many services: every person of a
+    // service is ranked, so a query per service (by migration 8's index on
+    // service_id) would read the same rows, in as many statements.
     std::unordered_map<Key, std::pair<long long, Key>> first;  // service -> (rank, person)
     for (Key service : services) first.emplace(service, std::pair(kNoRank, Key{0}));
     RawStatement q(database.sql().getHandle(), "SELECT id, service_id FROM service_user");
