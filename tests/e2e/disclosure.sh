@@ -153,7 +153,7 @@ else
     else
         fail "$(cat "$SCRATCH/diff.out")"
     fi
-    echo "disclosure: $(head -1 "$SCRATCH/diff.out")"
+    echo "disclosure: $(grep -m1 ' pinned of ' "$SCRATCH/diff.out")"
 fi
 
 finish
