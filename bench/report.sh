@@ -22,8 +22,6 @@ bin=${1:-${CASELOAD_BIN:-$here/build/caseload}}
 [ -x "$bin" ] || { echo "bench: no caseload binary at $bin (give it as the first argument)" >&2; exit 2; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 rows=${BENCH_ROWS:-1000000}
-services=${BENCH_SERVICES:-10}
-workers=${BENCH_WORKERS:-10}
 runs=${BENCH_RUNS:-10}
 for tool in sqlite3 python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
@@ -41,72 +39,12 @@ plain=$dir/plain.db
 rm -f "$db" "$db-wal" "$db-shm" "$plain"
 export CASELOAD_DB=$db
 unset CASELOAD_USER
-cl() { "$bin" "$@"; }
-
-echo "bench: building a register of $rows service users ($services services, $((services * workers)) keyworkers) in $dir" >&2
+# The register and its plain table, as every bench builds them (bench/lib.sh).
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 start=$(date +%s)
-cl init --organisation "Bench" --lead boss -q
-stars=(homelessness recovery family work)
-for s in $(seq 1 "$services"); do
-    code=$(printf 'S%02d' "$s")
-    cl service add "$code" --name "Service $s" --star "${stars[$(((s - 1) % 4))]}" -q
-    for w in $(seq 1 "$workers"); do
-        cl staff add "$(printf 'kw%02d%02d' "$s" "$w")" --name "Worker $s.$w" --worker "$code" -q
-    done
-    cl staff add "$(printf 'mgr%02d' "$s")" --name "Manager $s" --manager "$code" -q
-done
-
-# The people: every worker gets about the same share; two thirds have a date of
-# birth, some only a band, some neither; a tenth have left; one to two needs
-# of their service's Star each.
-sqlite3 "$db" >/dev/null <<SQL
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = OFF;
-BEGIN;
-CREATE TEMP TABLE w(k INTEGER PRIMARY KEY, staff_id INTEGER, service_id INTEGER);
-INSERT INTO w SELECT row_number() OVER (ORDER BY r.staff_id) - 1, r.staff_id, r.service_id
-  FROM staff_role r WHERE r.role = 'worker';
-CREATE TEMP TABLE g(k INTEGER PRIMARY KEY, v TEXT);
-INSERT INTO g VALUES (0, 'female'), (1, 'male'), (2, 'female'), (3, 'male'), (4, 'non-binary'),
-  (5, 'prefer-not-to-say'), (6, NULL);
-CREATE TEMP TABLE e(k INTEGER PRIMARY KEY, v TEXT);
-INSERT INTO e VALUES (0, 'white-british'), (1, 'white-british'), (2, 'white-other'), (3, 'asian-indian'),
-  (4, 'black-african'), (5, 'mixed-other'), (6, 'asian-pakistani'), (7, 'black-caribbean'),
-  (8, 'white-irish'), (9, 'arab'), (10, NULL);
-CREATE TEMP TABLE b(k INTEGER PRIMARY KEY, v TEXT);
-INSERT INTO b VALUES (0, '18-24'), (1, '25-34'), (2, '35-44'), (3, '45-54'), (4, 'unknown');
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
-INSERT INTO service_user (uid, service_id, keyworker_id, date_of_birth, age_band, gender, ethnicity,
-                          status, left_on, created_at, updated_at, started_on)
-SELECT printf('B%08d', i), (SELECT service_id FROM w WHERE k = (i * 7 + i / 10) % $((services * workers))),
-       (SELECT staff_id FROM w WHERE k = (i * 7 + i / 10) % $((services * workers))),
-       CASE WHEN i % 3 <> 0 THEN date('1936-01-01', '+' || ((i * 7919) % 29000) || ' days') END,
-       CASE WHEN i % 3 = 0 AND i % 5 <> 0 THEN (SELECT v FROM b WHERE k = i % 5) END,
-       (SELECT v FROM g WHERE k = i % 7),
-       (SELECT v FROM e WHERE k = i % 11),
-       CASE WHEN i % 10 = 0 THEN 'left' ELSE 'active' END,
-       CASE WHEN i % 10 = 0 THEN '2026-01-01' END,
-       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',
-       date('2020-01-01', '+' || ((i * 37) % 2000) || ' days')
-FROM n;
-INSERT INTO su_need (su_id, need_id)
-SELECT su.id, sn.id FROM service_user su JOIN service s ON s.id = su.service_id
-  JOIN star_need sn ON sn.star_id = s.star_id
-  WHERE sn.position = 1 + su.id % 10 OR (su.id % 2 = 0 AND sn.position = 1 + (su.id * 3 + 1) % 10);
-COMMIT;
-PRAGMA wal_checkpoint(TRUNCATE);
-ANALYZE;
-SQL
-
-# The same rows in a plain table: names instead of keys, no indexes.
-sqlite3 "$plain" <<SQL
-ATTACH '$db' AS reg;
-CREATE TABLE plain AS
-  SELECT su.uid AS id, s.code AS service, st.username AS keyworker, su.date_of_birth,
-         su.age_band, su.gender, su.ethnicity, su.status
-  FROM reg.service_user su JOIN reg.service s ON s.id = su.service_id
-  JOIN reg.staff st ON st.id = su.keyworker_id;
-SQL
+bench_register "$bin" "$db" "$rows"
+bench_plain "$db" "$plain"
 echo "bench: built in $(( $(date +%s) - start )) s; register $(du -h "$db" | cut -f1), plain table $(du -h "$plain" | cut -f1)" >&2
 
 report_cmd=("$bin" --db "$db" report --by keyworker --format csv)
