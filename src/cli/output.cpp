@@ -263,6 +263,26 @@ std::string flat_cell(const Cell& cell, std::string_view separator) {
     return join(*cell.list, separator);
 }
 
+// A field of a csv/tsv line: its text, and whether it is text (in csv, text
+// that a spreadsheet would run as a formula is defused).
+struct DelimitedField {
+    std::string text;
+    bool is_text = false;
+};
+
+// One csv or tsv line of `n` fields, field(i) giving each.
+template <class Field>
+std::string delimited_line(Format format, std::size_t n, Field field) {
+    std::string line;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i) line += format == Format::csv ? ',' : '\t';
+        DelimitedField f = field(i);
+        if (format == Format::csv && f.is_text) f.text = without_formula(std::move(f.text));
+        line += format == Format::csv ? csv_field(f.text) : tsv_field(f.text);
+    }
+    return line;
+}
+
 }  // namespace
 
 void append_json_object(std::string& out, const std::vector<std::string>& columns,
@@ -339,6 +359,11 @@ void RecordWriter::write_buffer() {
                     "check where the output goes (a full disk, a closed pipe)");
 }
 
+void RecordWriter::add_delimited_line(const std::string& line) {
+    buffer_ += terminal_ ? terminal_safe(line) : line;
+    buffer_ += '\n';
+}
+
 void RecordWriter::add(const Json& record) {
     ++count_;
     switch (format_) {
@@ -352,17 +377,11 @@ void RecordWriter::add(const Json& record) {
             break;
         case Format::csv:
         case Format::tsv: {
-            std::string line;
-            for (std::size_t i = 0; i < columns_.size(); ++i) {
-                if (i) line += format_ == Format::csv ? ',' : '\t';
+            add_delimited_line(delimited_line(format_, columns_.size(), [&](std::size_t i) {
                 auto it = record.find(columns_[i]);
-                std::string text = it == record.end() ? "" : flat_text(*it);
-                if (format_ == Format::csv && it != record.end() && it->is_string())
-                    text = without_formula(std::move(text));
-                line += format_ == Format::csv ? csv_field(text) : tsv_field(text);
-            }
-            buffer_ += terminal_ ? terminal_safe(line) : line;
-            buffer_ += '\n';
+                if (it == record.end()) return DelimitedField{};
+                return DelimitedField{flat_text(*it), it->is_string()};
+            }));
             break;
         }
         case Format::table: {
@@ -393,17 +412,10 @@ void RecordWriter::add_cells(const std::vector<Cell>& cells) {
         }
         case Format::csv:
         case Format::tsv: {
-            std::string line;
-            for (std::size_t i = 0; i < columns_.size(); ++i) {
-                if (i) line += format_ == Format::csv ? ',' : '\t';
-                if (i >= cells.size()) continue;
-                std::string text = flat_cell(cells[i], ";");
-                if (format_ == Format::csv && cells[i].kind == Cell::Kind::text)
-                    text = without_formula(std::move(text));
-                line += format_ == Format::csv ? csv_field(text) : tsv_field(text);
-            }
-            buffer_ += terminal_ ? terminal_safe(line) : line;
-            buffer_ += '\n';
+            add_delimited_line(delimited_line(format_, columns_.size(), [&](std::size_t i) {
+                if (i >= cells.size()) return DelimitedField{};
+                return DelimitedField{flat_cell(cells[i], ";"), cells[i].kind == Cell::Kind::text};
+            }));
             break;
         }
         case Format::table: {

@@ -81,6 +81,7 @@ class RecordWriter {
     std::size_t count() const { return count_; }
 
   private:
+    void add_delimited_line(const std::string& line);  // with its newline
     void add_table_row(std::vector<std::string> row);
     void write_table_head();
     void write_table_row(const std::vector<std::string>& row, bool bold);
