@@ -22,6 +22,8 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
                                    std::uint64_t input_size, const ImportOptions& options,
                                    const ImportHooks& hooks) {
     using namespace importer;
+    if (can_stream(options, hooks))
+        return import_streaming(reg, actor, std::move(input), input_size, options, hooks);
     const auto started = Clock::now();
     PhaseTimer timer;
     ImportSummary summary;

@@ -66,10 +66,12 @@ class ImportReadSnapshot {
     Database& db_;
 };
 
-// The rows to write: the good rows of `table`, in `order`.
+// The rows to write, a chunk at a time, in the order of their case-folded
+// IDs: each call of `next` gives the next chunk (its rows in order, their
+// state set; only kGood rows are written), nullptr at the end. Called on the
+// writing thread, while the insert runs: a chunk may still be being checked.
 struct ImportFeed {
-    const importer::Table* table = nullptr;
-    const std::vector<importer::SortKey>* order = nullptr;
+    std::function<const importer::Table*()> next;
     std::uint32_t today = 0;  // yyyymmdd: the start date of rows that give none
     std::function<void(std::uint64_t rows)> progress;  // rows written so far, now and then
 };
@@ -84,14 +86,15 @@ class ImportWrite {
     ImportWrite(const ImportWrite&) = delete;
     ImportWrite& operator=(const ImportWrite&) = delete;
 
-    // Every service, keyworker and need that a good row refers to still
-    // exists; Error(conflict) when one is gone.
-    void check_references(const importer::Table& table);
-    // Inserts the `to_add` good rows of the feed and their needs, each
-    // pointing at `event`, created and updated `now`; returns the rows
-    // written. Error(failure) when the register did not take them as expected.
-    std::uint64_t insert(const ImportFeed& feed, std::uint64_t to_add, Key event,
-                         const std::string& now);
+    // Inserts the good rows of the feed and their needs, each pointing at
+    // `event`, created and updated `now`; returns the rows written.
+    // Error(failure) when the register did not take them as expected;
+    // Error(conflict) when a service, keyworker or need a written row names
+    // is gone (checked inside the transaction, after the rows).
+    std::uint64_t insert(const ImportFeed& feed, Key event, const std::string& now);
+    // The audit event's detail, once the counts are known (the streaming
+    // import writes before it has seen every row).
+    void set_event_detail(Key event, const std::string& detail);
     void commit();
 
   private:

@@ -73,6 +73,8 @@ std::string warning_text(std::string_view id, const std::vector<GuardFinding>& w
     return fmt::format("'{}' may identify someone: {}", printable(id), join(parts, "; "));
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------------------
 // Checking rows, on worker threads.
 
@@ -83,7 +85,7 @@ class RowChecker {
     void run(const Batch& batch, BatchResult& out) {
         out.rows.reserve(batch.size());
         if (!batch.records.empty())
-            run_csv(batch.records, out);
+            run_csv(batch, out);
         else
             run_jsonl(batch, out);
     }
@@ -92,7 +94,8 @@ class RowChecker {
     // Problems of a row not (yet) known to validation: (column, reason).
     using Early = std::vector<std::pair<std::string, std::string>>;
 
-    void run_csv(const csv::Records& records, BatchResult& out) {
+    void run_csv(const Batch& batch, BatchResult& out) {
+        const csv::Records& records = batch.records;
         const auto& problems = records.problems();
         std::size_t next_problem = 0;
         const std::size_t width = s_.layout.header.size();
@@ -122,7 +125,8 @@ class RowChecker {
                     early_.emplace_back("",
                                         fmt::format("has {} fields; the header has {}", n, width));
             }
-            const std::uint64_t line = records.line(r);
+            const std::uint64_t line =
+                batch.record_lines.empty() ? records.line(r) : batch.record_lines[r];
             check(line, cells, out, [&](std::string& text, const std::string& error) {
                 std::vector<std::string_view> fields;
                 fields.reserve(s_.layout.reject_fields.size() + 2);
@@ -268,6 +272,7 @@ class RowChecker {
             if (s_.rejects) {
                 reject(out.rejects_text, error);
                 ++out.rejects;
+                out.reject_ends.push_back({line, out.rejects_text.size()});
             }
             return;
         }
@@ -341,7 +346,7 @@ class RowChecker {
     void add_problem(BatchResult& out, std::uint64_t line, const std::string& column,
                      const std::string& reason, std::string& error) {
         ++out.problem_count;
-        if (out.problems.size() < s_.options.max_problems_shown)
+        if (out.keep_all || out.problems.size() < s_.options.max_problems_shown)
             out.problems.push_back({line, problem_line(line, column, reason)});
         if (s_.rejects) {
             if (!error.empty()) error += "; ";
@@ -351,7 +356,7 @@ class RowChecker {
 
     void note(BatchResult& out, std::uint64_t line, std::string text) {
         ++out.note_count;
-        if (out.notes.size() < s_.options.max_notes_shown)
+        if (out.keep_all || out.notes.size() < s_.options.max_notes_shown)
             out.notes.push_back({line, std::move(text)});
     }
 
@@ -361,6 +366,16 @@ class RowChecker {
     std::vector<FieldProblem> problems_;
     Early early_;
 };
+
+BatchChecker::BatchChecker(const CheckContext& context)
+    : checker_(std::make_unique<RowChecker>(context)) {}
+BatchChecker::~BatchChecker() = default;
+void BatchChecker::run(const Batch& batch, BatchResult& out) {
+    out.clear();
+    checker_->run(batch, out);
+}
+
+namespace {
 
 // A chunk of the bulk check: rows as read, and as checked.
 struct Chunk {
@@ -425,6 +440,7 @@ void BatchResult::clear() {
     data_rows = bad_rows = problem_count = note_count = rejects = 0;
     codes = 0;
     rejects_text.clear();
+    reject_ends.clear();
 }
 
 void check_rows(Input& input, const CheckContext& context, unsigned threads, RejectsFile* rejects,

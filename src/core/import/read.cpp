@@ -35,6 +35,7 @@ void Batch::clear() {
     text.clear();
     ends.clear();
     lines.clear();
+    record_lines.clear();
 }
 
 Input::Input(csv::ReadFn read, const ImportOptions& options) {
@@ -70,6 +71,22 @@ bool Input::next(Batch& batch) {
         }
     }
     return batch.size() > 0;
+}
+
+bool Input::next_record(Batch& batch, std::uint64_t& begin, std::uint64_t& end) {
+    batch.clear();
+    begin = bytes_consumed();
+    if (csv_) {
+        if (!csv_->next(batch.records)) return false;
+    } else {
+        std::uint64_t number = 0;
+        if (!lines_->next(line_, number)) return false;
+        batch.text = line_;
+        batch.ends.push_back(static_cast<std::uint32_t>(batch.text.size()));
+        batch.lines.push_back(number);
+    }
+    end = bytes_consumed();
+    return true;
 }
 
 void Input::read_header(const ImportOptions& options) {

@@ -141,45 +141,23 @@ class LateReasons {
 
 std::string LateReasons::operator()(std::uint32_t i) const {
     const Table& table = run_.table;
-    const auto& order = run_.order;
     const auto& conflicts = run_.conflicts;
     const Row& r = table.rows[i];
     switch (r.state) {
         case kDuplicate: {
             // The first line with this ID.
-            auto it = table.find(order, table.id(r));
-            const Row& first = table.rows[it->row];
-            std::string_view a = table.id(first), b = table.id(r);
-            return fmt::format("'{}' is already on line {} of this file{}", b, first.line,
-                               a != b ? fmt::format(" (as '{}'; IDs ignore case)", a) : "");
+            const Row& first = table.rows[table.find(run_.order, table.id(r))->row];
+            return duplicate_reason(table.id(r), first.line, table.id(first));
         }
         case kUnconfirmed:
-            return fmt::format(
-                "'{}' {}was not confirmed as anonymous (give --confirm-anonymous, or yes in "
-                "its confirmed column)",
-                table.id(r), r.flags & kWarned ? "has guard warnings and " : "");
+            return unconfirmed_reason(table.id(r), (r.flags & kWarned) != 0);
         default: {
             auto c =
                 std::lower_bound(conflicts.begin(), conflicts.end(), i,
                                  [](const Conflict& x, std::uint32_t row) { return x.row < row; });
             if (c == conflicts.end() || c->row != i) return "refused";
-            std::string as = c->other_case
-                                 ? fmt::format(" (as '{}'; IDs ignore case)", run_.stored_ids.at(i))
-                                 : "";
-            if (r.state == kInUse)
-                return fmt::format("the ID '{}' is already in use{} ({})", table.id(r), as,
-                                   c->differ == 0
-                                       ? "with the same data: add --skip-existing to skip such rows"
-                                       : "choose another ID, or add --skip-existing to skip rows "
-                                         "that are already there with the same data");
-            std::vector<std::string> names;
-            for (std::size_t col = 0; col < kColumnCount; ++col)
-                if (c->differ & (1u << col)) names.emplace_back(kImportColumns[col]);
-            return fmt::format(
-                "the ID '{}' is already in use{} with different data{}", table.id(r), as,
-                c->visible
-                    ? fmt::format(" ({} differ{})", join(names, ", "), names.size() == 1 ? "s" : "")
-                    : "");
+            return conflict_reason(static_cast<RowState>(r.state), table.id(r), *c,
+                                   c->other_case ? run_.stored_ids.at(i) : std::string());
         }
     }
 }
@@ -229,6 +207,52 @@ std::string late_cell(const Table& table, const Row& r, const Directory& dir, Co
 
 }  // namespace
 
+std::string duplicate_reason(std::string_view id, std::uint64_t first_line,
+                             std::string_view first_id) {
+    return fmt::format("'{}' is already on line {} of this file{}", id, first_line,
+                       first_id != id ? fmt::format(" (as '{}'; IDs ignore case)", first_id) : "");
+}
+
+std::string unconfirmed_reason(std::string_view id, bool warned) {
+    return fmt::format(
+        "'{}' {}was not confirmed as anonymous (give --confirm-anonymous, or yes in "
+        "its confirmed column)",
+        id, warned ? "has guard warnings and " : "");
+}
+
+std::string conflict_reason(RowState state, std::string_view id, const Conflict& c,
+                            std::string_view stored_id) {
+    std::string as = c.other_case ? fmt::format(" (as '{}'; IDs ignore case)", stored_id) : "";
+    if (state == kInUse)
+        return fmt::format("the ID '{}' is already in use{} ({})", id, as,
+                           c.differ == 0
+                               ? "with the same data: add --skip-existing to skip such rows"
+                               : "choose another ID, or add --skip-existing to skip rows "
+                                 "that are already there with the same data");
+    std::vector<std::string> names;
+    for (std::size_t col = 0; col < kColumnCount; ++col)
+        if (c.differ & (1u << col)) names.emplace_back(kImportColumns[col]);
+    return fmt::format(
+        "the ID '{}' is already in use{} with different data{}", id, as,
+        c.visible ? fmt::format(" ({} differ{})", join(names, ", "), names.size() == 1 ? "s" : "")
+                  : "");
+}
+
+void append_late_reject(std::string& text, const Table& table, const Row& r,
+                        const CheckContext& context, const std::string& reason) {
+    std::vector<std::string> cells;
+    cells.push_back(std::to_string(Table::origin(r)));
+    if (context.options.format == ImportFormat::csv) {
+        for (std::size_t f : context.layout.reject_fields)
+            cells.push_back(late_cell(table, r, context.dir, context.layout.header[f]));
+    } else {
+        for (std::size_t c = 0; c < kLine; ++c)
+            cells.push_back(late_cell(table, r, context.dir, static_cast<Column>(c)));
+    }
+    cells.push_back("id: " + reason);
+    csv::append_record(text, cells);
+}
+
 void show_notes(const ImportRun& run, const ImportHooks& hooks, ImportSummary& summary) {
     for (const auto& n : run.notes)
         if (hooks.note) hooks.note(n.text);
@@ -271,18 +295,7 @@ void write_late_rejects(const ImportRun& run, const CheckContext& context, Rejec
     std::string text;
     std::uint64_t count = 0;
     for (std::uint32_t i : run.late) {
-        const Row& r = table.rows[i];
-        std::vector<std::string> cells;
-        cells.push_back(std::to_string(Table::origin(r)));
-        if (context.options.format == ImportFormat::csv) {
-            for (std::size_t f : context.layout.reject_fields)
-                cells.push_back(late_cell(table, r, context.dir, context.layout.header[f]));
-        } else {
-            for (std::size_t c = 0; c < kLine; ++c)
-                cells.push_back(late_cell(table, r, context.dir, static_cast<Column>(c)));
-        }
-        cells.push_back("id: " + late_reason(i));
-        csv::append_record(text, cells);
+        append_late_reject(text, table, table.rows[i], context, late_reason(i));
         ++count;
         if (text.size() > (std::size_t{1} << 20)) {
             rejects.rows(text, count);

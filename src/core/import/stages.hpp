@@ -31,6 +31,7 @@
 namespace caseload::store {
 class ImportLookup;
 class ImportWrite;
+struct StoredServiceUser;
 }  // namespace caseload::store
 
 namespace caseload::importer {
@@ -93,6 +94,7 @@ struct Batch {
     std::string text;      // JSON lines: the lines back to back
     std::vector<std::uint32_t> ends;
     std::vector<std::uint64_t> lines;
+    std::vector<std::uint64_t> record_lines;  // CSV: the records' lines, when not as read
     std::size_t size() const { return records.size() + lines.size(); }
     std::size_t bytes() const { return records.bytes() + text.size(); }
     void clear();
@@ -107,6 +109,9 @@ class Input {
     const Layout& layout() const { return layout_; }
     // The next rows into `batch` (cleared first); false when none is left.
     bool next(Batch& batch);
+    // The next row alone into `batch`, and where its bytes are in the input:
+    // [begin, end) (the streaming import reads it again from there).
+    bool next_record(Batch& batch, std::uint64_t& begin, std::uint64_t& end);
     std::uint64_t bytes_consumed() const;
 
   private:
@@ -149,12 +154,29 @@ struct BatchResult {
     std::uint64_t rejects = 0;
     unsigned codes = 0;  // bit per exit code among bad rows
     std::string rejects_text;
+    std::vector<std::pair<std::uint64_t, std::size_t>> reject_ends;  // (line, end in rejects_text)
+    bool keep_all = false;  // every problem and note, not only the first ones (streaming)
     void clear();
 };
 
 class RejectsFile;
 class Progress;
 class PhaseTimer;
+class RowChecker;
+
+// Checks batches on the calling thread, reusing its buffers from batch to batch.
+class BatchChecker {
+  public:
+    explicit BatchChecker(const CheckContext& context);
+    ~BatchChecker();
+    BatchChecker(const BatchChecker&) = delete;
+    BatchChecker& operator=(const BatchChecker&) = delete;
+    // `out` is cleared first (but for its keep_all).
+    void run(const Batch& batch, BatchResult& out);
+
+  private:
+    std::unique_ptr<RowChecker> checker_;
+};
 
 // Rows whose ID is in the register: what differs, compactly (there may be a million).
 struct Conflict {
@@ -208,6 +230,9 @@ void put_in_order(ImportRun& run, unsigned threads);
 // ---------------------------------------------------------------------------
 // Write
 
+// The columns that differ between a row of `t` and the stored one: a bit per Column.
+std::uint16_t differences(const Table& t, const Row& r, const store::StoredServiceUser& e);
+
 // Compares the rows with the register and, when anything is to be written,
 // writes them inside a transaction that it returns, not yet committed (none
 // when nothing is written).
@@ -228,8 +253,29 @@ void show_problems(ImportRun& run, const ImportHooks& hooks, const ImportOptions
 // The rows refused after the check, into the rejects file, which is then on disk.
 void write_late_rejects(const ImportRun& run, const CheckContext& context, RejectsFile& rejects,
                         ImportSummary& summary);
+// Why a row was refused after the check: an ID already on an earlier line,
+// not confirmed as anonymous, or in the register (c: what differs).
+std::string duplicate_reason(std::string_view id, std::uint64_t first_line,
+                             std::string_view first_id);
+std::string unconfirmed_reason(std::string_view id, bool warned);
+std::string conflict_reason(RowState state, std::string_view id, const Conflict& c,
+                            std::string_view stored_id);
+// A rejects-file line for a row refused after the check, its cells as the input gave them.
+void append_late_reject(std::string& text, const Table& table, const Row& r,
+                        const CheckContext& context, const std::string& reason);
 // The generated IDs of the rows written, in line order.
 void list_generated_ids(const ImportRun& run, ImportSummary& summary);
+
+// ---------------------------------------------------------------------------
+// Stream (stream.cpp): the import in two passes over the input, memory
+// bounded at any size, the check beside the write. import_service_users
+// runs it when it can: not for --generate-ids, nor when a person can be
+// asked to confirm IDs (hooks.confirm), nor under CASELOAD_IMPORT_STREAM=0.
+
+bool can_stream(const ImportOptions& options, const ImportHooks& hooks);
+ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn input,
+                               std::uint64_t input_size, const ImportOptions& options,
+                               const ImportHooks& hooks);
 
 // ---------------------------------------------------------------------------
 // The rejects file: the bad rows, with the original `line`, the input's

@@ -13,8 +13,6 @@
 
 namespace caseload::importer {
 
-namespace {
-
 // The columns that differ between a row of the file and the stored one: a bit per Column.
 std::uint16_t differences(const Table& t, const Row& r, const store::StoredServiceUser& e) {
     std::uint16_t out = 0;
@@ -32,6 +30,8 @@ std::uint16_t differences(const Table& t, const Row& r, const store::StoredServi
     if (mine != e.needs) differ(kNeeds);
     return out;
 }
+
+namespace {
 
 // The good rows whose ID is in the register: skipped (--skip-existing, same
 // data) or refused as conflicts.
@@ -115,7 +115,6 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
         return write;
     }
     write = std::make_unique<store::ImportWrite>(reg.db());
-    write->check_references(run.table);
     find_existing(run, actor.member, options, lookup);
     count_late(run, summary);
     const std::uint64_t to_add = rows_to_add(run, options, summary);
@@ -127,12 +126,17 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
         detail += fmt::format(" ({} skipped, {} rejected)", summary.skipped, summary.rejected);
     const Key event = reg.record_event(actor, "su.import", std::nullopt, detail);
     progress.phase(ImportProgress::Phase::writing, to_add, 0);
+    // The rows are in order already (put_in_order): the whole table is one chunk.
     store::ImportFeed feed;
-    feed.table = &run.table;
-    feed.order = &run.order;
+    bool given = false;
+    feed.next = [&]() -> const Table* {
+        if (given) return nullptr;
+        given = true;
+        return &run.table;
+    };
     feed.today = pack_date(context.today.iso());
     feed.progress = [&](std::uint64_t rows) { progress.update(rows, 0); };
-    summary.added = write->insert(feed, to_add, event, utc_timestamp());
+    summary.added = write->insert(feed, event, utc_timestamp());
     timer.mark("insert");
     for (std::uint32_t i : run.generated)
         if (run.table.rows[i].state == kGood) ++summary.generated;

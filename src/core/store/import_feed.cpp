@@ -3,7 +3,7 @@
 #include <sqlite3.h>
 
 #include <new>
-#include <unordered_set>
+#include <vector>
 
 #include "caseload/error.hpp"
 #include "caseload/store/import_feed.hpp"
@@ -25,13 +25,33 @@ namespace {
 
 enum class SourceKind { users, needs };
 
-// What the tables read while an import writes.
+// What the tables read while an import writes. The users table pulls the
+// chunks of the feed and notes, as it passes each row it gives, its needs
+// (for the needs table, read afterwards) and the keys it refers to (checked
+// once the rows are in).
 struct WriteSource {
-    const Table* table = nullptr;
-    const std::vector<importer::SortKey>* order = nullptr;
-    std::int64_t base = 0;    // the rowid before the first new service user (needs)
-    std::uint32_t today = 0;  // yyyymmdd: the start date of rows that give none
-    const std::function<void(std::uint64_t)>* progress = nullptr;
+    const ImportFeed* feed = nullptr;
+    std::int64_t base = 0;             // the rowid before the first new service user
+    std::uint64_t good = 0;            // rows given to the users insert
+    std::vector<std::uint32_t> needs;  // (row number from 1, need key) pairs
+    std::vector<std::uint8_t> services, staff, need_keys;  // a flag per key referred to
+
+    static void mark(std::vector<std::uint8_t>& seen, std::uint32_t key) {
+        if (key >= seen.size()) seen.resize(std::size_t{key} * 2 + 16, 0);
+        seen[key] = 1;
+    }
+    void take(const Table& t, const Row& r) {
+        ++good;
+        mark(services, r.service);
+        mark(staff, r.keyworker);
+        for (std::uint32_t n = 0; n < r.needs_count; ++n) {
+            const std::uint32_t need = t.needs[r.needs_offset + n];
+            mark(need_keys, need);
+            needs.push_back(static_cast<std::uint32_t>(good));
+            needs.push_back(need);
+        }
+        if ((good & 4095) == 0 && feed->progress) feed->progress(good);
+    }
 };
 
 struct SourceSlot {
@@ -46,28 +66,25 @@ struct SourceVtab : sqlite3_vtab {
 struct SourceCursor : sqlite3_vtab_cursor {
     WriteSource* source = nullptr;
     SourceKind kind = SourceKind::users;
-    std::size_t pos = 0;     // in the order
-    std::uint32_t need = 0;  // the need of the row at pos (needs)
-    std::uint64_t good = 0;  // rows to write passed so far, including the one at pos
+    const Table* table = nullptr;  // users: the chunk at hand; nullptr at the end
+    std::size_t pos = 0;           // users: in the chunk; needs: the pair
     char dob[16] = {};
     char started[16] = {};
 
-    const Row& row() const { return source->table->rows[(*source->order)[pos].row]; }
-    bool at_end() const { return pos >= source->order->size(); }
-    bool wanted() const {
-        const Row& r = row();
-        return r.state == kGood && (kind == SourceKind::users || r.needs_count > 0);
+    const Row& row() const { return table->rows[pos]; }
+    bool at_end() const {
+        return kind == SourceKind::users ? table == nullptr : pos * 2 >= source->needs.size();
     }
-    // Moves to the first wanted row at or after pos.
+    // users: moves to the first good row at or after pos, pulling chunks.
     void settle() {
-        for (; !at_end(); ++pos) {
-            if (row().state != kGood) continue;
-            ++good;
-            if (kind == SourceKind::needs && row().needs_count == 0) continue;
-            if (kind == SourceKind::users && source->progress && *source->progress &&
-                (good & 4095) == 0)
-                (*source->progress)(good);
-            return;
+        while (table) {
+            for (; pos < table->rows.size(); ++pos)
+                if (table->rows[pos].state == kGood) {
+                    source->take(*table, table->rows[pos]);
+                    return;
+                }
+            table = source->feed->next();
+            pos = 0;
         }
     }
 };
@@ -119,18 +136,17 @@ int source_close(sqlite3_vtab_cursor* cursor) {
 int source_filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
     auto* c = static_cast<SourceCursor*>(base);
     c->pos = 0;
-    c->need = 0;
-    c->good = 0;
-    c->settle();
+    if (c->kind == SourceKind::users) {
+        c->table = c->source->feed->next();
+        c->settle();
+    }
     return SQLITE_OK;
 }
 
 int source_next(sqlite3_vtab_cursor* base) {
     auto* c = static_cast<SourceCursor*>(base);
-    if (c->kind == SourceKind::needs && ++c->need < c->row().needs_count) return SQLITE_OK;
-    c->need = 0;
     ++c->pos;
-    c->settle();
+    if (c->kind == SourceKind::users) c->settle();
     return SQLITE_OK;
 }
 
@@ -147,15 +163,13 @@ void result_text(sqlite3_context* ctx, std::string_view text) {
 
 int source_column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
     auto* c = static_cast<SourceCursor*>(base);
-    const Row& r = c->row();
-    const Table& t = *c->source->table;
     if (c->kind == SourceKind::needs) {
-        if (column == 0)
-            sqlite3_result_int64(ctx, c->source->base + static_cast<std::int64_t>(c->good));
-        else
-            sqlite3_result_int64(ctx, t.needs[r.needs_offset + c->need]);
+        const std::uint32_t value = c->source->needs[c->pos * 2 + (column == 0 ? 0 : 1)];
+        sqlite3_result_int64(ctx, column == 0 ? c->source->base + value : value);
         return SQLITE_OK;
     }
+    const Row& r = c->row();
+    const Table& t = *c->table;
     switch (column) {
         case 0:
             result_text(ctx, t.id(r));
@@ -186,7 +200,7 @@ int source_column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
         case 7:  // not given: the day of the import
             sqlite3_result_text(ctx, c->started,
                                 static_cast<int>(importer::format_date(
-                                    r.started ? r.started : c->source->today, c->started)),
+                                    r.started ? r.started : c->source->feed->today, c->started)),
                                 SQLITE_TRANSIENT);
             break;
         default:
@@ -197,7 +211,8 @@ int source_column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
 
 int source_rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
     auto* c = static_cast<SourceCursor*>(base);
-    *rowid = static_cast<sqlite3_int64>(c->pos) * 65536 + c->need;
+    *rowid = c->kind == SourceKind::users ? static_cast<sqlite3_int64>(c->source->good)
+                                          : static_cast<sqlite3_int64>(c->pos);
     return SQLITE_OK;
 }
 
@@ -288,22 +303,16 @@ void ImportWrite::commit() {
     tx_->commit();
 }
 
-// Every service, keyworker and need that a row to write refers to still
+namespace {
+
+// Every service, keyworker and need that a written row refers to still
 // exists (inside the write transaction: nothing can remove it meanwhile).
-void ImportWrite::check_references(const Table& table) {
-    sqlite3* db = db_.sql().getHandle();
-    std::unordered_set<std::uint32_t> services, staff, needs;
-    for (const Row& r : table.rows) {
-        if (r.state != kGood) continue;
-        services.insert(r.service);
-        staff.insert(r.keyworker);
-        for (std::uint32_t n = 0; n < r.needs_count; ++n)
-            needs.insert(table.needs[r.needs_offset + n]);
-    }
-    auto check = [&](const char* sql, const std::unordered_set<std::uint32_t>& keys) {
+void check_references(sqlite3* db, const WriteSource& source) {
+    auto check = [&](const char* sql, const std::vector<std::uint8_t>& seen) {
         ImportStatement q(db, sql);
-        for (std::uint32_t key : keys) {
-            q.bind(1, key);
+        for (std::size_t key = 0; key < seen.size(); ++key) {
+            if (!seen[key]) continue;
+            q.bind(1, static_cast<std::int64_t>(key));
             const bool found = q.step();
             q.reset();
             if (!found)
@@ -313,19 +322,24 @@ void ImportWrite::check_references(const Table& table) {
                             "run the import again");
         }
     };
-    check("SELECT 1 FROM service WHERE id = ?", services);
-    check("SELECT 1 FROM staff WHERE id = ?", staff);
-    check("SELECT 1 FROM star_need WHERE id = ?", needs);
+    check("SELECT 1 FROM service WHERE id = ?", source.services);
+    check("SELECT 1 FROM staff WHERE id = ?", source.staff);
+    check("SELECT 1 FROM star_need WHERE id = ?", source.need_keys);
 }
 
-std::uint64_t ImportWrite::insert(const ImportFeed& feed, std::uint64_t to_add, Key event,
-                                  const std::string& now) {
+}  // namespace
+
+void ImportWrite::set_event_detail(Key event, const std::string& detail) {
+    ImportStatement q(db_.sql().getHandle(), "UPDATE event SET detail = ?1 WHERE id = ?2");
+    q.bind_static(1, detail);
+    q.bind(2, event);
+    q.exec();
+}
+
+std::uint64_t ImportWrite::insert(const ImportFeed& feed, Key event, const std::string& now) {
     sqlite3* db = db_.sql().getHandle();
     WriteSource source;
-    source.table = feed.table;
-    source.order = feed.order;
-    source.today = feed.today;
-    source.progress = &feed.progress;
+    source.feed = &feed;
     WriteSources sources(db, source);
     // AUTOINCREMENT: each new rowid is above both the largest rowid and the
     // sequence, so the new rows get base+1, base+2, ... (checked below).
@@ -350,17 +364,15 @@ std::uint64_t ImportWrite::insert(const ImportFeed& feed, std::uint64_t to_add, 
         insert.exec();
     }
     const auto written = static_cast<std::uint64_t>(sqlite3_changes64(db));
-    if (written != to_add ||
-        sqlite3_last_insert_rowid(db) != base + static_cast<std::int64_t>(to_add))
+    if (written != source.good ||
+        (written > 0 && sqlite3_last_insert_rowid(db) != base + static_cast<std::int64_t>(written)))
         throw Error(Exit::failure,
                     fmt::format("internal: the import wrote {} rows (last key {}), expected {} "
                                 "after key {}; nothing was written",
-                                written, sqlite3_last_insert_rowid(db), to_add, base),
+                                written, sqlite3_last_insert_rowid(db), source.good, base),
                     "this is a bug; please report it");
-    std::uint64_t need_rows = 0;
-    for (const importer::SortKey& k : *feed.order)
-        if (feed.table->rows[k.row].state == kGood)
-            need_rows += feed.table->rows[k.row].needs_count;
+    check_references(db, source);
+    const std::uint64_t need_rows = source.needs.size() / 2;
     if (need_rows > 0) {
         source.base = base;
         ImportStatement insert(db,

@@ -1,0 +1,653 @@
+// The streaming import (stages.hpp): memory bounded at any size, and the
+// check beside the write instead of before it.
+//
+//   pass 1  reads the input once, copying it to an unlinked temporary file,
+//           and keeps of each row only a key: the first 16 bytes of its
+//           case-folded ID (a hash of the rest), its line, and where its
+//           bytes are. The keys are sorted in runs of kRunKeys; past one run
+//           they are spilled to a second temporary file and merged.
+//   pass 2  a checker thread reads the rows back in key order (the global
+//           case-folded ID order, so every insert into the ID indexes
+//           appends), checks them (the same RowChecker as check.cpp) and
+//           hands them, a batch at a time, to the write, which pulls them
+//           through the store's feed. Duplicates within the file are
+//           adjacent (the lowest line first); rows in the register are
+//           looked up as they pass. Under --on-error abort the first
+//           refused row stops the writing (the checking goes on, to report
+//           every problem) and the transaction is rolled back.
+// Problems, notes and rejects are gathered with their lines and put in line
+// order at the end. Not streamed (import.cpp runs the whole-file pipeline
+// instead): --generate-ids, and a person at a terminal who can be asked to
+// confirm IDs as anonymous (one question after every row is checked).
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+#include "caseload/rules.hpp"
+#include "caseload/store/import_feed.hpp"
+#include "caseload/text.hpp"
+#include "stages.hpp"
+
+namespace caseload::importer {
+
+namespace {
+
+// An unlinked temporary file, 0600 (it holds IDs), in TMPDIR or /tmp.
+class TempFile {
+  public:
+    explicit TempFile(const char* what) {
+        const char* env = std::getenv("TMPDIR");
+        const std::string dir = env && *env ? env : "/tmp";
+        std::string path = dir + "/.caseload-import.XXXXXX";
+        fd_ = ::mkostemp(path.data(), O_CLOEXEC);
+        if (fd_ < 0)
+            throw Error(Exit::failure,
+                        fmt::format("cannot create a temporary file for the {} in {}: {}", what,
+                                    printable(dir, 200), std::strerror(errno)),
+                        "set TMPDIR to a directory you may write to, with room for the input");
+        ::unlink(path.c_str());
+    }
+    ~TempFile() { ::close(fd_); }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    void append(const char* data, std::size_t n) {
+        while (n > 0) {
+            const ssize_t w = ::write(fd_, data, n);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) fail("write");
+            data += w;
+            n -= static_cast<std::size_t>(w);
+            size_ += static_cast<std::uint64_t>(w);
+        }
+    }
+    void read(std::uint64_t offset, char* out, std::size_t n) const {
+        while (n > 0) {
+            const ssize_t r = ::pread(fd_, out, n, static_cast<off_t>(offset));
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) fail("read");
+            out += r;
+            n -= static_cast<std::size_t>(r);
+            offset += static_cast<std::uint64_t>(r);
+        }
+    }
+    std::uint64_t size() const { return size_; }
+
+  private:
+    [[noreturn]] static void fail(const char* what) {
+        throw Error(Exit::failure,
+                    fmt::format("cannot {} the import's temporary file: {}", what,
+                                errno ? std::strerror(errno) : "it ended early"),
+                    "free some space in TMPDIR (or /tmp); the register was not changed");
+    }
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+};
+
+// A row's place in the order of the IDs, and where its bytes are.
+struct ScanKey {
+    std::uint64_t high = 0, low = 0;  // the first 16 bytes of the case-folded ID, big-endian
+    std::uint32_t tail = 0;           // IDs longer than 16 bytes: a hash of the rest, odd
+    std::uint32_t length = 0;         // the row's bytes in the copy of the input
+    std::uint64_t offset = 0;
+    std::uint64_t line = 0;
+};
+
+bool operator<(const ScanKey& a, const ScanKey& b) {
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
+    if (a.tail != b.tail) return a.tail < b.tail;
+    return a.line < b.line;
+}
+
+// The ID's key. Equal IDs (any case) get equal keys; the order is SQLite's
+// NOCASE order but among long IDs with the same first 16 bytes (by hash:
+// they still append but for those few).
+ScanKey key_of(std::string_view id) {
+    ScanKey k;
+    std::uint32_t hash = 2166136261u;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        char ch = id[i];
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        const auto c = static_cast<unsigned char>(ch);
+        if (i < 16)
+            (i < 8 ? k.high : k.low) |= std::uint64_t{c} << (8 * (7 - i % 8));
+        else
+            hash = (hash ^ c) * 16777619u;
+    }
+    k.tail = id.size() > 16 ? hash | 1u : 0;
+    return k;
+}
+
+// The keys of pass 1, sorted in runs; past one run spilled to a temporary
+// file, then merged.
+class SortedRuns {
+  public:
+    static constexpr std::size_t kRunKeys = std::size_t{1} << 20;  // 40 MB a run
+
+    void add(const ScanKey& k) {
+        if (run_.capacity() == 0) run_.reserve(kRunKeys);
+        run_.push_back(k);
+        if (run_.size() == kRunKeys) spill();
+    }
+    // The last run sorted; reading may begin.
+    void finish() {
+        if (spills_.empty()) {
+            std::sort(run_.begin(), run_.end());
+            return;
+        }
+        if (!run_.empty()) spill();
+        std::vector<ScanKey>().swap(run_);
+        for (std::size_t i = 0; i < spills_.size(); ++i)
+            if (refill(spills_[i])) heap_.push({spills_[i].buffer[0], i});
+    }
+    // The next key in order; false after the last.
+    bool next(ScanKey& k) {
+        if (spills_.empty()) {
+            if (pos_ == run_.size()) return false;
+            k = run_[pos_++];
+            return true;
+        }
+        if (heap_.empty()) return false;
+        const std::size_t i = heap_.top().second;
+        heap_.pop();
+        Spilled& s = spills_[i];
+        k = s.buffer[s.pos++];
+        if (s.pos < s.buffer.size() || refill(s)) heap_.push({s.buffer[s.pos], i});
+        return true;
+    }
+
+  private:
+    struct Spilled {
+        std::uint64_t offset = 0, left = 0;  // in the file: where the unread keys are
+        std::vector<ScanKey> buffer;
+        std::size_t pos = 0;
+    };
+    using Head = std::pair<ScanKey, std::size_t>;
+    struct After {
+        bool operator()(const Head& a, const Head& b) const { return b.first < a.first; }
+    };
+
+    void spill() {
+        std::sort(run_.begin(), run_.end());
+        if (!file_) file_ = std::make_unique<TempFile>("sorted IDs");
+        spills_.push_back({file_->size(), run_.size(), {}, 0});
+        file_->append(reinterpret_cast<const char*>(run_.data()), run_.size() * sizeof(ScanKey));
+        run_.clear();
+    }
+    bool refill(Spilled& s) {
+        constexpr std::uint64_t kBufferKeys = 4096;
+        const std::uint64_t n = std::min(s.left, kBufferKeys);
+        s.buffer.resize(n);
+        s.pos = 0;
+        if (n == 0) return false;
+        file_->read(s.offset, reinterpret_cast<char*>(s.buffer.data()), n * sizeof(ScanKey));
+        s.offset += n * sizeof(ScanKey);
+        s.left -= n;
+        return true;
+    }
+
+    std::vector<ScanKey> run_;
+    std::size_t pos_ = 0;
+    std::unique_ptr<TempFile> file_;
+    std::vector<Spilled> spills_;
+    std::priority_queue<Head, std::vector<Head>, After> heap_;
+};
+
+// Pass 1: every row's key, the input copied to `copy` as it is read.
+std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress) {
+    std::size_t id_field = SIZE_MAX;
+    for (std::size_t f = 0; f < context.layout.header.size(); ++f)
+        if (context.layout.header[f] == kId) id_field = f;
+    static const std::vector<std::string_view> kLists = {"needs"};
+    std::vector<jsonl::ObjectProblem> problems;
+    Batch batch;
+    std::uint64_t begin = 0, end = 0, rows = 0;
+    while (in.next_record(batch, begin, end)) {
+        std::string_view id;
+        std::uint64_t line = 0;
+        std::vector<std::pair<std::string, std::string>> fields;
+        if (!batch.records.empty()) {
+            line = batch.records.line(0);
+            if (id_field < batch.records.fields(0)) id = trim(batch.records.field(0, id_field));
+        } else {
+            line = batch.lines[0];
+            problems.clear();
+            fields = jsonl::parse_object(batch.text, kLists, problems);
+            for (const auto& [name, value] : fields)
+                if (column_of(name) == kId) id = trim(value);
+        }
+        ScanKey k = key_of(id);
+        k.offset = begin;
+        k.length = static_cast<std::uint32_t>(end - begin);
+        k.line = line;
+        runs.add(k);
+        if ((++rows & 1023) == 0) progress.update(rows, end);
+    }
+    runs.finish();
+    return rows;
+}
+
+// Pass 2's checker thread: the rows read back in key order, checked, handed
+// over a batch at a time through a few slots.
+class CheckedStream {
+  public:
+    CheckedStream(SortedRuns& runs, const TempFile& copy, const CheckContext& context)
+        : runs_(runs), copy_(copy), context_(context), thread_([this] { work(); }) {}
+    ~CheckedStream() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+    CheckedStream(const CheckedStream&) = delete;
+    CheckedStream& operator=(const CheckedStream&) = delete;
+
+    // The next checked batch, swapped into `out`; false at the end. Throws
+    // what the checker threw.
+    bool next(BatchResult& out) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return taken_ < made_ || finished_; });
+        if (taken_ == made_) {
+            if (error_) std::rethrow_exception(error_);
+            return false;
+        }
+        std::swap(out, slots_[taken_ % kSlots].result);
+        ++taken_;
+        changed_.notify_all();
+        return true;
+    }
+
+  private:
+    static constexpr std::size_t kSlots = 4, kBatchRows = 4096;
+    struct Slot {
+        Batch batch;
+        BatchResult result;
+    };
+
+    void work() {
+        try {
+            BatchChecker checker(context_);
+            std::vector<ScanKey> keys;
+            for (;;) {
+                keys.clear();
+                ScanKey k;
+                while (keys.size() < kBatchRows && runs_.next(k)) keys.push_back(k);
+                if (keys.empty()) break;
+                {
+                    std::unique_lock lock(mutex_);
+                    changed_.wait(lock, [&] { return made_ - taken_ < kSlots || stop_; });
+                    if (stop_) break;
+                }
+                Slot& slot = slots_[made_ % kSlots];  // this thread's until made_ moves on
+                read_rows(keys, slot.batch);
+                slot.result.keep_all = true;
+                checker.run(slot.batch, slot.result);
+                {
+                    std::lock_guard lock(mutex_);
+                    ++made_;
+                }
+                changed_.notify_all();
+            }
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            error_ = std::current_exception();
+        }
+        {
+            std::lock_guard lock(mutex_);
+            finished_ = true;
+        }
+        changed_.notify_all();
+    }
+
+    // The rows of `keys` from the copy of the input, parsed again as pass 1 did.
+    void read_rows(const std::vector<ScanKey>& keys, Batch& batch) {
+        text_.clear();
+        for (const ScanKey& k : keys) {
+            const std::size_t at = text_.size();
+            text_.resize(at + k.length);
+            copy_.read(k.offset, text_.data() + at, k.length);
+            // The first row of a JSON-lines file keeps its byte-order mark.
+            if (k.offset == 0 && text_.compare(at, 3, "\xEF\xBB\xBF") == 0) text_.erase(at, 3);
+            if (text_.empty() || text_.back() != '\n') text_ += '\n';
+        }
+        batch.clear();
+        std::size_t count = 0;
+        if (context_.options.format == ImportFormat::csv) {
+            csv::Reader reader(csv::string_reader(text_), context_.options.limits);
+            while (reader.next(batch.records)) ++count;
+            for (const ScanKey& k : keys) batch.record_lines.push_back(k.line);
+        } else {
+            jsonl::LineReader reader(csv::string_reader(text_), context_.options.limits);
+            std::uint64_t number = 0;
+            while (reader.next(line_, number)) {
+                batch.text += line_;
+                batch.ends.push_back(static_cast<std::uint32_t>(batch.text.size()));
+                batch.lines.push_back(keys[std::min(count, keys.size() - 1)].line);
+                ++count;
+            }
+        }
+        if (count != keys.size())
+            throw Error(
+                Exit::failure,
+                fmt::format("internal: {} rows read back where {} were read", count, keys.size()),
+                "this is a bug; please report it");
+    }
+
+    SortedRuns& runs_;
+    const TempFile& copy_;
+    const CheckContext& context_;
+    std::string text_, line_;
+    Slot slots_[kSlots];
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t made_ = 0, taken_ = 0;
+    bool stop_ = false, finished_ = false;
+    std::exception_ptr error_;
+    std::thread thread_;  // last: starts once the rest is made
+};
+
+// Lines kept in line order, at most `most` of them (the first ones by line).
+class FirstLines {
+  public:
+    explicit FirstLines(std::size_t most) : most_(most) {}
+    void add(Shown s) {
+        items_.push_back(std::move(s));
+        if (most_ < SIZE_MAX / 4 && items_.size() >= 2 * most_ + 1024) trim();
+    }
+    std::vector<Shown>& sorted() {
+        trim();
+        return items_;
+    }
+
+  private:
+    void trim() {
+        std::stable_sort(items_.begin(), items_.end(),
+                         [](const Shown& a, const Shown& b) { return a.line < b.line; });
+        if (items_.size() > most_) items_.resize(most_);
+    }
+    std::size_t most_;
+    std::vector<Shown> items_;
+};
+
+// What the write pulls: checked batches as chunks of rows, their state set
+// (duplicates, IDs not confirmed, rows in the register). Runs on the writing
+// thread, inside the insert.
+class StreamFeed {
+  public:
+    StreamFeed(CheckedStream& stream, const CheckContext& context, store::ImportLookup& lookup,
+               bool register_empty)
+        : shown_(context.options.max_problems_shown),
+          notes_(context.options.max_notes_shown),
+          stream_(stream),
+          context_(context),
+          options_(context.options),
+          lookup_(lookup),
+          register_empty_(register_empty) {}
+
+    // The next chunk to write; nullptr at the end. Once a row is refused
+    // under --on-error abort, every batch is still taken (for its problems)
+    // but none is written.
+    const Table* next() {
+        while (stream_.next(batch_)) {
+            take(batch_);
+            if (!stopped()) return &table_;
+        }
+        return nullptr;
+    }
+    bool stopped() const { return options_.on_error == OnError::abort && bad_rows + late_bad > 0; }
+
+    std::uint64_t rows = 0, bad_rows = 0, late_bad = 0, problems = 0, note_count = 0;
+    std::uint64_t skipped = 0, unconfirmed = 0;
+    unsigned codes = 0;
+    FirstLines shown_, notes_;
+    std::vector<std::pair<std::uint64_t, std::string>> check_rejects, late_rejects;
+
+  private:
+    void take(BatchResult& b) {
+        rows += b.data_rows;
+        bad_rows += b.bad_rows;
+        codes |= b.codes;
+        problems += b.problem_count;
+        note_count += b.note_count;
+        for (auto& p : b.problems) shown_.add(std::move(p));
+        for (auto& n : b.notes) notes_.add(std::move(n));
+        std::size_t from = 0;
+        for (const auto& [line, to] : b.reject_ends) {
+            check_rejects.emplace_back(line, b.rejects_text.substr(from, to - from));
+            from = to;
+        }
+        table_.rows.clear();
+        table_.ids.clear();
+        table_.refs.clear();
+        table_.needs.clear();
+        table_.append(b);
+        for (Row& r : table_.rows) settle(r);
+    }
+
+    void settle(Row& r) {
+        const std::string_view id = table_.id(r);
+        if (have_first_ && Table::compare_ids(id, first_id_) == 0) {
+            // The first line with this ID (they come in line order) wins.
+            if (options_.skip_existing && same_data(r)) {
+                r.state = kSkipped;
+                ++skipped;
+            } else {
+                r.state = kDuplicate;
+                refuse(r, duplicate_reason(id, first_.line, first_id_));
+            }
+            return;
+        }
+        have_first_ = true;
+        first_ = r;
+        first_id_.assign(id);
+        first_needs_.assign(table_.needs.begin() + r.needs_offset,
+                            table_.needs.begin() + r.needs_offset + r.needs_count);
+        if (r.flags & kNeedsConfirm) {
+            r.state = kUnconfirmed;
+            ++unconfirmed;
+            refuse(r, unconfirmed_reason(id, (r.flags & kWarned) != 0));
+            return;
+        }
+        if (register_empty_) return;
+        auto e = lookup_.find(id);
+        if (!e) return;
+        const std::uint16_t differ = differences(table_, r, *e);
+        if (differ == 0 && options_.skip_existing) {
+            r.state = kSkipped;
+            ++skipped;
+            return;
+        }
+        r.state = options_.skip_existing ? kDifferent : kInUse;
+        const Conflict c{0, differ, may_see(context_.actor, e->row.service, e->row.keyworker),
+                         e->id != id};
+        refuse(r, conflict_reason(static_cast<RowState>(r.state), id, c, e->id));
+    }
+
+    bool same_data(const Row& r) const {
+        const Row& a = first_;
+        return a.service == r.service && a.keyworker == r.keyworker && a.dob == r.dob &&
+               a.started == r.started && a.age_band == r.age_band && a.gender == r.gender &&
+               a.ethnicity == r.ethnicity && a.needs_count == r.needs_count &&
+               std::equal(first_needs_.begin(), first_needs_.end(),
+                          table_.needs.begin() + r.needs_offset);
+    }
+
+    void refuse(const Row& r, const std::string& reason) {
+        ++late_bad;
+        ++problems;
+        const bool conflict = r.state == kInUse || r.state == kDifferent;
+        codes |= 1u << static_cast<unsigned>(conflict ? Exit::conflict : Exit::invalid);
+        shown_.add({r.line, problem_line(r.line, "id", reason)});
+        if (context_.rejects) {
+            std::string text;
+            append_late_reject(text, table_, r, context_, reason);
+            late_rejects.emplace_back(r.line, std::move(text));
+        }
+    }
+
+    CheckedStream& stream_;
+    const CheckContext& context_;
+    const ImportOptions& options_;
+    store::ImportLookup& lookup_;
+    const bool register_empty_;
+    BatchResult batch_;
+    Table table_;
+    bool have_first_ = false;
+    Row first_;
+    std::string first_id_;
+    std::vector<std::uint32_t> first_needs_;
+};
+
+// The rejects, the check's and then the later ones, each in line order.
+void write_rejects(StreamFeed& feed, RejectsFile& rejects, ImportSummary& summary) {
+    for (auto* list : {&feed.check_rejects, &feed.late_rejects}) {
+        std::stable_sort(list->begin(), list->end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string text;
+        std::uint64_t count = 0;
+        for (const auto& [line, reject] : *list) {
+            text += reject;
+            if (++count, text.size() > (std::size_t{1} << 20)) {
+                rejects.rows(text, count);
+                text.clear();
+                count = 0;
+            }
+        }
+        if (count) rejects.rows(text, count);
+    }
+    summary.rejects_written = rejects.count() > 0;
+    rejects.finish();
+}
+
+// The counts, the refusal, the notes and the problem lines, once every row has passed.
+void report(StreamFeed& feed, std::uint64_t written, const ImportOptions& options,
+            const ImportHooks& hooks, ImportSummary& summary) {
+    summary.rows = feed.rows;
+    summary.skipped = feed.skipped;
+    summary.unconfirmed = feed.unconfirmed;
+    summary.rejected = feed.bad_rows + feed.late_bad;
+    summary.added = written;
+    if (options.on_error == OnError::abort && summary.rejected > 0) {
+        const unsigned codes = feed.codes;
+        summary.refusal = codes == (1u << static_cast<unsigned>(Exit::conflict)) ? Exit::conflict
+                          : codes == (1u << static_cast<unsigned>(Exit::denied)) ? Exit::denied
+                                                                                 : Exit::invalid;
+        summary.added = 0;
+    }
+    const auto& notes = feed.notes_.sorted();
+    for (const auto& n : notes)
+        if (hooks.note) hooks.note(n.text);
+    summary.notes = feed.note_count;
+    if (feed.note_count > notes.size() && hooks.note)
+        hooks.note(
+            fmt::format("... and {} more IDs with warnings",
+                        with_thousands(static_cast<long long>(feed.note_count - notes.size()))));
+    const auto& shown = feed.shown_.sorted();
+    for (const auto& p : shown)
+        if (hooks.problem) hooks.problem(p.text);
+    summary.problems_shown = shown.size();
+    summary.problems = feed.problems;
+}
+
+}  // namespace
+
+bool can_stream(const ImportOptions& options, const ImportHooks& hooks) {
+    if (const char* env = std::getenv("CASELOAD_IMPORT_STREAM"); env && std::strcmp(env, "0") == 0)
+        return false;
+    return !options.generate_ids && !hooks.confirm;
+}
+
+ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn input,
+                               std::uint64_t input_size, const ImportOptions& options,
+                               const ImportHooks& hooks) {
+    const auto started = Clock::now();
+    PhaseTimer timer;
+    ImportSummary summary;
+    Progress progress(hooks);
+    const Guard guard = reg.guard();
+    std::unique_ptr<RejectsFile> rejects;
+    if (options.rejects_path)
+        rejects = std::make_unique<RejectsFile>(*options.rejects_path, options.input_path,
+                                                options.overwrite_rejects);
+
+    // -- Pass 1: the header, then every row's key; the input copied aside.
+    TempFile copy("copy of the input");
+    Input in(
+        [&copy, read = std::move(input)](char* into, std::size_t capacity) {
+            const std::size_t n = read(into, capacity);
+            copy.append(into, n);
+            return n;
+        },
+        options);
+    if (rejects) rejects->header(in.layout().reject_header);
+    const CheckContext context{reg.directory(),
+                               actor.member,
+                               guard,
+                               today(),
+                               options,
+                               false,
+                               options.rejects_path.has_value(),
+                               in.layout()};
+    progress.phase(ImportProgress::Phase::checking, 0, input_size);
+    SortedRuns runs;
+    const std::uint64_t scanned = scan(in, context, runs, progress);
+    timer.mark("scan");
+
+    // -- Pass 2: check beside the write, in the order of the IDs.
+    auto write = std::make_unique<store::ImportWrite>(reg.db());
+    store::ImportLookup lookup(reg.db());
+    const Key event = reg.record_event(actor, "su.import", std::nullopt, "");
+    timer.mark("existing");  // the write lock taken (tests/e2e/import.sh kills the import here)
+    progress.phase(ImportProgress::Phase::writing, scanned, 0);
+    CheckedStream stream(runs, copy, context);
+    StreamFeed rows(stream, context, lookup, lookup.register_empty());
+    store::ImportFeed feed;
+    std::exception_ptr error;  // nothing may be thrown through SQLite
+    feed.next = [&]() -> const Table* {
+        try {
+            return error ? nullptr : rows.next();
+        } catch (...) {
+            error = std::current_exception();
+            return nullptr;
+        }
+    };
+    feed.today = pack_date(context.today.iso());
+    feed.progress = [&](std::uint64_t n) { progress.update(n, 0); };
+    const std::uint64_t written = write->insert(feed, event, utc_timestamp());
+    if (error) std::rethrow_exception(error);
+    timer.mark("insert");
+
+    // -- Report, then the commit.
+    report(rows, written, options, hooks, summary);
+    if (rejects) write_rejects(rows, *rejects, summary);
+    const bool commit = summary.added > 0 && !options.dry_run;
+    if (commit) {
+        std::string detail = fmt::format("{} added from {}", summary.added, options.source_name);
+        if (summary.skipped || summary.rejected)
+            detail += fmt::format(" ({} skipped, {} rejected)", summary.skipped, summary.rejected);
+        write->set_event_detail(event, detail);
+        summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        if (hooks.before_commit) hooks.before_commit(summary);
+        write->commit();
+        summary.committed = true;
+    }
+    write.reset();  // rolls back when not committed
+    timer.mark("commit");
+    if (rejects) rejects->publish();
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return summary;
+}
+
+}  // namespace caseload::importer
