@@ -4,8 +4,9 @@
 //   pass 1  reads the input once, copying it to an unlinked temporary file,
 //           and keeps of each row only a key: the first 16 bytes of its
 //           case-folded ID (a hash of the rest), its line, and where its
-//           bytes are. The keys are sorted in runs of kRunKeys; past one run
-//           they are spilled to a second temporary file and merged.
+//           bytes are. The keys are sorted in runs (on the other core);
+//           past 1M keys they are spilled to a second temporary file; the
+//           runs are merged as pass 2 reads them.
 //   pass 2  a checker thread reads the rows back in key order (the global
 //           case-folded ID order, so every insert into the ID indexes
 //           appends), checks them (the same RowChecker as check.cpp) and
@@ -28,6 +29,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <queue>
 #include <thread>
@@ -128,78 +130,115 @@ ScanKey key_of(std::string_view id) {
     return k;
 }
 
-// The keys of pass 1, sorted in runs; past one run spilled to a temporary
-// file, then merged.
+// The keys of pass 1, in sorted runs merged as they are read. Each run is
+// sorted on another thread while the scan goes on (the other core is idle
+// then); past memory_keys_ held, the sorted runs go to a temporary file.
 class SortedRuns {
   public:
-    static constexpr std::size_t kRunKeys = std::size_t{1} << 20;  // 40 MB a run
+    // 10 MB a run, 40 MB held. CASELOAD_IMPORT_RUN_KEYS (a testing aid)
+    // makes runs that small, and spills past four of them.
+    SortedRuns() {
+        if (const char* env = std::getenv("CASELOAD_IMPORT_RUN_KEYS"); env && *env) {
+            run_keys_ = std::clamp<std::size_t>(std::strtoul(env, nullptr, 10), 2, run_keys_);
+            memory_keys_ = 4 * run_keys_;
+        }
+    }
+    ~SortedRuns() {
+        if (sorter_.joinable()) sorter_.join();
+    }
+    SortedRuns(const SortedRuns&) = delete;
+    SortedRuns& operator=(const SortedRuns&) = delete;
 
     void add(const ScanKey& k) {
-        if (run_.capacity() == 0) run_.reserve(kRunKeys);
-        run_.push_back(k);
-        if (run_.size() == kRunKeys) spill();
+        if (filling_.capacity() == 0) filling_.reserve(run_keys_);
+        filling_.push_back(k);
+        if (filling_.size() == run_keys_) hand_over();
     }
-    // The last run sorted; reading may begin.
+    // Every run sorted; reading may begin.
     void finish() {
-        if (spills_.empty()) {
-            std::sort(run_.begin(), run_.end());
-            return;
-        }
-        if (!run_.empty()) spill();
-        std::vector<ScanKey>().swap(run_);
-        for (std::size_t i = 0; i < spills_.size(); ++i)
-            if (refill(spills_[i])) heap_.push({spills_[i].buffer[0], i});
+        if (!filling_.empty()) hand_over();
+        wait();
+        std::vector<ScanKey>().swap(filling_);
+        for (std::size_t i = 0; i < runs_.size(); ++i)
+            if (refill(runs_[i])) heap_.push({runs_[i].keys[0], i});
     }
     // The next key in order; false after the last.
     bool next(ScanKey& k) {
-        if (spills_.empty()) {
-            if (pos_ == run_.size()) return false;
-            k = run_[pos_++];
-            return true;
-        }
         if (heap_.empty()) return false;
         const std::size_t i = heap_.top().second;
         heap_.pop();
-        Spilled& s = spills_[i];
-        k = s.buffer[s.pos++];
-        if (s.pos < s.buffer.size() || refill(s)) heap_.push({s.buffer[s.pos], i});
+        Run& run = runs_[i];
+        k = run.keys[run.pos++];
+        if (refill(run)) heap_.push({run.keys[run.pos], i});
         return true;
     }
 
   private:
-    struct Spilled {
-        std::uint64_t offset = 0, left = 0;  // in the file: where the unread keys are
-        std::vector<ScanKey> buffer;
+    struct Run {
+        std::vector<ScanKey> keys;  // all of them, or (spilled) the next few
         std::size_t pos = 0;
+        std::uint64_t offset = 0, left = 0;  // spilled: where the keys not yet in `keys` are
     };
     using Head = std::pair<ScanKey, std::size_t>;
     struct After {
         bool operator()(const Head& a, const Head& b) const { return b.first < a.first; }
     };
 
-    void spill() {
-        std::sort(run_.begin(), run_.end());
-        if (!file_) file_ = std::make_unique<TempFile>("sorted IDs");
-        spills_.push_back({file_->size(), run_.size(), {}, 0});
-        file_->append(reinterpret_cast<const char*>(run_.data()), run_.size() * sizeof(ScanKey));
-        run_.clear();
+    // The run just filled to the sorting thread (once the one before is done).
+    void hand_over() {
+        wait();
+        runs_.emplace_back();
+        runs_.back().keys = std::move(filling_);
+        filling_ = {};
+        held_ += runs_.back().keys.size();
+        const bool spill_all = held_ > memory_keys_;
+        if (spill_all) held_ = 0;
+        Run* run = &runs_.back();
+        sorter_ = std::thread([this, run, spill_all] {
+            try {
+                std::sort(run->keys.begin(), run->keys.end());
+                if (spill_all)
+                    for (Run& r : runs_) spill(r);
+            } catch (...) {
+                error_ = std::current_exception();
+            }
+        });
     }
-    bool refill(Spilled& s) {
+    void wait() {
+        if (sorter_.joinable()) sorter_.join();
+        if (error_) std::rethrow_exception(error_);
+    }
+    void spill(Run& r) {
+        if (r.keys.empty()) return;
+        if (!file_) file_ = std::make_unique<TempFile>("sorted IDs");
+        r.offset = file_->size();
+        r.left = r.keys.size();
+        file_->append(reinterpret_cast<const char*>(r.keys.data()),
+                      r.keys.size() * sizeof(ScanKey));
+        std::vector<ScanKey>().swap(r.keys);
+    }
+    // Keys left to read in `r` (more read from the file when needed).
+    bool refill(Run& r) {
+        if (r.pos < r.keys.size()) return true;
         constexpr std::uint64_t kBufferKeys = 4096;
-        const std::uint64_t n = std::min(s.left, kBufferKeys);
-        s.buffer.resize(n);
-        s.pos = 0;
+        const std::uint64_t n = std::min(r.left, kBufferKeys);
+        r.keys.resize(n);
+        r.pos = 0;
         if (n == 0) return false;
-        file_->read(s.offset, reinterpret_cast<char*>(s.buffer.data()), n * sizeof(ScanKey));
-        s.offset += n * sizeof(ScanKey);
-        s.left -= n;
+        file_->read(r.offset, reinterpret_cast<char*>(r.keys.data()), n * sizeof(ScanKey));
+        r.offset += n * sizeof(ScanKey);
+        r.left -= n;
         return true;
     }
 
-    std::vector<ScanKey> run_;
-    std::size_t pos_ = 0;
+    std::size_t run_keys_ = std::size_t{1} << 18;
+    std::size_t memory_keys_ = std::size_t{1} << 20;
+    std::vector<ScanKey> filling_;
+    std::deque<Run> runs_;  // a deque: the sorting thread holds a pointer to the last
+    std::size_t held_ = 0;  // keys in memory
     std::unique_ptr<TempFile> file_;
-    std::vector<Spilled> spills_;
+    std::thread sorter_;
+    std::exception_ptr error_;
     std::priority_queue<Head, std::vector<Head>, After> heap_;
 };
 
