@@ -4,12 +4,16 @@
 // Every row goes through validate_new_service_user, the one code path of
 // `su add` (format, guard, the actor's roles, keyworker, Star needs, dates),
 // then through uniqueness within the file (IDs ignore case) and against the
-// register. Rows are checked on several threads without any lock (the bulk
-// check); the write is one write transaction of the store that inserts the
+// register. The write is one write transaction of the store that inserts the
 // rows in the order of their case-folded IDs (so every B-tree insert of the
 // ID index appends), with ONE audit event that every inserted row points at.
-// Default all or nothing; `skip` writes the good rows. A dry run does the
-// inserts and rolls back. The stages are in src/core/import/stages.hpp.
+// Most imports stream: a first pass sorts a small key per row, a second reads
+// the rows back in ID order and checks them on a thread beside the write
+// (memory bounded at any size; the input is copied to a temporary file in
+// TMPDIR). --generate-ids and the confirm question check every row first, on
+// several threads, holding them all. Default all or nothing; `skip` writes the
+// good rows. A dry run does the inserts and rolls back. The stages are in
+// src/core/import/stages.hpp.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -63,8 +67,8 @@ struct ImportOptions {
     std::optional<std::string> rejects_path;  // CSV of the bad rows, created 0600
     bool overwrite_rejects = false;           // --force: replace an existing rejects file
     std::optional<std::string> input_path;    // to refuse rejects == input
-    unsigned threads = 0;                     // checking threads; 0: one per core
-    std::size_t max_problems_shown = 100;     // problem lines printed; the rest are counted
+    unsigned threads = 0;                  // checking threads (whole-file import); 0: one per core
+    std::size_t max_problems_shown = 100;  // problem lines printed; the rest are counted
     std::size_t max_notes_shown = 20;
     csv::Limits limits;
 };

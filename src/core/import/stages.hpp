@@ -1,5 +1,8 @@
 #pragma once
-// The stages of an import (spec §6), one file each, in the order that
+// The stages of an import (spec §6), one file each. Most imports stream
+// (stream.cpp: two passes over the input, the check beside the write, memory
+// bounded at any size; see its head comment). --generate-ids and the confirm
+// question run the whole-file pipeline, in the order that
 // import_service_users (src/core/import.cpp) runs them:
 //   read.cpp    the input, CSV or JSON lines: its header, then batches of rows;
 //   check.cpp   every row through the rules of su add, on worker threads
@@ -9,8 +12,10 @@
 //   write.cpp   the rows already in the register, then the write, through
 //               the store (caseload/store/import_feed.hpp);
 //   report.cpp  problem lines, notes, the rejects file, progress.
-// All but the write are free of any storage engine. The stages pass an
-// ImportRun on: each fills its part of it.
+// The streaming import uses read.cpp, check.cpp's RowChecker (BatchChecker),
+// write.cpp's differences and report.cpp's reasons, rejects file and progress.
+// All but the write are free of any storage engine. The whole-file stages
+// pass an ImportRun on: each fills its part of it.
 #include <array>
 #include <chrono>
 #include <cstdint>

@@ -36,64 +36,13 @@
 
 #include "caseload/rules.hpp"
 #include "caseload/store/import_feed.hpp"
+#include "caseload/temp_file.hpp"
 #include "caseload/text.hpp"
 #include "stages.hpp"
 
 namespace caseload::importer {
 
 namespace {
-
-// An unlinked temporary file, 0600 (it holds IDs), in TMPDIR or /tmp.
-class TempFile {
-  public:
-    explicit TempFile(const char* what) {
-        const char* env = std::getenv("TMPDIR");
-        const std::string dir = env && *env ? env : "/tmp";
-        std::string path = dir + "/.caseload-import.XXXXXX";
-        fd_ = ::mkostemp(path.data(), O_CLOEXEC);
-        if (fd_ < 0)
-            throw Error(Exit::failure,
-                        fmt::format("cannot create a temporary file for the {} in {}: {}", what,
-                                    printable(dir, 200), std::strerror(errno)),
-                        "set TMPDIR to a directory you may write to, with room for the input");
-        ::unlink(path.c_str());
-    }
-    ~TempFile() { ::close(fd_); }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-
-    void append(const char* data, std::size_t n) {
-        while (n > 0) {
-            const ssize_t w = ::write(fd_, data, n);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) fail("write");
-            data += w;
-            n -= static_cast<std::size_t>(w);
-            size_ += static_cast<std::uint64_t>(w);
-        }
-    }
-    void read(std::uint64_t offset, char* out, std::size_t n) const {
-        while (n > 0) {
-            const ssize_t r = ::pread(fd_, out, n, static_cast<off_t>(offset));
-            if (r < 0 && errno == EINTR) continue;
-            if (r <= 0) fail("read");
-            out += r;
-            n -= static_cast<std::size_t>(r);
-            offset += static_cast<std::uint64_t>(r);
-        }
-    }
-    std::uint64_t size() const { return size_; }
-
-  private:
-    [[noreturn]] static void fail(const char* what) {
-        throw Error(Exit::failure,
-                    fmt::format("cannot {} the import's temporary file: {}", what,
-                                errno ? std::strerror(errno) : "it ended early"),
-                    "free some space in TMPDIR (or /tmp); the register was not changed");
-    }
-    int fd_ = -1;
-    std::uint64_t size_ = 0;
-};
 
 // A row's place in the order of the IDs, and where its bytes are.
 struct ScanKey {

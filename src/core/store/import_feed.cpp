@@ -2,11 +2,15 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
 #include <new>
 #include <vector>
 
 #include "caseload/error.hpp"
 #include "caseload/store/import_feed.hpp"
+#include "caseload/temp_file.hpp"
 #include "import_statement.hpp"
 
 namespace caseload::store {
@@ -25,15 +29,76 @@ namespace {
 
 enum class SourceKind { users, needs };
 
+// The (row number from 1, need key) pairs of the rows written, for the needs
+// table: held in memory up to kHeld pairs, then in a temporary file, so that
+// memory stays bounded at any size.
+class NeedPairs {
+  public:
+    // 16 MB; CASELOAD_IMPORT_RUN_KEYS (a testing aid, as in the import's
+    // sorted runs) makes it that many pairs.
+    NeedPairs() {
+        if (const char* env = std::getenv("CASELOAD_IMPORT_RUN_KEYS"); env && *env)
+            held_most_ = std::clamp<std::size_t>(std::strtoul(env, nullptr, 10), 2, held_most_);
+    }
+
+    void add(std::uint32_t row, std::uint32_t need) {
+        held_.push_back(row);
+        held_.push_back(need);
+        ++count_;
+        if (held_.size() >= 2 * held_most_) {
+            if (!file_) file_ = std::make_unique<TempFile>("needs of the rows written");
+            file_->append(reinterpret_cast<const char*>(held_.data()),
+                          held_.size() * sizeof(std::uint32_t));
+            held_.clear();
+        }
+    }
+    std::uint64_t size() const { return count_; }
+    // Reading, from the first pair: the spilled ones, then the held ones.
+    void rewind() {
+        read_ = 0;
+        pos_ = 0;
+        next_buffer();
+    }
+    bool at_end() const { return read_ >= count_; }
+    std::uint32_t row() const { return (*current_)[pos_ * 2]; }
+    std::uint32_t need() const { return (*current_)[pos_ * 2 + 1]; }
+    void next() {
+        ++read_;
+        if (++pos_ * 2 >= current_->size()) next_buffer();
+    }
+
+  private:
+    void next_buffer() {
+        pos_ = 0;
+        const std::uint64_t spilled = file_ ? file_->size() / (2 * sizeof(std::uint32_t)) : 0;
+        if (read_ >= spilled) {
+            current_ = &held_;
+            return;
+        }
+        const std::uint64_t n = std::min<std::uint64_t>(spilled - read_, 8192);
+        buffer_.resize(n * 2);
+        file_->read(read_ * 2 * sizeof(std::uint32_t), reinterpret_cast<char*>(buffer_.data()),
+                    n * 2 * sizeof(std::uint32_t));
+        current_ = &buffer_;
+    }
+
+    std::size_t held_most_ = std::size_t{1} << 21;
+    std::vector<std::uint32_t> held_, buffer_;
+    const std::vector<std::uint32_t>* current_ = &held_;
+    std::unique_ptr<TempFile> file_;
+    std::uint64_t count_ = 0, read_ = 0;
+    std::size_t pos_ = 0;
+};
+
 // What the tables read while an import writes. The users table pulls the
 // chunks of the feed and notes, as it passes each row it gives, its needs
 // (for the needs table, read afterwards) and the keys it refers to (checked
 // once the rows are in).
 struct WriteSource {
     const ImportFeed* feed = nullptr;
-    std::int64_t base = 0;             // the rowid before the first new service user
-    std::uint64_t good = 0;            // rows given to the users insert
-    std::vector<std::uint32_t> needs;  // (row number from 1, need key) pairs
+    std::int64_t base = 0;   // the rowid before the first new service user
+    std::uint64_t good = 0;  // rows given to the users insert
+    NeedPairs needs;
     std::vector<std::uint8_t> services, staff, need_keys;  // a flag per key referred to
 
     static void mark(std::vector<std::uint8_t>& seen, std::uint32_t key) {
@@ -47,8 +112,7 @@ struct WriteSource {
         for (std::uint32_t n = 0; n < r.needs_count; ++n) {
             const std::uint32_t need = t.needs[r.needs_offset + n];
             mark(need_keys, need);
-            needs.push_back(static_cast<std::uint32_t>(good));
-            needs.push_back(need);
+            needs.add(static_cast<std::uint32_t>(good), need);
         }
         if ((good & 4095) == 0 && feed->progress) feed->progress(good);
     }
@@ -73,7 +137,7 @@ struct SourceCursor : sqlite3_vtab_cursor {
 
     const Row& row() const { return table->rows[pos]; }
     bool at_end() const {
-        return kind == SourceKind::users ? table == nullptr : pos * 2 >= source->needs.size();
+        return kind == SourceKind::users ? table == nullptr : source->needs.at_end();
     }
     // users: moves to the first good row at or after pos, pulling chunks.
     void settle() {
@@ -139,6 +203,8 @@ int source_filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_valu
     if (c->kind == SourceKind::users) {
         c->table = c->source->feed->next();
         c->settle();
+    } else {
+        c->source->needs.rewind();
     }
     return SQLITE_OK;
 }
@@ -146,7 +212,10 @@ int source_filter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_valu
 int source_next(sqlite3_vtab_cursor* base) {
     auto* c = static_cast<SourceCursor*>(base);
     ++c->pos;
-    if (c->kind == SourceKind::users) c->settle();
+    if (c->kind == SourceKind::users)
+        c->settle();
+    else
+        c->source->needs.next();
     return SQLITE_OK;
 }
 
@@ -164,8 +233,8 @@ void result_text(sqlite3_context* ctx, std::string_view text) {
 int source_column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
     auto* c = static_cast<SourceCursor*>(base);
     if (c->kind == SourceKind::needs) {
-        const std::uint32_t value = c->source->needs[c->pos * 2 + (column == 0 ? 0 : 1)];
-        sqlite3_result_int64(ctx, column == 0 ? c->source->base + value : value);
+        const NeedPairs& pairs = c->source->needs;
+        sqlite3_result_int64(ctx, column == 0 ? c->source->base + pairs.row() : pairs.need());
         return SQLITE_OK;
     }
     const Row& r = c->row();
@@ -372,7 +441,7 @@ std::uint64_t ImportWrite::insert(const ImportFeed& feed, Key event, const std::
                                 written, sqlite3_last_insert_rowid(db), source.good, base),
                     "this is a bug; please report it");
     check_references(db, source);
-    const std::uint64_t need_rows = source.needs.size() / 2;
+    const std::uint64_t need_rows = source.needs.size();
     if (need_rows > 0) {
         source.base = base;
         ImportStatement insert(db,
