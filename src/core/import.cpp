@@ -82,18 +82,7 @@ ImportSummary import_service_users(Register& reg, const Actor& actor, csv::ReadF
     if (rejects) write_late_rejects(run, context, *rejects, summary);
     const bool commit = write && summary.added > 0 && !options.dry_run;
     if (commit) list_generated_ids(run, summary);
-    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    if (commit) {
-        // The only copy of the generated IDs goes out first: when that
-        // fails, the hook throws and nothing is committed.
-        if (hooks.before_commit) hooks.before_commit(summary);
-        write->commit();
-        summary.committed = true;
-    }
-    write.reset();  // rolls back when not committed
-    timer.mark("commit");
-    if (rejects) rejects->publish();
-    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    commit_or_roll_back(std::move(write), commit, hooks, rejects.get(), timer, started, summary);
     return summary;
 }
 

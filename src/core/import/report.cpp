@@ -65,8 +65,19 @@ void RejectsFile::header(const std::vector<std::string>& names) {
     write(line);
 }
 
+void RejectsFile::row(std::string_view line) {
+    buffer_ += line;
+    ++rows_;
+    if (buffer_.size() > (std::size_t{1} << 20)) {
+        write(buffer_);
+        buffer_.clear();
+    }
+}
+
 void RejectsFile::finish() {
     if (fd_ < 0) return;
+    write(buffer_);
+    buffer_.clear();
     if (rows_ > 0 && ::fsync(fd_) != 0) fail();
     if (::close(fd_) != 0) {
         fd_ = -1;
@@ -293,17 +304,11 @@ void write_late_rejects(const ImportRun& run, const CheckContext& context, Rejec
     const Table& table = run.table;
     const LateReasons late_reason(run);
     std::string text;
-    std::uint64_t count = 0;
     for (std::uint32_t i : run.late) {
+        text.clear();
         append_late_reject(text, table, table.rows[i], context, late_reason(i));
-        ++count;
-        if (text.size() > (std::size_t{1} << 20)) {
-            rejects.rows(text, count);
-            text.clear();
-            count = 0;
-        }
+        rejects.row(text);
     }
-    if (count) rejects.rows(text, count);
     summary.rejects_written = rejects.count() > 0;
     rejects.finish();
 }

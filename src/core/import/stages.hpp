@@ -247,6 +247,13 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
                                                Progress& progress, PhaseTimer& timer,
                                                ImportSummary& summary);
 
+// The commit when `commit` (after the before_commit hook: when it throws,
+// nothing is committed), else the rollback; then the rejects file under its
+// name, and the import's time in `summary`.
+void commit_or_roll_back(std::unique_ptr<store::ImportWrite> write, bool commit,
+                         const ImportHooks& hooks, RejectsFile* rejects, PhaseTimer& timer,
+                         Clock::time_point started, ImportSummary& summary);
+
 // ---------------------------------------------------------------------------
 // Report
 
@@ -301,9 +308,13 @@ class RejectsFile {
 
     void header(const std::vector<std::string>& names);
     void rows(std::string_view text, std::uint64_t count) {
+        write(buffer_);  // what row() holds goes first
+        buffer_.clear();
         write(text);
         rows_ += count;
     }
+    // One row, buffered (written by 1 MB, and by finish()).
+    void row(std::string_view line);
     std::uint64_t count() const { return rows_; }
     // Everything on disk (before the commit).
     void finish();
@@ -316,7 +327,7 @@ class RejectsFile {
     [[noreturn]] void throw_exists() const;
     [[noreturn]] void fail();
 
-    std::string path_, temp_;
+    std::string path_, temp_, buffer_;
     int fd_ = -1;
     bool overwrite_ = false;
     std::uint64_t rows_ = 0;

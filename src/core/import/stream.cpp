@@ -503,17 +503,7 @@ void write_rejects(StreamFeed& feed, RejectsFile& rejects, ImportSummary& summar
     for (auto* list : {&feed.check_rejects, &feed.late_rejects}) {
         std::stable_sort(list->begin(), list->end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::string text;
-        std::uint64_t count = 0;
-        for (const auto& [line, reject] : *list) {
-            text += reject;
-            if (++count, text.size() > (std::size_t{1} << 20)) {
-                rejects.rows(text, count);
-                text.clear();
-                count = 0;
-            }
-        }
-        if (count) rejects.rows(text, count);
+        for (const auto& [line, reject] : *list) rejects.row(reject);
     }
     summary.rejects_written = rejects.count() > 0;
     rejects.finish();
@@ -626,15 +616,8 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
         if (summary.skipped || summary.rejected)
             detail += fmt::format(" ({} skipped, {} rejected)", summary.skipped, summary.rejected);
         write->set_event_detail(event, detail);
-        summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        if (hooks.before_commit) hooks.before_commit(summary);
-        write->commit();
-        summary.committed = true;
     }
-    write.reset();  // rolls back when not committed
-    timer.mark("commit");
-    if (rejects) rejects->publish();
-    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    commit_or_roll_back(std::move(write), commit, hooks, rejects.get(), timer, started, summary);
     return summary;
 }
 

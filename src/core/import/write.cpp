@@ -143,4 +143,21 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
     return write;
 }
 
+void commit_or_roll_back(std::unique_ptr<store::ImportWrite> write, bool commit,
+                         const ImportHooks& hooks, RejectsFile* rejects, PhaseTimer& timer,
+                         Clock::time_point started, ImportSummary& summary) {
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (commit) {
+        // The only copy of the generated IDs goes out first: when that
+        // fails, the hook throws and nothing is committed.
+        if (hooks.before_commit) hooks.before_commit(summary);
+        write->commit();
+        summary.committed = true;
+    }
+    write.reset();  // rolls back when not committed
+    timer.mark("commit");
+    if (rejects) rejects->publish();
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+}
+
 }  // namespace caseload::importer
