@@ -358,6 +358,10 @@ PhaseTimer::PhaseTimer()
       last_(Clock::now()),
       last_cpu_(cpu_now()) {}
 
+void PhaseTimer::note(const char* what, double seconds) {
+    if (on_) fmt::print(stderr, "timing: {} {:.3f} s\n", what, seconds);
+}
+
 void PhaseTimer::mark(const char* what) {
     if (!on_) return;
     auto now = Clock::now();

@@ -352,6 +352,7 @@ class PhaseTimer {
   public:
     PhaseTimer();
     void mark(const char* what);
+    void note(const char* what, double seconds);
 
   private:
     bool on_;

@@ -242,11 +242,17 @@ class CheckedStream {
     CheckedStream(const CheckedStream&) = delete;
     CheckedStream& operator=(const CheckedStream&) = delete;
 
+    double waited = 0;  // seconds the write waited for the check (CASELOAD_IMPORT_TIMING)
+
     // The next checked batch, swapped into `out`; false at the end. Throws
     // what the checker threw.
     bool next(BatchResult& out) {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return taken_ < made_ || finished_; });
+        if (taken_ == made_ && !finished_) {
+            const auto from = Clock::now();
+            changed_.wait(lock, [&] { return taken_ < made_ || finished_; });
+            waited += std::chrono::duration<double>(Clock::now() - from).count();
+        }
         if (taken_ == made_) {
             if (error_) std::rethrow_exception(error_);
             return false;
@@ -606,6 +612,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     const std::uint64_t written = write->insert(feed, event, utc_timestamp());
     if (error) std::rethrow_exception(error);
     timer.mark("insert");
+    timer.note("insert waited for the check", stream.waited);
 
     // -- Report, then the commit.
     report(rows, written, options, hooks, summary);
