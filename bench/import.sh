@@ -43,6 +43,28 @@
 #   wall); in file order 6.1x CPU. So a write that starts before the whole file
 #   is checked loses more than the 1.15 budget once migration 7->8's indexes exist.
 #   EXTRA_INDEX=1 at 1M (RUNS=3, load 3.3): caseload +11% wall, +12% CPU.
+#
+# The streaming import (issue 19, branch import-19c: two passes, the check
+# beside the write, memory bounded), 2026-12-03, UNDER LOAD (other helpers'
+# builds and benches), new and old (main) binaries alternated:
+#   bench/import.sh sweep (RUNS=1, load 4.1-4.6):
+#   rows   .import caseload  floor ÷floor ÷.import  s/M   RSS MB  cpu÷floor  load
+#   100k     0.33    0.85    0.53   1.60    2.58    8.50     47     1.77     4.1
+#   1M       3.02    8.34    4.75   1.76    2.76    8.34    149     1.61     4.5
+#   3M       7.48   20.30   17.58   1.15    2.71    6.77    145     1.43     4.6
+#   5M      13.76   39.70   36.45   1.09    2.89    7.94    128     1.52     2.0
+#   s/M spread 26%. Peak RSS 128-149 MB from 1M to 5M (was 190/560/914).
+#   RUNS=3 bench/import.sh 1000000, load 1.3-1.7: new 5.76 s, floor 4.63 s:
+#   1.24x (CPU 1.53x), 149 MB; old right after: 5.59 s, floor 4.97 s: 1.12x
+#   (CPU 1.23x), 191 MB. bench/import.sh 3000000, load 1.6-3.0: new 28.30 s,
+#   floor 20.96 s: 1.35x (CPU 1.50x), 145 MB; old: 20.53 s, floor 17.07 s: 1.20x
+#   (CPU 1.29x), 560 MB. By hand at 3M, load ~3, one run each: new 19.65 s and
+#   21.81 s, old 21.16 s. Under load the two threads of the new write (insert
+#   and check) compete with other processes; the write waited for the check
+#   only 0.01-0.03 s a run (CASELOAD_IMPORT_TIMING=1), so on a quiet machine
+#   the wall time should be about scan (0.4-0.5 s/M) + the insert + commit.
+#   Its CPU is about the old one's plus the second pass (~0.5 s/M): cpu÷floor
+#   stays near 1.5 by design. Not yet measured quiet.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${CASELOAD_BIN:-$HERE/../build/caseload}
