@@ -392,6 +392,17 @@ bool could_read_as_name(std::string_view low, const NameLikeness& whole) {
     return false;
 }
 
+// Whether any token could read as a name; wholes[k]: the likeness of tokens[k].
+bool any_could_read_as_name(const IdScan& scan, const SmallList<Span, 32>& tokens,
+                            std::array<NameLikeness, 32>& wholes) {
+    bool any = false;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        wholes[k] = name_likeness(scan.low(tokens[k]));
+        any |= could_read_as_name(scan.low(tokens[k]), wholes[k]);
+    }
+    return any;
+}
+
 }  // namespace
 
 void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
@@ -423,12 +434,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
     // The model first: most tokens of random codes read as a name under no
     // bar, and then nothing below can find one.
     std::array<NameLikeness, 32> wholes;  // name_likeness of tokens[k]
-    bool any_could = false;
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-        wholes[k] = name_likeness(scan.low(tokens[k]));
-        any_could |= could_read_as_name(scan.low(tokens[k]), wholes[k]);
-    }
-    if (!any_could) return;
+    if (!any_could_read_as_name(scan, tokens, wholes)) return;
     const auto n = static_cast<std::uint32_t>(scan.id.size());
     const bool hex = looks_hex(scan);
     // Single letters standing as initials: runs of one letter, and case
