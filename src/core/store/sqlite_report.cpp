@@ -439,9 +439,25 @@ Tally count_population(Database& database, const Directory& dir, const std::vect
 }
 
 std::optional<std::string> first_started_on(Database& db, const ReportPopulation& population) {
-    SQLite::Statement q(db.sql(),
-                        "SELECT min(su.started_on) FROM service_user su" + where_sql(population));
-    if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getString();
+    if (population.left_out.empty()) {
+        SQLite::Statement q(db.sql(), "SELECT min(su.started_on) FROM service_user su" +
+                                          where_sql(population, LeftOut::ignored));
+        if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getString();
+        return std::nullopt;
+    }
+    // The first n + 1 starts of everyone hold the first start of all but the
+    // n left-out people (see LeftOut): a pass with a small heap, not NOT IN.
+    const std::string where = where_sql(population, LeftOut::ignored);
+    SQLite::Statement q(db.sql(), fmt::format("SELECT su.id, su.started_on FROM service_user su{}"
+                                              "{} su.started_on IS NOT NULL ORDER BY "
+                                              "su.started_on LIMIT {}",
+                                              where, where.empty() ? " WHERE" : " AND",
+                                              population.left_out.size() + 1));
+    const auto& left_out = population.left_out;
+    while (q.executeStep())
+        if (std::find(left_out.begin(), left_out.end(), q.getColumn(0).getInt64()) ==
+            left_out.end())
+            return q.getColumn(1).getString();
     return std::nullopt;
 }
 
