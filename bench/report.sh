@@ -109,6 +109,14 @@ if [ "${BENCH_EXTRA:-1}" = 1 ]; then
     need="FROM service_user su LEFT JOIN su_need x ON x.su_id = su.id WHERE su.status = 'active'"
     during="FROM service_user su WHERE su.started_on <= '2025-03-31' AND (su.left_on IS NULL OR su.left_on >= '2025-01-01')"
     since="FROM service_user su WHERE su.started_on <= '$today' AND (su.left_on IS NULL OR su.left_on >= '2024-01-01')"
+    # Protected reports (--suppress-below) leave one person out of some
+    # services, by the register's secret (disclosure.hpp): their GROUP BY
+    # leaves out the same people.
+    left=$(sqlite3 "$db" "SELECT group_concat(t.id) FROM (SELECT su.id, su.service_id, row_number()
+        OVER (PARTITION BY su.service_id ORDER BY (su.id * k.multiplier + k.person_offset) % 2147483647,
+        su.id) AS r FROM service_user su, disclosure_key k) t, disclosure_key k
+        WHERE t.r = 1 AND (t.service_id * k.multiplier + k.service_offset) % 2147483647 % 2 = 1")
+    kept="AND su.id NOT IN (${left:-0})"
     reports=(
         "--by keyworker|SELECT keyworker_id, count(*) $active GROUP BY 1"
         "--by service|SELECT service_id, count(*) $active GROUP BY 1"
@@ -124,6 +132,11 @@ if [ "${BENCH_EXTRA:-1}" = 1 ]; then
         "--by month --since 2024-01-01|SELECT substr(su.started_on, 1, 7), count(*) $since GROUP BY 1"
         "--since 2025-01-01 --until 2025-03-31 --by service|SELECT su.service_id, count(*) $during GROUP BY 1"
         "--flow --by quarter --since 2024-01-01|SELECT su.started_on, coalesce(su.left_on, ''), count(*) $since GROUP BY 1, 2"
+        "--by service --suppress-below 10|SELECT service_id, count(*) $active $kept GROUP BY 1"
+        "--by keyworker --suppress-below 10|SELECT keyworker_id, count(*) $active $kept GROUP BY 1"
+        "--by gender --by ethnicity --suppress-below 10|SELECT gender, ethnicity, count(*) $active $kept GROUP BY 1, 2"
+        "--by need --suppress-below 10|SELECT x.need_id, count(*) $need $kept GROUP BY 1"
+        "--flow --by quarter --since 2024-01-01 --suppress-below 10|SELECT su.started_on, coalesce(su.left_on, ''), count(*) $since $kept GROUP BY 1, 2"
     )
     commands=()
     i=0
@@ -137,7 +150,7 @@ if [ "${BENCH_EXTRA:-1}" = 1 ]; then
     i=0
     for r in "${reports[@]}"; do
         awk -v a="${r%%|*}" -v i="$i" '$1 == "r" i { m = $2 } $1 == "g" i { g = $2 }
-            END { printf "  report %-48s %8.1f ms   GROUP BY %8.1f ms   ratio %.2f%s\n", a, m, g, m / g, (m / g <= 1.0 ? "" : "  NOT MET") }' "$dir/reports"
+            END { printf "  report %-58s %8.1f ms   GROUP BY %8.1f ms   ratio %.2f%s\n", a, m, g, m / g, (m / g <= 1.0 ? "" : "  NOT MET") }' "$dir/reports"
         i=$((i + 1))
     done
     echo "  (load after $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores)"

@@ -40,6 +40,7 @@
 
 namespace caseload {
 
+class Database;
 class Register;
 
 inline constexpr long long kMinimumThreshold = 8;
@@ -62,8 +63,7 @@ std::optional<long long> protected_percent_tenths(long long count, long long bas
 
 // The people left out of every protected count (part 2 above): per service,
 // when the secret's bit for it is set, its person of smallest secret rank.
-// One pass over the service users' keys (store::first_ranked_people);
-// refuses (exit 3) a secret that is missing or damaged.
+// Found by first_ranked_people, below; refuses (exit 3) a secret that is missing or damaged.
 std::vector<Key> people_left_out(Register& reg);
 
 // The same choice as a pure function, over given (person, service) pairs,
@@ -77,5 +77,15 @@ struct DisclosureKey {
 long long secret_rank(const DisclosureKey& key, Key id, long long offset);
 std::vector<Key> choose_left_out(const DisclosureKey& key,
                                  const std::vector<std::pair<Key, Key>>& person_services);
+
+// In each of `services`, the service user of smallest secret rank (then
+// smallest key) by the person offset: choose_left_out's choice, read from the
+// register without reading every person (disclosure.cpp says how). Services
+// with nobody give nobody. `ranks_walked`: how far the walk over the ranks
+// goes before the people of the services not met are read (0: as far as
+// suits the register's size).
+std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
+                                     const std::vector<Key>& services,
+                                     unsigned long long ranks_walked = 0);
 
 }  // namespace caseload

@@ -24,6 +24,15 @@ struct GuardFinding {
     std::string message;  // short description: "a surname", "a room number", ...
 };
 
+// A finding as Guard::check_views gives it, without copies: `match` views the
+// ID checked (valid as long as it is), `message` a string literal.
+struct GuardFindingView {
+    FindingKind kind;
+    Severity severity;
+    std::string_view match;
+    std::string_view message;
+};
+
 // The organisation's own words and codes (lowercase).
 struct GuardWords {
     std::vector<std::string> names;          // local names and nicknames: block as name
@@ -33,7 +42,7 @@ struct GuardWords {
 };
 
 class Guard {
-public:
+  public:
     explicit Guard(GuardWords words = {});
 
     // Every finding for an ID (already in valid format), blocks first.
@@ -41,11 +50,17 @@ public:
 
     // --ask-name: also tests the ID against a real name given at a prompt and
     // that name's initials. The name is only read, never stored.
-    std::vector<GuardFinding> check_with_name(std::string_view id, std::string_view real_name) const;
+    std::vector<GuardFinding> check_with_name(std::string_view id,
+                                              std::string_view real_name) const;
 
+    // As check and check_with_name, into `out` (cleared first): no allocation
+    // once `out` has room, for callers that check many IDs (id check -).
+    void check_views(std::string_view id, std::vector<GuardFindingView>& out) const;
+    void check_with_name_views(std::string_view id, std::string_view real_name,
+                               std::vector<GuardFindingView>& out) const;
     static bool blocks(const std::vector<GuardFinding>& findings);
 
-private:
+  private:
     GuardWords words_;
     // Built once from words_: the organisation's words in a trie, today's limits.
     std::shared_ptr<const guard_internal::GuardState> state_;

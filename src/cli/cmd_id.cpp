@@ -257,7 +257,7 @@ std::string_view finding_line_start(FindingKind kind) {
 
 // As finding_lines, without a formatting library in the hot path. At most
 // 48 + match + message bytes a finding.
-void append_finding_lines(RawWriter& out, const std::vector<GuardFinding>& findings) {
+void append_finding_lines(RawWriter& out, const std::vector<GuardFindingView>& findings) {
     for (const auto& f : findings) {
         const std::string_view start = finding_line_start(f.kind);
         if (!start.empty()) {
@@ -321,7 +321,7 @@ class CheckPrinter {
     }
 
     void add(std::string_view id, const std::string* format_problem,
-             const std::vector<GuardFinding>& findings) {
+             const std::vector<GuardFindingView>& findings) {
         bool ok = !format_problem && findings.empty();
         // An ID that passed the format check is plain ASCII; others are escaped.
         std::string_view shown = id;
@@ -436,11 +436,14 @@ class CheckPrinter {
         std::fflush(stdout);
     }
     std::size_t count() const { return count_; }
+    // Room for the findings of one ID, reused from line to line.
+    std::vector<GuardFindingView>& findings() { return findings_; }
 
   private:
     Format format_;
     OutputBuffer& out_;
     std::size_t count_;
+    std::vector<GuardFindingView> findings_;
 };
 
 // Checks one line of input (or one argument) and prints its result; true
@@ -449,11 +452,16 @@ bool check_line(std::string_view raw, const Guard& guard, const std::string& nam
                 CheckPrinter& out) {
     std::string_view id = trim_space(raw);
     if (id.empty()) return false;
+    std::vector<GuardFindingView>& findings = out.findings();
     if (auto problem = id_format_problem(id)) {
-        out.add(id, &*problem, {});
+        findings.clear();
+        out.add(id, &*problem, findings);
         return true;
     }
-    auto findings = name.empty() ? guard.check(id) : guard.check_with_name(id, name);
+    if (name.empty())
+        guard.check_views(id, findings);
+    else
+        guard.check_with_name_views(id, name, findings);
     out.add(id, nullptr, findings);
     return !findings.empty();
 }

@@ -92,7 +92,94 @@ std::vector<Key> people_left_out(Register& reg) {
     for (const auto& s : reg.directory().services)
         if (secret_rank(key, s.key, key.service_offset) % 2 == 1) services.push_back(s.key);
     std::sort(services.begin(), services.end());
-    return store::first_ranked_people(reg.db(), key, services);
+    return first_ranked_people(reg.db(), key, services);
+}
+
+namespace {
+
+constexpr unsigned long long kRankPrime = 2147483647;  // as secret_rank
+
+unsigned long long power_mod(unsigned long long base, unsigned long long exponent) {
+    unsigned long long result = 1;
+    base %= kRankPrime;
+    for (; exponent; exponent >>= 1) {
+        if (exponent & 1) result = result * base % kRankPrime;
+        base = base * base % kRankPrime;
+    }
+    return result;
+}
+
+// The ranks walked at most: enough to meet every service of a few thousand
+// people in a register of millions; fewer in a small register, where reading
+// a service's people costs little.
+constexpr unsigned long long kMaxRanksWalked = 1ULL << 23;
+constexpr unsigned long long kRanksPerKey = 8;
+// Keys whose services are asked for in one query.
+constexpr std::size_t kLookupBatch = 256;
+
+}  // namespace
+
+std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
+                                     const std::vector<Key>& services,
+                                     unsigned long long ranks_walked) {
+    // Chosen person and rank of each service; rank kRankPrime: not met yet.
+    std::map<Key, std::pair<unsigned long long, Key>> first;
+    for (Key service : services) first.emplace(service, std::pair(kRankPrime, Key{0}));
+    const Key last_key = store::last_person_key(db);
+    std::size_t unmet = first.size();
+    if (last_key > 0 && static_cast<unsigned long long>(last_key) < kRankPrime) {
+        // Rank r is the rank of key (r - offset) / multiplier (mod p): walk
+        // the ranks upwards, and the first key met of a service is its
+        // person. A service of s people turns up after about p / s ranks,
+        // and only ranks whose key exists cost a lookup.
+        const unsigned long long inverse =
+            power_mod(static_cast<unsigned long long>(key.multiplier), kRankPrime - 2);
+        const unsigned long long offset =
+            static_cast<unsigned long long>(key.person_offset) % kRankPrime;
+        const unsigned long long budget =
+            ranks_walked ? ranks_walked
+                         : std::min(kMaxRanksWalked,
+                                    kRanksPerKey * static_cast<unsigned long long>(last_key));
+        std::vector<Key> batch;
+        std::vector<unsigned long long> batch_ranks;
+        auto look_up = [&] {
+            const auto found = store::services_of_people(db, batch);  // (person, service)
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                auto it = found.find(batch[i]);
+                if (it == found.end()) continue;
+                auto chosen = first.find(it->second);
+                if (chosen == first.end() || chosen->second.first != kRankPrime) continue;
+                chosen->second = {batch_ranks[i], batch[i]};
+                --unmet;
+            }
+            batch.clear();
+            batch_ranks.clear();
+        };
+        for (unsigned long long rank = 0; rank < budget && unmet > 0; ++rank) {
+            const unsigned long long person =
+                (rank + kRankPrime - offset) % kRankPrime * inverse % kRankPrime;
+            if (person == 0 || person > static_cast<unsigned long long>(last_key)) continue;
+            batch.push_back(static_cast<Key>(person));
+            batch_ranks.push_back(rank);
+            if (batch.size() == kLookupBatch) look_up();
+        }
+        if (!batch.empty()) look_up();
+    }
+    // The services not met: few people each (or keys past the prime); read them.
+    for (auto& [service, chosen] : first) {
+        if (chosen.first != kRankPrime) continue;
+        for (Key person : store::people_of_service(db, service)) {
+            const std::pair candidate(
+                static_cast<unsigned long long>(secret_rank(key, person, key.person_offset)),
+                person);
+            if (candidate < chosen) chosen = candidate;
+        }
+    }
+    std::vector<Key> people;
+    for (Key service : services)
+        if (const auto& chosen = first.at(service); chosen.first != kRankPrime)
+            people.push_back(chosen.second);
+    return people;
 }
 
 }  // namespace caseload

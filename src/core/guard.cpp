@@ -282,9 +282,10 @@ void run_detectors(IdScan& scan, const GuardState& state, Hits& hits) {
 }
 
 // Blocks first, then by position; duplicates (same kind, same text) once.
-std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
-    std::vector<GuardFinding> out;
-    if (hits.empty()) return out;
+// Into `out` (cleared), as views of the ID and the hits' string literals.
+void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& out) {
+    out.clear();
+    if (hits.empty()) return;
     auto before = [](const Hit& a, const Hit& b) {
         if (a.severity != b.severity) return a.severity == Severity::block;
         if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
@@ -298,7 +299,6 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
         for (; j > 0 && before(hit, hits[j - 1]); --j) hits[j] = hits[j - 1];
         hits[j] = hit;
     }
-    out.reserve(hits.size());
     std::array<int, Hits::capacity()> priority;  // of out[k]
     for (const Hit& hit : hits) {
         std::string_view match = scan.text(hit.span);
@@ -315,9 +315,17 @@ std::vector<GuardFinding> materialize(const IdScan& scan, Hits& hits) {
         }
         if (duplicate) continue;
         priority[out.size()] = hit.priority;
-        out.push_back(GuardFinding{hit.kind, hit.severity, std::string(match),
-                                   std::string(hit.message.view())});
+        out.push_back(GuardFindingView{hit.kind, hit.severity, match, hit.message.view()});
     }
+}
+
+// The findings as strings of their own (Guard::check).
+std::vector<GuardFinding> owned(const std::vector<GuardFindingView>& views) {
+    std::vector<GuardFinding> out;
+    out.reserve(views.size());
+    for (const GuardFindingView& v : views)
+        out.push_back(
+            GuardFinding{v.kind, v.severity, std::string(v.match), std::string(v.message)});
     return out;
 }
 
@@ -367,17 +375,19 @@ void scan_for_check(std::string_view id, bool reference, LowerBuffer& buffer, Id
     }
 }
 
-std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference) {
+void check_id_views(const GuardState& state, std::string_view id, bool reference,
+                    std::vector<GuardFindingView>& out) {
     LowerBuffer buffer;
     IdScan scan;
     scan_for_check(id, reference, buffer, scan);
     Hits hits;
     run_detectors(scan, state, hits);
-    return materialize(scan, hits);
+    materialize(scan, hits, out);
 }
 
-std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::string_view id,
-                                             std::string_view real_name, bool reference) {
+void check_id_with_name_views(const GuardState& state, std::string_view id,
+                              std::string_view real_name, bool reference,
+                              std::vector<GuardFindingView>& out) {
     LowerBuffer buffer;
     IdScan scan;
     scan_for_check(id, reference, buffer, scan);
@@ -389,7 +399,20 @@ std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::strin
         run_detectors(scan, state, hits);
         detect_real_initials(scan, name, hits);
     }
-    return materialize(scan, hits);
+    materialize(scan, hits, out);
+}
+
+std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference) {
+    std::vector<GuardFindingView> views;
+    check_id_views(state, id, reference, views);
+    return owned(views);
+}
+
+std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::string_view id,
+                                             std::string_view real_name, bool reference) {
+    std::vector<GuardFindingView> views;
+    check_id_with_name_views(state, id, real_name, reference, views);
+    return owned(views);
 }
 
 }  // namespace guard_internal
@@ -403,6 +426,15 @@ std::vector<GuardFinding> Guard::check(std::string_view id) const {
 std::vector<GuardFinding> Guard::check_with_name(std::string_view id,
                                                  std::string_view real_name) const {
     return check_id_with_name(*state_, id, real_name, false);
+}
+
+void Guard::check_views(std::string_view id, std::vector<GuardFindingView>& out) const {
+    check_id_views(*state_, id, false, out);
+}
+
+void Guard::check_with_name_views(std::string_view id, std::string_view real_name,
+                                  std::vector<GuardFindingView>& out) const {
+    check_id_with_name_views(*state_, id, real_name, false, out);
 }
 
 bool Guard::blocks(const std::vector<GuardFinding>& findings) {

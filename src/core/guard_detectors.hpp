@@ -378,6 +378,11 @@ std::shared_ptr<const GuardState> make_guard_state(const GuardWords& words);
 // Guard::check and Guard::check_with_name on a state. With `reference`, the
 // guard's first ways (IdScan::reference): the tests compare the two.
 std::vector<GuardFinding> check_id(const GuardState& state, std::string_view id, bool reference);
+void check_id_views(const GuardState& state, std::string_view id, bool reference,
+                    std::vector<GuardFindingView>& out);
+void check_id_with_name_views(const GuardState& state, std::string_view id,
+                              std::string_view real_name, bool reference,
+                              std::vector<GuardFindingView>& out);
 std::vector<GuardFinding> check_id_with_name(const GuardState& state, std::string_view id,
                                              std::string_view real_name, bool reference);
 

@@ -11,6 +11,8 @@
 // detect_unknown_names: a letter run that is in no list but reads as a name
 // (a character model of names against random letters and against ordinary
 // words, src/core/guard_name_model.inc from tools/make_lexicon.py).
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 
@@ -168,12 +170,28 @@ Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64
 
 }  // namespace
 
+namespace {
+
+// The model's two tables side by side: a step reads one cache line, not two
+// (the tables together are most of the processor's first-level cache).
+struct ModelScores {
+    std::int8_t vs_random, vs_words;
+};
+constexpr std::array<ModelScores, 27 * 27 * 27> kNameModel = [] {
+    std::array<ModelScores, 27 * 27 * 27> model{};
+    for (std::size_t i = 0; i < model.size(); ++i)
+        model[i] = ModelScores{kNameVsRandom[i], kNameVsWords[i]};
+    return model;
+}();
+
+}  // namespace
+
 NameLikeness name_likeness(std::string_view low) {
     int a = 0, b = 0, vs_random = 0, vs_words = 0;
     auto step = [&](int c) {
-        const int index = (a * 27 + b) * 27 + c - 1;
-        vs_random += kNameVsRandom[index];
-        vs_words += kNameVsWords[index];
+        const ModelScores scores = kNameModel[(a * 27 + b) * 27 + c - 1];
+        vs_random += scores.vs_random;
+        vs_words += scores.vs_words;
         a = b;
         b = c;
     };
@@ -340,9 +358,10 @@ bool word_in_filter(std::string_view low) {
 // Whether a whole token reads as a name: itself, or (5+ letters, not the
 // whole ID) after an initial run into it at either end (pkrentzman,
 // StroessnerA). `bar`: the threshold against random letters.
-bool reads_as_name(std::string_view low, int bar, bool strip, NameLikeness& like,
-                   int sum_bar = kLikeSum) {
-    like = name_likeness(low);
+// `whole`: name_likeness(low), computed once (could_read_as_name).
+bool reads_as_name(std::string_view low, int bar, bool strip, const NameLikeness& whole,
+                   NameLikeness& like, int sum_bar = kLikeSum) {
+    like = whole;
     if (like.vs_random >= bar && like.vs_random + like.vs_words >= sum_bar) return true;
     if (!strip || low.size() < 6) return false;
     for (std::string_view part : {low.substr(1), low.substr(0, low.size() - 1)}) {
@@ -353,6 +372,35 @@ bool reads_as_name(std::string_view low, int bar, bool strip, NameLikeness& like
         }
     }
     return false;
+}
+
+// The lowest bars reads_as_name is given (detect_unknown_names): a token
+// that passes none of them is never read as a name, whatever its context.
+constexpr int kLeastRandom = std::min({kLikeRandom, kTitleRandom, kApartRandom, kCodeApartRandom});
+constexpr int kLeastSum = std::min({kLikeSum, kTitleLikeSum, kApartLikeSum, kCodeLikeSum});
+static_assert(kUpperExtra >= 0);  // (bar_of: kLikeRandom or more)
+
+// Whether reads_as_name could be true of `low` with some bar; `whole` its likeness.
+bool could_read_as_name(std::string_view low, const NameLikeness& whole) {
+    if (whole.vs_random >= kLeastRandom && whole.vs_random + whole.vs_words >= kLeastSum)
+        return true;
+    if (low.size() < 6) return false;
+    for (std::string_view part : {low.substr(1), low.substr(0, low.size() - 1)}) {
+        const NameLikeness l = name_likeness(part);
+        if (l.vs_random >= kLeastRandom + 1 && l.vs_random + l.vs_words >= kLikeSum) return true;
+    }
+    return false;
+}
+
+// Whether any token could read as a name; wholes[k]: the likeness of tokens[k].
+bool any_could_read_as_name(const IdScan& scan, const SmallList<Span, 32>& tokens,
+                            std::array<NameLikeness, 32>& wholes) {
+    bool any = false;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        wholes[k] = name_likeness(scan.low(tokens[k]));
+        any |= could_read_as_name(scan.low(tokens[k]), wholes[k]);
+    }
+    return any;
 }
 
 }  // namespace
@@ -383,6 +431,10 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         }
     }
     if (tokens.empty()) return;
+    // The model first: most tokens of random codes read as a name under no
+    // bar, and then nothing below can find one.
+    std::array<NameLikeness, 32> wholes;  // name_likeness of tokens[k]
+    if (!any_could_read_as_name(scan, tokens, wholes)) return;
     const auto n = static_cast<std::uint32_t>(scan.id.size());
     const bool hex = looks_hex(scan);
     // Single letters standing as initials: runs of one letter, and case
@@ -450,7 +502,7 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
                             : !plain_apart ? bar_of(scan, t, n)
                             : code_like    ? kCodeApartRandom
                                            : kApartRandom;
-            if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, likes[k],
+            if (reads_as_name(scan.low(t), bar, !alone || t.size() >= 7, wholes[k], likes[k],
                               title         ? kTitleLikeSum
                               : plain_apart ? (code_like ? kCodeLikeSum : kApartLikeSum)
                                             : kLikeSum))

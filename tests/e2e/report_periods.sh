@@ -197,6 +197,22 @@ expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(s
 run report --flow --by year --by need --service REC --since 2026-01-01 --until 2026-12-31 --format csv
 expect_out_has "2026-01-01,2026-12-31,2026,offending,0,1,0,1"
 
+t "a protected flow without --since starts at the first start of the people it counts"
+# The left-out person (the first key of HOM) started first, in 2019: the
+# flow starts at the next start, 1 February 2024, as if they were not there.
+new_register first-start
+standard_register
+secret_leaves_out first
+run su add HOM-0901 --service HOM --keyworker wes --started 2019-05-01 --confirm-anonymous -q
+for n in $(seq 902 920); do
+    run su add "HOM-0$n" --service HOM --keyworker wes --started 2024-02-01 --confirm-anonymous -q
+done
+run report --flow --by year --suppress-below 10 --format csv
+expect_status 0
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p | cut -d, -f1-3)" "2024-02-01,2024-12-31,2024"
+run report --flow --by year --format csv
+expect_eq "$(printf '%s\n' "$out" | sed -n 2p | cut -d, -f1-3)" "2019-05-01,2019-12-31,2019" "(unprotected)"
+
 t "refusals"
 refused 2 "--since 2026-12-01 is after --until 2026-11-01" report --since 2026-12-01 --until 2026-11-01
 refused 2 "is in the future" report --since 2027-01-01

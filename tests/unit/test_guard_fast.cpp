@@ -194,6 +194,40 @@ TEST_CASE("guard fast paths: the same findings as the reference paths, on random
     }
 }
 
+TEST_CASE("guard fast paths: check_views (one list reused, as id check - does) is check") {
+    const caseload::Guard guard(
+        GuardWords{{"zorrix", "bazzer"}, {"oakwood"}, {"client", "rec"}, {"hom", "sn", "ab"}});
+    IdMaker maker(20261203u);
+    std::vector<caseload::GuardFindingView> views;
+    auto described = [](const std::vector<caseload::GuardFindingView>& list) {
+        std::vector<GuardFinding> owned;
+        for (const auto& v : list)
+            owned.push_back(
+                GuardFinding{v.kind, v.severity, std::string(v.match), std::string(v.message)});
+        return describe(owned);
+    };
+    int with_findings = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const std::string id = maker.next();
+        guard.check_views(id, views);
+        const auto findings = guard.check(id);
+        with_findings += !findings.empty();
+        if (described(views) != describe(findings)) {
+            CAPTURE(id);
+            CHECK(described(views) == describe(findings));
+        }
+        if (i % 16 == 0) {
+            guard.check_with_name_views(id, "Amy O'Connor-Smith", views);
+            const auto named = guard.check_with_name(id, "Amy O'Connor-Smith");
+            if (described(views) != describe(named)) {
+                CAPTURE(id);
+                CHECK(described(views) == describe(named));
+            }
+        }
+    }
+    CHECK(with_findings > 1000);  // (lists of every length follow each other)
+}
+
 TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time scan") {
     std::mt19937 random(7);
     const std::string symbols = "abcAB1234567890-_.xyzXYZ\x80\xff ";

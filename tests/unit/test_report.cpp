@@ -463,6 +463,51 @@ TEST_CASE("report: counting a register follows the actor's scope") {
     CHECK(counts_of(r) == Counts{{{"HOM"}, 1}, {{"REC"}, 2}});
 }
 
+TEST_CASE("disclosure: first_ranked_people finds each service's first person by its rank") {
+    // Services of 1,500, 1,000, 600 and 3 people, and one of nobody, mixed
+    // by key. Walking 2^25 ranks meets the three big ones (a service of s
+    // people is missed with probability exp(-s * 2^25 / 2^31)); the small
+    // one is read. Walking 1 rank reads every service. Both must agree with
+    // the choice over every person.
+    ScratchRegister s;
+    s.reg->db().sql().exec(R"sql(
+INSERT INTO service VALUES (300, 'BIG', 'Big', 1, '2026-01-01'), (301, 'MID', 'Mid', 1, '2026-01-01'),
+  (302, 'SML', 'Small', 1, '2026-01-01'), (303, 'TNY', 'Tiny', 1, '2026-01-01'),
+  (304, 'NON', 'Nobody', 1, '2026-01-01');
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3103)
+INSERT INTO service_user (id, uid, service_id, keyworker_id, status, created_at, updated_at)
+  SELECT 100 + (i * 7919) % 3103, 'P' || i,
+         CASE WHEN i <= 1500 THEN 300 WHEN i <= 2500 THEN 301 WHEN i <= 3100 THEN 302 ELSE 303 END,
+         3, 'active', 'x', 'x' FROM n;
+)sql");
+    std::vector<std::pair<Key, Key>> people;  // (person, service)
+    {
+        SQLite::Statement q(s.reg->db().sql(),
+                            "SELECT id, service_id FROM service_user WHERE service_id >= 300");
+        while (q.executeStep())
+            people.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+    }
+    REQUIRE(people.size() == 3103);
+    const std::vector<Key> services = {300, 301, 302, 303, 304};
+    for (const DisclosureKey key :
+         {DisclosureKey{2, 0, 0}, DisclosureKey{48271, 91, 0}, DisclosureKey{1103515245, 12345, 0},
+          DisclosureKey{2147483646, 2147483000, 0}}) {
+        std::map<Key, std::pair<long long, Key>> first;
+        for (const auto& [person, service] : people) {
+            const std::pair rank(secret_rank(key, person, key.person_offset), person);
+            auto [it, added] = first.try_emplace(service, rank);
+            if (!added && rank < it->second) it->second = rank;
+        }
+        std::vector<Key> expected;
+        for (Key service : services)
+            if (first.count(service)) expected.push_back(first.at(service).second);
+        REQUIRE(expected.size() == 4);
+        CHECK(first_ranked_people(s.reg->db(), key, services, 1ULL << 25) == expected);
+        CHECK(first_ranked_people(s.reg->db(), key, services, 1) == expected);
+        CHECK(first_ranked_people(s.reg->db(), key, services) == expected);
+    }
+}
+
 TEST_CASE("report: filters outside the scope are refused, unknown ones not found") {
     ScratchRegister s;
     ReportRequest r = by({Dimension::gender});

@@ -3,6 +3,7 @@
 // by the domain) counted by up to two dimensions. See caseload/store.hpp.
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -35,11 +36,14 @@ struct DisclosureKeyRow {
 };
 std::optional<DisclosureKeyRow> read_disclosure_key(Database& db);
 
-// In each of `services`, the service user of smallest secret rank (then
-// smallest key), by secret_rank with the person offset (disclosure.hpp): one
-// pass over the service users' keys. Services with nobody give nobody.
-std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
-                                     const std::vector<Key>& services);
+// The largest service-user key there is (0 when there is nobody).
+Key last_person_key(Database& db);
+
+// The service of each of `people` that exists: person -> service (one query).
+std::unordered_map<Key, Key> services_of_people(Database& db, const std::vector<Key>& people);
+
+// Every person of a service, by migration 8's index on service_id.
+std::vector<Key> people_of_service(Database& db, Key service);
 
 // The services of the people in a population (one query).
 std::vector<Key> services_with_people(Database& db, const ReportPopulation& population);

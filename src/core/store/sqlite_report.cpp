@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "caseload/disclosure.hpp"
@@ -20,9 +21,6 @@
 namespace caseload {
 
 namespace {
-
-// Above every secret rank (below 2^31 - 1).
-constexpr long long kNoRank = 1LL << 62;
 
 // The lower age of each band after the first (see age_band_for_age).
 constexpr int kBandStarts[] = {18, 25, 35, 45, 55, 65, 75};
@@ -100,7 +98,14 @@ void add_period_sql(const ReportPeriod& period, std::vector<std::string>& where)
     }
 }
 
-std::string where_sql(const ReportPopulation& p) {
+// What a query does with the population's left-out people: leaves them out;
+// ignores them (counts everyone, for a count that then takes theirs away);
+// or counts only them (what is taken away). Counting everyone and taking a
+// handful away costs far less than `NOT IN` on every row, which also keeps
+// SQLite off the covering indexes.
+enum class LeftOut { excluded, ignored, only };
+
+std::string where_sql(const ReportPopulation& p, LeftOut left_out = LeftOut::excluded) {
     std::vector<std::string> where;
     // A period counts people by their dates, whatever their status now.
     if (p.period.filter == DateFilter::none && !p.include_left)
@@ -113,7 +118,9 @@ std::string where_sql(const ReportPopulation& p) {
                                     key_list(p.need_keys)));
     if (!p.star_services.empty())
         where.push_back(fmt::format("su.service_id IN ({})", key_list(p.star_services)));
-    if (!p.left_out.empty())
+    if (left_out == LeftOut::only)
+        where.push_back(fmt::format("su.id IN ({})", key_list(p.left_out)));
+    else if (left_out == LeftOut::excluded && !p.left_out.empty())
         where.push_back(fmt::format("su.id NOT IN ({})", key_list(p.left_out)));
     if (!p.whole_organisation) {
         // As may_see (rules.cpp): the services they manage, and their own
@@ -194,6 +201,7 @@ class Grouping {
         };
         std::map<std::pair<std::vector<std::string>, Key>, long long> merged;
         for (const auto& [key, count] : counts_) {
+            if (count == 0) continue;  // only left-out people, taken away
             std::vector<std::string> values;
             Key star = 0;
             for (std::size_t i = 0; i < by_.size(); ++i) {
@@ -322,31 +330,40 @@ ReadSnapshot::~ReadSnapshot() {
 }
 
 std::vector<Key> services_with_people(Database& db, const ReportPopulation& population) {
-    SQLite::Statement q(
-        db.sql(), "SELECT DISTINCT su.service_id FROM service_user su" + where_sql(population));
+    std::map<Key, long long> people;
+    auto count = [&](LeftOut left_out, long long sign) {
+        RawStatement q(db.sql().getHandle(), "SELECT su.service_id, count(*) FROM service_user su" +
+                                                 where_sql(population, left_out) + " GROUP BY 1");
+        while (q.step())
+            people[sqlite3_column_int64(q.get(), 0)] += sign * sqlite3_column_int64(q.get(), 1);
+    };
+    count(LeftOut::ignored, 1);
+    if (!population.left_out.empty()) count(LeftOut::only, -1);
     std::vector<Key> services;
-    while (q.executeStep()) services.push_back(q.getColumn(0).getInt64());
+    for (const auto& [service, n] : people)
+        if (n > 0) services.push_back(service);
     return services;
 }
 
-long long count_people(Database& db, const ReportPopulation& population) {
-    SQLite::Statement q(db.sql(), "SELECT count(*) FROM service_user su" + where_sql(population));
+namespace {
+
+long long count_rows(Database& db, const ReportPopulation& population, LeftOut left_out) {
+    SQLite::Statement q(db.sql(),
+                        "SELECT count(*) FROM service_user su" + where_sql(population, left_out));
     q.executeStep();
     return q.getColumn(0).getInt64();
 }
 
-Tally count_population(Database& database, const Directory& dir, const std::vector<Dimension>& by,
-                       const ReportPopulation& population, const Date& today) {
-    sqlite3* db = database.sql().getHandle();
+// The people of a population (by `where`) counted by `columns` into `groups`
+// and `tally`, each row weighing `sign`: -1 takes the left-out people away.
+// `people_by_service` is filled when counting by need.
+void add_population(sqlite3* db, const std::vector<Dimension>& by,
+                    const std::vector<std::string>& columns, const std::string& where,
+                    bool by_dates, long long sign, Grouping& groups, Tally& tally,
+                    std::unordered_map<Key, long long>& people_by_service) {
     const bool with_need = std::find(by.begin(), by.end(), Dimension::need) != by.end();
-    const std::string where = where_sql(population);
-    Tally tally;
-    std::vector<std::string> columns;
-    for (Dimension d : by) columns.push_back(dimension_sql(d, today, population.period_of));
-    Grouping groups(by);
-
     if (by.size() == 1 && (by[0] == Dimension::service || by[0] == Dimension::keyworker) &&
-        population.period.filter == DateFilter::none) {
+        !by_dates) {
         // One key with an index (service_id, status, uid) or (keyworker_id,
         // status, uid): SQLite groups along the covering index, without
         // sorting. Not with a period: its dates are not in the index, and a
@@ -354,7 +371,7 @@ Tally count_population(Database& database, const Directory& dir, const std::vect
         RawStatement q(
             db, "SELECT " + columns[0] + ", count(*) FROM service_user su" + where + " GROUP BY 1");
         while (q.step()) {
-            long long count = sqlite3_column_int64(q.get(), 1);
+            long long count = sign * sqlite3_column_int64(q.get(), 1);
             groups.add(q.get(), count);
             tally.people += count;
         }
@@ -364,8 +381,8 @@ Tally count_population(Database& database, const Directory& dir, const std::vect
         // stream by is several times faster.
         RawStatement q(db, "SELECT " + join(columns, ", ") + " FROM service_user su" + where);
         while (q.step()) {
-            groups.add(q.get(), 1);
-            ++tally.people;
+            groups.add(q.get(), sign);
+            tally.people += sign;
         }
     } else {
         // By need: one row per need of each person (a person with no need:
@@ -379,37 +396,77 @@ Tally count_population(Database& database, const Directory& dir, const std::vect
         const int id_column = static_cast<int>(by.size());
         sqlite3_int64 last = 0;
         bool any = false;
-        std::unordered_map<Key, long long> people_by_service;
         while (q.step()) {
-            groups.add(q.get(), 1);
+            groups.add(q.get(), sign);
             sqlite3_int64 id = sqlite3_column_int64(q.get(), id_column);
             if (!any || id != last) {
-                ++tally.people;
-                ++people_by_service[sqlite3_column_int64(q.get(), id_column + 1)];
+                tally.people += sign;
+                people_by_service[sqlite3_column_int64(q.get(), id_column + 1)] += sign;
             }
             last = id;
             any = true;
         }
-        for (const auto& [service, people] : people_by_service)
-            if (const Service* s = dir.service_by_key(service))
-                tally.people_by_star[s->star_key] += people;
     }
+}
+
+}  // namespace
+
+long long count_people(Database& db, const ReportPopulation& population) {
+    long long people = count_rows(db, population, LeftOut::ignored);
+    if (!population.left_out.empty()) people -= count_rows(db, population, LeftOut::only);
+    return people;
+}
+
+Tally count_population(Database& database, const Directory& dir, const std::vector<Dimension>& by,
+                       const ReportPopulation& population, const Date& today) {
+    sqlite3* db = database.sql().getHandle();
+    Tally tally;
+    std::vector<std::string> columns;
+    for (Dimension d : by) columns.push_back(dimension_sql(d, today, population.period_of));
+    Grouping groups(by);
+    std::unordered_map<Key, long long> people_by_service;
+    const bool by_dates = population.period.filter != DateFilter::none;
+    add_population(db, by, columns, where_sql(population, LeftOut::ignored), by_dates, 1, groups,
+                   tally, people_by_service);
+    if (!population.left_out.empty())
+        add_population(db, by, columns, where_sql(population, LeftOut::only), by_dates, -1, groups,
+                       tally, people_by_service);
+    for (const auto& [service, people] : people_by_service)
+        if (const Service* s = dir.service_by_key(service))
+            if (people != 0) tally.people_by_star[s->star_key] += people;
     tally.segments = groups.segments(dir);
     return tally;
 }
 
 std::optional<std::string> first_started_on(Database& db, const ReportPopulation& population) {
-    SQLite::Statement q(db.sql(),
-                        "SELECT min(su.started_on) FROM service_user su" + where_sql(population));
-    if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getString();
+    if (population.left_out.empty()) {
+        SQLite::Statement q(db.sql(), "SELECT min(su.started_on) FROM service_user su" +
+                                          where_sql(population, LeftOut::ignored));
+        if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getString();
+        return std::nullopt;
+    }
+    // The first n + 1 starts of everyone hold the first start of all but the
+    // n left-out people (see LeftOut): a pass with a small heap, not NOT IN.
+    const std::string where = where_sql(population, LeftOut::ignored);
+    SQLite::Statement q(db.sql(), fmt::format("SELECT su.id, su.started_on FROM service_user su{}"
+                                              "{} su.started_on IS NOT NULL ORDER BY "
+                                              "su.started_on LIMIT {}",
+                                              where, where.empty() ? " WHERE" : " AND",
+                                              population.left_out.size() + 1));
+    const auto& left_out = population.left_out;
+    while (q.executeStep())
+        if (std::find(left_out.begin(), left_out.end(), q.getColumn(0).getInt64()) ==
+            left_out.end())
+            return q.getColumn(1).getString();
     return std::nullopt;
 }
 
-std::vector<FlowCount> count_by_dates(Database& database, const Directory& dir,
-                                      std::optional<Dimension> other,
-                                      const ReportPopulation& population, const Date& today) {
-    sqlite3* db = database.sql().getHandle();
-    const std::string where = where_sql(population);
+namespace {
+
+// count_by_dates over the rows of `where`.
+std::vector<FlowCount> dated_counts(sqlite3* db, const Directory& dir,
+                                    std::optional<Dimension> other, const std::string& where,
+                                    const Date& today) {
     std::vector<FlowCount> counts;
     if (other) {
         // The other dimension's values by name: count it as a report does,
@@ -447,6 +504,28 @@ std::vector<FlowCount> count_by_dates(Database& database, const Directory& dir,
     return counts;
 }
 
+}  // namespace
+
+std::vector<FlowCount> count_by_dates(Database& database, const Directory& dir,
+                                      std::optional<Dimension> other,
+                                      const ReportPopulation& population, const Date& today) {
+    sqlite3* db = database.sql().getHandle();
+    std::vector<FlowCount> counts =
+        dated_counts(db, dir, other, where_sql(population, LeftOut::ignored), today);
+    if (population.left_out.empty()) return counts;
+    // Take the left-out people's rows away (see LeftOut).
+    using Dates = std::tuple<std::string, std::string, std::string, Key>;
+    std::map<Dates, long long> taken;
+    for (const FlowCount& c :
+         dated_counts(db, dir, other, where_sql(population, LeftOut::only), today))
+        taken[{c.value, c.started_on, c.left_on, c.star}] += c.count;
+    for (FlowCount& c : counts)
+        if (auto it = taken.find({c.value, c.started_on, c.left_on, c.star}); it != taken.end())
+            c.count -= it->second;
+    std::erase_if(counts, [](const FlowCount& c) { return c.count == 0; });
+    return counts;
+}
+
 std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
     try {
         SQLite::Statement k(
@@ -465,25 +544,29 @@ std::optional<DisclosureKeyRow> read_disclosure_key(Database& db) {
     }
 }
 
-std::vector<Key> first_ranked_people(Database& database, const DisclosureKey& key,
-                                     const std::vector<Key>& services) {
-    // One pass over the table, however many services: every person of a
-    // service is ranked, so a query per service (by migration 8's index on
-    // service_id) would read the same rows, in as many statements.
-    std::unordered_map<Key, std::pair<long long, Key>> first;  // service -> (rank, person)
-    for (Key service : services) first.emplace(service, std::pair(kNoRank, Key{0}));
-    RawStatement q(database.sql().getHandle(), "SELECT id, service_id FROM service_user");
-    while (q.step()) {
-        auto it = first.find(sqlite3_column_int64(q.get(), 1));
-        if (it == first.end()) continue;
-        const Key person = sqlite3_column_int64(q.get(), 0);
-        const std::pair chosen(secret_rank(key, person, key.person_offset), person);
-        if (chosen < it->second) it->second = chosen;
-    }
+Key last_person_key(Database& db) {
+    SQLite::Statement q(db.sql(), "SELECT coalesce(max(id), 0) FROM service_user");
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
+std::unordered_map<Key, Key> services_of_people(Database& database,
+                                                const std::vector<Key>& people) {
+    std::unordered_map<Key, Key> services;
+    if (people.empty()) return services;
+    RawStatement q(
+        database.sql().getHandle(),
+        "SELECT id, service_id FROM service_user WHERE id IN (" + key_list(people) + ")");
+    while (q.step())
+        services.emplace(sqlite3_column_int64(q.get(), 0), sqlite3_column_int64(q.get(), 1));
+    return services;
+}
+
+std::vector<Key> people_of_service(Database& database, Key service) {
+    RawStatement q(database.sql().getHandle(),
+                   fmt::format("SELECT id FROM service_user WHERE service_id = {}", service));
     std::vector<Key> people;
-    for (Key service : services)
-        if (const auto& chosen = first.at(service); chosen.first != kNoRank)
-            people.push_back(chosen.second);
+    while (q.step()) people.push_back(sqlite3_column_int64(q.get(), 0));
     return people;
 }
 
