@@ -35,12 +35,16 @@ std::optional<long long> protected_percent_tenths(long long count, long long bas
     return (*shown_count * 2000 + *shown_base) / (2 * *shown_base);
 }
 
+namespace {
+// The prime of every secret rank: 2^31 - 1.
+constexpr unsigned long long kSecretPrime = 2147483647;
+}  // namespace
+
 long long secret_rank(const DisclosureKey& key, Key id, long long offset) {
-    constexpr unsigned long long kPrime = 2147483647;  // 2^31 - 1
-    const unsigned long long i = static_cast<unsigned long long>(id) % kPrime;
+    const unsigned long long i = static_cast<unsigned long long>(id) % kSecretPrime;
     return static_cast<long long>((i * static_cast<unsigned long long>(key.multiplier) +
                                    static_cast<unsigned long long>(offset)) %
-                                  kPrime);
+                                  kSecretPrime);
 }
 
 std::vector<Key> choose_left_out(const DisclosureKey& key,
@@ -59,12 +63,12 @@ std::vector<Key> choose_left_out(const DisclosureKey& key,
 
 namespace {
 
-constexpr long long kSecretPrime = 2147483647;  // 2^31 - 1, as secret_rank
-
 // The secret as migration 7 draws it: integers below the prime, the
 // multiplier not 0. Anything else was changed by hand.
 bool well_formed(const store::DisclosureKeyRow& row) {
-    auto below_prime = [](long long v) { return v >= 0 && v < kSecretPrime; };
+    auto below_prime = [](long long v) {
+        return v >= 0 && static_cast<unsigned long long>(v) < kSecretPrime;
+    };
     return row.whole && row.multiplier != 0 && below_prime(row.multiplier) &&
            below_prime(row.person_offset) && below_prime(row.service_offset);
 }
@@ -97,14 +101,12 @@ std::vector<Key> people_left_out(Register& reg) {
 
 namespace {
 
-constexpr unsigned long long kRankPrime = 2147483647;  // as secret_rank
-
 unsigned long long power_mod(unsigned long long base, unsigned long long exponent) {
     unsigned long long result = 1;
-    base %= kRankPrime;
+    base %= kSecretPrime;
     for (; exponent; exponent >>= 1) {
-        if (exponent & 1) result = result * base % kRankPrime;
-        base = base * base % kRankPrime;
+        if (exponent & 1) result = result * base % kSecretPrime;
+        base = base * base % kSecretPrime;
     }
     return result;
 }
@@ -122,20 +124,20 @@ constexpr std::size_t kLookupBatch = 256;
 std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
                                      const std::vector<Key>& services,
                                      unsigned long long ranks_walked) {
-    // Chosen person and rank of each service; rank kRankPrime: not met yet.
+    // Chosen person and rank of each service; rank kSecretPrime: not met yet.
     std::map<Key, std::pair<unsigned long long, Key>> first;
-    for (Key service : services) first.emplace(service, std::pair(kRankPrime, Key{0}));
+    for (Key service : services) first.emplace(service, std::pair(kSecretPrime, Key{0}));
     const Key last_key = store::last_person_key(db);
     std::size_t unmet = first.size();
-    if (last_key > 0 && static_cast<unsigned long long>(last_key) < kRankPrime) {
+    if (last_key > 0 && static_cast<unsigned long long>(last_key) < kSecretPrime) {
         // Rank r is the rank of key (r - offset) / multiplier (mod p): walk
         // the ranks upwards, and the first key met of a service is its
         // person. A service of s people turns up after about p / s ranks,
         // and only ranks whose key exists cost a lookup.
         const unsigned long long inverse =
-            power_mod(static_cast<unsigned long long>(key.multiplier), kRankPrime - 2);
+            power_mod(static_cast<unsigned long long>(key.multiplier), kSecretPrime - 2);
         const unsigned long long offset =
-            static_cast<unsigned long long>(key.person_offset) % kRankPrime;
+            static_cast<unsigned long long>(key.person_offset) % kSecretPrime;
         const unsigned long long budget =
             ranks_walked ? ranks_walked
                          : std::min(kMaxRanksWalked,
@@ -148,7 +150,7 @@ std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
                 auto it = found.find(batch[i]);
                 if (it == found.end()) continue;
                 auto chosen = first.find(it->second);
-                if (chosen == first.end() || chosen->second.first != kRankPrime) continue;
+                if (chosen == first.end() || chosen->second.first != kSecretPrime) continue;
                 chosen->second = {batch_ranks[i], batch[i]};
                 --unmet;
             }
@@ -157,7 +159,7 @@ std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
         };
         for (unsigned long long rank = 0; rank < budget && unmet > 0; ++rank) {
             const unsigned long long person =
-                (rank + kRankPrime - offset) % kRankPrime * inverse % kRankPrime;
+                (rank + kSecretPrime - offset) % kSecretPrime * inverse % kSecretPrime;
             if (person == 0 || person > static_cast<unsigned long long>(last_key)) continue;
             batch.push_back(static_cast<Key>(person));
             batch_ranks.push_back(rank);
@@ -167,7 +169,7 @@ std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
     }
     // The services not met: few people each (or keys past the prime); read them.
     for (auto& [service, chosen] : first) {
-        if (chosen.first != kRankPrime) continue;
+        if (chosen.first != kSecretPrime) continue;
         for (Key person : store::people_of_service(db, service)) {
             const std::pair candidate(
                 static_cast<unsigned long long>(secret_rank(key, person, key.person_offset)),
@@ -177,7 +179,7 @@ std::vector<Key> first_ranked_people(Database& db, const DisclosureKey& key,
     }
     std::vector<Key> people;
     for (Key service : services)
-        if (const auto& chosen = first.at(service); chosen.first != kRankPrime)
+        if (const auto& chosen = first.at(service); chosen.first != kSecretPrime)
             people.push_back(chosen.second);
     return people;
 }

@@ -98,14 +98,14 @@ void add_period_sql(const ReportPeriod& period, std::vector<std::string>& where)
     }
 }
 
-// What a query does with the population's left-out people: leaves them out;
-// ignores them (counts everyone, for a count that then takes theirs away);
-// or counts only them (what is taken away). Counting everyone and taking a
-// handful away costs far less than `NOT IN` on every row, which also keeps
-// SQLite off the covering indexes.
-enum class LeftOut { excluded, ignored, only };
+// What a query does with the population's left-out people: ignores them
+// (counts everyone, for a count that then takes theirs away), or counts only
+// them (what is taken away). Counting everyone and taking a handful away
+// costs far less than `NOT IN` on every row, which also keeps SQLite off the
+// covering indexes.
+enum class LeftOut { ignored, only };
 
-std::string where_sql(const ReportPopulation& p, LeftOut left_out = LeftOut::excluded) {
+std::string where_sql(const ReportPopulation& p, LeftOut left_out) {
     std::vector<std::string> where;
     // A period counts people by their dates, whatever their status now.
     if (p.period.filter == DateFilter::none && !p.include_left)
@@ -120,8 +120,6 @@ std::string where_sql(const ReportPopulation& p, LeftOut left_out = LeftOut::exc
         where.push_back(fmt::format("su.service_id IN ({})", key_list(p.star_services)));
     if (left_out == LeftOut::only)
         where.push_back(fmt::format("su.id IN ({})", key_list(p.left_out)));
-    else if (left_out == LeftOut::excluded && !p.left_out.empty())
-        where.push_back(fmt::format("su.id NOT IN ({})", key_list(p.left_out)));
     if (!p.whole_organisation) {
         // As may_see (rules.cpp): the services they manage, and their own
         // caseload in the services where they work.
