@@ -247,6 +247,11 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
                                                Progress& progress, PhaseTimer& timer,
                                                ImportSummary& summary);
 
+// The audit event's detail of an import that adds `added` rows:
+// "N added from SOURCE", with the skipped and rejected rows when there are any.
+std::string import_event_detail(std::uint64_t added, const ImportOptions& options,
+                                const ImportSummary& summary);
+
 // The commit when `commit` (after the before_commit hook: when it throws,
 // nothing is committed), else the rollback; then the rejects file under its
 // name, and the import's time in `summary`.

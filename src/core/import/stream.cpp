@@ -618,12 +618,8 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     report(rows, written, options, hooks, summary);
     if (rejects) write_rejects(rows, *rejects, summary);
     const bool commit = summary.added > 0 && !options.dry_run;
-    if (commit) {
-        std::string detail = fmt::format("{} added from {}", summary.added, options.source_name);
-        if (summary.skipped || summary.rejected)
-            detail += fmt::format(" ({} skipped, {} rejected)", summary.skipped, summary.rejected);
-        write->set_event_detail(event, detail);
-    }
+    if (commit)
+        write->set_event_detail(event, import_event_detail(summary.added, options, summary));
     commit_or_roll_back(std::move(write), commit, hooks, rejects.get(), timer, started, summary);
     return summary;
 }

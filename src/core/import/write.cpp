@@ -121,10 +121,8 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
     timer.mark("existing");
     if (to_add == 0) return write;
 
-    std::string detail = fmt::format("{} added from {}", to_add, options.source_name);
-    if (summary.skipped || summary.rejected)
-        detail += fmt::format(" ({} skipped, {} rejected)", summary.skipped, summary.rejected);
-    const Key event = reg.record_event(actor, "su.import", std::nullopt, detail);
+    const Key event = reg.record_event(actor, "su.import", std::nullopt,
+                                       import_event_detail(to_add, options, summary));
     progress.phase(ImportProgress::Phase::writing, to_add, 0);
     // The rows are in order already (put_in_order): the whole table is one chunk.
     store::ImportFeed feed;
@@ -141,6 +139,14 @@ std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor
     for (std::uint32_t i : run.generated)
         if (run.table.rows[i].state == kGood) ++summary.generated;
     return write;
+}
+
+std::string import_event_detail(std::uint64_t added, const ImportOptions& options,
+                                const ImportSummary& summary) {
+    std::string detail = fmt::format("{} added from {}", added, options.source_name);
+    if (summary.skipped || summary.rejected)
+        detail += fmt::format(" ({} skipped, {} rejected)", summary.skipped, summary.rejected);
+    return detail;
 }
 
 void commit_or_roll_back(std::unique_ptr<store::ImportWrite> write, bool commit,
