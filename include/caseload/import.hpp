@@ -7,15 +7,16 @@
 // register. The write is one write transaction of the store that inserts the
 // rows in the order of their case-folded IDs (so every B-tree insert of the
 // ID index appends), with ONE audit event that every inserted row points at.
-// Most imports stream: a first pass sorts a small key per row, a second reads
-// the rows back in ID order and checks them on a thread beside the write
-// (memory bounded at any size; the input is copied to a temporary file in
-// TMPDIR). --generate-ids and the confirm question check every row first, on
-// several threads, holding them all. Default all or nothing; `skip` writes the
-// good rows. A dry run does the inserts and rolls back. The stages are in
-// src/core/import/stages.hpp.
+// The import streams: a first pass sorts a small key per row (generated IDs
+// are made after it, their keys sorted with the rest), a second reads the
+// rows back in ID order and checks them on a thread beside the write (memory
+// bounded at any size; the input is copied to a temporary file in TMPDIR).
+// The confirm question has a pass of its own before the write, that only
+// checks. Default all or nothing; `skip` writes the good rows. A dry run does
+// the inserts and rolls back. The parts are in src/core/import/stages.hpp.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,8 +68,7 @@ struct ImportOptions {
     std::optional<std::string> rejects_path;  // CSV of the bad rows, created 0600
     bool overwrite_rejects = false;           // --force: replace an existing rejects file
     std::optional<std::string> input_path;    // to refuse rejects == input
-    unsigned threads = 0;                  // checking threads (whole-file import); 0: one per core
-    std::size_t max_problems_shown = 100;  // problem lines printed; the rest are counted
+    std::size_t max_problems_shown = 100;     // problem lines printed; the rest are counted
     std::size_t max_notes_shown = 20;
     csv::Limits limits;
 };
@@ -114,6 +114,20 @@ struct GeneratedId {
     std::string id;
 };
 
+// The generated IDs of the rows written, in line order. They are read from a
+// temporary file, one at a time: an import may generate millions.
+class GeneratedIds {
+  public:
+    virtual ~GeneratedIds() = default;
+    virtual void for_each(const std::function<void(const GeneratedId&)>& fn) const = 0;
+    // All of them (tests, and small imports).
+    std::vector<GeneratedId> list() const {
+        std::vector<GeneratedId> all;
+        for_each([&](const GeneratedId& g) { all.push_back(g); });
+        return all;
+    }
+};
+
 struct ImportSummary {
     std::uint64_t rows = 0;       // data rows (blank lines are not rows)
     std::uint64_t added = 0;      // written, or would be in a dry run
@@ -130,7 +144,8 @@ struct ImportSummary {
     // when every bad row is a conflict, 6 when every one is denied, else 3.
     Exit refusal = Exit::ok;
     double seconds = 0;
-    std::vector<GeneratedId> generated_ids;  // in line order; empty in a dry run
+    // The generated IDs (as many as `generated`); none in a dry run.
+    std::shared_ptr<const GeneratedIds> generated_ids;
 };
 
 // Imports from `input` (input_size: bytes, 0 when unknown). Throws Error for

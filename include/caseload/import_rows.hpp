@@ -1,9 +1,9 @@
 #pragma once
 // The rows of an import as the stages pass them on (src/core/import/): a
-// checked row in about 40 bytes, so that a million fit in some 40 MB, its ID,
-// `ref` and needs in shared buffers. Engine-neutral: the check stage fills
-// it, the order stage sorts it, the store's import feed
-// (caseload/store/import_feed.hpp) reads it.
+// checked row in about 40 bytes, its ID, `ref` and needs in shared buffers,
+// a batch at a time. Engine-neutral: the check fills it, the streaming
+// import settles it, the store's import feed (caseload/store/import_feed.hpp)
+// reads it.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,7 +15,7 @@
 
 namespace caseload::importer {
 
-// A checked row, compact: a million of them fit in about 40 MB.
+// A checked row, compact.
 
 enum RowState : std::uint8_t {
     kGood,         // to be written
@@ -50,21 +50,14 @@ struct Row {
     std::uint8_t state = kGood;
 };
 
-// A row's place in the order of the IDs: the first 16 bytes of its
-// case-folded ID, big-endian, then the row.
-struct SortKey {
-    std::uint64_t high = 0, low = 0;
-    std::uint32_t row = 0;
-};
-
 struct BatchResult;
 
-// The rows of the whole file; their order is kept apart, in SortKeys.
+// Checked rows: a chunk of the write, in the order of their IDs.
 class Table {
   public:
     std::vector<Row> rows;
     std::string ids;
-    std::string refs;  // never permuted: rows keep their offsets
+    std::string refs;
     std::vector<std::uint32_t> needs;
 
     std::string_view id(const Row& r) const {
@@ -76,29 +69,11 @@ class Table {
     // The line a person knows the row by: its `line` cell, else its line here.
     static std::uint64_t origin(const Row& r) { return r.origin_line ? r.origin_line : r.line; }
 
-    // Adds the rows of one checked batch (check stage).
+    // Adds the rows of one checked batch.
     void append(BatchResult& b);
-
-    // The order stage (order.cpp):
-    // Puts the rows (and their IDs and needs) in `order`, so that the write
-    // reads memory front to back; `order` becomes the identity. Returns the
-    // new index of each old row.
-    std::vector<std::uint32_t> permute(std::vector<SortKey>& order, unsigned threads);
-    SortKey key_of(std::uint32_t index) const;
-    // The order of SQLite's NOCASE collation (ASCII folded to lower case, then
-    // bytes, then length), ties by line.
-    bool less(const SortKey& a, const SortKey& b) const;
-    bool same_id(const SortKey& a, const SortKey& b) const;
-    bool same_data(const Row& a, const Row& b) const;
-    // The first position in `order` whose ID equals `id` (any case), or order.end().
-    std::vector<SortKey>::const_iterator find(const std::vector<SortKey>& order,
-                                              std::string_view id) const;
-    // NOCASE order of two IDs.
+    // The order of SQLite's NOCASE collation (ASCII folded to lower case,
+    // then bytes, then length) of two IDs.
     static int compare_ids(std::string_view x, std::string_view y);
-
-  private:
-    // The order of two IDs whose first 16 folded bytes (the SortKey) are equal.
-    int compare_tail(std::uint32_t a, std::uint32_t b) const;
 };
 
 // Option values as indexes into their lists: 0 is none.

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 #include "caseload/csv.hpp"
@@ -84,29 +85,57 @@ class ProgressLine {
     bool shown_ = false;
 };
 
+// Text written a piece at a time (there may be millions of generated IDs):
+// `write` is called with every 1 MB and with the rest at the end.
+class ChunkedText {
+  public:
+    explicit ChunkedText(std::function<void(std::string_view)> write) : write_(std::move(write)) {}
+    std::string& text() { return text_; }
+    void maybe_flush() {
+        if (text_.size() >= (1u << 20)) flush();
+    }
+    void flush() {
+        if (!text_.empty()) write_(text_);
+        text_.clear();
+    }
+
+  private:
+    std::function<void(std::string_view)> write_;
+    std::string text_;
+};
+
+void for_each_generated(const ImportSummary& s, const std::function<void(const GeneratedId&)>& fn) {
+    if (s.generated_ids) s.generated_ids->for_each(fn);
+}
+
 // The generated-ID map as people read it: "line N -> ID", or with the row's
 // ref "line N (ref R) -> ID"; --ids-to appends the same lines.
-std::string generated_lines(const ImportSummary& s) {
-    std::string text;
-    for (const auto& g : s.generated_ids)
-        text += g.ref.empty() ? fmt::format("line {} -> {}\n", g.line, g.id)
-                              : fmt::format("line {} (ref {}) -> {}\n", g.line, g.ref, g.id);
-    return text;
+void write_generated_lines(const ImportSummary& s, ChunkedText& out) {
+    for_each_generated(s, [&](const GeneratedId& g) {
+        out.text() += g.ref.empty() ? fmt::format("line {} -> {}\n", g.line, g.id)
+                                    : fmt::format("line {} (ref {}) -> {}\n", g.line, g.ref, g.id);
+        out.maybe_flush();
+    });
+    out.flush();
+}
+
+Json generated_json(const GeneratedId& g) {
+    return Json{
+        {"line", g.line}, {"ref", g.ref.empty() ? Json(nullptr) : Json(g.ref)}, {"id", g.id}};
 }
 
 // What an import prints on stdout: in json and jsonl one summary object
 // (man caseload, JSON OUTPUT); in csv and tsv the generated-ID map with a
-// header (when IDs were generated); in table form the map's lines.
-std::string import_output(Format format, const ImportOptions& options, const ImportSummary& s,
-                          bool committed) {
-    Json generated = Json::array();
-    for (const auto& g : s.generated_ids)
-        generated.push_back(Json{
-            {"line", g.line}, {"ref", g.ref.empty() ? Json(nullptr) : Json(g.ref)}, {"id", g.id}});
-    std::ostringstream out;
+// header (when IDs were generated); in table form the map's lines. Written
+// through `write` a piece at a time.
+void write_import_output(Format format, const ImportOptions& options, const ImportSummary& s,
+                         bool committed, const std::function<void(std::string_view)>& write) {
+    ChunkedText out(write);
     switch (format) {
         case Format::json:
         case Format::jsonl: {
+            // The object with an empty "generated" array, which is then
+            // filled in place one ID at a time.
             Json j{{"file", options.source_name},
                    {"dry_run", options.dry_run},
                    {"committed", committed},
@@ -117,23 +146,63 @@ std::string import_output(Format format, const ImportOptions& options, const Imp
                    {"seconds", std::round(s.seconds * 1000) / 1000},
                    {"rejects", s.rejected > 0 && options.rejects_path ? Json(*options.rejects_path)
                                                                       : Json(nullptr)},
-                   {"generated", generated}};
-            write_single(format, j, out);
+                   {"generated", Json::array()}};
+            std::ostringstream whole;
+            write_single(format, j, whole);
+            const std::string text = whole.str();
+            const std::string empty =
+                "\"generated\":" + std::string(format == Format::json ? " " : "") + "[]";
+            const std::size_t at = text.rfind(empty);
+            if (!s.generated_ids || at == std::string::npos) {
+                write(text);
+                return;
+            }
+            const std::size_t open = at + empty.size() - 1;  // just after '['
+            out.text().assign(text, 0, open);
+            bool first = true;
+            for_each_generated(s, [&](const GeneratedId& g) {
+                std::ostringstream one;
+                write_single(format, generated_json(g), one);
+                std::string item = one.str();
+                item.pop_back();  // its line break
+                out.text() += first ? "" : ",";
+                first = false;
+                if (format == Format::json) {
+                    out.text() += "\n    ";
+                    for (char ch : item) {
+                        out.text() += ch;
+                        if (ch == '\n') out.text() += "    ";
+                    }
+                } else {
+                    out.text() += item;
+                }
+                out.maybe_flush();
+            });
+            if (format == Format::json && !first) out.text() += "\n  ";
+            out.text().append(text, open, std::string::npos);
+            out.flush();
             break;
         }
         case Format::csv:
         case Format::tsv: {
-            if (s.generated_ids.empty()) break;
-            RecordWriter writer(format, {"line", "ref", "id"}, out);
-            for (const auto& g : generated) writer.add(g);
+            if (!s.generated_ids) break;
+            std::ostringstream text;
+            RecordWriter writer(format, {"line", "ref", "id"}, text);
+            for_each_generated(s, [&](const GeneratedId& g) {
+                writer.add(generated_json(g));
+                if (text.tellp() >= (1 << 20)) {
+                    write(text.str());
+                    text.str("");
+                }
+            });
             writer.finish();
+            write(text.str());
             break;
         }
         case Format::table:
-            out << generated_lines(s);
+            write_generated_lines(s, out);
             break;
     }
-    return out.str();
 }
 
 // The import's options from the command line.
@@ -301,16 +370,23 @@ void run_import(Context& ctx, const ImportArgs& args) {
     hooks.before_commit = [&](const ImportSummary& s) {
         progress.clear();
         const std::string nothing = "; nothing was imported";
-        if (args.ids_to && !s.generated_ids.empty())
-            append_synced(*args.ids_to, generated_lines(s), nothing);
-        write_stdout(import_output(out_format, options, s, true), "the generated IDs", nothing);
+        if (args.ids_to && s.generated_ids) {
+            ChunkedText to_file(
+                [&](std::string_view text) { append_synced(*args.ids_to, text, nothing); });
+            write_generated_lines(s, to_file);
+        }
+        write_import_output(out_format, options, s, true, [&](std::string_view text) {
+            write_stdout(text, "the generated IDs", nothing);
+        });
         printed = true;
     };
 
     ImportSummary s =
         import_service_users(reg, actor, csv::fd_reader(input.fd, args.file), size, options, hooks);
     progress.clear();
-    if (!printed) write_stdout(import_output(out_format, options, s, s.committed), "the summary");
+    if (!printed)
+        write_import_output(out_format, options, s, s.committed,
+                            [](std::string_view text) { write_stdout(text, "the summary"); });
     tell_import_outcome(ctx, args, options, s);
     exit_for_bad_rows(args, options, s);
 }

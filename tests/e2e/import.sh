@@ -264,10 +264,10 @@ if command -v script >/dev/null; then
     grep -q "30,000 would be added" "$SCRATCH/tty.out" && pass || fail "no summary on a terminal: $(head -c 300 "$SCRATCH/tty.out")"
 fi
 
-t "the streaming import (runs spilled to disk) gives what the whole-file import gives"
+t "the import with its runs spilled to disk gives what it gives with them in memory"
 # Issue 19: rows reach the write in ID order from sorted runs; CASELOAD_IMPORT_RUN_KEYS=7
-# makes the runs tiny, so they spill and merge; CASELOAD_IMPORT_STREAM=0 is the
-# whole-file pipeline. Duplicates in other cases far apart, long IDs sharing their
+# makes the runs tiny, so they spill and merge (mode spilled); one run in memory
+# (mode memory). Duplicates in other cases far apart, long IDs sharing their
 # first 16 characters, bad rows, a blank line, a quoted line break, rows in the register.
 {
     echo "$H,ref"
@@ -284,11 +284,11 @@ t "the streaming import (runs spilled to disk) gives what the whole-file import 
     echo 'HOM-0071000,HOM,wes,,,,,,dup-other-data'
 } >"$SCRATCH/runs.csv"
 sqlite3 "$CASELOAD_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-for mode in whole spilled; do
+for mode in memory spilled; do
     cp "$CASELOAD_DB" "$SCRATCH/runs-$mode.db"
     for opts in "--on-error skip --skip-existing" "--on-error skip" ""; do
-        env CASELOAD_DB="$SCRATCH/runs-$mode.db" CASELOAD_IMPORT_STREAM=$([ $mode = whole ] && echo 0 || echo 1) \
-            CASELOAD_IMPORT_RUN_KEYS=7 "$CASELOAD_BIN" su import --confirm-anonymous $opts \
+        env CASELOAD_DB="$SCRATCH/runs-$mode.db" \
+            CASELOAD_IMPORT_RUN_KEYS=$([ $mode = memory ] || echo 7) "$CASELOAD_BIN" su import --confirm-anonymous $opts \
             --rejects "$SCRATCH/runs-$mode.rej" --force "$SCRATCH/runs.csv" </dev/null \
             >>"$SCRATCH/runs-$mode.out" 2>&1
         echo "exit $?" >>"$SCRATCH/runs-$mode.out"
@@ -299,9 +299,9 @@ for mode in whole spilled; do
         (SELECT group_concat(need_id) FROM su_need WHERE su_id = s.id) FROM service_user s
         ORDER BY uid" >"$SCRATCH/runs-$mode.rows"
 done
-cmp -s "$SCRATCH/runs-whole.rows" "$SCRATCH/runs-spilled.rows" && pass || fail "other rows written"
-cmp -s "$SCRATCH/runs-whole.out" "$SCRATCH/runs-spilled.out" && pass ||
-    fail "other messages or rejects: $(diff "$SCRATCH/runs-whole.out" "$SCRATCH/runs-spilled.out" | head -20)"
+cmp -s "$SCRATCH/runs-memory.rows" "$SCRATCH/runs-spilled.rows" && pass || fail "other rows written"
+cmp -s "$SCRATCH/runs-memory.out" "$SCRATCH/runs-spilled.out" && pass ||
+    fail "other messages or rejects: $(diff "$SCRATCH/runs-memory.out" "$SCRATCH/runs-spilled.out" | head -20)"
 # The first import: the two duplicates with the same data skipped, three rows refused.
 for problem in "Imported runs.csv: 603 added, 2 skipped, 3 rejected." \
     "line 306, column id: 'Room12' can't be used as an ID" \
@@ -309,6 +309,115 @@ for problem in "Imported runs.csv: 603 added, 2 skipped, 3 rejected." \
     "line 611, column id: 'HOM-0071000' is already on line 311 of this file"; do
     grep -qF "$problem" "$SCRATCH/runs-spilled.out" && pass || fail "no '$problem'"
 done
+
+t "--generate-ids streams: IDs made after pass 1, in ID order with the given ones (issue 19)"
+# Tiny runs (CASELOAD_IMPORT_RUN_KEYS=7): the generated keys spill and merge with the
+# given ones. Refused rows (a bad keyworker, no service) get no ID in the map.
+{
+    echo "$H,ref"
+    awk 'BEGIN { for (i = 1; i <= 40; i++) printf ",HOM,wes,,25-34,female,,money,g%d\n", i }'
+    rows 30 HOM- 90000 | sed 's/$/,given/'
+    echo ',HOM,nobody,,,,,,bad-keyworker'
+    echo ',,wes,,,,,,no-service'
+    awk 'BEGIN { for (i = 41; i <= 60; i++) printf ",HOM,wyn,,,,,,g%d\n", i }'
+} >"$SCRATCH/gen-big.csv"
+n0=$(count)
+CASELOAD_IMPORT_RUN_KEYS=7 CASELOAD_IMPORT_TIMING=1 "$CASELOAD_BIN" su import --confirm-anonymous \
+    "$SCRATCH/gen-big.csv" --generate-ids --on-error skip --ids-to "$SCRATCH/gen-big.ids" \
+    >"$SCRATCH/gen-big.out" 2>"$SCRATCH/gen-big.err"
+expect_eq "$?" "8" "(two rows refused under skip)"
+grep -q "timing: scan" "$SCRATCH/gen-big.err" && pass || fail "--generate-ids did not stream (no pass 1)"
+grep -qF "Imported gen-big.csv: 90 added, 0 skipped, 2 rejected." "$SCRATCH/gen-big.err" && pass ||
+    fail "not 90 added: $(tail -n 3 "$SCRATCH/gen-big.err")"
+expect_eq "$(count)" "$((n0 + 90))"
+expect_eq "$(wc -l <"$SCRATCH/gen-big.out")" "60"
+# Line order, each with its own row's ref; the refused lines 72 and 73 left out.
+expect_eq "$(awk '{print $2, $4}' "$SCRATCH/gen-big.out" | tr -d ')' | md5sum)" \
+    "$( (seq 2 41 | awk '{print $1, "g" $1 - 1}'; seq 74 93 | awk '{print $1, "g" $1 - 33}') | md5sum)"
+grep -vqE '^line [0-9]+ \(ref g[0-9]+\) -> HOM-[0-9A-HJKMNP-TV-Z]{8}-[0-9A-HJKMNP-TV-Z]$' \
+    "$SCRATCH/gen-big.out" && fail "a line of the ID map has another shape" || pass
+awk '{print $NF}' "$SCRATCH/gen-big.out" >"$SCRATCH/gen-big.list"
+expect_eq "$(sort -u "$SCRATCH/gen-big.list" | wc -l)" "60" "(generated IDs not unique)"
+expect_eq "$(cat "$SCRATCH/gen-big.ids")" "$(cat "$SCRATCH/gen-big.out")" "(--ids-to differs from stdout)"
+# Every one is in the register with its row's data, and clean by the guard.
+expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user WHERE uid IN ($(sed "s/.*/'&'/" "$SCRATCH/gen-big.list" | paste -sd,))")" "60"
+g41=$(grep '(ref g41)' "$SCRATCH/gen-big.out" | awk '{print $NF}')
+run su show "$g41" --format jsonl
+expect_out_has '"keyworker":"wyn"'
+run id check - <"$SCRATCH/gen-big.list"
+expect_status 0
+# Again, with the generated IDs in the file as given ones beside new empty cells: the
+# new IDs miss them (and the given ones are refused as in the register).
+{
+    echo "$H"
+    sed 's/$/,HOM,wes,,,,,/' "$SCRATCH/gen-big.list"
+    awk 'BEGIN { for (i = 0; i < 30; i++) print ",HOM,wes,,,,," }'
+} >"$SCRATCH/gen-again.csv"
+CASELOAD_IMPORT_RUN_KEYS=7 "$CASELOAD_BIN" su import --confirm-anonymous "$SCRATCH/gen-again.csv" \
+    --generate-ids --on-error skip >"$SCRATCH/gen-again.out" 2>"$SCRATCH/gen-again.err"
+expect_eq "$?" "8"
+grep -qF "30 added, 0 skipped, 60 rejected" "$SCRATCH/gen-again.err" && pass ||
+    fail "$(tail -n 2 "$SCRATCH/gen-again.err")"
+expect_eq "$(awk '{print $NF}' "$SCRATCH/gen-again.out" | sort -u | wc -l)" "30"
+expect_eq "$(awk '{print $NF}' "$SCRATCH/gen-again.out" "$SCRATCH/gen-big.list" | sort -u | wc -l)" "90"
+# A dry run generates and counts them, and prints none.
+run su import --confirm-anonymous "$SCRATCH/gen-again.csv" --generate-ids --on-error skip --dry-run
+expect_status 8
+expect_out ""
+expect_err_has "30 IDs would be generated; a real import prints them."
+# Under abort, a refused row: nothing written, no map.
+before=$(snapshot)
+run su import --confirm-anonymous "$SCRATCH/gen-again.csv" --generate-ids
+expect_status 5
+expect_out ""
+expect_eq "$(snapshot)" "$before"
+
+if command -v script >/dev/null; then
+    t "the confirm question at a terminal: one pass that only checks, one question, then the write"
+    # Tiny runs: the runs are read twice (the question's pass, then the write's).
+    {
+        echo "$H,confirmed"
+        rows 20 HOM- 95000 | sed 's/$/,/'
+        echo 'hom-0095003,HOM,wes,,,,,,'
+        echo 'QX-1986,HOM,wes,,,,,,'
+        echo 'HOM-0095100,HOM,wes,,,,,,yes'
+    } >"$SCRATCH/ask.csv"
+    ask() { # ask ANSWER ARGS...: the import on a terminal, ANSWER typed at the question.
+        local answer=$1
+        shift
+        out=$( (sleep 1; printf '%s\n' "$answer") | CASELOAD_IMPORT_RUN_KEYS=7 \
+            script -qec "$CASELOAD_BIN su import $SCRATCH/ask.csv $*; echo exit \$?" /dev/null)
+    }
+    before=$(snapshot)
+    ask n
+    expect_eq "$(printf '%s\n' "$out" | grep -c 'to confirm')" "1"
+    # 21 IDs to confirm: the duplicate counts once, the confirmed one not at all.
+    expect_out_has "21 IDs to confirm (1 with the guard warnings above). Are they anonymous"
+    expect_out_has "line 23, column id: 'QX-1986' may identify someone"
+    expect_out_has "line 22, column id: 'hom-0095003' is already on line 5 of this file"
+    expect_out_has "nothing was imported"
+    expect_out_has "exit 3"
+    expect_eq "$(snapshot)" "$before" "(no at the question under abort changed the register)"
+    out=$( (sleep 1; printf 'n\n') | CASELOAD_IMPORT_RUN_KEYS=7 CASELOAD_IMPORT_TIMING=1 \
+        script -qec "$CASELOAD_BIN su import $SCRATCH/ask.csv --on-error skip --rejects $SCRATCH/ask-rejects.csv; echo exit \$?" /dev/null)
+    expect_out_has "timing: confirm"  # its own pass (issue 19), before the write's
+    expect_out_has "1 added, 0 skipped, 22 rejected"
+    expect_out_has "exit 8"
+    expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user WHERE uid IN ('HOM-0095100', 'HOM-0095001', 'QX-1986')")" "1"
+    expect_eq "$(grep -c 'was not confirmed as anonymous' "$SCRATCH/ask-rejects.csv")" "21"
+    ask y --on-error skip --skip-existing
+    expect_out_has "21 added, 1 skipped, 1 rejected"
+    expect_out_has "exit 8"
+    expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user WHERE uid IN ('HOM-0095001', 'HOM-0095020', 'QX-1986')")" "3"
+    # Yes under abort, all good: every row written.
+    sed -e '/hom-0095003/d' -e 's/HOM-00950/HOM-00960/; s/QX-1986/QX-1987/; s/HOM-0095100/HOM-0096100/' \
+        "$SCRATCH/ask.csv" >"$SCRATCH/ask2.csv"
+    cp "$SCRATCH/ask2.csv" "$SCRATCH/ask.csv"
+    ask y
+    expect_out_has "21 IDs to confirm (1 with the guard warnings above)"
+    expect_out_has "22 added, 0 skipped, 0 rejected"
+    expect_out_has "exit 0"
+fi
 
 t "a killed import leaves the register as it was, and it passes db check"
 rows 200000 HOM- 1000000 | sed "1i $H" >"$SCRATCH/big.csv"

@@ -57,11 +57,11 @@ struct Fixture {
         hooks.problem = [&](const std::string& p) { problems.push_back(p); };
         hooks.note = [&](const std::string& n) { notes.push_back(n); };
         hooks.before_commit = [&](const ImportSummary& s) {
-            for (const auto& g : s.generated_ids) generated.emplace_back(g.line, g.id);
+            if (s.generated_ids)
+                for (const auto& g : s.generated_ids->list()) generated.emplace_back(g.line, g.id);
         };
         if (confirm) options.confirm_anonymous = true;
         if (options.source_name == "stdin") options.source_name = "test.csv";
-        options.threads = 2;
         return import_service_users(*reg, as ? *as : lead, csv::string_reader(text), text.size(),
                                     options, hooks);
     }
@@ -447,11 +447,13 @@ TEST_CASE("import: ref passes through to the generated-ID map; line names the or
     const std::string text = "line,ref,keyworker\n17,A-1,wes\n,B-2,wyn\n";
     auto s = import_service_users(*f.reg, f.lead, csv::string_reader(text), text.size(), o, hooks);
     CHECK(s.committed);
-    REQUIRE(seen.generated_ids.size() == 2);
-    CHECK(seen.generated_ids[0].line == 17);
-    CHECK(seen.generated_ids[0].ref == "A-1");
-    CHECK(seen.generated_ids[1].line == 3);
-    CHECK(seen.generated_ids[1].ref == "B-2");
+    REQUIRE(seen.generated_ids);
+    const auto ids = seen.generated_ids->list();
+    REQUIRE(ids.size() == 2);
+    CHECK(ids[0].line == 17);
+    CHECK(ids[0].ref == "A-1");
+    CHECK(ids[1].line == 3);
+    CHECK(ids[1].ref == "B-2");
     // The ref is never stored.
     CHECK(f.query("SELECT count(*) FROM service_user") == "2\n");
 }

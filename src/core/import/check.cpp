@@ -1,10 +1,10 @@
-// The check stage of an import (stages.hpp): every row through the rules of
-// su add (validate_new_service_user), on the worker threads of the bulk check.
+// The check of an import (stages.hpp): every row through the rules of su add
+// (validate_new_service_user), a batch at a time on the streaming import's
+// checker thread.
 #include <fmt/format.h>
 
 #include <limits>
 
-#include "caseload/bulk_check.hpp"
 #include "caseload/dates.hpp"
 #include "caseload/text.hpp"
 #include "stages.hpp"
@@ -76,7 +76,7 @@ std::string warning_text(std::string_view id, const std::vector<GuardFinding>& w
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// Checking rows, on worker threads.
+// Checking rows.
 
 class RowChecker {
   public:
@@ -375,29 +375,7 @@ void BatchChecker::run(const Batch& batch, BatchResult& out) {
     checker_->run(batch, out);
 }
 
-namespace {
-
-// A chunk of the bulk check: rows as read, and as checked.
-struct Chunk {
-    Batch batch;
-    BatchResult result;
-};
-
-void merge(BatchResult& r, const ImportOptions& options, RejectsFile* rejects, ImportRun& run) {
-    run.table.append(r);
-    run.rows += r.data_rows;
-    run.bad_rows += r.bad_rows;
-    run.codes |= r.codes;
-    run.problem_count += r.problem_count;
-    for (auto& p : r.problems)
-        if (run.shown.size() < options.max_problems_shown) run.shown.push_back(std::move(p));
-    run.note_count += r.note_count;
-    for (auto& n : r.notes)
-        if (run.notes.size() < options.max_notes_shown) run.notes.push_back(std::move(n));
-    if (rejects && !r.rejects_text.empty()) rejects->rows(r.rejects_text, r.rejects);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string problem_line(std::uint64_t line, std::string_view column, std::string_view reason) {
     if (column.empty()) return fmt::format("line {}: {}", line, reason);
@@ -441,27 +419,6 @@ void BatchResult::clear() {
     codes = 0;
     rejects_text.clear();
     reject_ends.clear();
-}
-
-void check_rows(Input& input, const CheckContext& context, unsigned threads, RejectsFile* rejects,
-                Progress& progress, ImportRun& run) {
-    // One checker a worker: each reuses its buffers from row to row.
-    std::vector<std::unique_ptr<RowChecker>> checkers;
-    for (unsigned i = 0; i < std::max(threads, 1u); ++i)
-        checkers.push_back(std::make_unique<RowChecker>(context));
-    BulkCheck<Chunk> pool(threads, [&](Chunk& chunk, unsigned worker) {
-        chunk.result.clear();
-        checkers[worker]->run(chunk.batch, chunk.result);
-    });
-    std::uint64_t read_rows = 0;
-    pool.run(
-        [&](Chunk& chunk) {
-            const bool more = input.next(chunk.batch);
-            read_rows += chunk.batch.size();
-            progress.update(read_rows, input.bytes_consumed());
-            return more;
-        },
-        [&](Chunk& chunk) { merge(chunk.result, context.options, rejects, run); });
 }
 
 }  // namespace caseload::importer

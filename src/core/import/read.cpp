@@ -54,25 +54,6 @@ std::uint64_t Input::bytes_consumed() const {
     return csv_ ? csv_->bytes_consumed() : lines_->bytes_consumed();
 }
 
-bool Input::next(Batch& batch) {
-    constexpr std::size_t kBatchRows = 4096;
-    constexpr std::size_t kBatchBytes = std::size_t{4} << 20;
-    batch.clear();
-    while (!at_end_ && batch.size() < kBatchRows && batch.bytes() < kBatchBytes) {
-        if (csv_) {
-            at_end_ = !csv_->next(batch.records);
-        } else {
-            std::uint64_t number = 0;
-            at_end_ = !lines_->next(line_, number);
-            if (at_end_) break;
-            batch.text += line_;
-            batch.ends.push_back(static_cast<std::uint32_t>(batch.text.size()));
-            batch.lines.push_back(number);
-        }
-    }
-    return batch.size() > 0;
-}
-
 bool Input::next_record(Batch& batch, std::uint64_t& begin, std::uint64_t& end) {
     batch.clear();
     begin = bytes_consumed();

@@ -139,40 +139,6 @@ void RejectsFile::fail() {
 
 namespace {
 
-// Why a row was refused after the check: a duplicate, not confirmed, or in
-// the register already.
-class LateReasons {
-  public:
-    explicit LateReasons(const ImportRun& run) : run_(run) {}
-    std::string operator()(std::uint32_t i) const;
-
-  private:
-    const ImportRun& run_;
-};
-
-std::string LateReasons::operator()(std::uint32_t i) const {
-    const Table& table = run_.table;
-    const auto& conflicts = run_.conflicts;
-    const Row& r = table.rows[i];
-    switch (r.state) {
-        case kDuplicate: {
-            // The first line with this ID.
-            const Row& first = table.rows[table.find(run_.order, table.id(r))->row];
-            return duplicate_reason(table.id(r), first.line, table.id(first));
-        }
-        case kUnconfirmed:
-            return unconfirmed_reason(table.id(r), (r.flags & kWarned) != 0);
-        default: {
-            auto c =
-                std::lower_bound(conflicts.begin(), conflicts.end(), i,
-                                 [](const Conflict& x, std::uint32_t row) { return x.row < row; });
-            if (c == conflicts.end() || c->row != i) return "refused";
-            return conflict_reason(static_cast<RowState>(r.state), table.id(r), *c,
-                                   c->other_case ? run_.stored_ids.at(i) : std::string());
-        }
-    }
-}
-
 // One cell of a row refused after the check, as the input gave it.
 std::string late_cell(const Table& table, const Row& r, const Directory& dir, Column c) {
     char buffer[16];
@@ -262,64 +228,6 @@ void append_late_reject(std::string& text, const Table& table, const Row& r,
     }
     cells.push_back("id: " + reason);
     csv::append_record(text, cells);
-}
-
-void show_notes(const ImportRun& run, const ImportHooks& hooks, ImportSummary& summary) {
-    for (const auto& n : run.notes)
-        if (hooks.note) hooks.note(n.text);
-    summary.notes = run.note_count;
-    if (run.note_count > run.notes.size() && hooks.note)
-        hooks.note(
-            fmt::format("... and {} more IDs with warnings",
-                        with_thousands(static_cast<long long>(run.note_count - run.notes.size()))));
-}
-
-void show_problems(ImportRun& run, const ImportHooks& hooks, const ImportOptions& options,
-                   ImportSummary& summary) {
-    std::sort(run.conflicts.begin(), run.conflicts.end(),
-              [](const Conflict& a, const Conflict& b) { return a.row < b.row; });
-    std::sort(run.late.begin(), run.late.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return run.table.rows[a].line < run.table.rows[b].line;
-    });
-    run.late.erase(std::unique(run.late.begin(), run.late.end()), run.late.end());
-    const LateReasons late_reason(run);
-    // Merge with the first problems of the checking phase, by line.
-    std::vector<Shown> all = std::move(run.shown);
-    for (std::uint32_t i : run.late) {
-        if (all.size() >= options.max_problems_shown * 2) break;
-        all.push_back({run.table.rows[i].line, ""});
-        all.back().text = problem_line(run.table.rows[i].line, "id", late_reason(i));
-    }
-    std::stable_sort(all.begin(), all.end(),
-                     [](const Shown& a, const Shown& b) { return a.line < b.line; });
-    if (all.size() > options.max_problems_shown) all.resize(options.max_problems_shown);
-    for (const auto& p : all)
-        if (hooks.problem) hooks.problem(p.text);
-    summary.problems_shown = all.size();
-    summary.problems = run.problem_count + run.late.size();
-}
-
-void write_late_rejects(const ImportRun& run, const CheckContext& context, RejectsFile& rejects,
-                        ImportSummary& summary) {
-    const Table& table = run.table;
-    const LateReasons late_reason(run);
-    std::string text;
-    for (std::uint32_t i : run.late) {
-        text.clear();
-        append_late_reject(text, table, table.rows[i], context, late_reason(i));
-        rejects.row(text);
-    }
-    summary.rejects_written = rejects.count() > 0;
-    rejects.finish();
-}
-
-void list_generated_ids(const ImportRun& run, ImportSummary& summary) {
-    for (std::uint32_t i : run.generated) {
-        const Row& r = run.table.rows[i];
-        if (r.state == kGood)
-            summary.generated_ids.push_back(
-                {Table::origin(r), std::string(run.table.ref(r)), std::string(run.table.id(r))});
-    }
 }
 
 // ---------------------------------------------------------------------------

@@ -1,21 +1,16 @@
 #pragma once
-// The stages of an import (spec §6), one file each. Most imports stream
+// The parts of an import (spec §6), one file each. The import streams
 // (stream.cpp: two passes over the input, the check beside the write, memory
-// bounded at any size; see its head comment). --generate-ids and the confirm
-// question run the whole-file pipeline, in the order that
-// import_service_users (src/core/import.cpp) runs them:
-//   read.cpp    the input, CSV or JSON lines: its header, then batches of rows;
-//   check.cpp   every row through the rules of su add, on worker threads
-//               (the bulk check, caseload/bulk_check.hpp);
-//   order.cpp   generated IDs, the rows in case-folded ID order, duplicates
-//               within the file, IDs nobody confirmed as anonymous;
-//   write.cpp   the rows already in the register, then the write, through
-//               the store (caseload/store/import_feed.hpp);
-//   report.cpp  problem lines, notes, the rejects file, progress.
-// The streaming import uses read.cpp, check.cpp's RowChecker (BatchChecker),
-// write.cpp's differences and report.cpp's reasons, rejects file and progress.
-// All but the write are free of any storage engine. The whole-file stages
-// pass an ImportRun on: each fills its part of it.
+// bounded at any size; see its head comment), using:
+//   read.cpp    the input, CSV or JSON lines: its header, then rows, each
+//               with where its bytes are (pass 2 reads them again);
+//   check.cpp   every row through the rules of su add (BatchChecker);
+//   table.cpp   checked rows as the write takes them (caseload/import_rows.hpp);
+//   write.cpp   what differs from a row already in the register, the audit
+//               event's detail, the commit (the SQL is the store's,
+//               caseload/store/import_feed.hpp);
+//   report.cpp  why rows were refused, the rejects file, progress, timing.
+// All but the write are free of any storage engine.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -24,7 +19,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "caseload/csv.hpp"
@@ -105,17 +99,16 @@ struct Batch {
     void clear();
 };
 
-// The read stage: the header when made, then batches of rows.
+// The input: the header when made, then one row at a time.
 class Input {
   public:
     // Reads the header; throws Error(invalid) for a missing, malformed or
     // unknown one, with nothing read further.
     Input(csv::ReadFn read, const ImportOptions& options);
     const Layout& layout() const { return layout_; }
-    // The next rows into `batch` (cleared first); false when none is left.
-    bool next(Batch& batch);
-    // The next row alone into `batch`, and where its bytes are in the input:
-    // [begin, end) (the streaming import reads it again from there).
+    // The next row alone into `batch` (cleared first), and where its bytes
+    // are in the input: [begin, end) (pass 2 reads it again from there);
+    // false when none is left.
     bool next_record(Batch& batch, std::uint64_t& begin, std::uint64_t& end);
     std::uint64_t bytes_consumed() const;
 
@@ -126,7 +119,6 @@ class Input {
     std::optional<jsonl::LineReader> lines_;
     Layout layout_;
     std::string line_;
-    bool at_end_ = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -188,64 +180,14 @@ struct Conflict {
     std::uint32_t row = 0;
     std::uint16_t differ = 0;  // bit per column
     bool visible = false;      // the actor may see the stored row
-    bool other_case = false;   // stored in another case: see ImportRun::stored_ids
+    bool other_case = false;   // stored in another case
 };
-
-// What the stages find, each filling its part.
-struct ImportRun {
-    // check
-    Table table;
-    std::vector<Shown> shown, notes;  // the first problems and notes, in line order
-    std::uint64_t rows = 0, bad_rows = 0, problem_count = 0, note_count = 0;
-    unsigned codes = 0;  // bit per exit code among bad rows
-    // order
-    std::vector<SortKey> order;
-    std::vector<std::uint32_t> generated;  // rows with an ID to generate; by line once in order
-    std::vector<std::uint32_t> late;       // rows refused after the check
-    std::uint64_t unconfirmed = 0, warned = 0;  // IDs nobody confirmed as anonymous
-    // write
-    std::vector<Conflict> conflicts;  // in row order
-    std::unordered_map<std::uint32_t, std::string> stored_ids;
-    std::uint64_t late_bad = 0;
-};
-
-// Checks every row of `input` on `threads` workers into `run` (check stage);
-// reject lines go to `rejects` as they come.
-void check_rows(Input& input, const CheckContext& context, unsigned threads, RejectsFile* rejects,
-                Progress& progress, ImportRun& run);
-
-// ---------------------------------------------------------------------------
-// Order
-
-// The rows in the order of their case-folded IDs, but those whose ID is
-// to be generated (they are set apart in ImportRun::generated).
-void sort_ids(ImportRun& run, unsigned threads);
-// Generates the missing IDs (unique in the file and the register) and puts
-// those rows in the order too.
-void generate_ids(ImportRun& run, const CheckContext& context, store::ImportLookup& lookup);
-// Marks IDs already on an earlier line (skipped with --skip-existing when
-// the data are the same), and counts the IDs nobody confirmed as anonymous.
-void mark_duplicates(ImportRun& run, const ImportOptions& options);
-// IDs nobody confirmed as anonymous: one question for all of them (the
-// hook); when the answer is no, or nobody can be asked, they are refused.
-void confirm_anonymous(ImportRun& run, const ImportHooks& hooks, ImportSummary& summary);
-// Puts the rows in their order in memory, for the write.
-void put_in_order(ImportRun& run, unsigned threads);
 
 // ---------------------------------------------------------------------------
 // Write
 
 // The columns that differ between a row of `t` and the stored one: a bit per Column.
 std::uint16_t differences(const Table& t, const Row& r, const store::StoredServiceUser& e);
-
-// Compares the rows with the register and, when anything is to be written,
-// writes them inside a transaction that it returns, not yet committed (none
-// when nothing is written).
-std::unique_ptr<store::ImportWrite> write_rows(Register& reg, const Actor& actor,
-                                               const CheckContext& context,
-                                               store::ImportLookup& lookup, ImportRun& run,
-                                               Progress& progress, PhaseTimer& timer,
-                                               ImportSummary& summary);
 
 // The audit event's detail of an import that adds `added` rows:
 // "N added from SOURCE", with the skipped and rejected rows when there are any.
@@ -262,14 +204,6 @@ void commit_or_roll_back(std::unique_ptr<store::ImportWrite> write, bool commit,
 // ---------------------------------------------------------------------------
 // Report
 
-// The notes of the check (IDs with guard warnings), before the question.
-void show_notes(const ImportRun& run, const ImportHooks& hooks, ImportSummary& summary);
-// Every problem line, the check's and the later ones, merged by line.
-void show_problems(ImportRun& run, const ImportHooks& hooks, const ImportOptions& options,
-                   ImportSummary& summary);
-// The rows refused after the check, into the rejects file, which is then on disk.
-void write_late_rejects(const ImportRun& run, const CheckContext& context, RejectsFile& rejects,
-                        ImportSummary& summary);
 // Why a row was refused after the check: an ID already on an earlier line,
 // not confirmed as anonymous, or in the register (c: what differs).
 std::string duplicate_reason(std::string_view id, std::uint64_t first_line,
@@ -280,16 +214,11 @@ std::string conflict_reason(RowState state, std::string_view id, const Conflict&
 // A rejects-file line for a row refused after the check, its cells as the input gave them.
 void append_late_reject(std::string& text, const Table& table, const Row& r,
                         const CheckContext& context, const std::string& reason);
-// The generated IDs of the rows written, in line order.
-void list_generated_ids(const ImportRun& run, ImportSummary& summary);
 
 // ---------------------------------------------------------------------------
-// Stream (stream.cpp): the import in two passes over the input, memory
-// bounded at any size, the check beside the write. import_service_users
-// runs it when it can: not for --generate-ids, nor when a person can be
-// asked to confirm IDs (hooks.confirm), nor under CASELOAD_IMPORT_STREAM=0.
+// Stream (stream.cpp): the import, in two passes over the input, memory
+// bounded at any size, the check beside the write.
 
-bool can_stream(const ImportOptions& options, const ImportHooks& hooks);
 ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn input,
                                std::uint64_t input_size, const ImportOptions& options,
                                const ImportHooks& hooks);

@@ -1,5 +1,5 @@
-// The streaming import (stages.hpp): memory bounded at any size, and the
-// check beside the write instead of before it.
+// The import (stages.hpp): memory bounded at any size, and the check beside
+// the write instead of before it.
 //
 //   pass 1  reads the input once, copying it to an unlinked temporary file,
 //           and keeps of each row only a key: the first 16 bytes of its
@@ -7,6 +7,19 @@
 //           bytes are. The keys are sorted in runs (on the other core);
 //           past 1M keys they are spilled to a second temporary file; the
 //           runs are merged as pass 2 reads them.
+//           With --generate-ids, the rows with an empty ID are set aside (to
+//           a temporary file) and every other ID goes into a Bloom filter
+//           (IdFilter, 32 MB). After the pass, each row set aside gets an ID
+//           the filter does not hold and the register has not (a false hit
+//           of the filter costs a try, never a duplicate), in line order:
+//           its key joins the runs, so it is written in ID order too, and
+//           its line, ref and ID go to the ID map (a temporary file), which
+//           the hooks read, less the rows refused, after the write.
+//   confirm a person at a terminal who can be asked to confirm IDs as
+//           anonymous (hooks.confirm): a pass that only checks, as pass 2
+//           does, counts the IDs nobody confirmed, shows the notes and asks
+//           once, before the write lock is taken; the runs are then read
+//           again for pass 2.
 //   pass 2  a checker thread reads the rows back in key order (the global
 //           case-folded ID order, so every insert into the ID indexes
 //           appends), checks them (the same RowChecker as check.cpp) and
@@ -17,9 +30,7 @@
 //           refused row stops the writing (the checking goes on, to report
 //           every problem) and the transaction is rolled back.
 // Problems, notes and rejects are gathered with their lines and put in line
-// order at the end. Not streamed (import.cpp runs the whole-file pipeline
-// instead): --generate-ids, and a person at a terminal who can be asked to
-// confirm IDs as anonymous (one question after every row is checked).
+// order at the end.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -34,6 +45,8 @@
 #include <queue>
 #include <thread>
 
+#include "caseload/idgen.hpp"
+#include "caseload/records.hpp"
 #include "caseload/rules.hpp"
 #include "caseload/store/import_feed.hpp"
 #include "caseload/temp_file.hpp"
@@ -51,6 +64,7 @@ struct ScanKey {
     std::uint32_t length = 0;         // the row's bytes in the copy of the input
     std::uint64_t offset = 0;
     std::uint64_t line = 0;
+    std::uint64_t generated = 0;  // a generated ID: 1 + where its entry is in the ID map
 };
 
 bool operator<(const ScanKey& a, const ScanKey& b) {
@@ -78,6 +92,121 @@ ScanKey key_of(std::string_view id) {
     k.tail = id.size() > 16 ? hash | 1u : 0;
     return k;
 }
+
+// A temporary file written front to back through a buffer, then read at
+// offsets or front to back: the rows whose ID is to be generated, the ID map.
+class RecordFile {
+  public:
+    explicit RecordFile(const char* what) : file_(what) {}
+    void put(const void* data, std::size_t n) {
+        out_.append(static_cast<const char*>(data), n);
+        if (out_.size() >= kBuffer) flush();
+    }
+    std::uint64_t size() const { return file_.size() + out_.size(); }
+    // Everything put on disk, for reading.
+    void flush() {
+        file_.append(out_.data(), out_.size());
+        out_.clear();
+    }
+    void read(std::uint64_t offset, void* into, std::size_t n) const {
+        file_.read(offset, static_cast<char*>(into), n);
+    }
+
+    // Front to back, a buffer at a time.
+    class Reader {
+      public:
+        explicit Reader(const RecordFile& f) : file_(f) {}
+        // The next n bytes; false at the end.
+        bool get(void* into, std::size_t n) {
+            if (at_ + n > buffer_.size()) {
+                buffer_.erase(0, at_);
+                at_ = 0;
+                const std::uint64_t left = file_.file_.size() - read_;
+                const std::size_t more =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(left, std::max(kBuffer, n)));
+                const std::size_t have = buffer_.size();
+                buffer_.resize(have + more);
+                file_.read(read_, buffer_.data() + have, more);
+                read_ += more;
+                if (n > buffer_.size()) return false;
+            }
+            std::memcpy(into, buffer_.data() + at_, n);
+            at_ += n;
+            return true;
+        }
+
+      private:
+        const RecordFile& file_;
+        std::string buffer_;
+        std::size_t at_ = 0;
+        std::uint64_t read_ = 0;
+    };
+
+  private:
+    static constexpr std::size_t kBuffer = std::size_t{1} << 20;
+    TempFile file_;
+    std::string out_;
+};
+
+// A row whose ID is to be generated, as pass 1 finds it (then its `ref` cell).
+struct PendingRow {
+    std::uint64_t line = 0, shown_line = 0;  // shown_line: the `line` cell, else line
+    std::uint64_t offset = 0;
+    std::uint32_t length = 0;
+    std::uint32_t ref_length = 0;
+    std::int64_t service = 0;  // its service's key (the ID's prefix); 0 when none
+};
+
+// An entry of the ID map, in line order (then the ID and the ref).
+struct MapEntry {
+    std::uint64_t line = 0, shown_line = 0;
+    std::uint32_t id_length = 0, ref_length = 0;
+};
+
+// A Bloom filter of case-folded IDs: the file's own IDs and those generated
+// so far. An ID it may hold is not used (generate_id makes another), so a
+// false hit costs a try, never a duplicate. 32 MB, whatever the file's size
+// (then about one try in 300,000 is lost at 3M IDs).
+class IdFilter {
+  public:
+    IdFilter() : bits_(static_cast<std::uint64_t*>(std::calloc(kBits / 64, 8))) {
+        if (!bits_) throw std::bad_alloc();
+    }
+    ~IdFilter() { std::free(bits_); }
+    IdFilter(const IdFilter&) = delete;
+    IdFilter& operator=(const IdFilter&) = delete;
+
+    void add(std::string_view id) {
+        const auto [a, b] = hashes(id);
+        for (std::uint64_t i = 0; i < kHashes; ++i) {
+            const std::uint64_t bit = (a + i * b) & (kBits - 1);
+            bits_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+        }
+    }
+    bool may_hold(std::string_view id) const {
+        const auto [a, b] = hashes(id);
+        for (std::uint64_t i = 0; i < kHashes; ++i) {
+            const std::uint64_t bit = (a + i * b) & (kBits - 1);
+            if (!(bits_[bit >> 6] & (std::uint64_t{1} << (bit & 63)))) return false;
+        }
+        return true;
+    }
+
+  private:
+    static constexpr std::uint64_t kBits = std::uint64_t{1} << 28, kHashes = 4;
+    static std::pair<std::uint64_t, std::uint64_t> hashes(std::string_view id) {
+        std::uint64_t h = 14695981039346656037ull;
+        for (char ch : id) {
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+            h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+        }
+        std::uint64_t g = h + 0x9E3779B97F4A7C15ull;  // splitmix64: a second, independent hash
+        g = (g ^ (g >> 30)) * 0xBF58476D1CE4E5B9ull;
+        g = (g ^ (g >> 27)) * 0x94D049BB133111EBull;
+        return {h ^ (h >> 29), (g ^ (g >> 31)) | 1};
+    }
+    std::uint64_t* bits_;
+};
 
 // The keys of pass 1, in sorted runs merged as they are read. Each run is
 // sorted on another thread while the scan goes on (the other core is idle
@@ -111,6 +240,20 @@ class SortedRuns {
         for (std::size_t i = 0; i < runs_.size(); ++i)
             if (refill(runs_[i])) heap_.push({runs_[i].keys[0], i});
     }
+    // Back to the first key, to read them all again (the confirm question's pass).
+    void rewind() {
+        heap_ = {};
+        for (std::size_t i = 0; i < runs_.size(); ++i) {
+            Run& r = runs_[i];
+            r.pos = 0;
+            if (r.spilled) {
+                r.keys.clear();
+                r.offset = r.first;
+                r.left = r.count;
+            }
+            if (refill(r)) heap_.push({r.keys[0], i});
+        }
+    }
     // The next key in order; false after the last.
     bool next(ScanKey& k) {
         if (heap_.empty()) return false;
@@ -127,6 +270,8 @@ class SortedRuns {
         std::vector<ScanKey> keys;  // all of them, or (spilled) the next few
         std::size_t pos = 0;
         std::uint64_t offset = 0, left = 0;  // spilled: where the keys not yet in `keys` are
+        bool spilled = false;
+        std::uint64_t first = 0, count = 0;  // spilled: where all its keys are
     };
     using Head = std::pair<ScanKey, std::size_t>;
     struct After {
@@ -162,6 +307,9 @@ class SortedRuns {
         if (!file_) file_ = std::make_unique<TempFile>("sorted IDs");
         r.offset = file_->size();
         r.left = r.keys.size();
+        r.spilled = true;
+        r.first = r.offset;
+        r.count = r.left;
         file_->append(reinterpret_cast<const char*>(r.keys.data()),
                       r.keys.size() * sizeof(ScanKey));
         std::vector<ScanKey>().swap(r.keys);
@@ -169,6 +317,7 @@ class SortedRuns {
     // Keys left to read in `r` (more read from the file when needed).
     bool refill(Run& r) {
         if (r.pos < r.keys.size()) return true;
+        if (!r.spilled) return false;  // its keys stay, for rewind()
         constexpr std::uint64_t kBufferKeys = 4096;
         const std::uint64_t n = std::min(r.left, kBufferKeys);
         r.keys.resize(n);
@@ -191,46 +340,163 @@ class SortedRuns {
     std::priority_queue<Head, std::vector<Head>, After> heap_;
 };
 
-// Pass 1: every row's key, the input copied to `copy` as it is read.
-std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress) {
-    std::size_t id_field = SIZE_MAX;
+// What --generate-ids needs of pass 1: the rows with an empty ID set aside,
+// every other ID in the filter.
+struct Generating {
+    IdFilter filter;
+    RecordFile pending{"rows to generate IDs for"};
+    std::uint64_t rows = 0;
+};
+
+// The service a row names (or the actor's only one): the prefix of the ID
+// generated for it. 0 when none (the check refuses the row).
+std::int64_t service_of(std::string_view cell, const CheckContext& context) {
+    if (!cell.empty()) {
+        const Service* s = context.dir.service_by_code(cell);
+        return s ? s->key : 0;
+    }
+    const auto mine = context.actor.services();
+    return mine.size() == 1 ? mine.front() : 0;
+}
+
+// A row with an empty ID, for generate_pending_ids.
+void set_aside(Generating& g, const CheckContext& context, std::uint64_t line, std::uint64_t begin,
+               std::uint64_t end, std::string_view service, std::string_view ref,
+               std::string_view line_cell) {
+    PendingRow p;
+    p.line = line;
+    p.shown_line = line;
+    if (!line_cell.empty() && line_cell.size() <= 9 &&
+        std::all_of(line_cell.begin(), line_cell.end(),
+                    [](char c) { return c >= '0' && c <= '9'; }))
+        p.shown_line =
+            std::max<std::uint64_t>(1, std::strtoull(std::string(line_cell).c_str(), nullptr, 10));
+    p.offset = begin;
+    p.length = static_cast<std::uint32_t>(end - begin);
+    ref = ref.substr(0, kMaxRefBytes + 1);  // longer: the check refuses the row
+    p.ref_length = static_cast<std::uint32_t>(ref.size());
+    p.service = service_of(service, context);
+    g.pending.put(&p, sizeof p);
+    g.pending.put(ref.data(), ref.size());
+    ++g.rows;
+}
+
+// Pass 1: every row's key, the input copied to `copy` as it is read. With
+// --generate-ids, the rows with an empty ID go to `generating` instead.
+std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress,
+                   Generating* generating) {
+    std::size_t field[kCellCount];
+    std::fill(std::begin(field), std::end(field), SIZE_MAX);
     for (std::size_t f = 0; f < context.layout.header.size(); ++f)
-        if (context.layout.header[f] == kId) id_field = f;
+        if (context.layout.header[f] < kCellCount) field[context.layout.header[f]] = f;
     static const std::vector<std::string_view> kLists = {"needs"};
     std::vector<jsonl::ObjectProblem> problems;
     Batch batch;
     std::uint64_t begin = 0, end = 0, rows = 0;
     while (in.next_record(batch, begin, end)) {
-        std::string_view id;
+        std::string_view cell[kCellCount];
         std::uint64_t line = 0;
         std::vector<std::pair<std::string, std::string>> fields;
         if (!batch.records.empty()) {
             line = batch.records.line(0);
-            if (id_field < batch.records.fields(0)) id = trim(batch.records.field(0, id_field));
+            for (std::size_t c = 0; c < kCellCount; ++c)
+                if (field[c] < batch.records.fields(0))
+                    cell[c] = trim(batch.records.field(0, field[c]));
         } else {
             line = batch.lines[0];
             problems.clear();
             fields = jsonl::parse_object(batch.text, kLists, problems);
             for (const auto& [name, value] : fields)
-                if (column_of(name) == kId) id = trim(value);
+                if (const Column c = column_of(name); c < kCellCount) cell[c] = trim(value);
+        }
+        const std::string_view id = cell[kId];
+        if ((++rows & 1023) == 0) progress.update(rows, end);
+        if (generating) {
+            if (id.empty()) {
+                set_aside(*generating, context, line, begin, end, cell[kService], cell[kRef],
+                          cell[kLine]);
+                continue;
+            }
+            generating->filter.add(id);
         }
         ScanKey k = key_of(id);
         k.offset = begin;
         k.length = static_cast<std::uint32_t>(end - begin);
         k.line = line;
         runs.add(k);
-        if ((++rows & 1023) == 0) progress.update(rows, end);
     }
-    runs.finish();
     return rows;
 }
+
+// Between the passes, under the write lock: an ID for every row set aside,
+// in line order, unique in the file (the filter) and in the register; its
+// key joins the runs, its entry the ID map.
+void generate_pending_ids(Generating& g, const CheckContext& context, store::ImportLookup& lookup,
+                          SortedRuns& runs, RecordFile& map) {
+    g.pending.flush();
+    const bool register_empty = lookup.register_empty();
+    auto in_use = [&](std::string_view id) {
+        return g.filter.may_hold(id) || (!register_empty && lookup.id_in_use(id));
+    };
+    RecordFile::Reader reader(g.pending);
+    PendingRow p;
+    std::string ref;
+    while (reader.get(&p, sizeof p)) {
+        ref.resize(p.ref_length);
+        reader.get(ref.data(), ref.size());
+        const Service* service = p.service ? context.dir.service_by_key(p.service) : nullptr;
+        const std::string id = generate_id(service ? service->code : "", context.guard, in_use);
+        require_pattern_allows_generated(context.dir, id);
+        g.filter.add(id);
+        ScanKey k = key_of(id);
+        k.offset = p.offset;
+        k.length = p.length;
+        k.line = p.line;
+        k.generated = map.size() + 1;
+        runs.add(k);
+        const MapEntry e{p.line, p.shown_line, static_cast<std::uint32_t>(id.size()), p.ref_length};
+        map.put(&e, sizeof e);
+        map.put(id.data(), id.size());
+        map.put(ref.data(), ref.size());
+    }
+    map.flush();
+}
+
+// The generated IDs of the rows written: the ID map less the rows refused.
+class MappedIds : public GeneratedIds {
+  public:
+    MappedIds(std::shared_ptr<RecordFile> map, std::vector<std::uint64_t> refused)
+        : map_(std::move(map)), refused_(std::move(refused)) {
+        std::sort(refused_.begin(), refused_.end());
+    }
+    void for_each(const std::function<void(const GeneratedId&)>& fn) const override {
+        RecordFile::Reader reader(*map_);
+        MapEntry e;
+        GeneratedId g;
+        while (reader.get(&e, sizeof e)) {
+            g.id.resize(e.id_length);
+            g.ref.resize(e.ref_length);
+            reader.get(g.id.data(), g.id.size());
+            reader.get(g.ref.data(), g.ref.size());
+            if (std::binary_search(refused_.begin(), refused_.end(), e.line)) continue;
+            g.line = e.shown_line;
+            fn(g);
+        }
+    }
+
+  private:
+    std::shared_ptr<RecordFile> map_;
+    std::vector<std::uint64_t> refused_;
+};
 
 // Pass 2's checker thread: the rows read back in key order, checked, handed
 // over a batch at a time through a few slots.
 class CheckedStream {
   public:
-    CheckedStream(SortedRuns& runs, const TempFile& copy, const CheckContext& context)
-        : runs_(runs), copy_(copy), context_(context), thread_([this] { work(); }) {}
+    // `map`: the ID map, when IDs were generated.
+    CheckedStream(SortedRuns& runs, const TempFile& copy, const CheckContext& context,
+                  const RecordFile* map)
+        : runs_(runs), copy_(copy), context_(context), map_(map), thread_([this] { work(); }) {}
     ~CheckedStream() {
         {
             std::lock_guard lock(mutex_);
@@ -288,6 +554,7 @@ class CheckedStream {
                 read_rows(keys, slot.batch);
                 slot.result.keep_all = true;
                 checker.run(slot.batch, slot.result);
+                if (map_) fill_generated(keys, slot.result);
                 {
                     std::lock_guard lock(mutex_);
                     ++made_;
@@ -339,9 +606,31 @@ class CheckedStream {
                 "this is a bug; please report it");
     }
 
+    // The generated IDs of the good rows of `keys`, from the ID map (the
+    // check left them empty).
+    void fill_generated(const std::vector<ScanKey>& keys, BatchResult& result) {
+        std::size_t j = 0;
+        for (Row& r : result.rows) {
+            if (!(r.flags & kGenerate)) continue;
+            while (j < keys.size() && keys[j].line != r.line) ++j;
+            if (j == keys.size() || keys[j].generated == 0)
+                throw Error(Exit::failure,
+                            fmt::format("internal: no generated ID for line {}", r.line),
+                            "this is a bug; please report it");
+            MapEntry e;
+            map_->read(keys[j].generated - 1, &e, sizeof e);
+            r.id_offset = static_cast<std::uint32_t>(result.ids.size());
+            r.id_length = static_cast<std::uint8_t>(e.id_length);
+            result.ids.resize(result.ids.size() + e.id_length);
+            map_->read(keys[j].generated - 1 + sizeof e, result.ids.data() + r.id_offset,
+                       e.id_length);
+        }
+    }
+
     SortedRuns& runs_;
     const TempFile& copy_;
     const CheckContext& context_;
+    const RecordFile* map_;
     std::string text_, line_;
     Slot slots_[kSlots];
     std::mutex mutex_;
@@ -403,7 +692,10 @@ class StreamFeed {
     bool stopped() const { return options_.on_error == OnError::abort && bad_rows + late_bad > 0; }
 
     std::uint64_t rows = 0, bad_rows = 0, late_bad = 0, problems = 0, note_count = 0;
-    std::uint64_t skipped = 0, unconfirmed = 0;
+    std::uint64_t skipped = 0, unconfirmed = 0, generated = 0;
+    std::vector<std::uint64_t> refused_lines;  // with generated IDs: the check's bad rows
+    bool confirmed_by_answer = false;          // yes to the confirm question
+    bool notes_shown = false;                  // before the confirm question
     unsigned codes = 0;
     FirstLines shown_, notes_;
     std::vector<std::pair<std::uint64_t, std::string>> check_rejects, late_rejects;
@@ -415,6 +707,8 @@ class StreamFeed {
         codes |= b.codes;
         problems += b.problem_count;
         note_count += b.note_count;
+        if (options_.generate_ids)
+            for (const auto& p : b.problems) refused_lines.push_back(p.line);
         for (auto& p : b.problems) shown_.add(std::move(p));
         for (auto& n : b.notes) notes_.add(std::move(n));
         std::size_t from = 0;
@@ -448,15 +742,23 @@ class StreamFeed {
         first_id_.assign(id);
         first_needs_.assign(table_.needs.begin() + r.needs_offset,
                             table_.needs.begin() + r.needs_offset + r.needs_count);
-        if (r.flags & kNeedsConfirm) {
+        if ((r.flags & kNeedsConfirm) && !confirmed_by_answer) {
             r.state = kUnconfirmed;
             ++unconfirmed;
             refuse(r, unconfirmed_reason(id, (r.flags & kWarned) != 0));
             return;
         }
-        if (register_empty_) return;
+        // A generated ID is unique in the file and was not in the register
+        // when made (but another import may have taken it since).
+        if (register_empty_) {
+            generated += (r.flags & kGenerate) != 0;
+            return;
+        }
         auto e = lookup_.find(id);
-        if (!e) return;
+        if (!e) {
+            generated += (r.flags & kGenerate) != 0;
+            return;
+        }
         const std::uint16_t differ = differences(table_, r, *e);
         if (differ == 0 && options_.skip_existing) {
             r.state = kSkipped;
@@ -504,6 +806,56 @@ class StreamFeed {
     std::vector<std::uint32_t> first_needs_;
 };
 
+// The notes (IDs with guard warnings): the first ones, then how many more.
+void show_notes(const std::vector<Shown>& notes, std::uint64_t count, const ImportHooks& hooks,
+                ImportSummary& summary) {
+    for (const auto& n : notes)
+        if (hooks.note) hooks.note(n.text);
+    summary.notes = count;
+    if (count > notes.size() && hooks.note)
+        hooks.note(fmt::format("... and {} more IDs with warnings",
+                               with_thousands(static_cast<long long>(count - notes.size()))));
+}
+
+// The confirm question (a person at a terminal): a pass that only checks,
+// in ID order, counts the IDs nobody confirmed (the first row of each ID, as
+// the write sees them), shows the notes (guard warnings), then asks once.
+// True for yes; true as well when there is nothing to ask.
+bool ask_to_confirm(SortedRuns& runs, const TempFile& copy, const CheckContext& context,
+                    const RecordFile* map, const ImportHooks& hooks, ImportSummary& summary) {
+    std::uint64_t unconfirmed = 0, warned = 0, note_count = 0;
+    FirstLines notes(context.options.max_notes_shown);
+    {
+        CheckedStream stream(runs, copy, context, map);
+        BatchResult batch;
+        Table table;
+        std::string first;
+        bool have_first = false;
+        while (stream.next(batch)) {
+            note_count += batch.note_count;
+            for (auto& n : batch.notes) notes.add(std::move(n));
+            table.rows.clear();
+            table.ids.clear();
+            table.refs.clear();
+            table.needs.clear();
+            table.append(batch);
+            for (const Row& r : table.rows) {
+                const std::string_view id = table.id(r);
+                if (have_first && Table::compare_ids(id, first) == 0) continue;
+                have_first = true;
+                first.assign(id);
+                if (r.flags & kNeedsConfirm) {
+                    ++unconfirmed;
+                    warned += (r.flags & kWarned) != 0;
+                }
+            }
+        }
+    }
+    runs.rewind();
+    show_notes(notes.sorted(), note_count, hooks, summary);
+    return unconfirmed == 0 || hooks.confirm(unconfirmed, warned);
+}
+
 // The rejects, the check's and then the later ones, each in line order.
 void write_rejects(StreamFeed& feed, RejectsFile& rejects, ImportSummary& summary) {
     for (auto* list : {&feed.check_rejects, &feed.late_rejects}) {
@@ -530,14 +882,7 @@ void report(StreamFeed& feed, std::uint64_t written, const ImportOptions& option
                                                                                  : Exit::invalid;
         summary.added = 0;
     }
-    const auto& notes = feed.notes_.sorted();
-    for (const auto& n : notes)
-        if (hooks.note) hooks.note(n.text);
-    summary.notes = feed.note_count;
-    if (feed.note_count > notes.size() && hooks.note)
-        hooks.note(
-            fmt::format("... and {} more IDs with warnings",
-                        with_thousands(static_cast<long long>(feed.note_count - notes.size()))));
+    if (!feed.notes_shown) show_notes(feed.notes_.sorted(), feed.note_count, hooks, summary);
     const auto& shown = feed.shown_.sorted();
     for (const auto& p : shown)
         if (hooks.problem) hooks.problem(p.text);
@@ -546,12 +891,6 @@ void report(StreamFeed& feed, std::uint64_t written, const ImportOptions& option
 }
 
 }  // namespace
-
-bool can_stream(const ImportOptions& options, const ImportHooks& hooks) {
-    if (const char* env = std::getenv("CASELOAD_IMPORT_STREAM"); env && std::strcmp(env, "0") == 0)
-        return false;
-    return !options.generate_ids && !hooks.confirm;
-}
 
 ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn input,
                                std::uint64_t input_size, const ImportOptions& options,
@@ -581,22 +920,45 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
                                guard,
                                today(),
                                options,
-                               false,
+                               static_cast<bool>(hooks.confirm),
                                options.rejects_path.has_value(),
                                in.layout()};
     progress.phase(ImportProgress::Phase::checking, 0, input_size);
     SortedRuns runs;
-    const std::uint64_t scanned = scan(in, context, runs, progress);
+    std::unique_ptr<Generating> generating;
+    if (options.generate_ids) generating = std::make_unique<Generating>();
+    const std::uint64_t scanned = scan(in, context, runs, progress, generating.get());
     timer.mark("scan");
+
+    // -- Generated IDs, before the write lock as su add makes them (the
+    // write finds one taken since, as it finds any ID in the register).
+    store::ImportLookup lookup(reg.db());
+    std::shared_ptr<RecordFile> map;
+    if (generating) {
+        map = std::make_shared<RecordFile>("generated IDs");
+        generate_pending_ids(*generating, context, lookup, runs, *map);
+        generating.reset();
+        timer.mark("generate");
+    }
+    runs.finish();
+    // -- The confirm question: a pass that only checks, then one question,
+    // before the write lock (a person may take their time).
+    bool confirmed = false, notes_shown = false;
+    if (hooks.confirm) {
+        confirmed = ask_to_confirm(runs, copy, context, map.get(), hooks, summary);
+        notes_shown = true;
+        timer.mark("confirm");
+    }
 
     // -- Pass 2: check beside the write, in the order of the IDs.
     auto write = std::make_unique<store::ImportWrite>(reg.db());
-    store::ImportLookup lookup(reg.db());
     const Key event = reg.record_event(actor, "su.import", std::nullopt, "");
     timer.mark("existing");  // the write lock taken (tests/e2e/import.sh kills the import here)
     progress.phase(ImportProgress::Phase::writing, scanned, 0);
-    CheckedStream stream(runs, copy, context);
+    CheckedStream stream(runs, copy, context, map.get());
     StreamFeed rows(stream, context, lookup, lookup.register_empty());
+    rows.confirmed_by_answer = confirmed;
+    rows.notes_shown = notes_shown;
     store::ImportFeed feed;
     std::exception_ptr error;  // nothing may be thrown through SQLite
     feed.next = [&]() -> const Table* {
@@ -618,8 +980,13 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     report(rows, written, options, hooks, summary);
     if (rejects) write_rejects(rows, *rejects, summary);
     const bool commit = summary.added > 0 && !options.dry_run;
-    if (commit)
+    if (summary.added > 0) summary.generated = rows.generated;
+    if (commit) {
         write->set_event_detail(event, import_event_detail(summary.added, options, summary));
+        if (summary.generated > 0)
+            summary.generated_ids =
+                std::make_shared<MappedIds>(std::move(map), std::move(rows.refused_lines));
+    }
     commit_or_roll_back(std::move(write), commit, hooks, rejects.get(), timer, started, summary);
     return summary;
 }
