@@ -409,6 +409,12 @@ if command -v script >/dev/null; then
     expect_out_has "21 added, 1 skipped, 1 rejected"
     expect_out_has "exit 8"
     expect_eq "$(sqlite3 "$CASELOAD_DB" "SELECT count(*) FROM service_user WHERE uid IN ('HOM-0095001', 'HOM-0095019', 'QX-1986')")" "3"
+    # Every ID confirmed in its cell: no question, and no pass for one.
+    printf '%s,confirmed\nHOM-0097001,HOM,wes,,,,,,yes\n' "$H" >"$SCRATCH/ask-yes.csv"
+    out=$(CASELOAD_IMPORT_TIMING=1 script -qec "$CASELOAD_BIN su import $SCRATCH/ask-yes.csv; echo exit \$?" /dev/null </dev/null)
+    expect_out_has "exit 0"
+    expect_out_lacks "to confirm"
+    expect_out_lacks "timing: confirm"
     # Yes under abort, all good: every row written.
     sed -e '/hom-0095003/d' -e 's/HOM-00950/HOM-00960/; s/QX-1986/QX-1987/; s/HOM-0095100/HOM-0096100/' \
         "$SCRATCH/ask.csv" >"$SCRATCH/ask2.csv"

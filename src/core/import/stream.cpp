@@ -391,10 +391,21 @@ void set_aside(Generating& g, const CheckContext& context, std::uint64_t line, s
     ++g.rows;
 }
 
+// What pass 1 counts: rows, and the rows whose ID may need the confirm
+// question (given, and no yes in a `confirmed` cell).
+struct Scanned {
+    std::uint64_t rows = 0, unconfirmed = 0;
+};
+
+bool says_yes(std::string_view cell) {
+    const std::string answer = ascii_lower(cell);
+    return answer == "yes" || answer == "y" || answer == "true" || answer == "1";
+}
+
 // Pass 1: every row's key, the input copied to `copy` as it is read. With
 // --generate-ids, the rows with an empty ID go to `generating` instead.
-std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress,
-                   Generating* generating) {
+Scanned scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress,
+             Generating* generating) {
     std::size_t field[kCellCount];
     std::fill(std::begin(field), std::end(field), SIZE_MAX);
     for (std::size_t f = 0; f < context.layout.header.size(); ++f)
@@ -402,7 +413,8 @@ std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Pro
     static const std::vector<std::string_view> kLists = {"needs"};
     std::vector<jsonl::ObjectProblem> problems;
     Batch batch;
-    std::uint64_t begin = 0, end = 0, rows = 0;
+    std::uint64_t begin = 0, end = 0;
+    Scanned scanned;
     while (in.next_record(batch, begin, end)) {
         std::string_view cell[kCellCount];
         std::uint64_t line = 0;
@@ -420,7 +432,7 @@ std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Pro
                 if (const Column c = column_of(name); c < kCellCount) cell[c] = trim(value);
         }
         const std::string_view id = cell[kId];
-        if ((++rows & 1023) == 0) progress.update(rows, end);
+        if ((++scanned.rows & 1023) == 0) progress.update(scanned.rows, end);
         if (generating) {
             if (id.empty()) {
                 set_aside(*generating, context, line, begin, end, cell[kService], cell[kRef],
@@ -429,13 +441,14 @@ std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Pro
             }
             generating->filter.add(id);
         }
+        if (!says_yes(cell[kConfirmed])) ++scanned.unconfirmed;
         ScanKey k = key_of(id);
         k.offset = begin;
         k.length = static_cast<std::uint32_t>(end - begin);
         k.line = line;
         runs.add(k);
     }
-    return rows;
+    return scanned;
 }
 
 // Between the passes, under the write lock: an ID for every row set aside,
@@ -937,7 +950,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     SortedRuns runs;
     std::unique_ptr<Generating> generating;
     if (options.generate_ids) generating = std::make_unique<Generating>();
-    const std::uint64_t scanned = scan(in, context, runs, progress, generating.get());
+    const Scanned scanned = scan(in, context, runs, progress, generating.get());
     timer.mark("scan");
 
     // -- Generated IDs, before the write lock as su add makes them (the
@@ -954,7 +967,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     // -- The confirm question: a pass that only checks, then one question,
     // before the write lock (a person may take their time).
     bool confirmed = false, notes_shown = false;
-    if (hooks.confirm) {
+    if (hooks.confirm && !options.confirm_anonymous && scanned.unconfirmed > 0) {
         confirmed = ask_to_confirm(runs, copy, context, map.get(), hooks, summary);
         notes_shown = true;
         timer.mark("confirm");
@@ -964,7 +977,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     auto write = std::make_unique<store::ImportWrite>(reg.db());
     const Key event = reg.record_event(actor, "su.import", std::nullopt, "");
     timer.mark("existing");  // the write lock taken (tests/e2e/import.sh kills the import here)
-    progress.phase(ImportProgress::Phase::writing, scanned, 0);
+    progress.phase(ImportProgress::Phase::writing, scanned.rows, 0);
     CheckedStream stream(runs, copy, context, map.get());
     StreamFeed rows(stream, context, lookup, lookup.register_empty());
     rows.confirmed_by_answer = confirmed;
