@@ -42,6 +42,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <queue>
 #include <thread>
@@ -451,9 +452,45 @@ Scanned scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress&
     return scanned;
 }
 
-// Between the passes, under the write lock: an ID for every row set aside,
-// in line order, unique in the file (the filter) and in the register; its
-// key joins the runs, its entry the ID map.
+// The next rows set aside (4,096 at most), with their refs; false at the end.
+bool read_pending(RecordFile::Reader& reader, std::vector<PendingRow>& rows,
+                  std::vector<std::string>& refs) {
+    rows.clear();
+    refs.clear();
+    PendingRow p;
+    while (rows.size() < 4096 && reader.get(&p, sizeof p)) {
+        rows.push_back(p);
+        refs.emplace_back(p.ref_length, '\0');
+        reader.get(refs.back().data(), p.ref_length);
+    }
+    return !rows.empty();
+}
+
+std::string prefix_of(const PendingRow& p, const CheckContext& context) {
+    const Service* service = p.service ? context.dir.service_by_key(p.service) : nullptr;
+    return service ? service->code : "";
+}
+
+// An ID for each row that passes the guard (the costly part, on the other
+// core); empty when none does (generate_pending_ids then says why).
+std::vector<std::string> candidates(const std::vector<PendingRow>& rows,
+                                    const CheckContext& context) {
+    std::vector<std::string> ids;
+    ids.reserve(rows.size());
+    for (const PendingRow& p : rows) {
+        try {
+            ids.push_back(generate_id(prefix_of(p, context), context.guard, nullptr));
+        } catch (const Error&) {
+            ids.emplace_back();
+        }
+    }
+    return ids;
+}
+
+// After pass 1, before the write lock: an ID for every row set aside, in
+// line order, unique in the file (the filter) and in the register; its key
+// joins the runs, its entry the ID map. The candidates of the next rows are
+// made on another thread meanwhile; one already used is made again here.
 void generate_pending_ids(Generating& g, const CheckContext& context, store::ImportLookup& lookup,
                           SortedRuns& runs, RecordFile& map) {
     g.pending.flush();
@@ -462,25 +499,40 @@ void generate_pending_ids(Generating& g, const CheckContext& context, store::Imp
         return g.filter.may_hold(id) || (!register_empty && lookup.id_in_use(id));
     };
     RecordFile::Reader reader(g.pending);
-    PendingRow p;
-    std::string ref;
-    while (reader.get(&p, sizeof p)) {
-        ref.resize(p.ref_length);
-        reader.get(ref.data(), ref.size());
-        const Service* service = p.service ? context.dir.service_by_key(p.service) : nullptr;
-        const std::string id = generate_id(service ? service->code : "", context.guard, in_use);
-        require_pattern_allows_generated(context.dir, id);
-        g.filter.add(id);
-        ScanKey k = key_of(id);
-        k.offset = p.offset;
-        k.length = p.length;
-        k.line = p.line;
-        k.generated = map.size() + 1;
-        runs.add(k);
-        const MapEntry e{p.line, p.shown_line, static_cast<std::uint32_t>(id.size()), p.ref_length};
-        map.put(&e, sizeof e);
-        map.put(id.data(), id.size());
-        map.put(ref.data(), ref.size());
+    std::vector<PendingRow> rows, next_rows;
+    std::vector<std::string> refs, next_refs;
+    auto made_for = [&context](const std::vector<PendingRow>& r) {
+        return std::async(std::launch::async, [&context, r] { return candidates(r, context); });
+    };
+    bool more = read_pending(reader, rows, refs);
+    std::future<std::vector<std::string>> made;
+    if (more) made = made_for(rows);
+    while (more) {
+        const std::vector<std::string> ids = made.get();
+        const bool next = read_pending(reader, next_rows, next_refs);
+        if (next) made = made_for(next_rows);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const PendingRow& p = rows[i];
+            const std::string id = !ids[i].empty() && !in_use(ids[i])
+                                       ? ids[i]
+                                       : generate_id(prefix_of(p, context), context.guard, in_use);
+            require_pattern_allows_generated(context.dir, id);
+            g.filter.add(id);
+            ScanKey k = key_of(id);
+            k.offset = p.offset;
+            k.length = p.length;
+            k.line = p.line;
+            k.generated = map.size() + 1;
+            runs.add(k);
+            const MapEntry e{p.line, p.shown_line, static_cast<std::uint32_t>(id.size()),
+                             p.ref_length};
+            map.put(&e, sizeof e);
+            map.put(id.data(), id.size());
+            map.put(refs[i].data(), refs[i].size());
+        }
+        std::swap(rows, next_rows);
+        std::swap(refs, next_refs);
+        more = next;
     }
     map.flush();
 }
