@@ -592,9 +592,21 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
     const auto n = static_cast<std::uint32_t>(low.size());
     // Quick test: 1-2 letters starting a segment, then a digit.
     bool candidate = false;
-    for (Span run : scan.letter_runs)
-        candidate |= run.size() <= 2 && (run.begin == 0 || is_separator(low[run.begin - 1])) &&
-                     run.end < n && is_digit(low[run.end]);
+    if (scan.masks_known && !scan.reference) {
+        // The same from the masks: a letter run of 1 or 2 at the start of a
+        // segment, a digit after it.
+        const std::uint64_t letters = scan.letter_mask, digits = scan.digit_mask;
+        const std::uint64_t alnum = letters | digits;
+        const std::uint64_t segment_starts = alnum & ~(alnum << 1);
+        const std::uint64_t starts = letters & ~(letters << 1), ends = letters & ~(letters >> 1);
+        const std::uint64_t one = starts & ends & (digits >> 1);
+        const std::uint64_t two = starts & (ends >> 1) & ~ends & (digits >> 2);
+        candidate = (segment_starts & (one | two)) != 0;
+    } else {
+        for (Span run : scan.letter_runs)
+            candidate |= run.size() <= 2 && (run.begin == 0 || is_separator(low[run.begin - 1])) &&
+                         run.end < n && is_digit(low[run.end]);
+    }
     if (!candidate) return;
     if (scan.reference) return postcodes_by_characters(scan, hits);
     // Segments between separators (the runs of letters and digits); a

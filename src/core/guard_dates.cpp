@@ -7,6 +7,8 @@
 //    birth (16 years ago or more); six digits among other characters are
 //    serials (REC-865797).
 // Digits already reported as an identifier are not also a date.
+#include <bit>
+
 #include "guard_detectors.hpp"
 
 namespace caseload::guard_internal {
@@ -58,7 +60,14 @@ void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
             add(hits, scan.digit_runs[0], kDateMessage);
         return;
     }
-    const bool candidate = runs >= 3 || scan.digits_4_or_8 || scan.reference;
+    // Three runs make a date only when joined by two separators (1-2-1990).
+    bool three = runs >= 3;
+    if (three && scan.masks_known) {
+        const std::uint64_t digits = scan.digit_mask;
+        const std::uint64_t separators = ~(digits | scan.letter_mask);
+        three = std::popcount(separators & (digits << 1) & (digits >> 1)) >= 2;
+    }
+    const bool candidate = three || scan.digits_4_or_8 || scan.reference;
     if (!candidate) return;
     for (Span run : scan.digit_runs) {
         if (run.size() != 8) continue;
