@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cstdint>
-#include <cstring>
 #include <optional>
 #include <regex>
 #include <set>
@@ -53,6 +51,13 @@ constexpr std::array<unsigned char, 256> kIdSymbolClass = [] {
     return table;
 }();
 
+// Per byte: 1 for one an ID may not contain.
+constexpr std::array<unsigned char, 256> kIdNotSymbol = [] {
+    std::array<unsigned char, 256> table{};
+    for (int c = 0; c < 256; ++c) table[c] = kIdSymbolClass[c] == 0;
+    return table;
+}();
+
 namespace {
 
 // id_format_problem beyond its fast path: which rule the ID breaks.
@@ -85,66 +90,21 @@ namespace {
 
 }  // namespace
 
-namespace {
-
-constexpr std::uint64_t kOnes = 0x0101010101010101u;
-constexpr std::uint64_t kHigh = 0x8080808080808080u;
-
-// Bytes of `x` (each 0x80 | a 7-bit value) in [low, high]: their high bit.
-constexpr std::uint64_t bytes_between(std::uint64_t x, unsigned low, unsigned high) {
-    return (x - low * kOnes) & ~(x - (high + 1) * kOnes) & kHigh;
-}
-
-// The high bit of every byte of `w` that is a symbol an ID may contain.
-constexpr std::uint64_t symbol_bytes(std::uint64_t w) {
-    const std::uint64_t ascii = ~w & kHigh;
-    const std::uint64_t x = w | kHigh;
-    const std::uint64_t letter = bytes_between(x | (0x20 * kOnes), 'a', 'z');
-    const std::uint64_t other =
-        bytes_between(x, '0', '9') | bytes_between(x, '-', '.') | bytes_between(x, '_', '_');
-    return (letter | other) & ascii;
-}
-
-// Whether every byte of `id` (3 to 32 of them) is a symbol an ID may
-// contain: eight at a time, the last eight (or four) overlapping.
-bool all_symbols(std::string_view id) {
-    const char* p = id.data();
-    const std::size_t n = id.size();
-    std::uint64_t w;
-    if (n < 8) {
-        std::uint32_t low = 0x61616161u, high = 0x61616161u;  // 'a': a symbol
-        if (n >= 4) {
-            std::memcpy(&low, p, 4);
-            std::memcpy(&high, p + n - 4, 4);
-        } else {
-            low = static_cast<unsigned char>(p[0]) | 0x61616100u;
-            high = static_cast<unsigned char>(p[1]) | static_cast<unsigned char>(p[2]) << 8 |
-                   0x61610000u;
-        }
-        w = low | static_cast<std::uint64_t>(high) << 32;
-        return symbol_bytes(w) == kHigh;
-    }
-    std::uint64_t ok = kHigh;
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        std::memcpy(&w, p + i, 8);
-        ok &= symbol_bytes(w);
-    }
-    if (i < n) {
-        std::memcpy(&w, p + n - 8, 8);
-        ok &= symbol_bytes(w);
-    }
-    return ok == kHigh;
-}
-
-}  // namespace
-
 std::optional<std::string> id_format_problem(std::string_view id) {
-    // Fast path: a valid ID is confirmed eight characters at a time.
+    // Fast path: a valid ID is confirmed with one table look-up a character.
     if (id.size() >= kIdMinLength && id.size() <= kIdMaxLength &&
         kIdSymbolClass[static_cast<unsigned char>(id.front())] == 2 &&
-        kIdSymbolClass[static_cast<unsigned char>(id.back())] == 2 && all_symbols(id))
-        return std::nullopt;
+        kIdSymbolClass[static_cast<unsigned char>(id.back())] == 2) {
+        const auto* p = reinterpret_cast<const unsigned char*>(id.data());
+        const std::size_t n = id.size();
+        unsigned bad = 0;  // or-ed: 1 when a character is not a symbol
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4)
+            bad |= kIdNotSymbol[p[i]] | kIdNotSymbol[p[i + 1]] | kIdNotSymbol[p[i + 2]] |
+                   kIdNotSymbol[p[i + 3]];
+        for (; i < n; ++i) bad |= kIdNotSymbol[p[i]];
+        if (!bad) return std::nullopt;
+    }
     return format_problem_of(id);
 }
 
