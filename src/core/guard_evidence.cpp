@@ -207,46 +207,51 @@ int divide_small(int x, int n) {
     return x < 0 ? -q : q;
 }
 
-NameLikeness name_likeness(std::string_view low) {
+namespace {
+
+// The model's walk over letters: the sums of the steps' scores, each step in
+// the context of the two letters before (0 at the start of a word).
+struct ModelWalk {
     int a = 0, b = 0, vs_random = 0, vs_words = 0;
-    auto step = [&](int c) {
+    void step(int c) {
         const ModelScores scores = kNameModel[(a * 27 + b) * 27 + c - 1];
         vs_random += scores.vs_random;
         vs_words += scores.vs_words;
         a = b;
         b = c;
-    };
-    for (char ch : low) step(static_cast<int>(letter_code(ch)));
-    step(27);
+    }
+};
+
+}  // namespace
+
+NameLikeness name_likeness(std::string_view low) {
+    ModelWalk walk;
+    for (char ch : low) walk.step(static_cast<int>(letter_code(ch)));
+    walk.step(27);
     const int n = static_cast<int>(low.size()) + 1;
-    return NameLikeness{divide_small(vs_random, n), divide_small(vs_words, n)};
+    return NameLikeness{divide_small(walk.vs_random, n), divide_small(walk.vs_words, n)};
 }
 
 TokenLikeness token_likeness(std::string_view low) {
     // One walk: the sums of the steps, the first three steps' (the first
     // letter's context ends there) and all but the last letter's.
     const std::size_t size = low.size();
-    int a = 0, b = 0, vs_random = 0, vs_words = 0;
+    ModelWalk walk;
+    int& vs_random = walk.vs_random;
+    int& vs_words = walk.vs_words;
     int head_random = 0, head_words = 0, body_random = 0, body_words = 0;
-    auto step = [&](int c) {
-        const ModelScores scores = kNameModel[(a * 27 + b) * 27 + c - 1];
-        vs_random += scores.vs_random;
-        vs_words += scores.vs_words;
-        a = b;
-        b = c;
-    };
     for (std::size_t i = 0; i < size; ++i) {
         if (i + 1 == size) {
             body_random = vs_random;
             body_words = vs_words;
         }
-        step(static_cast<int>(letter_code(low[i])));
+        walk.step(static_cast<int>(letter_code(low[i])));
         if (i == 2) {
             head_random = vs_random;
             head_words = vs_words;
         }
     }
-    step(27);
+    walk.step(27);
     const int n = static_cast<int>(size) + 1;
     TokenLikeness out{};
     out.whole = NameLikeness{divide_small(vs_random, n), divide_small(vs_words, n)};
