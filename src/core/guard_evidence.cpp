@@ -480,8 +480,10 @@ bool any_could_read_as_name(const IdScan& scan, const SmallList<Span, 32>& token
 
 }  // namespace
 
-void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
-    if (!(scan.letters_over_3 || scan.mixed_case) || scan.id.size() > 64) return;
+namespace {
+
+// detect_unknown_names past its quick test (out of line: many IDs stop before).
+[[gnu::noinline]] void unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
     // What the other detectors explained (blocks; not warnings, such as a
     // rare name inside the run: DAIR in DAIRE7), and the letters left.
     std::uint64_t explained = scan.allowed_letter.words[0];
@@ -629,6 +631,13 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});
     }
+}
+
+}  // namespace
+
+void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
+    if ((scan.letters_over_3 || scan.mixed_case) && scan.id.size() <= 64)
+        unknown_names(scan, state, hits);
 }
 
 }  // namespace caseload::guard_internal
