@@ -233,29 +233,24 @@ NameLikeness name_likeness(std::string_view low) {
 }
 
 TokenLikeness token_likeness(std::string_view low) {
-    // One walk: the sums of the steps, the first three steps' (the first
-    // letter's context ends there) and all but the last letter's.
     const std::size_t size = low.size();
-    ModelWalk walk;
-    int& vs_random = walk.vs_random;
-    int& vs_words = walk.vs_words;
-    int head_random = 0, head_words = 0, body_random = 0, body_words = 0;
-    for (std::size_t i = 0; i < size; ++i) {
-        if (i + 1 == size) {
-            body_random = vs_random;
-            body_words = vs_words;
-        }
-        walk.step(static_cast<int>(letter_code(low[i])));
-        if (i == 2) {
-            head_random = vs_random;
-            head_words = vs_words;
-        }
-    }
-    walk.step(27);
-    const int n = static_cast<int>(size) + 1;
     TokenLikeness out{};
+    if (size < 6) {
+        out.whole = name_likeness(low);
+        return out;
+    }
+    // One walk: the sums of the steps, of the first three (the first
+    // letter's context ends there) and of all but the last letter's.
+    ModelWalk walk;
+    for (std::size_t i = 0; i < 3; ++i) walk.step(static_cast<int>(letter_code(low[i])));
+    const int head_random = walk.vs_random, head_words = walk.vs_words;
+    for (std::size_t i = 3; i + 1 < size; ++i) walk.step(static_cast<int>(letter_code(low[i])));
+    const int body_random = walk.vs_random, body_words = walk.vs_words;
+    walk.step(static_cast<int>(letter_code(low[size - 1])));
+    walk.step(27);
+    const int vs_random = walk.vs_random, vs_words = walk.vs_words;
+    const int n = static_cast<int>(size) + 1;
     out.whole = NameLikeness{divide_small(vs_random, n), divide_small(vs_words, n)};
-    if (size < 6) return out;
     // Without the last letter: its end after the letter before.
     const int before_last = static_cast<int>(letter_code(low[size - 2]));
     const int third_last = static_cast<int>(letter_code(low[size - 3]));
@@ -494,7 +489,8 @@ namespace {
     SmallList<Span, 32> tokens;
     std::uint64_t left = letters & ~explained;
     for (Span run : scan.letter_runs) {
-        if ((bits_of(run) & explained) == bits_of(run)) continue;
+        // (Tokens of 3 letters or more only: none in a shorter run.)
+        if (run.size() < 3 || (bits_of(run) & explained) == bits_of(run)) continue;
         Tokens parts;
         case_tokens(scan, run, parts);
         for (Span t : parts) {
