@@ -761,11 +761,12 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
         const std::size_t i = order[k];
         if (drop[i]) continue;
         const Span x = found[i].span;
+        if (!cover.has_digit(x)) continue;  // (the cheaper test first: most have none)
         bool digit_inside = false;
         for (std::uint32_t p = x.begin + 1; p + 1 < x.end; ++p)
             digit_inside |= is_digit(scan.id[p]) && is_letter(scan.id[x.begin]) &&
                             is_letter(scan.id[x.end - 1]);
-        if (!digit_inside && cover.has_digit(x) && cover.covered(x, true)) remove(i);
+        if (!digit_inside && cover.covered(x, true)) remove(i);
     }
     if (scan.mixed_case) {
         // A match across a change of case, covered by matches that are not
