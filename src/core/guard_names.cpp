@@ -429,27 +429,6 @@ bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walk
     return true;
 }
 
-// Whether a walk from the root along text[0, 3), each 1 read as i or as l,
-// may find anything (kLexiconStarts for each reading): random codes have
-// many a 1, and most of their walks from the root end within three letters.
-bool leet_start_finds(const char* text) {
-    constexpr unsigned kCodeI = 'i' - 'a' + 1, kCodeL = 'l' - 'a' + 1;
-    std::array<unsigned, 3> codes{}, others{};
-    for (int k = 0; k < 3; ++k) {
-        codes[k] = letter_code(text[k]);
-        others[k] = text[k] == '1' ? kCodeL : codes[k];
-        if (text[k] == '1') codes[k] = kCodeI;
-    }
-    for (unsigned reading = 0; reading < 8; ++reading) {
-        const unsigned a = reading & 1u ? others[0] : codes[0];
-        const unsigned b = reading & 2u ? others[1] : codes[1];
-        const unsigned c = reading & 4u ? others[2] : codes[2];
-        const unsigned window = a << 10 | b << 5 | c;
-        if ((embedded::kLexiconStarts[window / 64] >> (window % 64)) & 1u) return true;
-    }
-    return false;
-}
-
 template <class Walker>
 void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walker& walker) {
     std::uint64_t walk = 0;  // bit s: something to find from start s
@@ -476,11 +455,7 @@ void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walke
     if (branches) {
         for (std::uint32_t start = 0; start + 1 < size; ++start) {
             const bool one = text[start] == '1' || text[start + 1] == '1' || text[start + 2] == '1';
-            if (!one) continue;
-            if (leet_start_finds(text + start))
-                root |= std::uint64_t{1} << start;
-            else
-                walk &= ~(std::uint64_t{1} << start);  // (nothing to find, read either way)
+            root |= std::uint64_t{one} << start;
         }
         walk |= root;
     }
