@@ -696,7 +696,11 @@ std::uint64_t case_splits(const IdScan& scan) {
 // positions covered once and twice or more as two masks.
 class CoverByMasks {
   public:
-    static std::uint64_t mask(Span x) { return span_bits(x); }
+    // As span_bits(x), for a span that is not empty, in an ID of up to 64
+    // characters: no branches (tidy asks it of every match, often).
+    static std::uint64_t mask(Span x) {
+        return (~std::uint64_t{0} >> (64 - x.end)) & (~std::uint64_t{0} << x.begin);
+    }
 
     CoverByMasks(const IdScan& scan, const Candidates& found, const Drops& drop)
         : scan_(scan), found_(found) {
@@ -880,7 +884,7 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
             if (drop[i]) continue;
             const Span x = found[i].span;
             others = scan.digits_in(x) != 0 ||
-                     (splits & span_bits(x) & ~(std::uint64_t{1} << x.begin)) != 0;
+                     (splits & CoverByMasks::mask(x) & ~(std::uint64_t{1} << x.begin)) != 0;
         }
         if (others)
             tidy_overlapping<CoverByMasks>(scan, found, drop);
