@@ -197,6 +197,10 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
     scan.case_splits = uppers & ((lowers << 1) | ((uppers << 1) & (lowers >> 1)));
     scan.case_splits_known = true;
     scan.any_one = ones != 0;
+    scan.letter_mask = letters;
+    scan.digit_mask = digits;
+    scan.upper_mask = uppers;
+    scan.masks_known = true;
 }
 
 void scan_id(std::string_view id, LowerBuffer& buffer, IdScan& scan) {

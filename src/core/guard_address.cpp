@@ -584,18 +584,37 @@ void postcodes_by_characters(const IdScan& scan, Hits& hits) {
 
 }  // namespace
 
-void detect_postcodes(const IdScan& scan, Hits& hits) {
+namespace {
+
+// Quick test: 1-2 letters starting a segment, then a digit.
+bool postcode_shape(const IdScan& scan) {
     // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
-    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return;
-    static const PostcodeAreas areas;
+    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
+    if (scan.masks_known && !scan.reference) {
+        // From the masks: a letter run of 1 or 2 at the start of a segment,
+        // a digit after it.
+        const std::uint64_t letters = scan.letter_mask, digits = scan.digit_mask;
+        const std::uint64_t alnum = letters | digits;
+        const std::uint64_t segment_starts = alnum & ~(alnum << 1);
+        const std::uint64_t starts = letters & ~(letters << 1), ends = letters & ~(letters >> 1);
+        const std::uint64_t one = starts & ends & (digits >> 1);
+        const std::uint64_t two = starts & (ends >> 1) & ~ends & (digits >> 2);
+        return (segment_starts & (one | two)) != 0;
+    }
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
-    // Quick test: 1-2 letters starting a segment, then a digit.
     bool candidate = false;
     for (Span run : scan.letter_runs)
         candidate |= run.size() <= 2 && (run.begin == 0 || is_separator(low[run.begin - 1])) &&
                      run.end < n && is_digit(low[run.end]);
-    if (!candidate) return;
+    return candidate;
+}
+
+// detect_postcodes past its quick test (out of line: most IDs stop before).
+[[gnu::noinline]] void postcodes(const IdScan& scan, Hits& hits) {
+    static const PostcodeAreas areas;
+    const std::string_view low = scan.lower;
+    const auto n = static_cast<std::uint32_t>(low.size());
     if (scan.reference) return postcodes_by_characters(scan, hits);
     // Segments between separators (the runs of letters and digits); a
     // postcode starts one.
@@ -629,21 +648,37 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
     }
 }
 
-void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
+// detect_address past its quick tests (out of line: most IDs stop before).
+[[gnu::noinline]] void address(const IdScan& scan, const GuardState& state, bool places, bool named,
+                               Hits& hits) {
     const std::size_t first = hits.size();  // this detector's hits start here
-    // Room and street words were seen by the name detector's walk (all but a
-    // room word as the first case token of a run: 12FlatB).
-    const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
-    if (!scan.digit_runs.empty() && !scan.letter_runs.empty() && words) {
+    if (places) {
         Items items;
         items_of(scan, items);
         rooms(scan, items, hits);
         streets(scan, items, hits);
         buildings(scan, state, items, hits);
     }
-    if (scan.letters_over_3 && (scan.suffix_any & kStreetWord)) named_streets(scan, state, hits);
+    if (named) named_streets(scan, state, hits);
     drop_chance_places(scan, state, first, hits);
     if (state.org.flags_of_any() & kOrgAddress) organisation_words(scan, state, hits);
+}
+
+}  // namespace
+
+void detect_postcodes(const IdScan& scan, Hits& hits) {
+    if (postcode_shape(scan)) postcodes(scan, hits);
+}
+
+void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
+    // Room and street words were seen by the name detector's walk (all but a
+    // room word as the first case token of a run: 12FlatB).
+    const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
+    const bool places = !scan.digit_runs.empty() && !scan.letter_runs.empty() && words;
+    const bool named = scan.letters_over_3 && (scan.suffix_any & kStreetWord);
+    // (drop_chance_places only weighs this detector's own hits.)
+    if (places || named || (state.org.flags_of_any() & kOrgAddress))
+        address(scan, state, places, named, hits);
 }
 
 }  // namespace caseload::guard_internal

@@ -7,6 +7,8 @@
 //    birth (16 years ago or more); six digits among other characters are
 //    serials (REC-865797).
 // Digits already reported as an identifier are not also a date.
+#include <bit>
+
 #include "guard_detectors.hpp"
 
 namespace caseload::guard_internal {
@@ -47,19 +49,17 @@ void add(Hits& hits, Span span, std::string_view message) {
     hits.push(Hit{FindingKind::date, Severity::warn, span, message, 0});
 }
 
-}  // namespace
+// Six digits that are the whole ID (270285): a date of birth when plausible.
+[[gnu::noinline]] void six_digits(const IdScan& scan, const GuardState& state, Hits& hits) {
+    const int year = full_year(state, number(scan, 4, 2));
+    if (year <= state.max_birth_year &&
+        plausible(state, year, number(scan, 2, 2), number(scan, 0, 2)))
+        add(hits, scan.digit_runs[0], kDateMessage);
+}
 
-void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
+// detect_dates past its quick tests (out of line: most IDs stop before).
+[[gnu::noinline]] void dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
-    if (scan.id.size() == 6 && runs == 1 && scan.digit_runs[0].size() == 6) {
-        const int year = full_year(state, number(scan, 4, 2));
-        if (year <= state.max_birth_year &&
-            plausible(state, year, number(scan, 2, 2), number(scan, 0, 2)))
-            add(hits, scan.digit_runs[0], kDateMessage);
-        return;
-    }
-    const bool candidate = runs >= 3 || scan.digits_4_or_8 || scan.reference;
-    if (!candidate) return;
     for (Span run : scan.digit_runs) {
         if (run.size() != 8) continue;
         const bool dmy = plausible(state, number(scan, run.begin + 4, 4),
@@ -88,6 +88,23 @@ void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
         if (overlaps_kind(hits, FindingKind::date, run)) continue;
         add(hits, run, kYearMessage);
     }
+}
+
+}  // namespace
+
+void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
+    const std::size_t runs = scan.digit_runs.size();
+    if (scan.id.size() == 6 && runs == 1 && scan.digit_runs[0].size() == 6)
+        return six_digits(scan, state, hits);
+    // Three runs make a date only when joined by two separators (1-2-1990).
+    bool three = runs >= 3;
+    if (three && scan.masks_known) {
+        const std::uint64_t digits = scan.digit_mask;
+        const std::uint64_t separators = ~(digits | scan.letter_mask);
+        three = std::popcount(separators & (digits << 1) & (digits >> 1)) >= 2;
+    }
+    const bool candidate = three || scan.digits_4_or_8 || scan.reference;
+    if (candidate) dates(scan, state, hits);
 }
 
 }  // namespace caseload::guard_internal

@@ -170,6 +170,12 @@ struct IdScan {
     bool letters_2 = false;       // a letter run of 2 letters
     bool letters_over_3 = false;  // a letter run of 4 letters or more
     bool digits_4_or_8 = false;   // a digit run of 4 or 8 digits
+    // With masks_known (IDs of up to 64 characters, scan_id_words): the
+    // letters and the digits of the ID as bits, for the detectors' quick tests.
+    bool masks_known = false;
+    std::uint64_t letter_mask = 0;
+    std::uint64_t digit_mask = 0;
+    std::uint64_t upper_mask = 0;  // the upper case letters
     // Per position: whether the letter belongs to a letter run that is a
     // service code or an allowed word (set by the name detector).
     PositionSet allowed_letter;
@@ -350,6 +356,18 @@ struct NameLikeness {
     int vs_words;
 };
 NameLikeness name_likeness(std::string_view low);
+// name_likeness of `low`, and (6 letters or more) of `low` without its
+// first letter and without its last, from one walk.
+struct TokenLikeness {
+    NameLikeness whole;
+    NameLikeness without_first;  // (6+ letters)
+    NameLikeness without_last;   // (6+ letters)
+};
+TokenLikeness token_likeness(std::string_view low);
+// x / n rounded toward zero, as the built-in division, for |x| < 2^20 and
+// 1 <= n <= kMaxScan + 1 (name_likeness's averages): a multiplication by a
+// reciprocal of a table, not a division instruction.
+int divide_small(int x, int n);
 // How much `low` reads as a word or a name against random letters (the
 // better of the two, tenths of a nat a letter): street names (walnut, oak).
 inline int word_likeness(std::string_view low) {

@@ -58,6 +58,7 @@ std::uint64_t bits_of(Span s) {
 
 // The letters of the ID (up to 64 characters) as bits.
 std::uint64_t letter_bits(const IdScan& scan) {
+    if (scan.masks_known) return scan.letter_mask;
     std::uint64_t m = 0;
     for (Span run : scan.letter_runs) m |= bits_of(run);
     return m;
@@ -186,19 +187,86 @@ constexpr std::array<ModelScores, 27 * 27 * 27> kNameModel = [] {
 
 }  // namespace
 
-NameLikeness name_likeness(std::string_view low) {
+namespace {
+
+// ceil(2^32 / n) for n = 1 .. kMaxScan + 1: for 0 <= a < 2^20, (a * it) >> 32
+// is a / n exactly (the error, a / 2^32, stays below 1 / n).
+constexpr std::array<std::uint64_t, kMaxScan + 2> kReciprocals = [] {
+    std::array<std::uint64_t, kMaxScan + 2> table{};
+    for (std::uint64_t n = 1; n < table.size(); ++n)
+        table[n] = ((std::uint64_t{1} << 32) + n - 1) / n;
+    return table;
+}();
+
+}  // namespace
+
+int divide_small(int x, int n) {
+    if (n < 1 || static_cast<std::size_t>(n) >= kReciprocals.size()) return x / n;
+    const std::uint64_t a = x < 0 ? -static_cast<std::int64_t>(x) : x;
+    const auto q = static_cast<int>((a * kReciprocals[n]) >> 32);
+    return x < 0 ? -q : q;
+}
+
+namespace {
+
+// The model's walk over letters: the sums of the steps' scores, each step in
+// the context of the two letters before (0 at the start of a word).
+struct ModelWalk {
     int a = 0, b = 0, vs_random = 0, vs_words = 0;
-    auto step = [&](int c) {
+    void step(int c) {
         const ModelScores scores = kNameModel[(a * 27 + b) * 27 + c - 1];
         vs_random += scores.vs_random;
         vs_words += scores.vs_words;
         a = b;
         b = c;
-    };
-    for (char ch : low) step(static_cast<int>(letter_code(ch)));
-    step(27);
+    }
+};
+
+}  // namespace
+
+NameLikeness name_likeness(std::string_view low) {
+    ModelWalk walk;
+    for (char ch : low) walk.step(static_cast<int>(letter_code(ch)));
+    walk.step(27);
     const int n = static_cast<int>(low.size()) + 1;
-    return NameLikeness{vs_random / n, vs_words / n};
+    return NameLikeness{divide_small(walk.vs_random, n), divide_small(walk.vs_words, n)};
+}
+
+TokenLikeness token_likeness(std::string_view low) {
+    const std::size_t size = low.size();
+    TokenLikeness out{};
+    if (size < 6) {
+        out.whole = name_likeness(low);
+        return out;
+    }
+    // One walk: the sums of the steps, of the first three (the first
+    // letter's context ends there) and of all but the last letter's.
+    ModelWalk walk;
+    for (std::size_t i = 0; i < 3; ++i) walk.step(static_cast<int>(letter_code(low[i])));
+    const int head_random = walk.vs_random, head_words = walk.vs_words;
+    for (std::size_t i = 3; i + 1 < size; ++i) walk.step(static_cast<int>(letter_code(low[i])));
+    const int body_random = walk.vs_random, body_words = walk.vs_words;
+    walk.step(static_cast<int>(letter_code(low[size - 1])));
+    walk.step(27);
+    const int vs_random = walk.vs_random, vs_words = walk.vs_words;
+    const int n = static_cast<int>(size) + 1;
+    out.whole = NameLikeness{divide_small(vs_random, n), divide_small(vs_words, n)};
+    // Without the last letter: its end after the letter before.
+    const int before_last = static_cast<int>(letter_code(low[size - 2]));
+    const int third_last = static_cast<int>(letter_code(low[size - 3]));
+    const ModelScores end = kNameModel[(third_last * 27 + before_last) * 27 + 26];
+    out.without_last = NameLikeness{divide_small(body_random + end.vs_random, n - 1),
+                                    divide_small(body_words + end.vs_words, n - 1)};
+    // Without the first: the second and third letters from the start of a
+    // word; from the fourth on, the contexts are the whole's.
+    const int second = static_cast<int>(letter_code(low[1]));
+    const int third = static_cast<int>(letter_code(low[2]));
+    const ModelScores first_step = kNameModel[second - 1];
+    const ModelScores second_step = kNameModel[second * 27 + third - 1];
+    out.without_first = NameLikeness{
+        divide_small(vs_random - head_random + first_step.vs_random + second_step.vs_random, n - 1),
+        divide_small(vs_words - head_words + first_step.vs_words + second_step.vs_words, n - 1)};
+    return out;
 }
 
 bool code_letters_outside(const IdScan& scan, const Hits& hits, Span except) {
@@ -236,7 +304,10 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
     const Groups g = sort_unexplained(scan, state, letter_bits(scan) & ~explained, matches, count);
     const bool hex = looks_hex(scan);
     bool lowercase = false;  // a lower-case letter anywhere: typed as a person types
-    for (char c : scan.id) lowercase |= is_lower(c);
+    if (scan.masks_known)
+        lowercase = (scan.letter_mask & ~scan.upper_mask) != 0;
+    else
+        for (char c : scan.id) lowercase |= is_lower(c);
     for (std::size_t i = 0; i < count; ++i) {
         const Span m = matches[i].span;
         const std::uint8_t categories = matches[i].categories;
@@ -358,14 +429,13 @@ bool word_in_filter(std::string_view low) {
 // Whether a whole token reads as a name: itself, or (5+ letters, not the
 // whole ID) after an initial run into it at either end (pkrentzman,
 // StroessnerA). `bar`: the threshold against random letters.
-// `whole`: name_likeness(low), computed once (could_read_as_name).
-bool reads_as_name(std::string_view low, int bar, bool strip, const NameLikeness& whole,
+// `whole`: token_likeness(low), computed once (could_read_as_name).
+bool reads_as_name(std::string_view low, int bar, bool strip, const TokenLikeness& whole,
                    NameLikeness& like, int sum_bar = kLikeSum) {
-    like = whole;
+    like = whole.whole;
     if (like.vs_random >= bar && like.vs_random + like.vs_words >= sum_bar) return true;
     if (!strip || low.size() < 6) return false;
-    for (std::string_view part : {low.substr(1), low.substr(0, low.size() - 1)}) {
-        const NameLikeness l = name_likeness(part);
+    for (const NameLikeness& l : {whole.without_first, whole.without_last}) {
         if (l.vs_random >= bar + 1 && l.vs_random + l.vs_words >= kLikeSum) {
             like = l;
             return true;
@@ -381,12 +451,12 @@ constexpr int kLeastSum = std::min({kLikeSum, kTitleLikeSum, kApartLikeSum, kCod
 static_assert(kUpperExtra >= 0);  // (bar_of: kLikeRandom or more)
 
 // Whether reads_as_name could be true of `low` with some bar; `whole` its likeness.
-bool could_read_as_name(std::string_view low, const NameLikeness& whole) {
+bool could_read_as_name(std::string_view low, const TokenLikeness& like) {
+    const NameLikeness& whole = like.whole;
     if (whole.vs_random >= kLeastRandom && whole.vs_random + whole.vs_words >= kLeastSum)
         return true;
     if (low.size() < 6) return false;
-    for (std::string_view part : {low.substr(1), low.substr(0, low.size() - 1)}) {
-        const NameLikeness l = name_likeness(part);
+    for (const NameLikeness& l : {like.without_first, like.without_last}) {
         if (l.vs_random >= kLeastRandom + 1 && l.vs_random + l.vs_words >= kLikeSum) return true;
     }
     return false;
@@ -394,10 +464,10 @@ bool could_read_as_name(std::string_view low, const NameLikeness& whole) {
 
 // Whether any token could read as a name; wholes[k]: the likeness of tokens[k].
 bool any_could_read_as_name(const IdScan& scan, const SmallList<Span, 32>& tokens,
-                            std::array<NameLikeness, 32>& wholes) {
+                            std::array<TokenLikeness, 32>& wholes) {
     bool any = false;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
-        wholes[k] = name_likeness(scan.low(tokens[k]));
+        wholes[k] = token_likeness(scan.low(tokens[k]));
         any |= could_read_as_name(scan.low(tokens[k]), wholes[k]);
     }
     return any;
@@ -405,8 +475,10 @@ bool any_could_read_as_name(const IdScan& scan, const SmallList<Span, 32>& token
 
 }  // namespace
 
-void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
-    if (!(scan.letters_over_3 || scan.mixed_case) || scan.id.size() > 64) return;
+namespace {
+
+// detect_unknown_names past its quick test (out of line: many IDs stop before).
+[[gnu::noinline]] void unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
     // What the other detectors explained (blocks; not warnings, such as a
     // rare name inside the run: DAIR in DAIRE7), and the letters left.
     std::uint64_t explained = scan.allowed_letter.words[0];
@@ -417,7 +489,8 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
     SmallList<Span, 32> tokens;
     std::uint64_t left = letters & ~explained;
     for (Span run : scan.letter_runs) {
-        if ((bits_of(run) & explained) == bits_of(run)) continue;
+        // (Tokens of 3 letters or more only: none in a shorter run.)
+        if (run.size() < 3 || (bits_of(run) & explained) == bits_of(run)) continue;
         Tokens parts;
         case_tokens(scan, run, parts);
         for (Span t : parts) {
@@ -426,14 +499,16 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
             if ((t.size() < 4 && !three_title) || (bits_of(t) & explained) != 0) continue;
             if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord))
                 continue;
-            if (state.is_allowed(scan.lexicon, scan.low(t))) continue;
+            // (A whole run that is allowed is explained: allowed_letter.)
+            const bool marked = scan.allowed_letters_known && !scan.reference && t == run;
+            if (!marked && state.is_allowed(scan.lexicon, scan.low(t))) continue;
             tokens.push(t);
         }
     }
     if (tokens.empty()) return;
     // The model first: most tokens of random codes read as a name under no
     // bar, and then nothing below can find one.
-    std::array<NameLikeness, 32> wholes;  // name_likeness of tokens[k]
+    std::array<TokenLikeness, 32> wholes;  // token_likeness of tokens[k]
     if (!any_could_read_as_name(scan, tokens, wholes)) return;
     const auto n = static_cast<std::uint32_t>(scan.id.size());
     const bool hex = looks_hex(scan);
@@ -552,6 +627,13 @@ void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hit
         hits.push(Hit{FindingKind::name, strong ? Severity::block : Severity::warn, t,
                       kUnknownNameMessage, 0});
     }
+}
+
+}  // namespace
+
+void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
+    if ((scan.letters_over_3 || scan.mixed_case) && scan.id.size() <= 64)
+        unknown_names(scan, state, hits);
 }
 
 }  // namespace caseload::guard_internal

@@ -45,7 +45,7 @@ bool joined(const IdScan& scan, std::size_t k) {
     return b.begin == a.end + 1 && is_separator(scan.id[a.end]);
 }
 
-void numbers(const IdScan& scan, Hits& hits) {
+[[gnu::noinline]] void numbers(const IdScan& scan, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
     for (std::size_t a = 0; a < runs; ++a) {
         char digits[14];
@@ -81,7 +81,7 @@ bool nino_prefix(std::string_view p) {
     return true;
 }
 
-void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits) {
+[[gnu::noinline]] void national_insurance(const IdScan& scan, const GuardState& state, Hits& hits) {
     const auto n = static_cast<std::uint32_t>(scan.id.size());
     const std::size_t runs = scan.digit_runs.size();
     for (Span prefix : scan.letter_runs) {

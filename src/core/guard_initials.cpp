@@ -68,7 +68,7 @@ bool plausible_initials(const IdScan& scan, const GuardState& state, const Hits&
 }
 
 // One or two groups of 1-3 letters among digits; three single letters.
-void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
+[[gnu::noinline]] void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t groups = scan.letter_runs.size();
     if (groups == 0 || scan.digit_runs.empty()) return;
     if (groups == 3) {
@@ -139,7 +139,11 @@ void letter_groups(const IdScan& scan, const GuardState& state, Hits& hits) {
 }  // namespace
 
 void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
-    letter_groups(scan, state, hits);
+    // (letter_groups' first tests, before its call: most IDs stop here.)
+    const std::size_t groups = scan.letter_runs.size();
+    if (groups != 0 && groups <= 3 && !scan.digit_runs.empty() &&
+        (scan.reference || !scan.letters_over_3))
+        letter_groups(scan, state, hits);
     // (The name detector marks the IDs with a letter before a word, on both paths.)
     if (scan.initial_before_word) initial_and_word(scan, state, hits);
 }

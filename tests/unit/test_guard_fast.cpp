@@ -269,6 +269,18 @@ TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time sc
         for (gi::Span run : a.alnum_runs)
             for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
                 CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
+        // The words scan's masks: the runs' letters and digits.
+        REQUIRE(b.masks_known);
+        REQUIRE_FALSE(a.masks_known);
+        std::uint64_t letters = 0, digits = 0;
+        for (gi::Span run : a.letter_runs) letters |= gi::span_bits(run);
+        for (gi::Span run : a.digit_runs) digits |= gi::span_bits(run);
+        CHECK(b.letter_mask == letters);
+        CHECK(b.digit_mask == digits);
+        std::uint64_t uppers = 0;
+        for (std::size_t p = 0; p < id.size(); ++p)
+            if (id[p] >= 'A' && id[p] <= 'Z') uppers |= std::uint64_t{1} << p;
+        CHECK(b.upper_mask == uppers);
         // After the lowercase copy: zeros (separators) for the look-ahead.
         for (std::size_t p = id.size(); p < id.size() + 8; ++p) {
             CHECK(a_buffer[p] == 0);
@@ -277,16 +289,51 @@ TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time sc
     }
 }
 
+TEST_CASE("guard fast paths: divide_small is the built-in division") {
+    // name_likeness's sums: at most 128 a step in size, kMaxScan + 1 steps.
+    for (int n = 1; n <= static_cast<int>(gi::kMaxScan) + 1; ++n) {
+        int wrong = 0;
+        for (int x = -20000; x <= 20000; ++x) wrong += gi::divide_small(x, n) != x / n;
+        CAPTURE(n);
+        CHECK(wrong == 0);
+    }
+    CHECK(gi::divide_small(-1000000, 3) == -333333);
+    CHECK(gi::divide_small(999999, 7) == 142857);
+    CHECK(gi::divide_small(5000, 500) == 10);  // beyond the table: the built-in division
+}
+
+TEST_CASE("guard fast paths: token_likeness is name_likeness of the token and its parts") {
+    std::mt19937 random(13);
+    for (int i = 0; i < 50000; ++i) {
+        std::string low;
+        const int length = 1 + static_cast<int>(random() % 40);
+        for (int k = 0; k < length; ++k) low += static_cast<char>('a' + random() % 26);
+        CAPTURE(low);
+        const gi::TokenLikeness like = gi::token_likeness(low);
+        const gi::NameLikeness whole = gi::name_likeness(low);
+        CHECK(like.whole.vs_random == whole.vs_random);
+        CHECK(like.whole.vs_words == whole.vs_words);
+        if (low.size() < 6) continue;
+        const gi::NameLikeness first = gi::name_likeness(std::string_view(low).substr(1));
+        const gi::NameLikeness last =
+            gi::name_likeness(std::string_view(low).substr(0, low.size() - 1));
+        CHECK(like.without_first.vs_random == first.vs_random);
+        CHECK(like.without_first.vs_words == first.vs_words);
+        CHECK(like.without_last.vs_random == last.vs_random);
+        CHECK(like.without_last.vs_words == last.vs_words);
+    }
+}
+
 TEST_CASE("guard fast paths: IDs the quick tests must not skip") {
     // Each would be missed if a detector's quick test were wrong.
     const auto state = gi::make_guard_state(GuardWords{});
     for (std::string id :
-         {"9434765919",    "943-476-5919", "07700900123", "447700900123", "AB123456C",
-          "ab-12-34-56-c", "SW1A1AA",      "M1-1AE",      "m11ae",        "01021985",
-          "1-2-1985",      "1985-2-1",     "JB-1985",     "JS-0042",      "0042jb",
-          "J.B.7",         "Room12",       "12-Flat",     "12OakRoad",    "4-Mill-Lane",
-          "J0hn5mith",     "sm1th",        "Pr1ya",       "0MAR-7",       "HOM-T0M-5",
-          "1zzy-22",       "l1ly",         "O-Brien-3",   "Mc.Cann-1",    "J-Zarkov-12"}) {
+         {"9434765919", "943-476-5919", "07700900123", "447700900123", "AB123456C", "ab-12-34-56-c",
+          "SW1A1AA",    "M1-1AE",       "m11ae",       "01021985",     "1-2-1985",  "1985-2-1",
+          "JB-1985",    "JS-0042",      "0042jb",      "J.B.7",        "Room12",    "12-Flat",
+          "12OakRoad",  "4-Mill-Lane",  "J0hn5mith",   "sm1th",        "Pr1ya",     "0MAR-7",
+          "HOM-T0M-5",  "1zzy-22",      "l1ly",        "O-Brien-3",    "Mc.Cann-1", "J-Zarkov-12",
+          "x-1-2-1985", "B1-1AE",       "7-W1A-1AA",   "SW1A-1AA"}) {
         CAPTURE(id);
         const auto fast = gi::check_id(*state, id, false);
         CHECK_FALSE(fast.empty());

@@ -36,6 +36,33 @@ TEST_CASE("id: refusals name the character and its position") {
     }
 }
 
+TEST_CASE("id: the format check's fast path accepts exactly the valid IDs") {
+    // Every byte at every position of IDs of each length, against the rule
+    // as the spec gives it (3 to 32 of a-z A-Z 0-9 - _ ., a letter or digit
+    // at each end).
+    auto alnum = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    auto valid = [&](const std::string& id) {
+        if (id.size() < 3 || id.size() > 32) return false;
+        for (unsigned char c : id)
+            if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
+        return alnum(static_cast<unsigned char>(id.front())) &&
+               alnum(static_cast<unsigned char>(id.back()));
+    };
+    int wrong = 0;
+    for (std::size_t length = 1; length <= 34; ++length) {
+        for (std::size_t at = 0; at < length; ++at) {
+            for (int c = 0; c < 256; ++c) {
+                std::string id(length, 'k');
+                id[at] = static_cast<char>(c);
+                wrong += id_format_problem(id).has_value() == valid(id);
+            }
+        }
+    }
+    CHECK(wrong == 0);
+}
+
 TEST_CASE("id: case folding gives one key") {
     CHECK(id_key("K7M2-QX9A") == id_key("k7m2-qx9a"));
     CHECK(id_key("K7m2-Qx9A") == "k7m2-qx9a");
