@@ -7,13 +7,16 @@ namespace caseload::embedded {
 
 // The guard lexicon as a double-array trie, built at compile time (nothing to
 // build at start-up). Cell 0 is the root. Each cell packs, low bits first:
-//   bits  0-31  check: the cell of the parent node (0xFFFFFFFF: a free cell);
-//   bits 32-55  base:  the children of this node are in cells base + code,
-//                      code = letter - 'a' + 1 (1..26);
-//   bits 56-63  the LexiconCategory bits of the entry ending here (0: none).
+//   bits  0-4   label: the code of the letter that leads to this node
+//               (1..26: a..z; 31: a free cell, or the root);
+//   bits  5-11  the LexiconCategory bits of the entry ending here (0: none);
+//   bits 12-31  base: the children of this node are in cells base + code,
+//               code = letter - 'a' + 1 (1..26).
 // The node in cell s has a child by code c exactly when
-// check(cell[base(s) + c]) == s; base + 26 is always inside the array.
-extern const std::uint64_t kLexiconCells[];
+// label(cell[base(s) + c]) == c: no two nodes with children share a base
+// (those without share one where no label matches); base + 26 is always
+// inside the array. Four bytes a cell: the trie fits the L2 cache.
+extern const std::uint32_t kLexiconCells[];
 // kLexiconPairs[a * 27 + b]: the cell of the node reached from the root by
 // the letters of codes a then b (1..26), or 0 when there is none.
 extern const std::uint32_t kLexiconPairs[27 * 27];

@@ -7,21 +7,22 @@ namespace caseload {
 
 namespace detail {
 
-inline std::uint32_t lexicon_check(std::uint64_t cell) {
-    return static_cast<std::uint32_t>(cell);
+// The fields of a cell of embedded::kLexiconCells.
+inline unsigned lexicon_label(std::uint32_t cell) {
+    return cell & 0x1Fu;
 }
-inline std::uint32_t lexicon_base(std::uint64_t cell) {
-    return static_cast<std::uint32_t>(cell >> 32) & 0xFFFFFFu;
+inline std::uint8_t lexicon_categories(std::uint32_t cell) {
+    return static_cast<std::uint8_t>((cell >> 5) & 0x7Fu);
 }
-inline std::uint8_t lexicon_categories(std::uint64_t cell) {
-    return static_cast<std::uint8_t>(cell >> 56);
+inline std::uint32_t lexicon_base(std::uint32_t cell) {
+    return cell >> 12;
 }
 
 // The child of the node in cell `node` by `code` (1..26: a..z), or 0 (the
 // root is never a child).
 inline std::uint32_t lexicon_child_code(std::uint32_t node, unsigned code) {
     const std::uint32_t next = lexicon_base(embedded::kLexiconCells[node]) + code;
-    return lexicon_check(embedded::kLexiconCells[next]) == node ? next : 0;
+    return lexicon_label(embedded::kLexiconCells[next]) == code ? next : 0;
 }
 
 // As lexicon_child_code, by a letter a-z (anything else: 0).

@@ -117,7 +117,7 @@ class SmallList {
 // program (include/caseload/embedded.hpp), nothing to build at start-up.
 // A node is the number of its cell; the root is 0.
 struct Lexicon {
-    static std::uint64_t cell(std::uint32_t node) { return embedded::kLexiconCells[node]; }
+    static std::uint32_t cell(std::uint32_t node) { return embedded::kLexiconCells[node]; }
     // The child by a letter code (1..26), or 0.
     static std::uint32_t child_code(std::uint32_t node, unsigned code) {
         return detail::lexicon_child_code(node, code);

@@ -27,7 +27,7 @@ constexpr std::string_view kOrgNameMessage = "a name of your organisation's list
 constexpr std::string_view kRealNameMessage = "the name you gave";
 constexpr std::string_view kRealInitialsMessage = "the initials of the name you gave";
 
-std::string_view lexicon_name_message(std::uint8_t categories) {
+constexpr std::string_view lexicon_name_message_of(std::uint8_t categories) {
     const bool given = (categories & kGivenName) != 0;
     const bool surname = (categories & kSurname) != 0;
     if (given && surname) return "a name";
@@ -35,6 +35,19 @@ std::string_view lexicon_name_message(std::uint8_t categories) {
     if (surname) return "a surname";
     if (categories & kNickname) return "a nickname";
     return "a name";
+}
+
+// lexicon_name_message_of by the categories (7 bits), one load (read for
+// every entry the walks find).
+constexpr auto kLexiconNameMessages = [] {
+    std::array<Message, 128> messages{};
+    for (unsigned c = 0; c < 128; ++c)
+        messages[c] = Message(lexicon_name_message_of(static_cast<std::uint8_t>(c)));
+    return messages;
+}();
+
+Message lexicon_name_message(std::uint8_t categories) {
+    return kLexiconNameMessages[categories & 0x7Fu];
 }
 
 struct Candidate {
@@ -52,13 +65,12 @@ using SpanList = SmallList<Span, 80>;
 template <class OnMatch>
 inline void lexicon_walk(const char* low, std::size_t pos, std::size_t size, std::uint32_t node,
                          OnMatch& on_match) {
-    const std::uint64_t* cells = embedded::kLexiconCells;
-    std::uint64_t cell = cells[node];
+    const std::uint32_t* cells = embedded::kLexiconCells;
+    std::uint32_t cell = cells[node];
     for (; pos < size; ++pos) {
-        const std::uint32_t next = detail::lexicon_base(cell) + letter_code(low[pos]);
-        const std::uint64_t next_cell = cells[next];
-        if (detail::lexicon_check(next_cell) != node) return;
-        node = next;
+        const unsigned code = letter_code(low[pos]);
+        const std::uint32_t next_cell = cells[detail::lexicon_base(cell) + code];
+        if (detail::lexicon_label(next_cell) != code) return;
         cell = next_cell;
         if (auto categories = detail::lexicon_categories(cell)) on_match(pos + 1, categories);
     }
@@ -70,8 +82,8 @@ template <class OnMatch>
 void lexicon_leet_walk(const char* low, std::size_t pos, std::size_t size, std::uint32_t node,
                        OnMatch& on_match) {
     constexpr unsigned kCodeL = 'l' - 'a' + 1;
-    const std::uint64_t* cells = embedded::kLexiconCells;
-    std::uint64_t cell = cells[node];
+    const std::uint32_t* cells = embedded::kLexiconCells;
+    std::uint32_t cell = cells[node];
     for (; pos < size; ++pos) {
         if (low[pos] == '1') {
             if (const std::uint32_t alt = detail::lexicon_child_code(node, kCodeL)) {
@@ -80,9 +92,10 @@ void lexicon_leet_walk(const char* low, std::size_t pos, std::size_t size, std::
                 lexicon_leet_walk(low, pos + 1, size, alt, on_match);
             }
         }
-        const std::uint32_t next = detail::lexicon_base(cell) + letter_code(low[pos]);
-        const std::uint64_t next_cell = cells[next];
-        if (detail::lexicon_check(next_cell) != node) return;
+        const unsigned code = letter_code(low[pos]);
+        const std::uint32_t next = detail::lexicon_base(cell) + code;
+        const std::uint32_t next_cell = cells[next];
+        if (detail::lexicon_label(next_cell) != code) return;
         node = next;
         cell = next_cell;
         if (auto categories = detail::lexicon_categories(cell)) on_match(pos + 1, categories);
@@ -146,14 +159,12 @@ bool rest_is_plain(const IdScan& scan, Span run) {
 // The categories of the lexicon entry spelt by low[0, size) (lowercase
 // letters: a letter run of IdScan::lower), or 0.
 std::uint8_t lookup_letters(const char* low, std::size_t size) {
-    const std::uint64_t* cells = embedded::kLexiconCells;
-    std::uint32_t node = 0;
-    std::uint64_t cell = cells[0];
+    const std::uint32_t* cells = embedded::kLexiconCells;
+    std::uint32_t cell = cells[0];
     for (std::size_t i = 0; i < size; ++i) {
-        const std::uint32_t next = detail::lexicon_base(cell) + letter_code(low[i]);
-        cell = cells[next];
-        if (detail::lexicon_check(cell) != node) return 0;
-        node = next;
+        const unsigned code = letter_code(low[i]);
+        cell = cells[detail::lexicon_base(cell) + code];
+        if (detail::lexicon_label(cell) != code) return 0;
     }
     return detail::lexicon_categories(cell);
 }
@@ -361,52 +372,60 @@ class RunWalker {
 template <class Walker>
 bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walker& walker) {
     struct Walk {
-        std::uint32_t start, pos, node;
-        std::uint64_t cell;
+        std::uint32_t pos, cell, index;
     };
+    // The entries found, each walk's in a list of its own (in order of end):
+    // given in the order of the walks, they come by start, then end.
     struct Found {
-        std::uint8_t start, end, categories;
+        std::uint8_t end, categories, next;
     };
+    constexpr std::uint8_t kNone = 0xFF;
     SmallList<Walk, 64> walks;
     SmallList<Found, 128> found;
-    const std::uint64_t* cells = embedded::kLexiconCells;
+    std::array<std::uint8_t, 64> first, last, walk_start;
+    auto add = [&](std::uint32_t index, std::uint32_t end, std::uint8_t categories) {
+        if (found.full()) return;  // (then all is walked again, a start at a time)
+        const auto at = static_cast<std::uint8_t>(found.size());
+        found.push(Found{static_cast<std::uint8_t>(end), categories, kNone});
+        if (first[index] == kNone)
+            first[index] = at;
+        else
+            found[last[index]].next = at;
+        last[index] = at;
+    };
+    const std::uint32_t* cells = embedded::kLexiconCells;
     for (; walk; walk &= walk - 1) {
         const auto start = static_cast<std::uint32_t>(std::countr_zero(walk));
         const std::uint32_t node =
             embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
         if (node == 0) continue;
-        const std::uint64_t cell = cells[node];
-        if (auto categories = detail::lexicon_categories(cell))
-            found.push(Found{static_cast<std::uint8_t>(start), static_cast<std::uint8_t>(start + 2),
-                             categories});
-        walks.push(Walk{start, start + 2, node, cell});
+        const std::uint32_t cell = cells[node];
+        const auto index = static_cast<std::uint32_t>(walks.size());
+        first[index] = kNone;
+        walk_start[index] = static_cast<std::uint8_t>(start);
+        if (auto categories = detail::lexicon_categories(cell)) add(index, start + 2, categories);
+        walks.push(Walk{start + 2, cell, index});
     }
+    const std::size_t walk_count = walks.size();
     while (!walks.empty()) {
         std::size_t kept = 0;
         for (Walk w : walks) {
             if (w.pos >= size) continue;
-            const std::uint32_t next = detail::lexicon_base(w.cell) + letter_code(text[w.pos]);
-            const std::uint64_t next_cell = cells[next];
-            if (detail::lexicon_check(next_cell) != w.node) continue;
+            const unsigned code = letter_code(text[w.pos]);
+            const std::uint32_t next_cell = cells[detail::lexicon_base(w.cell) + code];
+            if (detail::lexicon_label(next_cell) != code) continue;
             ++w.pos;
-            w.node = next;
             w.cell = next_cell;
             if (auto categories = detail::lexicon_categories(next_cell))
-                found.push(Found{static_cast<std::uint8_t>(w.start),
-                                 static_cast<std::uint8_t>(w.pos), categories});
+                add(w.index, w.pos, categories);
             walks[kept++] = w;
         }
         walks.resize(kept);
     }
     if (found.full()) return false;
-    // By start, then end (stable: a walk's entries came in order of end).
-    for (std::size_t i = 1; i < found.size(); ++i) {
-        const Found f = found[i];
-        std::size_t j = i;
-        for (; j > 0 && found[j - 1].start > f.start; --j) found[j] = found[j - 1];
-        found[j] = f;
-    }
-    for (const Found& f : found) walker.on_lexicon(f.start, f.end, f.categories);
+    for (std::size_t index = 0; index < walk_count; ++index)
+        for (std::uint8_t at = first[index]; at != kNone; at = found[at].next)
+            walker.on_lexicon(walk_start[index], found[at].end, found[at].categories);
     return true;
 }
 
@@ -677,7 +696,11 @@ std::uint64_t case_splits(const IdScan& scan) {
 // positions covered once and twice or more as two masks.
 class CoverByMasks {
   public:
-    static std::uint64_t mask(Span x) { return span_bits(x); }
+    // As span_bits(x), for a span that is not empty, in an ID of up to 64
+    // characters: no branches (tidy asks it of every match, often).
+    static std::uint64_t mask(Span x) {
+        return (~std::uint64_t{0} >> (64 - x.end)) & (~std::uint64_t{0} << x.begin);
+    }
 
     CoverByMasks(const IdScan& scan, const Candidates& found, const Drops& drop)
         : scan_(scan), found_(found) {
@@ -742,11 +765,12 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
         const std::size_t i = order[k];
         if (drop[i]) continue;
         const Span x = found[i].span;
+        if (!cover.has_digit(x)) continue;  // (the cheaper test first: most have none)
         bool digit_inside = false;
         for (std::uint32_t p = x.begin + 1; p + 1 < x.end; ++p)
             digit_inside |= is_digit(scan.id[p]) && is_letter(scan.id[x.begin]) &&
                             is_letter(scan.id[x.end - 1]);
-        if (!digit_inside && cover.has_digit(x) && cover.covered(x, true)) remove(i);
+        if (!digit_inside && cover.covered(x, true)) remove(i);
     }
     if (scan.mixed_case) {
         // A match across a change of case, covered by matches that are not
@@ -860,7 +884,7 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
             if (drop[i]) continue;
             const Span x = found[i].span;
             others = scan.digits_in(x) != 0 ||
-                     (splits & span_bits(x) & ~(std::uint64_t{1} << x.begin)) != 0;
+                     (splits & CoverByMasks::mask(x) & ~(std::uint64_t{1} << x.begin)) != 0;
         }
         if (others)
             tidy_overlapping<CoverByMasks>(scan, found, drop);

@@ -214,4 +214,20 @@ TEST_CASE("guard: the compiled lexicon answers as the lexicon files say") {
     for (std::size_t i = 0; i < caseload::embedded::kLexiconCellCount; ++i)
         CHECK(caseload::detail::lexicon_base(kLexiconCells[i]) + 26 <
               caseload::embedded::kLexiconCellCount);
+    // No two nodes with children share a base: a child's label alone names
+    // its parent (4-byte cells, no check of the parent's cell).
+    std::vector<bool> base_of_children(caseload::embedded::kLexiconCellCount, false);
+    std::size_t shared = 0, parents = 0;
+    for (std::size_t i = 0; i < caseload::embedded::kLexiconCellCount; ++i) {
+        const std::uint32_t base = caseload::detail::lexicon_base(kLexiconCells[i]);
+        bool children = false;
+        for (unsigned code = 1; code <= 26; ++code)
+            children |= caseload::detail::lexicon_label(kLexiconCells[base + code]) == code;
+        if (!children) continue;
+        ++parents;
+        if (base_of_children[base]) ++shared;
+        base_of_children[base] = true;
+    }
+    CHECK(shared == 0);
+    CHECK(parents + caseload::embedded::kLexiconWordCount >= caseload::embedded::kLexiconNodeCount);
 }
