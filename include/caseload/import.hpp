@@ -67,6 +67,9 @@ struct ImportOptions {
     std::optional<std::string> rejects_path;  // CSV of the bad rows, created 0600
     bool overwrite_rejects = false;           // --force: replace an existing rejects file
     std::optional<std::string> input_path;    // to refuse rejects == input
+    // The input's descriptor, when the streaming import may read a regular
+    // file again by offset instead of copying it (-1: copy it).
+    int input_fd = -1;
     unsigned threads = 0;                  // checking threads (whole-file import); 0: one per core
     std::size_t max_problems_shown = 100;  // problem lines printed; the rest are counted
     std::size_t max_notes_shown = 20;

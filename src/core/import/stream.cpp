@@ -1,12 +1,12 @@
 // The streaming import (stages.hpp): memory bounded at any size, and the
 // check beside the write instead of before it.
 //
-//   pass 1  reads the input once, copying it to an unlinked temporary file,
-//           and keeps of each row only a key: the first 16 bytes of its
-//           case-folded ID (a hash of the rest), its line, and where its
-//           bytes are. The keys are sorted in runs (on the other core);
-//           past 1M keys they are spilled to a second temporary file; the
-//           runs are merged as pass 2 reads them.
+//   pass 1  reads the input once (a pipe is copied to an unlinked temporary
+//           file as it is read; a regular file is read again where it is,
+//           and refused at the end if it changed) and keeps of each row only a key: the first 16
+//           bytes of its case-folded ID (a hash of the rest), its line, and where its bytes are.
+//           The keys are sorted in runs (on the other core); past 1M keys they are spilled to a
+//           second temporary file; the runs are merged as pass 2 reads them.
 //   pass 2  a checker thread reads the rows back in key order (the global
 //           case-folded ID order, so every insert into the ID indexes
 //           appends), checks them (the same RowChecker as check.cpp) and
@@ -229,8 +229,8 @@ std::uint64_t scan(Input& in, const CheckContext& context, SortedRuns& runs, Pro
 // over a batch at a time through a few slots.
 class CheckedStream {
   public:
-    CheckedStream(SortedRuns& runs, const TempFile& copy, const CheckContext& context)
-        : runs_(runs), copy_(copy), context_(context), thread_([this] { work(); }) {}
+    CheckedStream(SortedRuns& runs, const InputBytes& input, const CheckContext& context)
+        : runs_(runs), input_(input), context_(context), thread_([this] { work(); }) {}
     ~CheckedStream() {
         {
             std::lock_guard lock(mutex_);
@@ -305,13 +305,13 @@ class CheckedStream {
         changed_.notify_all();
     }
 
-    // The rows of `keys` from the copy of the input, parsed again as pass 1 did.
+    // The rows of `keys` read again from the input, parsed again as pass 1 did.
     void read_rows(const std::vector<ScanKey>& keys, Batch& batch) {
         text_.clear();
         for (const ScanKey& k : keys) {
             const std::size_t at = text_.size();
             text_.resize(at + k.length);
-            copy_.read(k.offset, text_.data() + at, k.length);
+            input_.read(k.offset, text_.data() + at, k.length);
             // The first row of a JSON-lines file keeps its byte-order mark.
             if (k.offset == 0 && text_.compare(at, 3, "\xEF\xBB\xBF") == 0) text_.erase(at, 3);
             if (text_.empty() || text_.back() != '\n') text_ += '\n';
@@ -340,7 +340,7 @@ class CheckedStream {
     }
 
     SortedRuns& runs_;
-    const TempFile& copy_;
+    const InputBytes& input_;
     const CheckContext& context_;
     std::string text_, line_;
     Slot slots_[kSlots];
@@ -566,12 +566,12 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
         rejects = std::make_unique<RejectsFile>(*options.rejects_path, options.input_path,
                                                 options.overwrite_rejects);
 
-    // -- Pass 1: the header, then every row's key; the input copied aside.
-    TempFile copy("copy of the input");
+    // -- Pass 1: the header, then every row's key; a pipe copied aside.
+    InputBytes bytes(options.input_fd, options.source_name);
     Input in(
-        [&copy, read = std::move(input)](char* into, std::size_t capacity) {
+        [&bytes, read = std::move(input)](char* into, std::size_t capacity) {
             const std::size_t n = read(into, capacity);
-            copy.append(into, n);
+            bytes.append(into, n);
             return n;
         },
         options);
@@ -595,7 +595,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     const Key event = reg.record_event(actor, "su.import", std::nullopt, "");
     timer.mark("existing");  // the write lock taken (tests/e2e/import.sh kills the import here)
     progress.phase(ImportProgress::Phase::writing, scanned, 0);
-    CheckedStream stream(runs, copy, context);
+    CheckedStream stream(runs, bytes, context);
     StreamFeed rows(stream, context, lookup, lookup.register_empty());
     store::ImportFeed feed;
     std::exception_ptr error;  // nothing may be thrown through SQLite
@@ -611,6 +611,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     feed.progress = [&](std::uint64_t n) { progress.update(n, 0); };
     const std::uint64_t written = write->insert(feed, event, utc_timestamp());
     if (error) std::rethrow_exception(error);
+    bytes.check_unchanged();  // every row read again as it was first read
     timer.mark("insert");
     timer.note("insert waited for the check", stream.waited);
 
