@@ -329,13 +329,14 @@ void exit_for_bad_rows(const ImportArgs& args, const ImportOptions& options,
 }
 
 void run_import(Context& ctx, const ImportArgs& args) {
-    const ImportOptions options = import_options(args);
+    ImportOptions options = import_options(args);
     const bool from_stdin = args.file == "-";
     const Format out_format = ctx.format();
     Register& reg = ctx.reg();
     const Actor& actor = ctx.actor();
     InputFile input;
     const std::uint64_t size = open_import_input(args, input);
+    options.input_fd = input.fd;  // a regular file is read again, not copied
 
     ImportHooks hooks;
     ProgressLine progress;

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,6 +62,54 @@ void TempFile::read(std::uint64_t offset, char* out, std::size_t n) const {
         n -= static_cast<std::size_t>(r);
         offset += static_cast<std::uint64_t>(r);
     }
+}
+
+namespace {
+[[noreturn]] void input_changed(const std::string& name, const char* how) {
+    throw Error(Exit::failure,
+                fmt::format("{} changed while it was imported ({}); nothing was imported",
+                            printable(name, 200), how),
+                "import it again once nothing else writes to it");
+}
+bool same_file_state(const struct stat& a, const struct stat& b) {
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+           a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+}  // namespace
+
+InputBytes::InputBytes(int fd, std::string name) : name_(std::move(name)) {
+    const off_t at = fd >= 0 ? ::lseek(fd, 0, SEEK_CUR) : -1;
+    if (at >= 0 && ::fstat(fd, &first_) == 0 && S_ISREG(first_.st_mode)) {
+        fd_ = fd;
+        base_ = static_cast<std::uint64_t>(at);
+    } else {
+        copy_ = std::make_unique<TempFile>("copy of the input");
+    }
+}
+
+void InputBytes::read(std::uint64_t offset, char* out, std::size_t n) const {
+    if (copy_) return copy_->read(offset, out, n);
+    offset += base_;
+    while (n > 0) {
+        const ssize_t r = ::pread(fd_, out, n, static_cast<off_t>(offset));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0)
+            throw Error(Exit::failure,
+                        fmt::format("cannot read {} again: {}", printable(name_, 200),
+                                    std::strerror(errno)),
+                        "check the file and its disk; the register was not changed");
+        if (r == 0) input_changed(name_, "it is shorter");
+        out += r;
+        n -= static_cast<std::size_t>(r);
+        offset += static_cast<std::uint64_t>(r);
+    }
+}
+
+void InputBytes::check_unchanged() const {
+    if (copy_) return;
+    struct stat now {};
+    if (::fstat(fd_, &now) != 0 || !same_file_state(first_, now))
+        input_changed(name_, "its size or time of change is not what it was");
 }
 
 }  // namespace caseload

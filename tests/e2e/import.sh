@@ -252,6 +252,29 @@ sleep 3
 run su import --confirm-anonymous "$SCRATCH/busy.csv"
 expect_status 0
 
+t "a file changed while it is imported (read again, not copied) is refused: exit 1, nothing written"
+# The import reads the file, then waits for the write lock held here; the file
+# grows meanwhile. A pipe is copied as it is read: a change cannot reach it.
+rows 20 HOM- 9100 | sed "1i $H" >"$SCRATCH/growing.csv"
+before=$(snapshot)
+(sqlite3 "$CASELOAD_DB" "BEGIN IMMEDIATE; SELECT 1;" ".shell sleep 2" "COMMIT;" >/dev/null 2>&1 &)
+sleep 0.5
+"$CASELOAD_BIN" --wait 10 su import --confirm-anonymous "$SCRATCH/growing.csv" >/dev/null 2>"$SCRATCH/growing.err" &
+pid=$!
+sleep 0.8
+rows 1 HOM- 9200 >>"$SCRATCH/growing.csv"
+wait "$pid"
+status=$?
+err=$(cat "$SCRATCH/growing.err")
+expect_status 1
+expect_err_has "caseload: error: growing.csv changed while it was imported (its size or time of change is not what it was); nothing was imported"
+expect_err_has "hint: import it again once nothing else writes to it"
+expect_eq "$(snapshot)" "$before" "(an import of a changed file wrote)"
+sleep 1.5
+run_in "$(cat "$SCRATCH/growing.csv")" su import --confirm-anonymous -
+expect_status 0
+expect_err_has "21 added"
+
 t "the progress line only on a terminal; -q keeps only errors"
 run su import --confirm-anonymous "$SCRATCH/busy.csv" --skip-existing
 expect_err_lacks "checking:"

@@ -1,12 +1,14 @@
 // The import (stages.hpp): memory bounded at any size, and the check beside
 // the write instead of before it.
 //
-//   pass 1  reads the input once, copying it to an unlinked temporary file,
-//           and keeps of each row only a key: the first 16 bytes of its
-//           case-folded ID (a hash of the rest), its line, and where its
-//           bytes are. The keys are sorted in runs (on the other core);
-//           past 1M keys they are spilled to a second temporary file; the
-//           runs are merged as pass 2 reads them.
+//   pass 1  reads the input once and keeps of each row only a key: the
+//           first 16 bytes of its case-folded ID (a hash of the rest), its
+//           line, and where its bytes are. A regular file is read again
+//           where it is (InputBytes: refused at the end if it changed); a
+//           pipe is copied to an unlinked temporary file as it is read. The
+//           keys are sorted in runs (on the other core); past 1M keys they
+//           are spilled to a second temporary file; the runs are merged as
+//           pass 2 reads them.
 //           With --generate-ids, the rows with an empty ID are set aside (to
 //           a temporary file) and every other ID goes into a Bloom filter
 //           (IdFilter, 32 MB). After the pass, each row set aside gets an ID
@@ -63,7 +65,7 @@ namespace {
 struct ScanKey {
     std::uint64_t high = 0, low = 0;  // the first 16 bytes of the case-folded ID, big-endian
     std::uint32_t tail = 0;           // IDs longer than 16 bytes: a hash of the rest, odd
-    std::uint32_t length = 0;         // the row's bytes in the copy of the input
+    std::uint32_t length = 0;         // the row's bytes in the input
     std::uint64_t offset = 0;
     std::uint64_t line = 0;
     std::uint64_t generated = 0;  // a generated ID: 1 + where its entry is in the ID map
@@ -403,7 +405,7 @@ bool says_yes(std::string_view cell) {
     return answer == "yes" || answer == "y" || answer == "true" || answer == "1";
 }
 
-// Pass 1: every row's key, the input copied to `copy` as it is read. With
+// Pass 1: every row's key (a pipe copied aside as it is read: InputBytes). With
 // --generate-ids, the rows with an empty ID go to `generating` instead.
 Scanned scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress,
              Generating* generating) {
@@ -569,9 +571,9 @@ class MappedIds : public GeneratedIds {
 class CheckedStream {
   public:
     // `map`: the ID map, when IDs were generated.
-    CheckedStream(SortedRuns& runs, const TempFile& copy, const CheckContext& context,
+    CheckedStream(SortedRuns& runs, const InputBytes& input, const CheckContext& context,
                   const RecordFile* map)
-        : runs_(runs), copy_(copy), context_(context), map_(map), thread_([this] { work(); }) {}
+        : runs_(runs), input_(input), context_(context), map_(map), thread_([this] { work(); }) {}
     ~CheckedStream() {
         {
             std::lock_guard lock(mutex_);
@@ -647,13 +649,13 @@ class CheckedStream {
         changed_.notify_all();
     }
 
-    // The rows of `keys` from the copy of the input, parsed again as pass 1 did.
+    // The rows of `keys` read again from the input, parsed again as pass 1 did.
     void read_rows(const std::vector<ScanKey>& keys, Batch& batch) {
         text_.clear();
         for (const ScanKey& k : keys) {
             const std::size_t at = text_.size();
             text_.resize(at + k.length);
-            copy_.read(k.offset, text_.data() + at, k.length);
+            input_.read(k.offset, text_.data() + at, k.length);
             // The first row of a JSON-lines file keeps its byte-order mark.
             if (k.offset == 0 && text_.compare(at, 3, "\xEF\xBB\xBF") == 0) text_.erase(at, 3);
             if (text_.empty() || text_.back() != '\n') text_ += '\n';
@@ -703,7 +705,7 @@ class CheckedStream {
     }
 
     SortedRuns& runs_;
-    const TempFile& copy_;
+    const InputBytes& input_;
     const CheckContext& context_;
     const RecordFile* map_;
     std::string text_, line_;
@@ -896,12 +898,12 @@ void show_notes(const std::vector<Shown>& notes, std::uint64_t count, const Impo
 // in ID order, counts the IDs nobody confirmed (the first row of each ID, as
 // the write sees them), shows the notes (guard warnings), then asks once.
 // True for yes; true as well when there is nothing to ask.
-bool ask_to_confirm(SortedRuns& runs, const TempFile& copy, const CheckContext& context,
+bool ask_to_confirm(SortedRuns& runs, const InputBytes& input, const CheckContext& context,
                     const RecordFile* map, const ImportHooks& hooks, ImportSummary& summary) {
     std::uint64_t unconfirmed = 0, warned = 0, note_count = 0;
     FirstLines notes(context.options.max_notes_shown);
     {
-        CheckedStream stream(runs, copy, context, map);
+        CheckedStream stream(runs, input, context, map);
         BatchResult batch;
         Table table;
         std::string first;
@@ -980,12 +982,12 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
         rejects = std::make_unique<RejectsFile>(*options.rejects_path, options.input_path,
                                                 options.overwrite_rejects);
 
-    // -- Pass 1: the header, then every row's key; the input copied aside.
-    TempFile copy("copy of the input");
+    // -- Pass 1: the header, then every row's key; a pipe copied aside.
+    InputBytes bytes(options.input_fd, options.source_name);
     Input in(
-        [&copy, read = std::move(input)](char* into, std::size_t capacity) {
+        [&bytes, read = std::move(input)](char* into, std::size_t capacity) {
             const std::size_t n = read(into, capacity);
-            copy.append(into, n);
+            bytes.append(into, n);
             return n;
         },
         options);
@@ -1020,7 +1022,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     // before the write lock (a person may take their time).
     bool confirmed = false, notes_shown = false;
     if (hooks.confirm && !options.confirm_anonymous && scanned.unconfirmed > 0) {
-        confirmed = ask_to_confirm(runs, copy, context, map.get(), hooks, summary);
+        confirmed = ask_to_confirm(runs, bytes, context, map.get(), hooks, summary);
         notes_shown = true;
         timer.mark("confirm");
     }
@@ -1030,7 +1032,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     const Key event = reg.record_event(actor, "su.import", std::nullopt, "");
     timer.mark("existing");  // the write lock taken (tests/e2e/import.sh kills the import here)
     progress.phase(ImportProgress::Phase::writing, scanned.rows, 0);
-    CheckedStream stream(runs, copy, context, map.get());
+    CheckedStream stream(runs, bytes, context, map.get());
     StreamFeed rows(stream, context, lookup, lookup.register_empty());
     rows.confirmed_by_answer = confirmed;
     rows.notes_shown = notes_shown;
@@ -1048,6 +1050,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     feed.progress = [&](std::uint64_t n) { progress.update(n, 0); };
     const std::uint64_t written = write->insert(feed, event, utc_timestamp());
     if (error) std::rethrow_exception(error);
+    bytes.check_unchanged();  // every row read again as it was first read
     timer.mark("insert");
     timer.note("insert waited for the check", stream.waited);
 
