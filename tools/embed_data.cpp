@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
     std::vector<unsigned> cell_categories(1, 0), label(1, kNoLabel);
     std::vector<bool> used(1, true);  // the root's cell
     std::vector<bool> base_taken, has_children(1, false);
+    std::vector<std::uint32_t> next_free(1, 1);  // the root's cell is used
     std::vector<std::uint32_t> cell_of(trie.size(), 0);
     std::vector<int> queue{0};
     std::size_t first_free = 1, longest_allowed = 0;
@@ -143,6 +145,28 @@ int main(int argc, char** argv) {
         used.resize(size, false);
         base_taken.resize(size, false);
         has_children.resize(size, false);
+        const std::size_t from = next_free.size();
+        next_free.resize(size);
+        std::iota(next_free.begin() + static_cast<std::ptrdiff_t>(from), next_free.end(),
+                  static_cast<std::uint32_t>(from));
+    };
+    // The first free cell at or after f: a used cell points past itself and
+    // the search halves the paths. A base is tried only where its first
+    // child's cell is free: with unique bases a plain scan of every base was
+    // quadratic (minutes; far longer under the sanitizers).
+    auto free_cell = [&](std::size_t f) {
+        grow(f + 1);
+        while (next_free[f] != f) {
+            next_free[f] = next_free[next_free[f]];
+            f = next_free[f];
+            grow(f + 1);
+        }
+        return f;
+    };
+    auto use_cell = [&](std::size_t at) {
+        grow(at + 2);
+        used[at] = true;
+        next_free[at] = static_cast<std::uint32_t>(at + 1);
     };
     constexpr std::size_t kBreadthFirst = 2;  // depths placed breadth-first
     std::vector<int> stack;                   // then depth-first, from here
@@ -163,8 +187,13 @@ int main(int argc, char** argv) {
         for (const auto& [letter, child] : trie[node].children)
             codes.push_back(static_cast<unsigned>(letter - 'a' + 1));
         while (first_free < used.size() && used[first_free]) ++first_free;
-        std::size_t b = first_free > codes[0] ? first_free - codes[0] : 0;
-        for (;; ++b) {
+        // Bases in increasing order from first_free - codes[0] (or 0), as a
+        // scan of every base would try them, but only those whose first
+        // child's cell is free.
+        std::size_t b = 0;
+        for (std::size_t f = free_cell(std::max<std::size_t>(first_free, codes[0]));;
+             f = free_cell(f + 1)) {
+            b = f - codes[0];
             grow(b + 27);
             bool fits = !base_taken[b];
             for (unsigned c : codes)
@@ -184,7 +213,7 @@ int main(int argc, char** argv) {
         for (const auto& [letter, child] : trie[node].children) {
             const unsigned code = static_cast<unsigned>(letter - 'a' + 1);
             const std::size_t at = b + code;
-            used[at] = true;
+            use_cell(at);
             check[at] = cell;
             label[at] = code;
             cell_of[child] = static_cast<std::uint32_t>(at);
