@@ -22,6 +22,20 @@ namespace {
                             errno ? std::strerror(errno) : "it ended early"),
                 "free some space in TMPDIR (or /tmp); the register was not changed");
 }
+// Reads n bytes at `offset` into `out`, through short reads and EINTR: the
+// bytes read (fewer at the end of the file, errno 0), or -1 (errno set).
+ssize_t pread_fully(int fd, char* out, std::size_t n, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < n) {
+        errno = 0;
+        const ssize_t r = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) break;
+        done += static_cast<std::size_t>(r);
+    }
+    return static_cast<ssize_t>(done);
+}
 }  // namespace
 
 TempFile::TempFile(const char* what) {
@@ -53,15 +67,7 @@ void TempFile::append(const char* data, std::size_t n) {
 }
 
 void TempFile::read(std::uint64_t offset, char* out, std::size_t n) const {
-    while (n > 0) {
-        errno = 0;
-        const ssize_t r = ::pread(fd_, out, n, static_cast<off_t>(offset));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) fail("read");
-        out += r;
-        n -= static_cast<std::size_t>(r);
-        offset += static_cast<std::uint64_t>(r);
-    }
+    if (pread_fully(fd_, out, n, offset) != static_cast<ssize_t>(n)) fail("read");
 }
 
 namespace {
@@ -89,20 +95,13 @@ InputBytes::InputBytes(int fd, std::string name) : name_(std::move(name)) {
 
 void InputBytes::read(std::uint64_t offset, char* out, std::size_t n) const {
     if (copy_) return copy_->read(offset, out, n);
-    offset += base_;
-    while (n > 0) {
-        const ssize_t r = ::pread(fd_, out, n, static_cast<off_t>(offset));
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0)
-            throw Error(Exit::failure,
-                        fmt::format("cannot read {} again: {}", printable(name_, 200),
-                                    std::strerror(errno)),
-                        "check the file and its disk; the register was not changed");
-        if (r == 0) input_changed(name_, "it is shorter");
-        out += r;
-        n -= static_cast<std::size_t>(r);
-        offset += static_cast<std::uint64_t>(r);
-    }
+    const ssize_t r = pread_fully(fd_, out, n, base_ + offset);
+    if (r < 0)
+        throw Error(
+            Exit::failure,
+            fmt::format("cannot read {} again: {}", printable(name_, 200), std::strerror(errno)),
+            "check the file and its disk; the register was not changed");
+    if (r != static_cast<ssize_t>(n)) input_changed(name_, "it is shorter");
 }
 
 void InputBytes::check_unchanged() const {
