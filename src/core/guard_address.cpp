@@ -196,10 +196,12 @@ void buildings(const IdScan& scan, const GuardState& state, const Items& items, 
             const std::uint32_t token = last_token_begin(scan, a.span);
             if (token >= a.span.begin + 3 && (scan.suffix_categories(token) & kStreetWord))
                 from = a.span.begin;
-            // In one case (ridgeway-72, the-oakroad-4): a street word of 3+
-            // letters after a part of 3+ that reads as a word or a name.
-            for (std::uint32_t p = a.span.begin + 3; from == a.span.end && p + 3 <= a.span.end; ++p)
+            // In one case (ridgeway-72, the-oakroad-4, the-highrd-32): a
+            // street word of 3+ letters after a part of 3+, or of 2 (rd, pl)
+            // after a part of 4+, that reads as a word or a name.
+            for (std::uint32_t p = a.span.begin + 3; from == a.span.end && p + 2 <= a.span.end; ++p)
                 if ((scan.suffix_categories(p) & kStreetWord) &&
+                    (a.span.end - p >= 3 || p - a.span.begin >= 4) &&
                     word_likeness(scan.low(Span{a.span.begin, p})) >= kPlaceNameLike)
                     from = a.span.begin;
         }
@@ -222,11 +224,44 @@ void named_streets(const IdScan& scan, const GuardState& state, Hits& hits) {
         if (street.size() < 4 || !(scan.lexicon.lookup(scan.low(street)) & kStreetWord)) continue;
         if (street.begin - name.end > 1 || name.size() < 3) continue;
         if (state.is_allowed(scan.lexicon, scan.low(name))) continue;
-        if (scan.lexicon.lookup(scan.low(name)) & (kStreetWord | kRoomWord)) continue;
+        // (A street word may name the street: Wharf-Gardens, Mill-Lane.)
+        if (scan.lexicon.lookup(scan.low(name)) & kRoomWord) continue;
         if (word_likeness(scan.low(name)) < kPlaceNameLike) continue;
         if (overlaps_kind(hits, FindingKind::address, street)) continue;
         hits.push(Hit{FindingKind::address, Severity::block, Span{name.begin, street.end},
                       kStreetMessage, 0});
+    }
+}
+
+// A room with a letter and no number (FlatB, Flat-B, bed_c): a room word of
+// 3+ letters, then one letter: a capital after it in the same run (not in
+// an ID of capitals: FLATB), or a run of one letter after one separator that
+// no number follows (Rm-B12, Room-B-12 are rooms'). The room word is the run or its first
+// case token.
+void lettered_rooms(const IdScan& scan, Hits& hits) {
+    const std::size_t runs = scan.letter_runs.size();
+    for (std::size_t r = 0; r < runs; ++r) {
+        const Span run = scan.letter_runs[r];
+        if (run.size() < 3) continue;
+        const std::uint32_t last = run.end - 1;
+        if (run.size() >= 4 && scan.mixed_case && is_upper(scan.id[last]) &&
+            case_split_at(scan, run, last) && is_room(scan, scan.low(Span{run.begin, last}))) {
+            hits.push(Hit{FindingKind::address, Severity::block, run, kRoomMessage, 0});
+            continue;
+        }
+        if (r + 1 >= runs) continue;
+        const Span letter = scan.letter_runs[r + 1];
+        const std::uint32_t after = letter.end;
+        const std::size_t size = scan.id.size();
+        const bool number_after =  // (Rm-B12, Room-B-12: rooms')
+            after < size &&
+            (is_digit(scan.id[after]) ||
+             (after + 1 < size && is_separator(scan.id[after]) && is_digit(scan.id[after + 1])));
+        if (letter.size() != 1 || letter.begin != run.end + 1 || number_after) continue;
+        if (!is_separator(scan.id[run.end])) continue;  // (a digit between is rooms')
+        if (!is_room(scan, scan.low(run))) continue;
+        hits.push(
+            Hit{FindingKind::address, Severity::block, Span{run.begin, after}, kRoomMessage, 0});
     }
 }
 
@@ -649,9 +684,10 @@ bool postcode_shape(const IdScan& scan) {
 }
 
 // detect_address past its quick tests (out of line: most IDs stop before).
-[[gnu::noinline]] void address(const IdScan& scan, const GuardState& state, bool places, bool named,
-                               Hits& hits) {
+[[gnu::noinline]] void address(const IdScan& scan, const GuardState& state, bool lettered,
+                               bool places, bool named, Hits& hits) {
     const std::size_t first = hits.size();  // this detector's hits start here
+    if (lettered) lettered_rooms(scan, hits);
     if (places) {
         Items items;
         items_of(scan, items);
@@ -676,9 +712,11 @@ void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
     const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
     const bool places = !scan.digit_runs.empty() && !scan.letter_runs.empty() && words;
     const bool named = scan.letters_over_3 && (scan.suffix_any & kStreetWord);
+    // FlatB, Flat-B: a room word and a letter, no number.
+    const bool lettered = scan.mixed_case || (scan.letters_1_or_2 && (scan.suffix_any & kRoomWord));
     // (drop_chance_places only weighs this detector's own hits.)
-    if (places || named || (state.org.flags_of_any() & kOrgAddress))
-        address(scan, state, places, named, hits);
+    if (lettered || places || named || (state.org.flags_of_any() & kOrgAddress))
+        address(scan, state, lettered, places, named, hits);
 }
 
 }  // namespace caseload::guard_internal

@@ -50,6 +50,22 @@ TEST_CASE("guard address: a room word next to a number, either order") {
     CHECK(address_in(guard, "HOM-0042").empty());
 }
 
+TEST_CASE("guard address: a room word and one letter, no number (issue 13)") {
+    Guard guard;
+    CHECK(address_in(guard, "FlatB") == Lines{"FlatB: a room number"});
+    CHECK(address_in(guard, "Flat-B") == Lines{"Flat-B: a room number"});
+    CHECK(address_in(guard, "flat_c") == Lines{"flat_c: a room number"});
+    CHECK(address_in(guard, "Bed-A") == Lines{"Bed-A: a room number"});
+    CHECK(address_in(guard, "FlatC-Chalk-Way") == Lines{"FlatC: a room number"});
+    // with a number after the letter: one finding, the room's (Rm-B12 above)
+    CHECK(address_in(guard, "Room-B-12") == Lines{"Room-B-12: a room number"});
+    // in capitals the letter cannot be told from the word; two letters are no flat's
+    CHECK(address_in(guard, "FLATB").empty());
+    CHECK(address_in(guard, "Flat-AB").empty());
+    CHECK(address_in(guard, "Room-Alpha").empty());
+    CHECK(address_in(guard, "MaxB").empty());
+}
+
 TEST_CASE("guard address: a number, then a street word ending a letter run") {
     Guard guard;
     CHECK(address_in(guard, "12OakRoad") == Lines{"12OakRoad: a street address"});
@@ -73,6 +89,12 @@ TEST_CASE("guard address: a named street or building, then a number") {
     CHECK(address_in(guard, "Maple-Lodge-7") == Lines{"Maple-Lodge-7: a street address"});
     CHECK(address_in(guard, "MapleLodge7") == Lines{"MapleLodge7: a street address"});
     CHECK(address_in(guard, "High-St-4") == Lines{"High-St-4: a street address"});
+    // run together in one case, a two-letter street word after 4+ letters (issue 13)
+    CHECK(address_in(guard, "the-highrd-32") == Lines{"highrd-32: a street address"});
+    CHECK(address_in(guard, "the-ironpl-111") == Lines{"ironpl-111: a street address"});
+    CHECK(address_in(guard, "the-thistlesq-176") == Lines{"thistlesq-176: a street address"});
+    CHECK(address_in(guard, "XQWKRD-12").empty());  // no word before the RD
+    CHECK(address_in(guard, "sunrd-4").empty());    // a two-letter word needs 4+ before it
     // a street word with no name before it, or only a service code or allowed word
     CHECK(address_in(guard, "Court-12").empty());
     CHECK(address_in(guard, "HOM-Hostel-3").empty());
@@ -81,6 +103,21 @@ TEST_CASE("guard address: a named street or building, then a number") {
     CHECK(address_in(guard, "sscott70").empty());
     CHECK(address_in(guard, "jmcbride25").empty());
     CHECK(address_in(guard, "JMcBride25").empty());
+}
+
+TEST_CASE("guard address: a named street without a number") {
+    Guard guard(GuardWords{{}, {}, {}, {"hom"}});
+    CHECK(address_in(guard, "oak_road") == Lines{"oak_road: a street address"});
+    CHECK(address_in(guard, "FlatB-North-Avenue") ==
+          Lines{"FlatB: a room number", "North-Avenue: a street address"});
+    // a street word may name the street (issue 13)
+    CHECK(address_in(guard, "Wharf-Gardens") == Lines{"Wharf-Gardens: a street address"});
+    CHECK(address_in(guard, "Mill-Lane") == Lines{"Mill-Lane: a street address"});
+    // not after a service code, a name part that reads as no word, or with
+    // a street word of 2-3 letters (codes hold St and Way by chance)
+    CHECK(address_in(guard, "HOM-Road").empty());
+    CHECK(address_in(guard, "XQZRK-Road").empty());
+    CHECK(address_in(guard, "Chalk-Way").empty());
 }
 
 TEST_CASE("guard address: the organisation's address words") {
