@@ -196,12 +196,16 @@ void buildings(const IdScan& scan, const GuardState& state, const Items& items, 
             const std::uint32_t token = last_token_begin(scan, a.span);
             if (token >= a.span.begin + 3 && (scan.suffix_categories(token) & kStreetWord))
                 from = a.span.begin;
-            // In one case (ridgeway-72, the-oakroad-4, the-highrd-32): a
-            // street word of 3+ letters after a part of 3+, or of 2 (rd, pl)
-            // after a part of 4+, that reads as a word or a name.
+            // In one case (ridgeway-72, the-oakroad-4): a street word of 3+
+            // letters after a part of 3+ that reads as a word or a name; in
+            // lower case (the-highrd-32), a word of 2 (rd, pl) after 4+
+            // (codes hold RD and Ln by chance: KnVERlN6).
+            bool lower = true;
+            for (std::uint32_t p = a.span.begin; p < a.span.end; ++p)
+                lower &= !is_upper(scan.id[p]);
             for (std::uint32_t p = a.span.begin + 3; from == a.span.end && p + 2 <= a.span.end; ++p)
                 if ((scan.suffix_categories(p) & kStreetWord) &&
-                    (a.span.end - p >= 3 || p - a.span.begin >= 4) &&
+                    (a.span.end - p >= 3 || (lower && p - a.span.begin >= 4)) &&
                     word_likeness(scan.low(Span{a.span.begin, p})) >= kPlaceNameLike)
                     from = a.span.begin;
         }

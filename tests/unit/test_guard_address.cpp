@@ -94,6 +94,7 @@ TEST_CASE("guard address: a named street or building, then a number") {
     CHECK(address_in(guard, "the-ironpl-111") == Lines{"ironpl-111: a street address"});
     CHECK(address_in(guard, "the-thistlesq-176") == Lines{"thistlesq-176: a street address"});
     CHECK(address_in(guard, "XQWKRD-12").empty());  // no word before the RD
+    CHECK(address_in(guard, "KnVERlN6").empty());   // not in one lower case
     CHECK(address_in(guard, "sunrd-4").empty());    // a two-letter word needs 4+ before it
     // a street word with no name before it, or only a service code or allowed word
     CHECK(address_in(guard, "Court-12").empty());
