@@ -234,12 +234,20 @@ class SortedRuns {
     // spilling, and the last run never spilled (the wait would come before
     // pass 2). CASELOAD_IMPORT_RUN_KEYS (a testing aid) makes runs that small,
     // and spills past the keys of four of them.
-    SortedRuns() {
+    // `input_bytes`: the input's size when known (else 0). An input larger
+    // than memory_bytes_ has each run spilled as soon as it is sorted (the
+    // writing spread over the scan); else runs are spilled only once those
+    // held pass memory_bytes_.
+    explicit SortedRuns(std::uint64_t input_bytes) {
         if (const char* env = std::getenv("CASELOAD_IMPORT_RUN_KEYS"); env && *env) {
             run_keys_ = std::clamp<std::size_t>(std::strtoul(env, nullptr, 10), 2, run_keys_);
             memory_bytes_ = 4 * run_keys_ * sizeof(ScanKey);
         }
+        spill_each_ = input_bytes > memory_bytes_;
     }
+
+    double waited = 0;  // seconds the scan waited for the sorting thread (CASELOAD_IMPORT_TIMING)
+
     ~SortedRuns() {
         if (sorter_.joinable()) sorter_.join();
     }
@@ -250,6 +258,7 @@ class SortedRuns {
     // the bytes are in the run).
     void add(ScanKey k, std::string_view row) {
         if (filling_.keys.capacity() == 0) filling_.keys.reserve(run_keys_);
+        if (filling_.text.capacity() == 0) filling_.text.reserve(run_keys_ * 64);
         k.offset = filling_.text.size();
         k.length = static_cast<std::uint32_t>(row.size());
         filling_.text.append(row);
@@ -261,6 +270,8 @@ class SortedRuns {
         if (!filling_.keys.empty()) hand_over(true);
         wait();
         filling_ = {};
+        std::vector<ScanKey>().swap(spare_keys_);
+        std::string().swap(spare_text_);
         for (std::size_t i = 0; i < runs_.size(); ++i)
             if (refill(runs_[i])) heap_.push({head(runs_[i]), i});
     }
@@ -315,18 +326,35 @@ class SortedRuns {
 
     // The run just filled to the sorting thread (once the one before is done).
     void hand_over(bool last) {
+        const auto from = Clock::now();
         wait();
+        waited += std::chrono::duration<double>(Clock::now() - from).count();
         runs_.push_back(std::move(filling_));
         filling_ = {};
+        // The buffers of runs spilled or rearranged are used again (fresh
+        // memory costs a page fault a page), with room for as many bytes.
+        if (!last) {
+            filling_.keys.swap(spare_keys_);
+            filling_.keys.clear();
+            filling_.keys.reserve(run_keys_);
+            filling_.text.swap(spare_text_);
+            filling_.text.clear();
+            filling_.text.reserve(runs_.back().text.size() + runs_.back().text.size() / 8);
+        }
         held_ += runs_.back().bytes();
-        const bool spill_all = !last && held_ > memory_bytes_;
-        if (spill_all) held_ = 0;
+        const bool spill_one = !last && spill_each_;
+        const bool spill_all = !last && !spill_each_ && held_ > memory_bytes_;
+        if (spill_one || spill_all) held_ = 0;
         Run* run = &runs_.back();
-        sorter_ = std::thread([this, run, spill_all] {
+        sorter_ = std::thread([this, run, spill_one, spill_all] {
             try {
                 std::sort(run->keys.begin(), run->keys.end());
-                if (spill_all)
+                if (spill_one)
+                    spill(*run);
+                else if (spill_all)
                     for (Run& r : runs_) spill(r);
+                else
+                    put_in_order(*run);
             } catch (...) {
                 error_ = std::current_exception();
             }
@@ -335,6 +363,21 @@ class SortedRuns {
     void wait() {
         if (sorter_.joinable()) sorter_.join();
         if (error_) std::rethrow_exception(error_);
+    }
+    // The run's bytes rearranged in key order, so that pass 2 reads them
+    // front to back (here the other core is idle; in pass 2 it checks).
+    void put_in_order(Run& r) {
+        std::string text;
+        text.swap(spare_text_);
+        text.clear();
+        text.reserve(r.text.size());
+        for (ScanKey& k : r.keys) {
+            const std::uint64_t at = text.size();
+            text.append(r.text, k.offset, k.length);
+            k.offset = at;
+        }
+        r.text.swap(text);
+        spare_text_.swap(text);
     }
     // The run's rows in key order to the file, each as its key and its bytes.
     void spill(Run& r) {
@@ -353,6 +396,9 @@ class SortedRuns {
         file_->append(out.data(), out.size());
         r.end = file_->size();
         r.spilled = true;
+        // One set of buffers is kept for the next run; the rest are freed.
+        if (spare_keys_.capacity() < r.keys.capacity()) spare_keys_.swap(r.keys);
+        if (spare_text_.capacity() < r.text.capacity()) spare_text_.swap(r.text);
         std::vector<ScanKey>().swap(r.keys);
         std::string().swap(r.text);
     }
@@ -395,9 +441,12 @@ class SortedRuns {
     static constexpr std::size_t kBufferBytes = std::size_t{1} << 20, kReadBytes = 256 << 10;
     std::size_t run_keys_ = std::size_t{1} << 18;
     std::size_t memory_bytes_ = std::size_t{48} << 20;
+    bool spill_each_ = false;
     Run filling_;
-    std::deque<Run> runs_;  // a deque: the sorting thread holds a pointer to the last
-    std::size_t held_ = 0;  // bytes of the runs in memory
+    std::vector<ScanKey> spare_keys_;  // touched only by the sorting thread or, once
+    std::string spare_text_;           // it is done, by hand_over
+    std::deque<Run> runs_;             // a deque: the sorting thread holds a pointer to the last
+    std::size_t held_ = 0;             // bytes of the runs in memory
     std::unique_ptr<TempFile> file_;
     std::thread sorter_;
     std::exception_ptr error_;
@@ -1076,11 +1125,12 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
                                options.rejects_path.has_value(),
                                in.layout()};
     progress.phase(ImportProgress::Phase::checking, 0, input_size);
-    SortedRuns runs;
+    SortedRuns runs(input_size);
     std::unique_ptr<Generating> generating;
     if (options.generate_ids) generating = std::make_unique<Generating>();
     const Scanned scanned = scan(in, window, context, runs, progress, generating.get());
     timer.mark("scan");
+    timer.note("scan waited for the sorting", runs.waited);
 
     // -- Generated IDs, before the write lock as su add makes them (the
     // write finds one taken since, as it finds any ID in the register).
