@@ -65,6 +65,33 @@
 #   the wall time should be about scan (0.4-0.5 s/M) + the insert + commit.
 #   Its CPU is about the old one's plus the second pass (~0.5 s/M): cpu÷floor
 #   stays near 1.5 by design. Not yet measured quiet.
+#
+# Issue 19, branch import-19f (2026-12-03, UNDER LOAD: other helpers' builds and
+# tests, load 3-8; the lead re-runs quiet). Pass 2 no longer reads each row from
+# the input (one pread a row, ~37% of the checker's CPU): the rows' bytes travel
+# with their keys in the sorted runs (spilled as key+bytes in key order when the
+# input passes 48 MB; runs in memory rearranged in key order); a checked batch is
+# swapped into the write's table, not copied. New (n) and old (main, o) alternated:
+#   RUNS=3 bench/import.sh 1000000: n 12.52 s / floor 7.44: 1.68 (cpu 1.71), 153 MB,
+#     load 6.0; o 14.54 / 8.32: 1.75 (cpu 1.77), 157 MB, load 8.5.
+#   RUNS=3 bench/import.sh 3000000: n 25.26 / 16.33: 1.55 (cpu 1.60), 161 MB, load
+#     6.7; o 27.76 / 15.83: 1.75 (cpu 1.79), 149 MB, load 5.2.
+#   By hand, 1M, 6 pairs (load 5-7): process CPU o 7.4-8.4 s, n 6.8-7.4 s; sys
+#     o 1.5-2.0, n 0.9-1.1; the insert phase's CPU o 5.7-7.1, n 5.5-6.1. 3M, 2
+#     pairs: CPU o 24.1/23.3, n 21.8/19.9 (sys o 6.2/5.7, n 2.9/2.9).
+#   bench/import.sh sweep (n, RUNS=1, load 2.9-4.2): ratio 1.50 (100k), 1.43 (1M),
+#     1.37 (3M), 1.25 (5M); s/M 8.10, 8.03, 5.97, 6.12 (spread 36%, the small
+#     sizes ran at the higher load); peak RSS 56, 153, 161, 164 MB.
+# The s/M spread (issue 19): a larger page cache does not flatten it. The floor
+# at 1M/3M with a 64 MB and a 160 MB cache (one run each, load 4.5-7): CPU 3.78
+# and 4.37 s (1M), 11.89 and 11.12 s (3M); caseload with 160 MB peaks at 274 MB
+# (1M) and 281 MB (3M), past the 256 MB budget. perf of the floor at 3M: SQLite's
+# WAL-index look-ups (sqlite3WalFindFrame) are 1.5% of the samples; the floor's
+# user time is flat (~3.3-3.5 s/M at 1M and 3M) and what grows is kernel time
+# (0.7-0.9 s/M at 1M, 0.7-1.9 s/M at 3M: copying the WAL and database pages into
+# the page cache, zeroing fresh pages), which also varies most from run to run.
+# Fixed costs are small: a 10-row import takes 0.04 s (0.02 s of it the commit's
+# fsyncs); 100k rows: scan 0.07 s, insert 0.56 s, commit 0.13 s.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${CASELOAD_BIN:-$HERE/../build/caseload}

@@ -289,7 +289,9 @@ fi
 
 t "the import with its runs spilled to disk gives what it gives with them in memory"
 # Issue 19: rows reach the write in ID order from sorted runs; CASELOAD_IMPORT_RUN_KEYS=7
-# makes the runs tiny, so they spill and merge (mode spilled); one run in memory
+# makes the runs tiny, so they spill and merge (mode spilled: a file, larger than
+# the runs' memory, each run spilled once sorted; mode piped: from a pipe, size
+# unknown, the runs held spilled together past their memory); one run in memory
 # (mode memory). Duplicates in other cases far apart, long IDs sharing their
 # first 16 characters, bad rows, a blank line, a quoted line break, rows in the register.
 {
@@ -307,17 +309,24 @@ t "the import with its runs spilled to disk gives what it gives with them in mem
     echo 'HOM-0071000,HOM,wes,,,,,,dup-other-data'
 } >"$SCRATCH/runs.csv"
 sqlite3 "$CASELOAD_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-for mode in memory spilled; do
+for mode in memory spilled piped; do
     cp "$CASELOAD_DB" "$SCRATCH/runs-$mode.db"
     for opts in "--on-error skip --skip-existing" "--on-error skip" ""; do
-        env CASELOAD_DB="$SCRATCH/runs-$mode.db" \
-            CASELOAD_IMPORT_RUN_KEYS=$([ $mode = memory ] || echo 7) "$CASELOAD_BIN" su import --confirm-anonymous $opts \
-            --rejects "$SCRATCH/runs-$mode.rej" --force "$SCRATCH/runs.csv" </dev/null \
-            >>"$SCRATCH/runs-$mode.out" 2>&1
+        if [ $mode = piped ]; then
+            cat "$SCRATCH/runs.csv" | env CASELOAD_DB="$SCRATCH/runs-$mode.db" CASELOAD_IMPORT_RUN_KEYS=7 \
+                "$CASELOAD_BIN" su import --confirm-anonymous $opts --rejects "$SCRATCH/runs-$mode.rej" \
+                --force - >>"$SCRATCH/runs-$mode.out" 2>&1
+        else
+            env CASELOAD_DB="$SCRATCH/runs-$mode.db" \
+                CASELOAD_IMPORT_RUN_KEYS=$([ $mode = memory ] || echo 7) "$CASELOAD_BIN" su import --confirm-anonymous $opts \
+                --rejects "$SCRATCH/runs-$mode.rej" --force "$SCRATCH/runs.csv" </dev/null \
+                >>"$SCRATCH/runs-$mode.out" 2>&1
+        fi
         echo "exit $?" >>"$SCRATCH/runs-$mode.out"
         cat "$SCRATCH/runs-$mode.rej" >>"$SCRATCH/runs-$mode.out" 2>/dev/null
     done
-    sed -i "s/ in [0-9.]* *m\?s\([.;]\)/\1/; s/runs-$mode/runs-X/g" "$SCRATCH/runs-$mode.out"
+    sed -i "s/ in [0-9.]* *m\?s\([.;]\)/\1/; s/runs-$mode/runs-X/g; s/^\(Imported \)\?stdin:/\1runs.csv:/" \
+        "$SCRATCH/runs-$mode.out"
     sqlite3 "$SCRATCH/runs-$mode.db" "SELECT uid, service_id, keyworker_id, date_of_birth,
         (SELECT group_concat(need_id) FROM su_need WHERE su_id = s.id) FROM service_user s
         ORDER BY uid" >"$SCRATCH/runs-$mode.rows"
@@ -325,6 +334,9 @@ done
 cmp -s "$SCRATCH/runs-memory.rows" "$SCRATCH/runs-spilled.rows" && pass || fail "other rows written"
 cmp -s "$SCRATCH/runs-memory.out" "$SCRATCH/runs-spilled.out" && pass ||
     fail "other messages or rejects: $(diff "$SCRATCH/runs-memory.out" "$SCRATCH/runs-spilled.out" | head -20)"
+cmp -s "$SCRATCH/runs-memory.rows" "$SCRATCH/runs-piped.rows" && pass || fail "other rows written from a pipe"
+cmp -s "$SCRATCH/runs-memory.out" "$SCRATCH/runs-piped.out" && pass ||
+    fail "other messages or rejects from a pipe: $(diff "$SCRATCH/runs-memory.out" "$SCRATCH/runs-piped.out" | head -20)"
 # The first import: the two duplicates with the same data skipped, three rows refused.
 for problem in "Imported runs.csv: 603 added, 2 skipped, 3 rejected." \
     "line 306, column id: 'Room12' can't be used as an ID" \

@@ -1,14 +1,13 @@
 // The import (stages.hpp): memory bounded at any size, and the check beside
 // the write instead of before it.
 //
-//   pass 1  reads the input once and keeps of each row only a key: the
-//           first 16 bytes of its case-folded ID (a hash of the rest), its
-//           line, and where its bytes are. A regular file is read again
-//           where it is (InputBytes: refused at the end if it changed); a
-//           pipe is copied to an unlinked temporary file as it is read. The
-//           keys are sorted in runs (on the other core); past 1M keys they
-//           are spilled to a second temporary file; the runs are merged as
-//           pass 2 reads them.
+//   pass 1  reads the input once and keeps of each row a key (the first
+//           16 bytes of its case-folded ID, a hash of the rest, its line)
+//           and its bytes. The keys are sorted in runs (on the other core);
+//           past 48 MB held, the runs go to a temporary file, each row as
+//           its key and its bytes in key order; the runs are merged as pass 2
+//           reads them, so no row is read from the input twice. A regular
+//           file that changed by the end is refused (InputBytes).
 //           With --generate-ids, the rows with an empty ID are set aside (to
 //           a temporary file) and every other ID goes into a Bloom filter
 //           (IdFilter, 32 MB). After the pass, each row set aside gets an ID
@@ -22,7 +21,7 @@
 //           does, counts the IDs nobody confirmed, shows the notes and asks
 //           once, before the write lock is taken; the runs are then read
 //           again for pass 2.
-//   pass 2  a checker thread reads the rows back in key order (the global
+//   pass 2  a checker thread takes the rows from the runs in key order (the global
 //           case-folded ID order, so every insert into the ID indexes
 //           appends), checks them (the same RowChecker as check.cpp) and
 //           hands them, a batch at a time, to the write, which pulls them
@@ -152,10 +151,10 @@ class RecordFile {
     std::string out_;
 };
 
-// A row whose ID is to be generated, as pass 1 finds it (then its `ref` cell).
+// A row whose ID is to be generated, as pass 1 finds it (then its `ref`
+// cell, then its bytes).
 struct PendingRow {
     std::uint64_t line = 0, shown_line = 0;  // shown_line: the `line` cell, else line
-    std::uint64_t offset = 0;
     std::uint32_t length = 0;
     std::uint32_t ref_length = 0;
     std::int64_t service = 0;  // its service's key (the ID's prefix); 0 when none
@@ -221,37 +220,60 @@ class IdFilter {
     std::uint64_t* bits_;
 };
 
-// The keys of pass 1, in sorted runs merged as they are read. Each run is
-// sorted on another thread while the scan goes on (the other core is idle
-// then); past memory_keys_ held, the sorted runs go to a temporary file.
+// The keys of pass 1 with their rows' bytes, in sorted runs merged as they
+// are read. Pass 2 then reads each row from memory or, for a run spilled to
+// the temporary file, in order from there, a buffer at a time: not by one
+// read of the input per row (a system call and a cold page each, about a
+// third of the checker's time at 1M rows). Each run is sorted on another
+// thread while the scan goes on (the other core is idle then); once the
+// runs held pass memory_bytes_, the sorted ones go to a temporary file, each
+// row as its key followed by its bytes.
 class SortedRuns {
   public:
-    // 12 MB a run, 48 MB held. CASELOAD_IMPORT_RUN_KEYS (a testing aid)
-    // makes runs that small, and spills past four of them.
-    SortedRuns() {
+    // 2^18 keys a run (about 32 MB with their rows), 48 MB held before
+    // spilling, and the last run never spilled (the wait would come before
+    // pass 2). CASELOAD_IMPORT_RUN_KEYS (a testing aid) makes runs that small,
+    // and spills past the keys of four of them.
+    // `input_bytes`: the input's size when known (else 0). An input larger
+    // than memory_bytes_ has each run spilled as soon as it is sorted (the
+    // writing spread over the scan); else runs are spilled only once those
+    // held pass memory_bytes_.
+    explicit SortedRuns(std::uint64_t input_bytes) {
         if (const char* env = std::getenv("CASELOAD_IMPORT_RUN_KEYS"); env && *env) {
             run_keys_ = std::clamp<std::size_t>(std::strtoul(env, nullptr, 10), 2, run_keys_);
-            memory_keys_ = 4 * run_keys_;
+            memory_bytes_ = 4 * run_keys_ * sizeof(ScanKey);
         }
+        spill_each_ = input_bytes > memory_bytes_;
     }
+
+    double waited = 0;  // seconds the scan waited for the sorting thread (CASELOAD_IMPORT_TIMING)
+
     ~SortedRuns() {
         if (sorter_.joinable()) sorter_.join();
     }
     SortedRuns(const SortedRuns&) = delete;
     SortedRuns& operator=(const SortedRuns&) = delete;
 
-    void add(const ScanKey& k) {
-        if (filling_.capacity() == 0) filling_.reserve(run_keys_);
-        filling_.push_back(k);
-        if (filling_.size() == run_keys_) hand_over();
+    // A key and its row's bytes (k.offset and k.length are set here: where
+    // the bytes are in the run).
+    void add(ScanKey k, std::string_view row) {
+        if (filling_.keys.capacity() == 0) filling_.keys.reserve(run_keys_);
+        if (filling_.text.capacity() == 0) filling_.text.reserve(run_keys_ * 64);
+        k.offset = filling_.text.size();
+        k.length = static_cast<std::uint32_t>(row.size());
+        filling_.text.append(row);
+        filling_.keys.push_back(k);
+        if (filling_.keys.size() == run_keys_) hand_over(false);
     }
     // Every run sorted; reading may begin.
     void finish() {
-        if (!filling_.empty()) hand_over();
+        if (!filling_.keys.empty()) hand_over(true);
         wait();
-        std::vector<ScanKey>().swap(filling_);
+        filling_ = {};
+        std::vector<ScanKey>().swap(spare_keys_);
+        std::string().swap(spare_text_);
         for (std::size_t i = 0; i < runs_.size(); ++i)
-            if (refill(runs_[i])) heap_.push({runs_[i].keys[0], i});
+            if (refill(runs_[i])) heap_.push({head(runs_[i]), i});
     }
     // Back to the first key, to read them all again (the confirm question's pass).
     void rewind() {
@@ -260,31 +282,42 @@ class SortedRuns {
             Run& r = runs_[i];
             r.pos = 0;
             if (r.spilled) {
-                r.keys.clear();
+                r.buffer.clear();
+                r.at = 0;
                 r.offset = r.first;
-                r.left = r.count;
             }
-            if (refill(r)) heap_.push({r.keys[0], i});
+            if (refill(r)) heap_.push({head(r), i});
         }
     }
-    // The next key in order; false after the last.
-    bool next(ScanKey& k) {
+    // The next key in order, its row's bytes appended to `row`; false after the last.
+    bool next(ScanKey& k, std::string& row) {
         if (heap_.empty()) return false;
         const std::size_t i = heap_.top().second;
         heap_.pop();
         Run& run = runs_[i];
-        k = run.keys[run.pos++];
-        if (refill(run)) heap_.push({run.keys[run.pos], i});
+        k = head(run);
+        if (run.spilled) {
+            row.append(run.buffer, run.at + sizeof(ScanKey), k.length);
+            run.at += sizeof(ScanKey) + k.length;
+        } else {
+            row.append(run.text, k.offset, k.length);
+            ++run.pos;
+        }
+        if (refill(run)) heap_.push({head(run), i});
         return true;
     }
 
   private:
     struct Run {
-        std::vector<ScanKey> keys;  // all of them, or (spilled) the next few
+        std::vector<ScanKey> keys;  // in memory: sorted (offset: where the row is in text)
+        std::string text;
         std::size_t pos = 0;
-        std::uint64_t offset = 0, left = 0;  // spilled: where the keys not yet in `keys` are
         bool spilled = false;
-        std::uint64_t first = 0, count = 0;  // spilled: where all its keys are
+        std::uint64_t first = 0, end = 0;  // spilled: where its rows are in the file
+        std::uint64_t offset = 0;          // spilled: the next byte not yet in buffer
+        std::string buffer;                // spilled: rows read, the next one at `at`
+        std::size_t at = 0;
+        std::size_t bytes() const { return keys.size() * sizeof(ScanKey) + text.size(); }
     };
     using Head = std::pair<ScanKey, std::size_t>;
     struct After {
@@ -292,20 +325,36 @@ class SortedRuns {
     };
 
     // The run just filled to the sorting thread (once the one before is done).
-    void hand_over() {
+    void hand_over(bool last) {
+        const auto from = Clock::now();
         wait();
-        runs_.emplace_back();
-        runs_.back().keys = std::move(filling_);
+        waited += std::chrono::duration<double>(Clock::now() - from).count();
+        runs_.push_back(std::move(filling_));
         filling_ = {};
-        held_ += runs_.back().keys.size();
-        const bool spill_all = held_ > memory_keys_;
-        if (spill_all) held_ = 0;
+        // The buffers of runs spilled or rearranged are used again (fresh
+        // memory costs a page fault a page), with room for as many bytes.
+        if (!last) {
+            filling_.keys.swap(spare_keys_);
+            filling_.keys.clear();
+            filling_.keys.reserve(run_keys_);
+            filling_.text.swap(spare_text_);
+            filling_.text.clear();
+            filling_.text.reserve(runs_.back().text.size() + runs_.back().text.size() / 8);
+        }
+        held_ += runs_.back().bytes();
+        const bool spill_one = !last && spill_each_;
+        const bool spill_all = !last && !spill_each_ && held_ > memory_bytes_;
+        if (spill_one || spill_all) held_ = 0;
         Run* run = &runs_.back();
-        sorter_ = std::thread([this, run, spill_all] {
+        sorter_ = std::thread([this, run, spill_one, spill_all] {
             try {
                 std::sort(run->keys.begin(), run->keys.end());
-                if (spill_all)
+                if (spill_one)
+                    spill(*run);
+                else if (spill_all)
                     for (Run& r : runs_) spill(r);
+                else
+                    put_in_order(*run);
             } catch (...) {
                 error_ = std::current_exception();
             }
@@ -315,38 +364,89 @@ class SortedRuns {
         if (sorter_.joinable()) sorter_.join();
         if (error_) std::rethrow_exception(error_);
     }
-    void spill(Run& r) {
-        if (r.keys.empty()) return;
-        if (!file_) file_ = std::make_unique<TempFile>("sorted IDs");
-        r.offset = file_->size();
-        r.left = r.keys.size();
-        r.spilled = true;
-        r.first = r.offset;
-        r.count = r.left;
-        file_->append(reinterpret_cast<const char*>(r.keys.data()),
-                      r.keys.size() * sizeof(ScanKey));
-        std::vector<ScanKey>().swap(r.keys);
+    // The run's bytes rearranged in key order, so that pass 2 reads them
+    // front to back (here the other core is idle; in pass 2 it checks).
+    void put_in_order(Run& r) {
+        std::string text;
+        text.swap(spare_text_);
+        text.clear();
+        text.reserve(r.text.size());
+        for (ScanKey& k : r.keys) {
+            const std::uint64_t at = text.size();
+            text.append(r.text, k.offset, k.length);
+            k.offset = at;
+        }
+        r.text.swap(text);
+        spare_text_.swap(text);
     }
-    // Keys left to read in `r` (more read from the file when needed).
+    // The run's rows in key order to the file, each as its key and its bytes.
+    void spill(Run& r) {
+        if (r.spilled || r.keys.empty()) return;
+        if (!file_) file_ = std::make_unique<TempFile>("sorted rows");
+        r.first = r.offset = file_->size();
+        std::string out;
+        for (const ScanKey& k : r.keys) {
+            out.append(reinterpret_cast<const char*>(&k), sizeof k);
+            out.append(r.text, k.offset, k.length);
+            if (out.size() >= kBufferBytes) {
+                file_->append(out.data(), out.size());
+                out.clear();
+            }
+        }
+        file_->append(out.data(), out.size());
+        r.end = file_->size();
+        r.spilled = true;
+        // One set of buffers is kept for the next run; the rest are freed.
+        if (spare_keys_.capacity() < r.keys.capacity()) spare_keys_.swap(r.keys);
+        if (spare_text_.capacity() < r.text.capacity()) spare_text_.swap(r.text);
+        std::vector<ScanKey>().swap(r.keys);
+        std::string().swap(r.text);
+    }
+    // The key of the run's next row.
+    static ScanKey head(const Run& r) {
+        if (!r.spilled) return r.keys[r.pos];
+        ScanKey k;
+        std::memcpy(&k, r.buffer.data() + r.at, sizeof k);
+        return k;
+    }
+    // Rows left to read in `r` (a spilled run's next row read whole into its buffer).
     bool refill(Run& r) {
-        if (r.pos < r.keys.size()) return true;
-        if (!r.spilled) return false;  // its keys stay, for rewind()
-        constexpr std::uint64_t kBufferKeys = 4096;
-        const std::uint64_t n = std::min(r.left, kBufferKeys);
-        r.keys.resize(n);
-        r.pos = 0;
-        if (n == 0) return false;
-        file_->read(r.offset, reinterpret_cast<char*>(r.keys.data()), n * sizeof(ScanKey));
-        r.offset += n * sizeof(ScanKey);
-        r.left -= n;
-        return true;
+        if (!r.spilled) return r.pos < r.keys.size();  // its keys stay, for rewind()
+        if (more(r, sizeof(ScanKey))) {
+            ScanKey k;
+            std::memcpy(&k, r.buffer.data() + r.at, sizeof k);
+            if (more(r, sizeof k + k.length)) return true;
+        }
+        if (r.at == r.buffer.size()) return false;
+        throw Error(Exit::failure, "internal: a temporary file of sorted rows ended early",
+                    "this is a bug; please report it");
+    }
+    // At least n bytes in r.buffer from r.at, read from the file when needed;
+    // false when the run has fewer left.
+    bool more(Run& r, std::size_t n) {
+        if (r.buffer.size() - r.at >= n) return true;
+        r.buffer.erase(0, r.at);
+        r.at = 0;
+        const std::uint64_t left = r.end - r.offset;
+        const std::size_t have = r.buffer.size();
+        const auto add =
+            static_cast<std::size_t>(std::min<std::uint64_t>(left, std::max(kReadBytes, n - have)));
+        if (add == 0) return false;
+        r.buffer.resize(have + add);
+        file_->read(r.offset, r.buffer.data() + have, add);
+        r.offset += add;
+        return r.buffer.size() >= n;
     }
 
+    static constexpr std::size_t kBufferBytes = std::size_t{1} << 20, kReadBytes = 256 << 10;
     std::size_t run_keys_ = std::size_t{1} << 18;
-    std::size_t memory_keys_ = std::size_t{1} << 20;
-    std::vector<ScanKey> filling_;
-    std::deque<Run> runs_;  // a deque: the sorting thread holds a pointer to the last
-    std::size_t held_ = 0;  // keys in memory
+    std::size_t memory_bytes_ = std::size_t{48} << 20;
+    bool spill_each_ = false;
+    Run filling_;
+    std::vector<ScanKey> spare_keys_;  // touched only by the sorting thread or, once
+    std::string spare_text_;           // it is done, by hand_over
+    std::deque<Run> runs_;             // a deque: the sorting thread holds a pointer to the last
+    std::size_t held_ = 0;             // bytes of the runs in memory
     std::unique_ptr<TempFile> file_;
     std::thread sorter_;
     std::exception_ptr error_;
@@ -373,9 +473,8 @@ std::int64_t service_of(std::string_view cell, const CheckContext& context) {
 }
 
 // A row with an empty ID, for generate_pending_ids.
-void set_aside(Generating& g, const CheckContext& context, std::uint64_t line, std::uint64_t begin,
-               std::uint64_t end, std::string_view service, std::string_view ref,
-               std::string_view line_cell) {
+void set_aside(Generating& g, const CheckContext& context, std::uint64_t line, std::string_view row,
+               std::string_view service, std::string_view ref, std::string_view line_cell) {
     PendingRow p;
     p.line = line;
     p.shown_line = line;
@@ -384,15 +483,42 @@ void set_aside(Generating& g, const CheckContext& context, std::uint64_t line, s
                     [](char c) { return c >= '0' && c <= '9'; }))
         p.shown_line =
             std::max<std::uint64_t>(1, std::strtoull(std::string(line_cell).c_str(), nullptr, 10));
-    p.offset = begin;
-    p.length = static_cast<std::uint32_t>(end - begin);
+    p.length = static_cast<std::uint32_t>(row.size());
     ref = ref.substr(0, kMaxRefBytes + 1);  // longer: the check refuses the row
     p.ref_length = static_cast<std::uint32_t>(ref.size());
     p.service = service_of(service, context);
     g.pending.put(&p, sizeof p);
     g.pending.put(ref.data(), ref.size());
+    g.pending.put(row.data(), row.size());
     ++g.rows;
 }
+
+// The input's bytes as pass 1's reader takes them in, kept from the start
+// of the row at hand: each row's bytes are taken from here for the runs.
+class InputWindow {
+  public:
+    void append(const char* data, std::size_t n) { bytes_.append(data, n); }
+    // The bytes [begin, end) of the input, begin at or after the last release.
+    std::string_view get(std::uint64_t begin, std::uint64_t end) const {
+        if (begin < start_ || end > start_ + bytes_.size() || begin > end)
+            throw Error(Exit::failure,
+                        fmt::format("internal: input bytes {} to {} are not at hand", begin, end),
+                        "this is a bug; please report it");
+        return std::string_view(bytes_).substr(begin - start_, end - begin);
+    }
+    // Bytes before `offset` are needed no more (dropped a large block at a time).
+    void release(std::uint64_t offset) {
+        const std::uint64_t done = offset - start_;
+        if (done < kDropBytes || done < bytes_.size() / 2) return;
+        bytes_.erase(0, done);
+        start_ = offset;
+    }
+
+  private:
+    static constexpr std::uint64_t kDropBytes = 1 << 20;
+    std::string bytes_;
+    std::uint64_t start_ = 0;  // the offset of bytes_[0]
+};
 
 // What pass 1 counts: rows, and the rows whose ID may need the confirm
 // question (given, and no yes in a `confirmed` cell).
@@ -405,10 +531,10 @@ bool says_yes(std::string_view cell) {
     return answer == "yes" || answer == "y" || answer == "true" || answer == "1";
 }
 
-// Pass 1: every row's key (a pipe copied aside as it is read: InputBytes). With
+// Pass 1: every row's key, with its bytes (from `window`). With
 // --generate-ids, the rows with an empty ID go to `generating` instead.
-Scanned scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress& progress,
-             Generating* generating) {
+Scanned scan(Input& in, InputWindow& window, const CheckContext& context, SortedRuns& runs,
+             Progress& progress, Generating* generating) {
     std::size_t field[kCellCount];
     std::fill(std::begin(field), std::end(field), SIZE_MAX);
     for (std::size_t f = 0; f < context.layout.header.size(); ++f)
@@ -436,36 +562,43 @@ Scanned scan(Input& in, const CheckContext& context, SortedRuns& runs, Progress&
         }
         const std::string_view id = cell[kId];
         if ((++scanned.rows & 1023) == 0) progress.update(scanned.rows, end);
+        std::string_view row = window.get(begin, end);
+        // The first row of a JSON-lines file keeps its byte-order mark.
+        if (begin == 0 && row.starts_with("\xEF\xBB\xBF")) row.remove_prefix(3);
+        window.release(end);
         if (generating) {
             if (id.empty()) {
-                set_aside(*generating, context, line, begin, end, cell[kService], cell[kRef],
-                          cell[kLine]);
+                set_aside(*generating, context, line, row, cell[kService], cell[kRef], cell[kLine]);
                 continue;
             }
             generating->filter.add(id);
         }
         if (!says_yes(cell[kConfirmed])) ++scanned.unconfirmed;
         ScanKey k = key_of(id);
-        k.offset = begin;
-        k.length = static_cast<std::uint32_t>(end - begin);
         k.line = line;
-        runs.add(k);
+        runs.add(k, row);
     }
     return scanned;
 }
 
-// The next rows set aside (4,096 at most), with their refs; false at the end.
-bool read_pending(RecordFile::Reader& reader, std::vector<PendingRow>& rows,
-                  std::vector<std::string>& refs) {
-    rows.clear();
-    refs.clear();
+// The next rows set aside (4,096 at most), with their refs and bytes; false at the end.
+struct PendingRows {
+    std::vector<PendingRow> rows;
+    std::vector<std::string> refs, texts;
+};
+bool read_pending(RecordFile::Reader& reader, PendingRows& pending) {
+    pending.rows.clear();
+    pending.refs.clear();
+    pending.texts.clear();
     PendingRow p;
-    while (rows.size() < 4096 && reader.get(&p, sizeof p)) {
-        rows.push_back(p);
-        refs.emplace_back(p.ref_length, '\0');
-        reader.get(refs.back().data(), p.ref_length);
+    while (pending.rows.size() < 4096 && reader.get(&p, sizeof p)) {
+        pending.rows.push_back(p);
+        pending.refs.emplace_back(p.ref_length, '\0');
+        reader.get(pending.refs.back().data(), p.ref_length);
+        pending.texts.emplace_back(p.length, '\0');
+        reader.get(pending.texts.back().data(), p.length);
     }
-    return !rows.empty();
+    return !pending.rows.empty();
 }
 
 std::string prefix_of(const PendingRow& p, const CheckContext& context) {
@@ -501,39 +634,35 @@ void generate_pending_ids(Generating& g, const CheckContext& context, store::Imp
         return g.filter.may_hold(id) || (!register_empty && lookup.id_in_use(id));
     };
     RecordFile::Reader reader(g.pending);
-    std::vector<PendingRow> rows, next_rows;
-    std::vector<std::string> refs, next_refs;
+    PendingRows pending, next_pending;
     auto made_for = [&context](const std::vector<PendingRow>& r) {
         return std::async(std::launch::async, [&context, r] { return candidates(r, context); });
     };
-    bool more = read_pending(reader, rows, refs);
+    bool more = read_pending(reader, pending);
     std::future<std::vector<std::string>> made;
-    if (more) made = made_for(rows);
+    if (more) made = made_for(pending.rows);
     while (more) {
         const std::vector<std::string> ids = made.get();
-        const bool next = read_pending(reader, next_rows, next_refs);
-        if (next) made = made_for(next_rows);
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            const PendingRow& p = rows[i];
+        const bool next = read_pending(reader, next_pending);
+        if (next) made = made_for(next_pending.rows);
+        for (std::size_t i = 0; i < pending.rows.size(); ++i) {
+            const PendingRow& p = pending.rows[i];
             const std::string id = !ids[i].empty() && !in_use(ids[i])
                                        ? ids[i]
                                        : generate_id(prefix_of(p, context), context.guard, in_use);
             require_pattern_allows_generated(context.dir, id);
             g.filter.add(id);
             ScanKey k = key_of(id);
-            k.offset = p.offset;
-            k.length = p.length;
             k.line = p.line;
             k.generated = map.size() + 1;
-            runs.add(k);
+            runs.add(k, pending.texts[i]);
             const MapEntry e{p.line, p.shown_line, static_cast<std::uint32_t>(id.size()),
                              p.ref_length};
             map.put(&e, sizeof e);
             map.put(id.data(), id.size());
-            map.put(refs[i].data(), refs[i].size());
+            map.put(pending.refs[i].data(), pending.refs[i].size());
         }
-        std::swap(rows, next_rows);
-        std::swap(refs, next_refs);
+        std::swap(pending, next_pending);
         more = next;
     }
     map.flush();
@@ -566,14 +695,13 @@ class MappedIds : public GeneratedIds {
     std::vector<std::uint64_t> refused_;
 };
 
-// Pass 2's checker thread: the rows read back in key order, checked, handed
-// over a batch at a time through a few slots.
+// Pass 2's checker thread: the rows taken from the runs in key order,
+// checked, handed over a batch at a time through a few slots.
 class CheckedStream {
   public:
     // `map`: the ID map, when IDs were generated.
-    CheckedStream(SortedRuns& runs, const InputBytes& input, const CheckContext& context,
-                  const RecordFile* map)
-        : runs_(runs), input_(input), context_(context), map_(map), thread_([this] { work(); }) {}
+    CheckedStream(SortedRuns& runs, const CheckContext& context, const RecordFile* map)
+        : runs_(runs), context_(context), map_(map), thread_([this] { work(); }) {}
     ~CheckedStream() {
         {
             std::lock_guard lock(mutex_);
@@ -619,8 +747,12 @@ class CheckedStream {
             std::vector<ScanKey> keys;
             for (;;) {
                 keys.clear();
+                text_.clear();
                 ScanKey k;
-                while (keys.size() < kBatchRows && runs_.next(k)) keys.push_back(k);
+                while (keys.size() < kBatchRows && runs_.next(k, text_)) {
+                    if (text_.empty() || text_.back() != '\n') text_ += '\n';
+                    keys.push_back(k);
+                }
                 if (keys.empty()) break;
                 {
                     std::unique_lock lock(mutex_);
@@ -628,7 +760,7 @@ class CheckedStream {
                     if (stop_) break;
                 }
                 Slot& slot = slots_[made_ % kSlots];  // this thread's until made_ moves on
-                read_rows(keys, slot.batch);
+                parse_rows(keys, slot.batch);
                 slot.result.keep_all = true;
                 checker.run(slot.batch, slot.result);
                 if (map_) fill_generated(keys, slot.result);
@@ -649,17 +781,8 @@ class CheckedStream {
         changed_.notify_all();
     }
 
-    // The rows of `keys` read again from the input, parsed again as pass 1 did.
-    void read_rows(const std::vector<ScanKey>& keys, Batch& batch) {
-        text_.clear();
-        for (const ScanKey& k : keys) {
-            const std::size_t at = text_.size();
-            text_.resize(at + k.length);
-            input_.read(k.offset, text_.data() + at, k.length);
-            // The first row of a JSON-lines file keeps its byte-order mark.
-            if (k.offset == 0 && text_.compare(at, 3, "\xEF\xBB\xBF") == 0) text_.erase(at, 3);
-            if (text_.empty() || text_.back() != '\n') text_ += '\n';
-        }
+    // The rows of `keys` (their bytes in text_), parsed again as pass 1 did.
+    void parse_rows(const std::vector<ScanKey>& keys, Batch& batch) {
         batch.clear();
         std::size_t count = 0;
         if (context_.options.format == ImportFormat::csv) {
@@ -705,7 +828,6 @@ class CheckedStream {
     }
 
     SortedRuns& runs_;
-    const InputBytes& input_;
     const CheckContext& context_;
     const RecordFile* map_;
     std::string text_, line_;
@@ -898,12 +1020,12 @@ void show_notes(const std::vector<Shown>& notes, std::uint64_t count, const Impo
 // in ID order, counts the IDs nobody confirmed (the first row of each ID, as
 // the write sees them), shows the notes (guard warnings), then asks once.
 // True for yes; true as well when there is nothing to ask.
-bool ask_to_confirm(SortedRuns& runs, const InputBytes& input, const CheckContext& context,
-                    const RecordFile* map, const ImportHooks& hooks, ImportSummary& summary) {
+bool ask_to_confirm(SortedRuns& runs, const CheckContext& context, const RecordFile* map,
+                    const ImportHooks& hooks, ImportSummary& summary) {
     std::uint64_t unconfirmed = 0, warned = 0, note_count = 0;
     FirstLines notes(context.options.max_notes_shown);
     {
-        CheckedStream stream(runs, input, context, map);
+        CheckedStream stream(runs, context, map);
         BatchResult batch;
         Table table;
         std::string first;
@@ -982,12 +1104,14 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
         rejects = std::make_unique<RejectsFile>(*options.rejects_path, options.input_path,
                                                 options.overwrite_rejects);
 
-    // -- Pass 1: the header, then every row's key; a pipe copied aside.
-    InputBytes bytes(options.input_fd, options.source_name);
+    // -- Pass 1: the header, then every row's key with its bytes. The input
+    // is read once; a regular file is only checked at the end (unchanged).
+    const InputBytes bytes(options.input_fd, options.source_name);
+    InputWindow window;
     Input in(
-        [&bytes, read = std::move(input)](char* into, std::size_t capacity) {
+        [&window, read = std::move(input)](char* into, std::size_t capacity) {
             const std::size_t n = read(into, capacity);
-            bytes.append(into, n);
+            window.append(into, n);
             return n;
         },
         options);
@@ -1001,11 +1125,12 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
                                options.rejects_path.has_value(),
                                in.layout()};
     progress.phase(ImportProgress::Phase::checking, 0, input_size);
-    SortedRuns runs;
+    SortedRuns runs(input_size);
     std::unique_ptr<Generating> generating;
     if (options.generate_ids) generating = std::make_unique<Generating>();
-    const Scanned scanned = scan(in, context, runs, progress, generating.get());
+    const Scanned scanned = scan(in, window, context, runs, progress, generating.get());
     timer.mark("scan");
+    timer.note("scan waited for the sorting", runs.waited);
 
     // -- Generated IDs, before the write lock as su add makes them (the
     // write finds one taken since, as it finds any ID in the register).
@@ -1022,7 +1147,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     // before the write lock (a person may take their time).
     bool confirmed = false, notes_shown = false;
     if (hooks.confirm && !options.confirm_anonymous && scanned.unconfirmed > 0) {
-        confirmed = ask_to_confirm(runs, bytes, context, map.get(), hooks, summary);
+        confirmed = ask_to_confirm(runs, context, map.get(), hooks, summary);
         notes_shown = true;
         timer.mark("confirm");
     }
@@ -1032,7 +1157,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     const Key event = reg.record_event(actor, "su.import", std::nullopt, "");
     timer.mark("existing");  // the write lock taken (tests/e2e/import.sh kills the import here)
     progress.phase(ImportProgress::Phase::writing, scanned.rows, 0);
-    CheckedStream stream(runs, bytes, context, map.get());
+    CheckedStream stream(runs, context, map.get());
     StreamFeed rows(stream, context, lookup, lookup.register_empty());
     rows.confirmed_by_answer = confirmed;
     rows.notes_shown = notes_shown;
@@ -1050,7 +1175,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     feed.progress = [&](std::uint64_t n) { progress.update(n, 0); };
     const std::uint64_t written = write->insert(feed, event, utc_timestamp());
     if (error) std::rethrow_exception(error);
-    bytes.check_unchanged();  // every row read again as it was first read
+    bytes.check_unchanged();  // what was imported is the file as it is
     timer.mark("insert");
     timer.note("insert waited for the check", stream.waited);
 

@@ -8,6 +8,15 @@
 namespace caseload::importer {
 
 void Table::append(BatchResult& b) {
+    if (rows.empty() && ids.empty() && refs.empty() && needs.empty()) {
+        // The streaming import's case (a table a batch): taken whole, not
+        // copied; `b` keeps the table's buffers for the next batch.
+        rows.swap(b.rows);
+        ids.swap(b.ids);
+        refs.swap(b.refs);
+        needs.swap(b.needs);
+        return;
+    }
     const std::size_t id_base = ids.size(), needs_base = needs.size(), ref_base = refs.size();
     if (id_base + b.ids.size() > std::numeric_limits<std::uint32_t>::max() ||
         ref_base + b.refs.size() > std::numeric_limits<std::uint32_t>::max() ||
