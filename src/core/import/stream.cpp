@@ -230,7 +230,7 @@ class IdFilter {
 // row as its key followed by its bytes.
 class SortedRuns {
   public:
-    // 2^18 keys a run (about 32 MB with their rows), 48 MB held before
+    // 2^18 keys or 24 MB of rows a run (about 32 MB with their keys), 48 MB held before
     // spilling, and the last run never spilled (the wait would come before
     // pass 2). CASELOAD_IMPORT_RUN_KEYS (a testing aid) makes runs that small,
     // and spills past the keys of four of them.
@@ -263,7 +263,10 @@ class SortedRuns {
         k.length = static_cast<std::uint32_t>(row.size());
         filling_.text.append(row);
         filling_.keys.push_back(k);
-        if (filling_.keys.size() == run_keys_) hand_over(false);
+        // A run ends at its count of keys or, for wide rows, its bytes:
+        // memory is bounded by the bytes held, whatever a row's width.
+        if (filling_.keys.size() == run_keys_ || filling_.text.size() >= kRunTextBytes)
+            hand_over(false);
     }
     // Every run sorted; reading may begin.
     void finish() {
@@ -439,6 +442,7 @@ class SortedRuns {
     }
 
     static constexpr std::size_t kBufferBytes = std::size_t{1} << 20, kReadBytes = 256 << 10;
+    static constexpr std::size_t kRunTextBytes = std::size_t{24} << 20;
     std::size_t run_keys_ = std::size_t{1} << 18;
     std::size_t memory_bytes_ = std::size_t{48} << 20;
     bool spill_each_ = false;
