@@ -25,7 +25,8 @@
 #     a 64 MB page cache, as caseload's write has.
 # It prints wall seconds, CPU seconds (user+sys: less sensitive to a loaded
 # machine), peak RSS, the ratios to the floor and to .import, seconds per
-# million rows, and the load average. Targets (issue 19): peak RSS <= 256 MB,
+# million rows (caseload's wall and CPU, and the floor's wall: the spread of
+# each is printed after a sweep), and the load average. Targets (issue 19): peak RSS <= 256 MB,
 # <= 1.15 x the floor at 1M and 3M rows, s/M within 20% from 100k to 5M.
 #
 # Figures, 2 CPUs, RelWithDebInfo, the import as on main at a18e4dd; measured
@@ -246,7 +247,7 @@ field() {  # tool field(1 wall, 2 user, 3 sys, 4 rss, 5 cpu)
     done | median
 }
 
-printf '%-8s %8s %8s %8s %7s %8s %6s %6s %8s %8s  %s\n' rows '.import' caseload floor '÷floor' '÷.import' 's/M' 'RSS' 'cpu÷fl' 'cpu÷imp' 'load (1 5 15 min)'
+printf '%-8s %8s %8s %8s %7s %8s %6s %6s %8s %8s %7s %7s  %s\n' rows '.import' caseload floor '÷floor' '÷.import' 's/M' 'RSS' 'cpu÷fl' 'cpu÷imp' 'cpu s/M' 'fl s/M' 'load (1 5 15 min)'
 SUMMARY=$WORK/summary
 : >"$SUMMARY"
 for ROWS in $SIZES; do
@@ -260,8 +261,9 @@ for ROWS in $SIZES; do
     awk -v rows="$ROWS" -v a="$(field sqlite3 1)" -v b="$(field caseload 1)" -v f="$(field floor 1)" \
         -v rss="$(field caseload 4)" -v ca="$(field sqlite3 5)" -v cb="$(field caseload 5)" \
         -v cf="$(field floor 5)" -v load="$load" 'BEGIN {
-        printf "%-8d %8.2f %8.2f %8.2f %7.2f %8.2f %6.2f %6.0f %8.2f %8.2f  %s\n",
-            rows, a, b, f, b / f, b / a, b / rows * 1e6, rss / 1024, cb / cf, cb / ca, load
+        printf "%-8d %8.2f %8.2f %8.2f %7.2f %8.2f %6.2f %6.0f %8.2f %8.2f %7.2f %7.2f  %s\n",
+            rows, a, b, f, b / f, b / a, b / rows * 1e6, rss / 1024, cb / cf, cb / ca,
+            cb / rows * 1e6, f / rows * 1e6, load
     }' | tee -a "$SUMMARY"
     if [ "${FLOOR_ORDERS:-}" = 1 ]; then
         awk -v f="$(field floor 1)" -v w="$(field window 1)" -v x="$(field file 1)" \
@@ -272,7 +274,14 @@ for ROWS in $SIZES; do
     fi
 done
 if [ "$(wc -l <"$SUMMARY")" -gt 1 ]; then
-    awk '{ s = $7; if (min == "" || s < min) min = s; if (s > max) max = s }
-        END { printf "s/M from %.2f to %.2f: spread %.0f%% (target <= 20%%)\n", min, max, (max - min) / min * 100 }' "$SUMMARY"
+    # The target is caseload's wall s/M; beside it, for judging it, caseload's
+    # CPU (user+sys) s/M and the floor's own wall s/M (SQLite alone).
+    spread() {  # column, label
+        awk -v c="$1" -v label="$2" '{ s = $c; if (min == "" || s < min) min = s; if (s > max) max = s }
+            END { printf "%s from %.2f to %.2f: spread %.0f%%\n", label, min, max, (max - min) / min * 100 }' "$SUMMARY"
+    }
+    spread 7 "s/M" | sed 's/$/ (target <= 20%)/'
+    spread 11 "cpu s/M"
+    spread 12 "floor s/M"
 fi
 rm -f "$WORK/staging.db"
