@@ -68,8 +68,8 @@ struct ImportOptions {
     std::optional<std::string> rejects_path;  // CSV of the bad rows, created 0600
     bool overwrite_rejects = false;           // --force: replace an existing rejects file
     std::optional<std::string> input_path;    // to refuse rejects == input
-    // The input's descriptor, when the import may read a regular file again
-    // by offset instead of copying it (-1: copy it).
+    // The input's descriptor: a regular file that changes while it is
+    // imported is refused (UnchangedInput; -1: not watched).
     int input_fd = -1;
     std::size_t max_problems_shown = 100;  // problem lines printed; the rest are counted
     std::size_t max_notes_shown = 20;

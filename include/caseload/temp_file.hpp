@@ -1,11 +1,10 @@
 #pragma once
 // An unlinked temporary file, 0600 (it may hold IDs), in TMPDIR or /tmp: the
-// streaming import's copy of its input, its sorted runs of keys and the
-// needs of the rows it writes. Gone when closed, whatever happens.
+// streaming import's sorted runs of rows, the rows set aside for generated
+// IDs, the ID map and the needs of the rows it writes. Gone when closed, whatever happens.
 #include <sys/stat.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 
 namespace caseload {
@@ -29,36 +28,22 @@ class TempFile {
     std::uint64_t size_ = 0;
 };
 
-// The streaming import's input, read once in order and then again by
-// offset. A regular file is read again where it is: nothing is copied (no
-// second copy of the IDs on disk, no second write of the input), and
-// check_unchanged() refuses it if it changed in between. Anything else (a
-// pipe, a terminal) is copied to a TempFile as it is first read.
-class InputBytes {
+// The streaming import's input, watched: the rows travel with their keys
+// (import/stream.cpp), so the input is read once and never again; a regular
+// file that changed by the end of the import (size, time of change, inode)
+// is refused, so that what was imported is the file as it is. A pipe or a
+// terminal has nothing to watch.
+class UnchangedInput {
   public:
-    // `fd` is read from its current offset (-1: nothing to read again; copy);
-    // `name` names the input in messages.
-    InputBytes(int fd, std::string name);
-    InputBytes(const InputBytes&) = delete;
-    InputBytes& operator=(const InputBytes&) = delete;
-
-    // Bytes just read in order: copied when there is a copy.
-    void append(const char* data, std::size_t n) {
-        if (copy_) copy_->append(data, n);
-    }
-    // n bytes at `offset` from where the first reading started.
-    void read(std::uint64_t offset, char* out, std::size_t n) const;
-    // Error(failure) when the file read again has changed (size, time of
-    // change, inode) since the first reading started.
+    // `fd`: the input's descriptor (-1: none); `name` names it in messages.
+    UnchangedInput(int fd, std::string name);
+    // Error(failure) when the regular file has changed since construction.
     void check_unchanged() const;
-    bool copied() const { return copy_ != nullptr; }
 
   private:
     int fd_ = -1;
-    std::uint64_t base_ = 0;
     struct stat first_ {};
     std::string name_;
-    std::unique_ptr<TempFile> copy_;
 };
 
 }  // namespace caseload

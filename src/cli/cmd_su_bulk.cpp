@@ -336,7 +336,7 @@ void run_import(Context& ctx, const ImportArgs& args) {
     const Actor& actor = ctx.actor();
     InputFile input;
     const std::uint64_t size = open_import_input(args, input);
-    options.input_fd = input.fd;  // a regular file is read again, not copied
+    options.input_fd = input.fd;  // a regular file is refused if it changes
 
     ImportHooks hooks;
     ProgressLine progress;

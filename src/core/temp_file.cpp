@@ -71,44 +71,25 @@ void TempFile::read(std::uint64_t offset, char* out, std::size_t n) const {
 }
 
 namespace {
-[[noreturn]] void input_changed(const std::string& name, const char* how) {
-    throw Error(Exit::failure,
-                fmt::format("{} changed while it was imported ({}); nothing was imported",
-                            printable(name, 200), how),
-                "import it again once nothing else writes to it");
-}
 bool same_file_state(const struct stat& a, const struct stat& b) {
     return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
            a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
 }
 }  // namespace
 
-InputBytes::InputBytes(int fd, std::string name) : name_(std::move(name)) {
-    const off_t at = fd >= 0 ? ::lseek(fd, 0, SEEK_CUR) : -1;
-    if (at >= 0 && ::fstat(fd, &first_) == 0 && S_ISREG(first_.st_mode)) {
-        fd_ = fd;
-        base_ = static_cast<std::uint64_t>(at);
-    } else {
-        copy_ = std::make_unique<TempFile>("copy of the input");
-    }
+UnchangedInput::UnchangedInput(int fd, std::string name) : name_(std::move(name)) {
+    if (fd >= 0 && ::fstat(fd, &first_) == 0 && S_ISREG(first_.st_mode)) fd_ = fd;
 }
 
-void InputBytes::read(std::uint64_t offset, char* out, std::size_t n) const {
-    if (copy_) return copy_->read(offset, out, n);
-    const ssize_t r = pread_fully(fd_, out, n, base_ + offset);
-    if (r < 0)
-        throw Error(
-            Exit::failure,
-            fmt::format("cannot read {} again: {}", printable(name_, 200), std::strerror(errno)),
-            "check the file and its disk; the register was not changed");
-    if (r != static_cast<ssize_t>(n)) input_changed(name_, "it is shorter");
-}
-
-void InputBytes::check_unchanged() const {
-    if (copy_) return;
+void UnchangedInput::check_unchanged() const {
+    if (fd_ < 0) return;
     struct stat now {};
     if (::fstat(fd_, &now) != 0 || !same_file_state(first_, now))
-        input_changed(name_, "its size or time of change is not what it was");
+        throw Error(Exit::failure,
+                    fmt::format("{} changed while it was imported (its size or time of change is "
+                                "not what it was); nothing was imported",
+                                printable(name_, 200)),
+                    "import it again once nothing else writes to it");
 }
 
 }  // namespace caseload

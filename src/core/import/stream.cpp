@@ -7,7 +7,7 @@
 //           past 48 MB held, the runs go to a temporary file, each row as
 //           its key and its bytes in key order; the runs are merged as pass 2
 //           reads them, so no row is read from the input twice. A regular
-//           file that changed by the end is refused (InputBytes).
+//           file that changed by the end is refused (UnchangedInput).
 //           With --generate-ids, the rows with an empty ID are set aside (to
 //           a temporary file) and every other ID goes into a Bloom filter
 //           (IdFilter, 32 MB). After the pass, each row set aside gets an ID
@@ -1110,7 +1110,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
 
     // -- Pass 1: the header, then every row's key with its bytes. The input
     // is read once; a regular file is only checked at the end (unchanged).
-    const InputBytes bytes(options.input_fd, options.source_name);
+    const UnchangedInput unchanged(options.input_fd, options.source_name);
     InputWindow window;
     Input in(
         [&window, read = std::move(input)](char* into, std::size_t capacity) {
@@ -1179,7 +1179,7 @@ ImportSummary import_streaming(Register& reg, const Actor& actor, csv::ReadFn in
     feed.progress = [&](std::uint64_t n) { progress.update(n, 0); };
     const std::uint64_t written = write->insert(feed, event, utc_timestamp());
     if (error) std::rethrow_exception(error);
-    bytes.check_unchanged();  // what was imported is the file as it is
+    unchanged.check_unchanged();  // what was imported is the file as it is
     timer.mark("insert");
     timer.note("insert waited for the check", stream.waited);
 
