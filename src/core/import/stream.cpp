@@ -415,11 +415,7 @@ class SortedRuns {
     // Rows left to read in `r` (a spilled run's next row read whole into its buffer).
     bool refill(Run& r) {
         if (!r.spilled) return r.pos < r.keys.size();  // its keys stay, for rewind()
-        if (more(r, sizeof(ScanKey))) {
-            ScanKey k;
-            std::memcpy(&k, r.buffer.data() + r.at, sizeof k);
-            if (more(r, sizeof k + k.length)) return true;
-        }
+        if (more(r, sizeof(ScanKey)) && more(r, sizeof(ScanKey) + head(r).length)) return true;
         if (r.at == r.buffer.size()) return false;
         throw Error(Exit::failure, "internal: a temporary file of sorted rows ended early",
                     "this is a bug; please report it");
