@@ -356,12 +356,46 @@ class RunWalker {
     const Span run_;
 };
 
+// Where the walks of walk_from_starts end, for a run of letters and digits in
+// an ID without lower case letters. There a match with a digit counts only
+// from the start of the run, and only with the digits 0 and 1 (RunWalker's
+// accept: J0HN22, not 6RU1A3): a walk from any other start ends at the first
+// digit, and the walk from the start at the first digit other than 0 and 1.
+// What they find without those digits is all that was ever kept (issue 13:
+// half the random codes' walks ran on through digits read as letters).
+// Without stops (an ID with lower case), every walk runs to the run's end.
+struct WalkEnds {
+    std::uint32_t size;
+    std::uint64_t stops = 0;        // bit p: a digit (walks from 1...)
+    std::uint64_t first_stops = 0;  // bit p: a digit other than 0 and 1 (the walk from 0)
+
+    WalkEnds(const char* text, std::uint32_t run_size, bool capitals_only) : size(run_size) {
+        if (!capitals_only) return;
+        for (std::uint32_t p = 0; p < size; ++p) {
+            stops |= std::uint64_t{is_digit(text[p])} << p;
+            first_stops |= std::uint64_t{is_digit(text[p]) && text[p] != '0' && text[p] != '1'}
+                           << p;
+        }
+    }
+    // The end of the walk from `start`.
+    std::uint32_t of(std::uint32_t start) const {
+        const std::uint64_t ahead = (start == 0 ? first_stops : stops) >> start;
+        return ahead ? start + static_cast<std::uint32_t>(std::countr_zero(ahead)) : size;
+    }
+    // The starts whose walk ends before it has two letters (no entry has one).
+    std::uint64_t short_starts() const {
+        return ((stops | stops >> 1) & ~std::uint64_t{1}) | ((first_stops & 3u) ? 1u : 0u);
+    }
+    // Only the walk from 0 may read a digit (as a letter).
+    bool only_first_reads_digits() const { return stops != 0; }
+};
+
 // The walks of walk_runs' general loop from every start of text[0, size) (a
 // run of letters and digits of up to 64 in IdScan::lower, followed by a
 // separator or the zeros after the ID; no one-letter entries; no words of
-// the organisation), in the same order. Most walks end within three letters:
-// a look-up or two a start (kLexiconStarts, then kLexiconStarts4) tells, for
-// all starts, before any walk.
+// the organisation), in the same order, each to its end (WalkEnds). Most
+// walks end within three letters: a look-up or two a start (kLexiconStarts,
+// then kLexiconStarts4) tells, for all starts, before any walk.
 // The walks of walk_from_starts without branches (no digit 1), all starts in
 // step: one letter further for every walk still going, a round at a time.
 // The walks' loads do not wait on each other, so the processor overlaps
@@ -370,9 +404,9 @@ class RunWalker {
 // after another (by start, then end). False, having given nothing, when they
 // are too many to hold (the caller then walks one start at a time).
 template <class Walker>
-bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walker& walker) {
+bool walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, Walker& walker) {
     struct Walk {
-        std::uint32_t pos, cell, index;
+        std::uint32_t pos, cell, index, end;
     };
     // The entries found, each walk's in a list of its own (in order of end):
     // given in the order of the walks, they come by start, then end.
@@ -404,13 +438,13 @@ bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walk
         first[index] = kNone;
         walk_start[index] = static_cast<std::uint8_t>(start);
         if (auto categories = detail::lexicon_categories(cell)) add(index, start + 2, categories);
-        walks.push(Walk{start + 2, cell, index});
+        walks.push(Walk{start + 2, cell, index, ends.of(start)});
     }
     const std::size_t walk_count = walks.size();
     while (!walks.empty()) {
         std::size_t kept = 0;
         for (Walk w : walks) {
-            if (w.pos >= size) continue;
+            if (w.pos >= w.end) continue;
             const unsigned code = letter_code(text[w.pos]);
             const std::uint32_t next_cell = cells[detail::lexicon_base(w.cell) + code];
             if (detail::lexicon_label(next_cell) != code) continue;
@@ -430,7 +464,8 @@ bool walk_in_step(const char* text, std::uint32_t size, std::uint64_t walk, Walk
 }
 
 template <class Walker>
-void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walker& walker) {
+void walk_from_starts(const char* text, const WalkEnds& ends, bool branches, Walker& walker) {
+    const std::uint32_t size = ends.size;
     std::uint64_t walk = 0;  // bit s: something to find from start s
     // The letter codes of text[start, start + 3) as 5-bit fields: the small
     // table of three letters first (it stays in the cache).
@@ -439,6 +474,7 @@ void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walke
         window = (window << 5 | letter_code(text[start + 2])) & 0x7FFFu;
         walk |= ((embedded::kLexiconStarts[window / 64] >> (window % 64)) & 1u) << start;
     }
+    walk &= ~ends.short_starts();
     // Then four letters, base 27, for the starts left (the text is followed
     // by a separator or zeros: code 0 past its end).
     for (std::uint64_t left = walk; left; left &= left - 1) {
@@ -457,26 +493,34 @@ void walk_from_starts(const char* text, std::uint32_t size, bool branches, Walke
             const bool one = text[start] == '1' || text[start + 1] == '1' || text[start + 2] == '1';
             root |= std::uint64_t{one} << start;
         }
-        walk |= root;
+        walk |= root & ~ends.short_starts();
     }
-    if (!branches && walk_in_step(text, size, walk, walker)) return;
-    for (; walk; walk &= walk - 1) {
-        const auto start = static_cast<std::uint32_t>(std::countr_zero(walk));
-        auto on_lexicon = [&walker, start](std::size_t end, std::uint8_t categories) {
-            walker.on_lexicon(start, static_cast<std::uint32_t>(end), categories);
+    auto walk_from = [&](std::uint32_t start) {
+        const std::uint32_t end = ends.of(start);
+        auto on_lexicon = [&walker, start](std::size_t match_end, std::uint8_t categories) {
+            walker.on_lexicon(start, static_cast<std::uint32_t>(match_end), categories);
         };
         if ((root >> start) & 1u) {
-            lexicon_leet_walk(text, start, size, 0, on_lexicon);
-            continue;
+            lexicon_leet_walk(text, start, end, 0, on_lexicon);
+            return;
         }
         const std::uint32_t node =
             embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
         if (auto categories = Lexicon::flags(node)) walker.on_lexicon(start, start + 2, categories);
         if (branches)
-            lexicon_leet_walk(text, start + 2, size, node, on_lexicon);
+            lexicon_leet_walk(text, start + 2, end, node, on_lexicon);
         else
-            lexicon_walk(text, start + 2, size, node, on_lexicon);
+            lexicon_walk(text, start + 2, end, node, on_lexicon);
+    };
+    bool in_step = !branches;
+    if (branches && ends.only_first_reads_digits()) {
+        // The walks from 1 on end at the first digit: none reads a 1.
+        if (walk & 1u) walk_from(0);
+        walk &= ~std::uint64_t{1};
+        in_step = true;
     }
+    if (in_step && walk_in_step(text, ends, walk, walker)) return;
+    for (; walk; walk &= walk - 1) walk_from(static_cast<std::uint32_t>(std::countr_zero(walk)));
 }
 
 // One walk per start position of each run of letters and digits, digits read
@@ -494,6 +538,13 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
     // The common case: the walks of the general loop below, from the starts
     // where there is something to find (walk_from_starts).
     const bool fast = pairs && !org && !scan.reference;
+    // No lower case letter in the ID: digits read as letters count only at a
+    // run's start (WalkEnds).
+    bool capitals_only = true;
+    if (scan.masks_known)
+        capitals_only = (scan.letter_mask & ~scan.upper_mask) == 0;
+    else
+        for (char c : scan.id) capitals_only &= !is_lower(c);
     for (Span run : scan.alnum_runs) {
         const std::uint32_t digits_in_run = scan.digits_in(run);
         if (digits_in_run == run.size()) continue;  // no letters
@@ -505,7 +556,7 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
         const char* text = low.data();
         const bool branches = scan.any_one && low.find('1') != std::string_view::npos;
         if (fast && size <= 64) {
-            walk_from_starts(text, size, branches, walker);
+            walk_from_starts(text, WalkEnds(text, size, capitals_only), branches, walker);
             continue;
         }
         for (std::uint32_t start = 0; start < size; ++start) {
