@@ -379,6 +379,7 @@ struct WalkEnds {
     }
     // The end of the walk from `start`.
     std::uint32_t of(std::uint32_t start) const {
+        if (!stops) return size;  // (first_stops within stops)
         const std::uint64_t ahead = (start == 0 ? first_stops : stops) >> start;
         return ahead ? start + static_cast<std::uint32_t>(std::countr_zero(ahead)) : size;
     }
@@ -464,7 +465,8 @@ bool walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, Wa
 }
 
 template <class Walker>
-void walk_from_starts(const char* text, const WalkEnds& ends, bool branches, Walker& walker) {
+[[gnu::always_inline]] inline void walk_from_starts(const char* text, const WalkEnds& ends,
+                                                    bool branches, Walker& walker) {
     const std::uint32_t size = ends.size;
     std::uint64_t walk = 0;  // bit s: something to find from start s
     // The letter codes of text[start, start + 3) as 5-bit fields: the small
@@ -556,7 +558,8 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
         const char* text = low.data();
         const bool branches = scan.any_one && low.find('1') != std::string_view::npos;
         if (fast && size <= 64) {
-            walk_from_starts(text, WalkEnds(text, size, capitals_only), branches, walker);
+            walk_from_starts(text, WalkEnds(text, size, capitals_only && digits_in_run != 0),
+                             branches, walker);
             continue;
         }
         for (std::uint32_t start = 0; start < size; ++start) {
@@ -743,54 +746,6 @@ std::uint64_t case_splits(const IdScan& scan) {
     return upper & ((lower << 1) | ((upper << 1) & (lower >> 1)));
 }
 
-// As CoverByCounts, a bit a position, for IDs of up to 64 characters: the
-// positions covered once and twice or more as two masks.
-class CoverByMasks {
-  public:
-    // As span_bits(x), for a span that is not empty, in an ID of up to 64
-    // characters: no branches (tidy asks it of every match, often).
-    static std::uint64_t mask(Span x) {
-        return (~std::uint64_t{0} >> (64 - x.end)) & (~std::uint64_t{0} << x.begin);
-    }
-
-    CoverByMasks(const IdScan& scan, const Candidates& found, const Drops& drop)
-        : scan_(scan), found_(found) {
-        for (std::size_t i = 0; i < found.size(); ++i) masks_[i] = mask(found[i].span);
-        count(drop);
-        for (Span run : scan.digit_runs) digits_ |= mask(run);
-        if (scan.mixed_case) splits_ = case_splits(scan);
-    }
-    void remove(std::size_t, const Drops& drop) { count(drop); }
-    bool covered(Span x, bool letters_only) const {
-        return (mask(x) & ~(letters_only ? digits_ : 0) & ~twice_) == 0;
-    }
-    bool has_digit(Span x) const { return (mask(x) & digits_) != 0; }
-    bool crosses_case(Span x) const {
-        return scan_.mixed_case && (splits_ & mask(x) & ~(std::uint64_t{1} << x.begin)) != 0;
-    }
-    bool split_at(std::uint32_t p) const { return (splits_ >> p) & 1u; }
-    void clear_plain() { plain_ = 0; }
-    void add_plain(Span x) { plain_ |= mask(x); }
-    bool all_plain(Span x) const { return (mask(x) & ~plain_) == 0; }
-
-  private:
-    // The positions covered by the remaining matches, once and twice or more.
-    void count(const Drops& drop) {
-        std::uint64_t once = 0, twice = 0;
-        for (std::size_t i = 0; i < found_.size(); ++i) {
-            if (drop[i]) continue;
-            twice |= once & masks_[i];
-            once |= masks_[i];
-        }
-        twice_ = twice;
-    }
-
-    const IdScan& scan_;
-    const Candidates& found_;
-    std::array<std::uint64_t, 80> masks_;
-    std::uint64_t twice_ = 0, digits_ = 0, splits_ = 0, plain_ = 0;
-};
-
 // Keeps the findings a person would name: "John" and "Smith" in JohnSmith
 // (not "Johns"), "Robertson" (not "Robert" inside it), "Smith" in Smith5 (not
 // "Smith5" read as "smiths").
@@ -883,26 +838,229 @@ void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
     }
 }
 
-// tidy_overlapping's last rule alone, when no match crosses a change of case:
-// a match inside a longer one goes.
-void tidy_inside(const Candidates& found, Drops& drop) {
-    const std::size_t n = found.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (drop[i]) continue;
-        const Span inner = found[i].span;
-        for (std::size_t j = 0; j < n; ++j) {
-            if (j == i || drop[j]) continue;
-            const Span outer = found[j].span;
-            if (!outer.contains(inner) || outer == inner) continue;
-            drop[i] = true;  // (the longer one crosses no change of case)
-            break;
+// The positions of a span that is not empty, in an ID of up to 64 characters,
+// as a bit mask: as span_bits, without branches.
+std::uint64_t span_mask(Span x) {
+    return (~std::uint64_t{0} >> (64 - x.end)) & (~std::uint64_t{0} << x.begin);
+}
+
+// What tidy does, for an ID of up to 64 characters and up to 64 matches: the
+// same rules in the same order keep the same matches (tests/unit/
+// test_guard_fast.cpp holds it to the reference), with the positions of each
+// match and the matches' relations (one inside another, two straddling) as
+// bit masks, worked out once (issue 13: tidy and tidy_overlapping were a
+// sixth of the guard's time, mostly branches mispredicted).
+class TidyByMasks {
+  public:
+    TidyByMasks(const IdScan& scan, const Candidates& found) : scan_(scan), found_(found) {
+        n_ = found.size();
+        for (std::size_t i = 0; i < n_; ++i) masks_[i] = span_mask(found[i].span);
+        alive_ = n_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n_) - 1;
+        std::memset(inside_.data(), 0, n_ * sizeof inside_[0]);
+        std::memset(straddle_.data(), 0, n_ * sizeof straddle_[0]);
+        for (Span run : scan.digit_runs) digits_ |= span_mask(run);
+        if (scan.mixed_case) splits_ = case_splits(scan);
+    }
+
+    void run(const SpanList& allowed) {
+        // The same span twice: the first wins (its ends, by its start: bit
+        // end - 1); a name inside an allowed word goes.
+        std::array<std::uint64_t, 64> ends_by_start;
+        std::uint64_t starts = 0;
+        for (std::size_t i = 0; i < n_; ++i) {
+            const Span x = found_[i].span;
+            if (!((starts >> x.begin) & 1u)) ends_by_start[x.begin] = 0;
+            starts |= bit(x.begin);
+            if ((ends_by_start[x.begin] >> (x.end - 1)) & 1u) kill(i);
+            ends_by_start[x.begin] |= bit(x.end - 1);
+        }
+        for (std::size_t i = 0; i < n_; ++i)
+            for (const Span& a : allowed)
+                if (a.contains(found_[i].span)) kill(i);
+        // Matches that do not overlap: none of the rules removes any (each
+        // asks for an overlap, a position covered twice).
+        if (!relate()) return;
+        // The other rules need a digit, a match across a change of case, or
+        // two matches that straddle: else only the last (a match inside a
+        // longer one goes) can remove any.
+        for (std::size_t i = 0; i < n_; ++i)
+            if (crosses_case(i)) crossing_ |= bit(i);
+        bool others = any_straddle_;
+        for (std::size_t i = 0; i < n_ && !others; ++i)
+            others = alive(i) && ((masks_[i] & digits_) || (crossing_ & bit(i)));
+        if (!others) {
+            for (std::size_t i = 0; i < n_; ++i)
+                if (alive(i) && (inside_[i] & alive_)) kill(i);
+            return;
+        }
+        twice_ = twice();
+        digits_rule();
+        if (scan_.mixed_case) case_rules();
+        straddle_rule();
+        inside_rule();
+    }
+
+    // The matches no rule removed: found's drop marks.
+    void drops(Drops& drop) const {
+        for (std::size_t i = 0; i < n_; ++i) drop[i] = !alive(i);
+    }
+
+  private:
+    static std::uint64_t bit(std::size_t i) { return std::uint64_t{1} << i; }
+    bool alive(std::size_t i) const { return (alive_ >> i) & 1u; }
+    void kill(std::size_t i) { alive_ &= ~bit(i); }
+    // As kill, for the rules that ask what the others cover.
+    void remove(std::size_t i) {
+        kill(i);
+        twice_ = twice();
+    }
+    // The positions covered twice or more by the remaining matches.
+    std::uint64_t twice() const {
+        std::uint64_t once = 0, twice = 0;
+        for (std::uint64_t left = alive_; left; left &= left - 1) {
+            const std::uint64_t m = masks_[std::countr_zero(left)];
+            twice |= once & m;
+            once |= m;
+        }
+        return twice;
+    }
+    bool covered(std::uint64_t m) const { return (m & ~twice_) == 0; }
+    bool crosses_case(std::size_t i) const {
+        return (splits_ & masks_[i] & ~bit(found_[i].span.begin)) != 0;
+    }
+    // inside_[i]: the matches that hold match i and more; straddle_[i]: those
+    // that overlap it, neither holding the other. False when none overlap.
+    bool relate() {
+        bool overlap = false;
+        for (std::size_t i = 1; i < n_; ++i) {
+            if (!alive(i)) continue;
+            const std::uint64_t a = masks_[i];
+            for (std::size_t j = 0; j < i; ++j) {
+                const std::uint64_t b = masks_[j];
+                if (!alive(j) || !(a & b)) continue;
+                overlap = true;
+                if (!(a & ~b))
+                    inside_[i] |= bit(j);  // (alive matches' spans differ)
+                else if (!(b & ~a))
+                    inside_[j] |= bit(i);
+                else {
+                    straddle_[i] |= bit(j);
+                    straddle_[j] |= bit(i);
+                    any_straddle_ = true;
+                }
+            }
+        }
+        return overlap;
+    }
+    // Of `set`, the matches longest first (the same length: in order found),
+    // or shortest first (the same length: the last found first).
+    std::size_t by_length(std::uint64_t set, bool longest_first,
+                          std::array<std::uint8_t, 64>& order) const {
+        std::size_t count = 0;
+        for (; set; set &= set - 1) {
+            const auto i = static_cast<std::uint8_t>(std::countr_zero(set));
+            const std::uint32_t size = found_[i].span.size();
+            std::size_t k = count++;
+            for (; k > 0 && found_[order[k - 1]].span.size() < size; --k) order[k] = order[k - 1];
+            order[k] = i;
+        }
+        if (!longest_first) std::reverse(order.begin(), order.begin() + count);
+        return count;
+    }
+    // A match that only adds digits to others: "Smith5" read as "smiths" over
+    // "Smith", "dad4" over "Haddad" in Haddad4; not one with a digit between
+    // its letters (W1lliams over W1ll and iams). Longest first.
+    void digits_rule() {
+        std::uint64_t with_digits = 0;  // (removals only uncover: none joins later)
+        for (std::size_t i = 0; i < n_; ++i)
+            if (alive(i) && (masks_[i] & digits_) && (masks_[i] & ~digits_ & ~twice_) == 0)
+                with_digits |= bit(i);
+        std::array<std::uint8_t, 64> order;
+        const std::size_t count = by_length(with_digits, true, order);
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = order[k];
+            const Span x = found_[i].span;
+            bool digit_inside = false;
+            for (std::uint32_t p = x.begin + 1; p + 1 < x.end; ++p)
+                digit_inside |= is_digit(scan_.id[p]) && is_letter(scan_.id[x.begin]) &&
+                                is_letter(scan_.id[x.end - 1]);
+            if (!digit_inside && (masks_[i] & ~digits_ & ~twice_) == 0) remove(i);
         }
     }
-}
+    // A match across a change of case, covered by matches that are not
+    // ("SelinA" and "lina" in SelinArslan, over "Selin" and "Arslan"). Then a
+    // match that runs on across a change of case by one letter past another
+    // match ("mirA" over "Demir" in DemirA, "akerS" in BakerSt).
+    void case_rules() {
+        const std::uint64_t crossing = crossing_ & alive_;
+        std::uint64_t plain = 0;
+        for (std::uint64_t left = alive_ & ~crossing; left; left &= left - 1)
+            plain |= masks_[std::countr_zero(left)];
+        for (std::uint64_t left = crossing; left; left &= left - 1) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            if ((masks_[i] & ~plain) == 0) remove(i);
+        }
+        for (std::uint64_t left = crossing & alive_; left; left &= left - 1) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            const Span x = found_[i].span;
+            if (x.size() < 2 || !is_letter(scan_.id[x.end - 2]) || !((splits_ >> (x.end - 1)) & 1u))
+                continue;
+            if (covered(span_mask(Span{x.begin, x.end - 1}))) remove(i);
+        }
+    }
+    // A match that straddles two others and is covered by the rest ("johns"
+    // in johnsmith). Shortest first.
+    void straddle_rule() {
+        std::uint64_t candidates = 0;  // (removals only uncover: none joins later)
+        for (std::uint64_t left = alive_; left; left &= left - 1) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            if ((straddle_[i] & alive_) && covered(masks_[i])) candidates |= bit(i);
+        }
+        std::array<std::uint8_t, 64> order;
+        const std::size_t count = by_length(candidates, false, order);
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t i = order[k];
+            if (alive(i) && (straddle_[i] & alive_) && covered(masks_[i])) remove(i);
+        }
+    }
+    // A match inside a longer one ("Robert" in "Robertson"), unless the
+    // longer one only runs on across a change of case into the next token
+    // ("John" in "JohnS-01"; but "OConnor" and "McDonald" stay whole).
+    void inside_rule() {
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (!alive(i)) continue;
+            for (std::uint64_t outer = inside_[i] & alive_; outer; outer &= outer - 1) {
+                const auto j = static_cast<std::size_t>(std::countr_zero(outer));
+                if (found_[j].span.begin == found_[i].span.begin && (crossing_ & bit(j)) &&
+                    !(crossing_ & bit(i))) {
+                    kill(j);
+                } else {
+                    kill(i);
+                    break;
+                }
+            }
+        }
+    }
+
+    const IdScan& scan_;
+    const Candidates& found_;
+    std::size_t n_ = 0;
+    std::array<std::uint64_t, 64> masks_;
+    std::array<std::uint64_t, 64> inside_, straddle_;  // [0, n_)
+    std::uint64_t alive_ = 0, digits_ = 0, splits_ = 0, crossing_ = 0, twice_ = 0;
+    bool any_straddle_ = false;
+};
 
 void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     const std::size_t n = found.size();
     Drops drop{};
+    if (!scan.reference && scan.id.size() <= 64 && n <= 64) {
+        TidyByMasks tidy(scan, found);
+        tidy.run(allowed);
+        tidy.drops(drop);
+        found.erase_if_marked(drop.data());
+        return;
+    }
     for (std::size_t i = 0; i < n; ++i) {
         const Span s = found[i].span;
         for (std::size_t j = 0; j < i && !drop[i]; ++j)
@@ -912,36 +1070,11 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     }
     // Matches that do not overlap: none of the rules of tidy_overlapping
     // removes any (each asks for an overlap, a position covered twice).
-    // Matches that overlap only by one inside another: only its last rule can.
-    bool overlap = false, straddle = false;
-    for (std::size_t i = 1; i < n; ++i) {
-        if (drop[i]) continue;
-        const Span x = found[i].span;
-        for (std::size_t j = 0; j < i; ++j) {
-            if (drop[j] || !x.overlaps(found[j].span)) continue;
-            const Span y = found[j].span;
-            overlap = true;
-            straddle |= !x.contains(y) && !y.contains(x);
-        }
-    }
-    if (scan.reference || scan.id.size() > 64 || n > 64) {
-        if (overlap || scan.reference) tidy_overlapping<CoverByCounts>(scan, found, drop);
-    } else if (overlap) {
-        // The other rules need a digit, a match across a change of case, or
-        // two matches that straddle.
-        bool others = straddle;
-        const std::uint64_t splits = scan.mixed_case ? case_splits(scan) : 0;
-        for (std::size_t i = 0; i < n && !others; ++i) {
-            if (drop[i]) continue;
-            const Span x = found[i].span;
-            others = scan.digits_in(x) != 0 ||
-                     (splits & CoverByMasks::mask(x) & ~(std::uint64_t{1} << x.begin)) != 0;
-        }
-        if (others)
-            tidy_overlapping<CoverByMasks>(scan, found, drop);
-        else
-            tidy_inside(found, drop);
-    }
+    bool overlap = false;
+    for (std::size_t i = 1; i < n && !overlap; ++i)
+        for (std::size_t j = 0; j < i && !overlap; ++j)
+            overlap = !drop[i] && !drop[j] && found[i].span.overlaps(found[j].span);
+    if (overlap || scan.reference) tidy_overlapping<CoverByCounts>(scan, found, drop);
     found.erase_if_marked(drop.data());
 }
 
