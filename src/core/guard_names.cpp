@@ -369,12 +369,12 @@ struct WalkEnds {
     std::uint64_t stops = 0;        // bit p: a digit (walks from 1...)
     std::uint64_t first_stops = 0;  // bit p: a digit other than 0 and 1 (the walk from 0)
 
-    WalkEnds(const char* text, std::uint32_t run_size, bool capitals_only) : size(run_size) {
-        if (!capitals_only) return;
-        for (std::uint32_t p = 0; p < size; ++p) {
-            stops |= std::uint64_t{is_digit(text[p])} << p;
-            first_stops |= std::uint64_t{is_digit(text[p]) && text[p] != '0' && text[p] != '1'}
-                           << p;
+    // `digits`: bit p for a digit at text[p] (none: no stops).
+    WalkEnds(const char* text, std::uint32_t run_size, std::uint64_t digits)
+        : size(run_size), stops(digits), first_stops(digits) {
+        for (; digits; digits &= digits - 1) {
+            const int p = std::countr_zero(digits);
+            if (text[p] == '0' || text[p] == '1') first_stops &= ~(std::uint64_t{1} << p);
         }
     }
     // The end of the walk from `start`.
@@ -558,8 +558,15 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
         const char* text = low.data();
         const bool branches = scan.any_one && low.find('1') != std::string_view::npos;
         if (fast && size <= 64) {
-            walk_from_starts(text, WalkEnds(text, size, capitals_only && digits_in_run != 0),
-                             branches, walker);
+            std::uint64_t stops = 0;  // (WalkEnds: in an ID of capitals only)
+            if (capitals_only && digits_in_run != 0) {
+                if (scan.masks_known)
+                    stops = (scan.digit_mask >> run.begin) & span_bits(Span{0, size});
+                else
+                    for (std::uint32_t p = 0; p < size; ++p)
+                        stops |= std::uint64_t{is_digit(text[p])} << p;
+            }
+            walk_from_starts(text, WalkEnds(text, size, stops), branches, walker);
             continue;
         }
         for (std::uint32_t start = 0; start < size; ++start) {
