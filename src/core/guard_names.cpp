@@ -497,7 +497,7 @@ template <class Walker>
         }
         walk |= root & ~ends.short_starts();
     }
-    auto walk_from = [&](std::uint32_t start) {
+    auto walk_from = [&](std::uint32_t start) __attribute__((always_inline)) {
         const std::uint32_t end = ends.of(start);
         auto on_lexicon = [&walker, start](std::size_t match_end, std::uint8_t categories) {
             walker.on_lexicon(start, static_cast<std::uint32_t>(match_end), categories);
