@@ -863,8 +863,6 @@ class TidyByMasks {
         n_ = found.size();
         for (std::size_t i = 0; i < n_; ++i) masks_[i] = span_mask(found[i].span);
         alive_ = n_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n_) - 1;
-        std::memset(inside_.data(), 0, n_ * sizeof inside_[0]);
-        std::memset(straddle_.data(), 0, n_ * sizeof straddle_[0]);
         for (Span run : scan.digit_runs) digits_ |= span_mask(run);
         if (scan.mixed_case) splits_ = case_splits(scan);
     }
@@ -939,23 +937,28 @@ class TidyByMasks {
     // that overlap it, neither holding the other. False when none overlap.
     bool relate() {
         bool overlap = false;
+        inside_[0] = straddle_[0] = 0;
         for (std::size_t i = 1; i < n_; ++i) {
-            if (!alive(i)) continue;
+            std::uint64_t inside = 0, straddle = 0;  // (match i's, from those before it)
             const std::uint64_t a = masks_[i];
-            for (std::size_t j = 0; j < i; ++j) {
+            const std::uint64_t before = alive(i) ? alive_ & (bit(i) - 1) : 0;
+            for (std::uint64_t left = before; left; left &= left - 1) {
+                const auto j = static_cast<std::size_t>(std::countr_zero(left));
                 const std::uint64_t b = masks_[j];
-                if (!alive(j) || !(a & b)) continue;
+                if (!(a & b)) continue;
                 overlap = true;
-                if (!(a & ~b))
-                    inside_[i] |= bit(j);  // (alive matches' spans differ)
-                else if (!(b & ~a))
+                if (!(a & ~b)) {
+                    inside |= bit(j);  // (alive matches' spans differ)
+                } else if (!(b & ~a)) {
                     inside_[j] |= bit(i);
-                else {
-                    straddle_[i] |= bit(j);
+                } else {
+                    straddle |= bit(j);
                     straddle_[j] |= bit(i);
                     any_straddle_ = true;
                 }
             }
+            inside_[i] = inside;
+            straddle_[i] = straddle;
         }
         return overlap;
     }
@@ -1053,7 +1056,7 @@ class TidyByMasks {
     const Candidates& found_;
     std::size_t n_ = 0;
     std::array<std::uint64_t, 64> masks_;
-    std::array<std::uint64_t, 64> inside_, straddle_;  // [0, n_)
+    std::array<std::uint64_t, 64> inside_, straddle_;  // [0, n_), by relate
     std::uint64_t alive_ = 0, digits_ = 0, splits_ = 0, crossing_ = 0, twice_ = 0;
     bool any_straddle_ = false;
 };
