@@ -374,7 +374,8 @@ struct WalkEnds {
         : size(run_size), stops(digits), first_stops(digits) {
         for (; digits; digits &= digits - 1) {
             const int p = std::countr_zero(digits);
-            if (text[p] == '0' || text[p] == '1') first_stops &= ~(std::uint64_t{1} << p);
+            const bool zero_or_one = static_cast<unsigned char>(text[p] - '0') < 2;
+            first_stops &= ~(std::uint64_t{zero_or_one} << p);  // (no branch: random digits)
         }
     }
     // The end of the walk from `start`.
