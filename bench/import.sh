@@ -3,7 +3,9 @@
 #
 #   bench/import.sh [ROWS]          one size; ROWS defaults to 1,000,000
 #   bench/import.sh sweep           100k, 1M, 3M and 5M rows, then the spread of s/M
-#   RUNS=N                          runs per size (default 1); the medians are printed
+#   bench/import.sh 100000,1000000  the sizes given, then the spread of s/M
+#   RUNS=N                          runs per size (default 1), in rounds: each round
+#                                   runs every size once; the medians are printed
 #   CASELOAD_BIN=path/to/caseload   defaults to build/caseload
 #   EXTRA_INDEX=1                   both registers get, by hand, the indexes of
 #                                   migration 7->8 (issue 19: (keyworker_id, status, uid)
@@ -103,8 +105,8 @@ for tool in sqlite3 awk /usr/bin/time; do
 done
 case "${1:-1000000}" in
     sweep) SIZES="100000 1000000 3000000 5000000" ;;
-    *[!0-9]* | '') echo "bench: usage: bench/import.sh [ROWS | sweep]" >&2; exit 2 ;;
-    *) SIZES=${1:-1000000} ;;
+    *[!0-9,]* | '' | ,* | *, | *,,*) echo "bench: usage: bench/import.sh [ROWS[,ROWS...] | sweep]" >&2; exit 2 ;;
+    *) SIZES=$(echo "${1:-1000000}" | tr ',' ' ') ;;
 esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
 [ "${KEEP:-}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
@@ -250,13 +252,29 @@ field() {  # tool field(1 wall, 2 user, 3 sys, 4 rss, 5 cpu)
 printf '%-8s %8s %8s %8s %7s %8s %6s %6s %8s %8s %7s %7s  %s\n' rows '.import' caseload floor '÷floor' '÷.import' 's/M' 'RSS' 'cpu÷fl' 'cpu÷imp' 'cpu s/M' 'fl s/M' 'load (1 5 15 min)'
 SUMMARY=$WORK/summary
 : >"$SUMMARY"
+# Every size's files first, then the runs in rounds (each round runs every
+# size once, smallest first): the machine's speed drifts by a third within an
+# hour here, and a sweep that ran all of one size before the next measured
+# each size in a different hour (issue 19's s/M spread).
+ROOT=$WORK
 for ROWS in $SIZES; do
-    echo "bench: $ROWS rows: generating, $RUNS run(s)..." >&2
+    WORK=$ROOT/$ROWS
+    mkdir -p "$WORK"
+    echo "bench: $ROWS rows: generating" >&2
     generate "$ROWS" >"$WORK/users.csv"
-    rm -f "$WORK/template.db" "$WORK/staging.db"
     make_template
-    load=$(cut -d' ' -f1-3 /proc/loadavg)
-    for i in $(seq 1 "$RUNS"); do run_once "$ROWS" "$i"; done
+done
+for i in $(seq 1 "$RUNS"); do
+    for ROWS in $SIZES; do
+        WORK=$ROOT/$ROWS
+        echo "bench: $ROWS rows: run $i of $RUNS" >&2
+        [ "$i" = 1 ] && cut -d' ' -f1-3 /proc/loadavg >"$WORK/load"
+        run_once "$ROWS" "$i"
+    done
+done
+for ROWS in $SIZES; do
+    WORK=$ROOT/$ROWS
+    load=$(cat "$WORK/load")
     [ "$RUNS" = 1 ] && sed 's/^/  /' "$WORK/caseload.err.1" >&2
     awk -v rows="$ROWS" -v a="$(field sqlite3 1)" -v b="$(field caseload 1)" -v f="$(field floor 1)" \
         -v rss="$(field caseload 4)" -v ca="$(field sqlite3 5)" -v cb="$(field caseload 5)" \
@@ -272,7 +290,9 @@ for ROWS in $SIZES; do
             printf "  the floor with the rows in file order:         %.2f s (%.2f x; cpu %.2f x)\n", x, x / f, cx / cf
         }'
     fi
+    rm -f "$WORK/staging.db"
 done
+WORK=$ROOT
 if [ "$(wc -l <"$SUMMARY")" -gt 1 ]; then
     # The target is caseload's wall s/M; beside it, for judging it, caseload's
     # CPU (user+sys) s/M and the floor's own wall s/M (SQLite alone).
@@ -284,4 +304,3 @@ if [ "$(wc -l <"$SUMMARY")" -gt 1 ]; then
     spread 11 "cpu s/M"
     spread 12 "floor s/M"
 fi
-rm -f "$WORK/staging.db"
