@@ -703,7 +703,7 @@ class CoverByCounts {
         }
     }
     // found[i] is no longer a remaining match.
-    void remove(std::size_t i, const Drops&) {
+    void remove(std::size_t i) {
         for (std::uint32_t p = found_[i].span.begin; p < found_[i].span.end; ++p) --cover_[p];
     }
     // Every position of x (a remaining match), or its letters only, covered by another.
@@ -757,13 +757,12 @@ std::uint64_t case_splits(const IdScan& scan) {
 // Keeps the findings a person would name: "John" and "Smith" in JohnSmith
 // (not "Johns"), "Robertson" (not "Robert" inside it), "Smith" in Smith5 (not
 // "Smith5" read as "smiths").
-template <class Cover>
 void tidy_overlapping(const IdScan& scan, Candidates& found, Drops& drop) {
     const std::size_t n = found.size();
-    Cover cover(scan, found, drop);
+    CoverByCounts cover(scan, found, drop);
     auto remove = [&](std::size_t i) {
         drop[i] = true;
-        cover.remove(i, drop);
+        cover.remove(i);
     };
     std::array<std::uint8_t, 80> order;  // longest first
     for (std::size_t i = 0; i < n; ++i) {
@@ -1085,7 +1084,7 @@ void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     for (std::size_t i = 1; i < n && !overlap; ++i)
         for (std::size_t j = 0; j < i && !overlap; ++j)
             overlap = !drop[i] && !drop[j] && found[i].span.overlaps(found[j].span);
-    if (overlap || scan.reference) tidy_overlapping<CoverByCounts>(scan, found, drop);
+    if (overlap || scan.reference) tidy_overlapping(scan, found, drop);
     found.erase_if_marked(drop.data());
 }
 
