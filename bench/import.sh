@@ -108,8 +108,10 @@ case "${1:-1000000}" in
     *[!0-9,]* | '' | ,* | *, | *,,*) echo "bench: usage: bench/import.sh [ROWS[,ROWS...] | sweep]" >&2; exit 2 ;;
     *) SIZES=$(echo "${1:-1000000}" | tr ',' ' ') ;;
 esac
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
-[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+# ROOT holds a directory per size; WORK is the one in use.
+ROOT=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
+WORK=$ROOT
+[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$ROOT"' EXIT
 
 # The rows: IDs are the service code and 7 digits in a scrambled order (the
 # file is not sorted by ID), which the guard accepts: HOM and REC are service
@@ -256,7 +258,6 @@ SUMMARY=$WORK/summary
 # size once, smallest first): the machine's speed drifts by a third within an
 # hour here, and a sweep that ran all of one size before the next measured
 # each size in a different hour (issue 19's s/M spread).
-ROOT=$WORK
 for ROWS in $SIZES; do
     WORK=$ROOT/$ROWS
     mkdir -p "$WORK"
