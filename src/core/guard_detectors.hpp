@@ -7,6 +7,7 @@
 // Hot path rules: no allocation for a clean ID, no std::regex, string_views
 // into one lowercase copy of the ID held in a small fixed buffer.
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -101,10 +102,19 @@ class SmallList {
     T* end() { return items_.data() + size_; }
     const T* begin() const { return items_.data(); }
     const T* end() const { return items_.data() + size_; }
+    // (Every item is copied, kept or not: no branch on the marks, issue 13.)
     void erase_if_marked(const bool* marked) {
         std::size_t out = 0;
-        for (std::size_t i = 0; i < size_; ++i)
-            if (!marked[i]) items_[out++] = items_[i];
+        for (std::size_t i = 0; i < size_; ++i) {
+            items_[out] = items_[i];
+            out += !marked[i];
+        }
+        size_ = out;
+    }
+    // Keeps item i when bit i of `which` is set (a list of up to 64 items).
+    void keep(std::uint64_t which) {
+        std::size_t out = 0;
+        for (; which; which &= which - 1) items_[out++] = items_[std::countr_zero(which)];
         size_ = out;
     }
 

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "guard_detectors.hpp"
+#include "guard_lanes.hpp"
 
 namespace caseload::guard_internal {
 
@@ -1061,9 +1062,264 @@ class TidyByMasks {
     bool any_straddle_ = false;
 };
 
+// For each of 64 positions, how many matches cover it, bit-sliced: bit p
+// of plane k is bit k of position p's count (up to 31). Adding or removing
+// a match is a few instructions for all positions at once, no branch.
+class PositionCounts {
+  public:
+    void add(std::uint64_t m) {
+#pragma GCC unroll 5
+        for (std::uint64_t& plane : planes_) {
+            const std::uint64_t carry = plane & m;
+            plane ^= m;
+            m = carry;
+        }
+    }
+    void remove(std::uint64_t m) {
+#pragma GCC unroll 5
+        for (std::uint64_t& plane : planes_) {
+            const std::uint64_t borrow = ~plane & m;
+            plane ^= m;
+            m = borrow;
+        }
+    }
+    // The positions covered twice or more.
+    std::uint64_t twice() const {
+        return planes_[1] | planes_[2] | planes_[3] | planes_[4];
+    }
+
+  private:
+    std::array<std::uint64_t, 5> planes_{};
+};
+
+// The set bits of a 16-bit set, counted without the POPCNT instruction
+// (not in the x86-64 baseline: std::popcount would be a call).
+std::uint32_t count_bits16(std::uint32_t x) {
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+
+// All ones when bit i of set is set, else 0.
+std::uint64_t all_if(std::uint32_t set, std::size_t i) {
+    return std::uint64_t{0} - ((set >> i) & 1u);
+}
+
+// What TidyByMasks does (the same rules in the same order keep the same
+// matches), for up to 16 matches, with few branches on what it finds
+// (issue 13: mispredicted branches were most of tidy's time). The matches'
+// relations come from relate_lanes, once a match; each rule's outcome is
+// worked out for all matches at once when its order cannot matter (a
+// match inside a longer one goes when any remaining one holds it: the
+// longest are never removed), and match by match, in the rule's order,
+// with the outcome as a mask (no branch), when it can.
+class TidyByLanes {
+  public:
+    static constexpr std::size_t kMax = SpanLanes::kLanes;
+
+    TidyByLanes(const IdScan& scan, const Candidates& found) : scan_(scan), n_(found.size()) {
+        for (std::size_t i = 0; i < n_; ++i) {
+            lanes_.begin[i] = static_cast<std::uint8_t>(found[i].span.begin);
+            lanes_.end[i] = static_cast<std::uint8_t>(found[i].span.end);
+        }
+        if (scan.masks_known) {
+            digits_ = scan.digit_mask;
+        } else {
+            for (Span run : scan.digit_runs) digits_ |= span_mask(run);
+        }
+        if (scan.mixed_case) splits_ = case_splits(scan);
+    }
+
+    // The matches kept, as bits.
+    std::uint32_t run(const SpanList& allowed) {
+        alive_ = (1u << n_) - 1;
+        for (const Span& a : allowed) alive_ &= ~relate_lanes(lanes_, a.begin, a.end).within;
+        const bool straddles = relate();
+        if (counts_.twice() == 0) return alive_;  // no overlap: no rule removes any
+        if (!straddles && !((crossing_ | digit_) & alive_)) {
+            // Only the last rule can remove any (see TidyByMasks::run).
+            return alive_ & ~inside_any();
+        }
+        if (digit_ & alive_) digits_rule();
+        if (crossing_ & alive_) case_rules();
+        straddle_rule();
+        inside_rule();
+        return alive_;
+    }
+
+  private:
+    static std::uint32_t bit(std::size_t i) { return 1u << i; }
+    std::uint32_t begin(std::size_t i) const { return lanes_.begin[i]; }
+    std::uint32_t end(std::size_t i) const { return lanes_.end[i]; }
+    std::uint64_t mask_of(std::size_t i) const { return span_mask(Span{begin(i), end(i)}); }
+    bool covered(std::uint64_t m) const { return (m & ~counts_.twice()) == 0; }
+    // Removes match i when `yes`, without a branch.
+    void remove_if(std::size_t i, bool yes) {
+        alive_ &= ~(std::uint32_t{yes} << i);
+        counts_.remove(masks_[i] & (std::uint64_t{0} - yes));
+    }
+
+    // A match is a duplicate when an earlier one has its span (the first
+    // wins). For each match: its relations to the others, its positions
+    // (counted when it remains), whether it crosses a change of case or
+    // holds a digit. True when two remaining matches straddle. (Locals, not
+    // members, in the loop: they stay in registers.)
+    bool relate() {
+        const std::uint32_t lanes = (1u << n_) - 1;
+        std::uint32_t alive = alive_, crossing = 0, digit = 0, straddles = 0;
+        PositionCounts counts;
+        for (std::size_t i = 0; i < n_; ++i) {
+            const LaneRelations r = relate_lanes(lanes_, begin(i), end(i));
+            const std::uint32_t same = r.holds & r.within, below = bit(i) - 1;
+            alive &= ~(std::uint32_t{(same & below) != 0} << i);
+            const std::uint64_t m = mask_of(i);
+            masks_[i] = m;
+            within_[i] = r.within & ~same & lanes;
+            const std::uint32_t straddle = r.overlaps & ~r.holds & ~r.within & lanes;
+            straddle_[i] = straddle;
+            same_begin_[i] = r.same_begin;
+            const std::uint32_t live = (alive >> i) & 1u;
+            counts.add(m & (std::uint64_t{0} - live));
+            // (the matches before i: their marks are final)
+            straddles |= straddle & alive & below & (0u - live);
+            crossing |= std::uint32_t{(splits_ & m & (m - 1)) != 0} << i;  // (past its first)
+            digit |= std::uint32_t{(m & digits_) != 0} << i;
+        }
+        alive_ = alive;
+        crossing_ = crossing;
+        digit_ = digit;
+        counts_ = counts;
+        return straddles != 0;
+    }
+    // The remaining matches inside a longer remaining one.
+    std::uint32_t inside_any() const {
+        std::uint32_t inside = 0;
+        for (std::size_t j = 0; j < n_; ++j) inside |= within_[j] & all_if(alive_, j);
+        return inside;
+    }
+    // Calls step(i) for the matches of `set`, longest first (the same size:
+    // in order found), or shortest first (the same size: the last found
+    // first), as TidyByMasks::by_length.
+    template <class Step>
+    void in_order(std::uint32_t set, bool longest_first, Step step) const {
+        std::array<std::uint8_t, kMax> order;
+        std::uint32_t count = 0;
+        for (std::uint32_t left = set; left; left &= left - 1, ++count) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            const LaneSizes s = compare_sizes(lanes_, end(i) - begin(i));
+            const std::uint32_t below = bit(i) - 1;
+            const std::uint32_t before = longest_first ? ~(s.shorter | s.same) | (s.same & below)
+                                                       : s.shorter | (s.same & ~below & ~bit(i));
+            order[count_bits16(before & set)] = static_cast<std::uint8_t>(i);
+        }
+        for (std::uint32_t k = 0; k < count; ++k) step(order[k]);
+    }
+    // A match that only adds digits to others (TidyByMasks::digits_rule).
+    void digits_rule() {
+        std::uint32_t with_digits = 0;
+        const std::uint64_t letters_uncovered = ~digits_ & ~counts_.twice();
+        for (std::uint32_t left = digit_ & alive_; left; left &= left - 1) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            const std::uint64_t m = masks_[i];
+            const std::uint64_t inner =
+                m & ~(std::uint64_t{1} << begin(i)) & ~(std::uint64_t{1} << (end(i) - 1));
+            const bool digit_inside = ((inner & digits_) != 0) & is_letter(scan_.id[begin(i)]) &
+                                      is_letter(scan_.id[end(i) - 1]);
+            with_digits |=
+                static_cast<std::uint32_t>(!digit_inside & ((m & letters_uncovered) == 0)) << i;
+        }
+        if (!with_digits) return;
+        in_order(with_digits, true, [&](std::size_t i) {
+            remove_if(i, (masks_[i] & ~digits_ & ~counts_.twice()) == 0);
+        });
+    }
+    // A match across a change of case, covered by matches that are not;
+    // then one that runs on across a change of case by one letter past
+    // another match (TidyByMasks::case_rules).
+    void case_rules() {
+        const std::uint32_t crossing = crossing_ & alive_;
+        std::uint64_t plain = 0;
+        for (std::size_t i = 0; i < n_; ++i) plain |= masks_[i] & all_if(alive_ & ~crossing, i);
+        for (std::uint32_t left = crossing; left; left &= left - 1) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            remove_if(i, (masks_[i] & ~plain) == 0);
+        }
+        for (std::uint32_t left = crossing & alive_; left; left &= left - 1) {
+            const auto i = static_cast<std::size_t>(std::countr_zero(left));
+            const std::uint32_t last = end(i) - 1;
+            if (last == begin(i) || !is_letter(scan_.id[last - 1]) || !((splits_ >> last) & 1u))
+                continue;
+            remove_if(i, covered(span_mask(Span{begin(i), last})));
+        }
+    }
+    // A match that straddles two others and is covered by the rest
+    // (TidyByMasks::straddle_rule). Shortest first.
+    void straddle_rule() {
+        std::uint32_t candidates = 0;
+        const std::uint64_t once = ~counts_.twice();
+        for (std::size_t i = 0; i < n_; ++i)
+            candidates |= static_cast<std::uint32_t>(((straddle_[i] & alive_) != 0) &
+                                                     ((masks_[i] & once) == 0))
+                          << i;
+        candidates &= alive_;
+        if (!candidates) return;
+        in_order(candidates, false, [&](std::size_t i) {
+            remove_if(i,
+                      ((alive_ >> i) & 1u) & ((straddle_[i] & alive_) != 0) & covered(masks_[i]));
+        });
+    }
+    // A match inside a longer one, unless the longer one only runs on across
+    // a change of case into the next token (TidyByMasks::inside_rule). With
+    // no such pair, order does not matter.
+    void inside_rule() {
+        std::uint32_t inside = 0, exceptions = 0;
+        for (std::size_t j = 0; j < n_; ++j) {
+            const std::uint32_t live = static_cast<std::uint32_t>(all_if(alive_, j));
+            inside |= within_[j] & live;
+            exceptions |= within_[j] & same_begin_[j] & live &
+                          static_cast<std::uint32_t>(all_if(crossing_, j));
+        }
+        if (!(exceptions & alive_ & ~crossing_)) {
+            alive_ &= ~inside;
+            return;
+        }
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (!(alive_ & bit(i))) continue;
+            std::uint32_t holders = 0;  // (the matches that hold match i: rare, not kept)
+            for (std::size_t j = 0; j < n_; ++j) holders |= ((within_[j] >> i) & 1u) << j;
+            for (std::uint32_t outer = holders & alive_; outer; outer &= outer - 1) {
+                const auto j = static_cast<std::size_t>(std::countr_zero(outer));
+                if (begin(j) == begin(i) && (crossing_ & bit(j)) && !(crossing_ & bit(i))) {
+                    alive_ &= ~bit(j);
+                } else {
+                    alive_ &= ~bit(i);
+                    break;
+                }
+            }
+        }
+    }
+
+    const IdScan& scan_;
+    const std::size_t n_;
+    SpanLanes lanes_;
+    PositionCounts counts_;  // the positions of the remaining matches
+    std::array<std::uint64_t, kMax> masks_;
+    // Bit j: match j lies strictly within match i; straddles it (they
+    // overlap, neither holds the other); begins where it does.
+    std::array<std::uint32_t, kMax> within_, straddle_, same_begin_;
+    std::uint32_t alive_ = 0, crossing_ = 0, digit_ = 0;
+    std::uint64_t digits_ = 0, splits_ = 0;
+};
+
 void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     const std::size_t n = found.size();
     Drops drop{};
+    if (!scan.reference && scan.id.size() <= 64 && n <= TidyByLanes::kMax) {
+        TidyByLanes tidy(scan, found);
+        found.keep(tidy.run(allowed));
+        return;
+    }
     if (!scan.reference && scan.id.size() <= 64 && n <= 64) {
         TidyByMasks tidy(scan, found);
         tidy.run(allowed);

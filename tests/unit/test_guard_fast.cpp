@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../../src/core/guard_detectors.hpp"  // the reference paths (internal)
+#include "../../src/core/guard_lanes.hpp"
 #include "caseload/guard.hpp"
 
 using caseload::GuardFinding;
@@ -414,6 +415,83 @@ TEST_CASE("guard fast paths: separated O', Mc and Mac prefixes and a letter befo
                 CAPTURE(id);
                 CHECK(describe(fast) == describe(reference));
             }
+        }
+    }
+}
+
+TEST_CASE("guard fast paths: span lanes compared 16 at a time are compared one by one") {
+    std::mt19937 random(20261203u);
+    for (int i = 0; i < 200000; ++i) {
+        gi::SpanLanes lanes;
+        const std::size_t used = random() % 17;  // the lanes past them: {0, 0}
+        for (std::size_t j = 0; j < used; ++j) {
+            const auto begin = static_cast<std::uint8_t>(random() % 64);
+            lanes.begin[j] = begin;
+            lanes.end[j] = static_cast<std::uint8_t>(begin + 1 + random() % (64 - begin));
+        }
+        const std::uint32_t begin = random() % 64;
+        const std::uint32_t end = begin + 1 + random() % (64 - begin);
+        const gi::LaneRelations fast = gi::relate_lanes(lanes, begin, end);
+        const gi::LaneRelations plain = gi::relate_lanes_portable(lanes, begin, end);
+        CAPTURE(begin);
+        CAPTURE(end);
+        CHECK(fast.holds == plain.holds);
+        CHECK(fast.within == plain.within);
+        CHECK(fast.overlaps == plain.overlaps);
+        CHECK(fast.same_begin == plain.same_begin);
+        const gi::LaneSizes sizes = gi::compare_sizes(lanes, end - begin);
+        const gi::LaneSizes plain_sizes = gi::compare_sizes_portable(lanes, end - begin);
+        CHECK(sizes.shorter == plain_sizes.shorter);
+        CHECK(sizes.same == plain_sizes.same);
+    }
+}
+
+TEST_CASE("guard fast paths: tidy of up to 16 matches and of more, as the reference") {
+    // Names run together (JohnsMithAnnaLee...), in any case, with digits
+    // for letters and between them: up to 16 matches take tidy's lanes,
+    // more its masks (IDs of up to 64 characters), each held to the
+    // reference. And the IDs each rule of tidy acts on.
+    const auto state = gi::make_guard_state(GuardWords{});
+    std::vector<std::string> ids = {"JohnSmith",
+                                    "johnsmith",
+                                    "JohnS-01",
+                                    "Robertson",
+                                    "SelinArslan",
+                                    "DemirA",
+                                    "BakerSt",
+                                    "Smith5",
+                                    "Haddad4",
+                                    "W1lliams",
+                                    "OConnor",
+                                    "McDonald",
+                                    "CombassFaichtinger",
+                                    "mmichelsen80",
+                                    "AnnaLeeJo5",
+                                    "JOHNSMITH"};
+    auto names = lexicon_words("given-names.txt");
+    for (auto& w : lexicon_words("surnames.txt")) names.push_back(w);
+    std::mt19937 random(20261204u);
+    auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+    for (int i = 0; i < 40000; ++i) {
+        std::string id;
+        const std::size_t target = 8 + pick(57);
+        while (id.size() < target) {
+            std::string w = names[pick(names.size())];
+            if (pick(2)) w[0] = static_cast<char>(w[0] - 'a' + 'A');
+            if (pick(8) == 0) w.back() = static_cast<char>(w.back() - 'a' + 'A');
+            if (pick(6) == 0) w[pick(w.size())] = "01345"[pick(5)];
+            id += w;
+            if (pick(6) == 0) id += std::to_string(pick(100));
+        }
+        id.resize(std::min<std::size_t>(id.size(), 64));
+        ids.push_back(id);
+    }
+    for (const std::string& id : ids) {
+        const auto fast = gi::check_id(*state, id, false);
+        const auto reference = gi::check_id(*state, id, true);
+        if (describe(fast) != describe(reference)) {
+            CAPTURE(id);
+            CHECK(describe(fast) == describe(reference));
         }
     }
 }
