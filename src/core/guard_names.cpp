@@ -1118,32 +1118,50 @@ class TidyByLanes {
   public:
     static constexpr std::size_t kMax = SpanLanes::kLanes;
 
+    // Each match's positions, whether it crosses a change of case or holds
+    // a digit, and whether any two overlap.
     TidyByLanes(const IdScan& scan, const Candidates& found) : scan_(scan), n_(found.size()) {
-        for (std::size_t i = 0; i < n_; ++i) {
-            lanes_.begin[i] = static_cast<std::uint8_t>(found[i].span.begin);
-            lanes_.end[i] = static_cast<std::uint8_t>(found[i].span.end);
-        }
+        std::uint64_t digits = 0, splits = 0;
         if (scan.masks_known) {
-            digits_ = scan.digit_mask;
+            digits = scan.digit_mask;
         } else {
-            for (Span run : scan.digit_runs) digits_ |= span_mask(run);
+            for (Span run : scan.digit_runs) digits |= span_mask(run);
         }
-        if (scan.mixed_case) splits_ = case_splits(scan);
+        if (scan.mixed_case) splits = case_splits(scan);
+        std::uint64_t once = 0, twice = 0;
+        std::uint32_t crossing = 0, digit = 0;
+        for (std::size_t i = 0; i < n_; ++i) {
+            const Span x = found[i].span;
+            lanes_.begin[i] = static_cast<std::uint8_t>(x.begin);
+            lanes_.end[i] = static_cast<std::uint8_t>(x.end);
+            const std::uint64_t m = span_mask(x);
+            masks_[i] = m;
+            twice |= once & m;
+            once |= m;
+            crossing |= std::uint32_t{(splits & m & (m - 1)) != 0} << i;  // (past its first)
+            digit |= std::uint32_t{(m & digits) != 0} << i;
+        }
+        digits_ = digits;
+        splits_ = splits;
+        crossing_ = crossing;
+        digit_ = digit;
+        any_overlap_ = twice != 0;
     }
 
     // The matches kept, as bits.
     std::uint32_t run(const SpanList& allowed) {
         alive_ = (1u << n_) - 1;
         for (const Span& a : allowed) alive_ &= ~relate_lanes(lanes_, a.begin, a.end).within;
-        const bool straddles = relate();
+        if (!any_overlap_) return alive_;  // (a duplicate overlaps its first)
+        straddles_ = relate();
         if (counts_.twice() == 0) return alive_;  // no overlap: no rule removes any
-        if (!straddles && !((crossing_ | digit_) & alive_)) {
+        if (!straddles_ && !((crossing_ | digit_) & alive_)) {
             // Only the last rule can remove any (see TidyByMasks::run).
-            return alive_ & ~inside_any();
+            return alive_ & ~inside_;
         }
         if (digit_ & alive_) digits_rule();
         if (crossing_ & alive_) case_rules();
-        straddle_rule();
+        if (straddles_) straddle_rule();  // (none straddle later if none do now)
         inside_rule();
         return alive_;
     }
@@ -1152,7 +1170,6 @@ class TidyByLanes {
     static std::uint32_t bit(std::size_t i) { return 1u << i; }
     std::uint32_t begin(std::size_t i) const { return lanes_.begin[i]; }
     std::uint32_t end(std::size_t i) const { return lanes_.end[i]; }
-    std::uint64_t mask_of(std::size_t i) const { return span_mask(Span{begin(i), end(i)}); }
     bool covered(std::uint64_t m) const { return (m & ~counts_.twice()) == 0; }
     // Removes match i when `yes`, without a branch.
     void remove_if(std::size_t i, bool yes) {
@@ -1162,19 +1179,19 @@ class TidyByLanes {
 
     // A match is a duplicate when an earlier one has its span (the first
     // wins). For each match: its relations to the others, its positions
-    // (counted when it remains), whether it crosses a change of case or
-    // holds a digit. True when two remaining matches straddle. (Locals, not
-    // members, in the loop: they stay in registers.)
+    // counted when it remains. True when two remaining matches straddle.
+    // (Locals, not members, in the loop: they stay in registers.)
     bool relate() {
         const std::uint32_t lanes = (1u << n_) - 1;
-        std::uint32_t alive = alive_, crossing = 0, digit = 0, straddles = 0;
+        const std::uint32_t crossing = crossing_;
+        std::uint32_t alive = alive_, straddles = 0, inside = 0;
+        std::uint64_t plain = 0;
         PositionCounts counts;
         for (std::size_t i = 0; i < n_; ++i) {
             const LaneRelations r = relate_lanes(lanes_, begin(i), end(i));
             const std::uint32_t same = r.holds & r.within, below = bit(i) - 1;
             alive &= ~(std::uint32_t{(same & below) != 0} << i);
-            const std::uint64_t m = mask_of(i);
-            masks_[i] = m;
+            const std::uint64_t m = masks_[i];
             within_[i] = r.within & ~same & lanes;
             const std::uint32_t straddle = r.overlaps & ~r.holds & ~r.within & lanes;
             straddle_[i] = straddle;
@@ -1183,26 +1200,21 @@ class TidyByLanes {
             counts.add(m & (std::uint64_t{0} - live));
             // (the matches before i: their marks are final)
             straddles |= straddle & alive & below & (0u - live);
-            crossing |= std::uint32_t{(splits_ & m & (m - 1)) != 0} << i;  // (past its first)
-            digit |= std::uint32_t{(m & digits_) != 0} << i;
+            inside |= within_[i] & (0u - live);
+            plain |= m & all_if(alive & ~crossing, i);
         }
-        alive_ = alive;
-        crossing_ = crossing;
-        digit_ = digit;
+        alive_ = relate_alive_ = alive;
+        inside_ = inside;
+        plain_ = plain;
         counts_ = counts;
         return straddles != 0;
     }
-    // The remaining matches inside a longer remaining one.
-    std::uint32_t inside_any() const {
-        std::uint32_t inside = 0;
-        for (std::size_t j = 0; j < n_; ++j) inside |= within_[j] & all_if(alive_, j);
-        return inside;
-    }
     // Calls step(i) for the matches of `set`, longest first (the same size:
     // in order found), or shortest first (the same size: the last found
-    // first), as TidyByMasks::by_length.
+    // first), as TidyByMasks::by_length. (set is not empty.)
     template <class Step>
     void in_order(std::uint32_t set, bool longest_first, Step step) const {
+        if (!(set & (set - 1))) return step(static_cast<std::size_t>(std::countr_zero(set)));
         std::array<std::uint8_t, kMax> order;
         std::uint32_t count = 0;
         for (std::uint32_t left = set; left; left &= left - 1, ++count) {
@@ -1239,8 +1251,11 @@ class TidyByLanes {
     // another match (TidyByMasks::case_rules).
     void case_rules() {
         const std::uint32_t crossing = crossing_ & alive_;
-        std::uint64_t plain = 0;
-        for (std::size_t i = 0; i < n_; ++i) plain |= masks_[i] & all_if(alive_ & ~crossing, i);
+        std::uint64_t plain = plain_;
+        if (alive_ != relate_alive_) {  // (the digits rule removed one: rare)
+            plain = 0;
+            for (std::size_t i = 0; i < n_; ++i) plain |= masks_[i] & all_if(alive_ & ~crossing, i);
+        }
         for (std::uint32_t left = crossing; left; left &= left - 1) {
             const auto i = static_cast<std::size_t>(std::countr_zero(left));
             remove_if(i, (masks_[i] & ~plain) == 0);
@@ -1309,17 +1324,26 @@ class TidyByLanes {
     // overlap, neither holds the other); begins where it does.
     std::array<std::uint32_t, kMax> within_, straddle_, same_begin_;
     std::uint32_t alive_ = 0, crossing_ = 0, digit_ = 0;
+    // By relate, over the matches that remained then (relate_alive_): those
+    // inside a longer one, and the positions of those that do not cross a
+    // change of case.
+    std::uint32_t relate_alive_ = 0, inside_ = 0;
+    std::uint64_t plain_ = 0;
+    bool any_overlap_ = false, straddles_ = false;
     std::uint64_t digits_ = 0, splits_ = 0;
 };
 
 void tidy(const IdScan& scan, Candidates& found, const SpanList& allowed) {
     const std::size_t n = found.size();
-    Drops drop{};
     if (!scan.reference && scan.id.size() <= 64 && n <= TidyByLanes::kMax) {
+        // One match: only an allowed word can remove it (each other rule
+        // asks for two).
+        if (n == 1 && allowed.empty()) return;
         TidyByLanes tidy(scan, found);
         found.keep(tidy.run(allowed));
         return;
     }
+    Drops drop{};
     if (!scan.reference && scan.id.size() <= 64 && n <= 64) {
         TidyByMasks tidy(scan, found);
         tidy.run(allowed);
