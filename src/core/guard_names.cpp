@@ -1214,7 +1214,17 @@ class TidyByLanes {
     // first), as TidyByMasks::by_length. (set is not empty.)
     template <class Step>
     void in_order(std::uint32_t set, bool longest_first, Step step) const {
-        if (!(set & (set - 1))) return step(static_cast<std::size_t>(std::countr_zero(set)));
+        const auto a = static_cast<std::size_t>(std::countr_zero(set));
+        const std::uint32_t rest = set & (set - 1);
+        if (!rest) return step(a);
+        if (!(rest & (rest - 1))) {  // two (a before b): b first when shorter (or longer)
+            const auto b = static_cast<std::size_t>(std::countr_zero(rest));
+            const std::uint32_t size_a = end(a) - begin(a), size_b = end(b) - begin(b);
+            const bool b_first = longest_first ? size_b > size_a : size_b <= size_a;
+            const std::size_t first = b_first ? b : a;
+            step(first);
+            return step(a ^ b ^ first);
+        }
         std::array<std::uint8_t, kMax> order;
         std::uint32_t count = 0;
         for (std::uint32_t left = set; left; left &= left - 1, ++count) {
