@@ -16,12 +16,19 @@
 namespace caseload::guard_internal {
 
 // Spans in an ID of up to 64 characters (every position fits a signed
-// byte). Lanes past the matches hold the empty span {0, 0}: callers mask
-// them off.
+// byte). Lanes past the matches hold {kNone, kNone}: past every span of an
+// ID, it holds none, lies within none, overlaps none and begins where none
+// does (no masking off).
 struct SpanLanes {
     static constexpr std::size_t kLanes = 16;
-    alignas(16) std::array<std::uint8_t, kLanes> begin{};
-    alignas(16) std::array<std::uint8_t, kLanes> end{};
+    static constexpr std::uint8_t kNone = 127;
+    static constexpr std::array<std::uint8_t, kLanes> none() {
+        std::array<std::uint8_t, kLanes> lanes{};
+        lanes.fill(kNone);
+        return lanes;
+    }
+    alignas(16) std::array<std::uint8_t, kLanes> begin = none();
+    alignas(16) std::array<std::uint8_t, kLanes> end = none();
 };
 
 // Bit j for lane j's span, against one span x.

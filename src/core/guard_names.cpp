@@ -1063,12 +1063,12 @@ class TidyByMasks {
 };
 
 // For each of 64 positions, how many matches cover it, bit-sliced: bit p
-// of plane k is bit k of position p's count (up to 31). Adding or removing
+// of plane k is bit k of position p's count (up to 15). Adding or removing
 // a match is a few instructions for all positions at once, no branch.
 class PositionCounts {
   public:
     void add(std::uint64_t m) {
-#pragma GCC unroll 5
+#pragma GCC unroll 4
         for (std::uint64_t& plane : planes_) {
             const std::uint64_t carry = plane & m;
             plane ^= m;
@@ -1076,7 +1076,7 @@ class PositionCounts {
         }
     }
     void remove(std::uint64_t m) {
-#pragma GCC unroll 5
+#pragma GCC unroll 4
         for (std::uint64_t& plane : planes_) {
             const std::uint64_t borrow = ~plane & m;
             plane ^= m;
@@ -1085,11 +1085,11 @@ class PositionCounts {
     }
     // The positions covered twice or more.
     std::uint64_t twice() const {
-        return planes_[1] | planes_[2] | planes_[3] | planes_[4];
+        return planes_[1] | planes_[2] | planes_[3];
     }
 
   private:
-    std::array<std::uint64_t, 5> planes_{};
+    std::array<std::uint64_t, 4> planes_{};
 };
 
 // The set bits of a 16-bit set, counted without the POPCNT instruction
@@ -1107,7 +1107,7 @@ std::uint64_t all_if(std::uint32_t set, std::size_t i) {
 }
 
 // What TidyByMasks does (the same rules in the same order keep the same
-// matches), for up to 16 matches, with few branches on what it finds
+// matches), for up to 15 matches, with few branches on what it finds
 // (issue 13: mispredicted branches were most of tidy's time). The matches'
 // relations come from relate_lanes, once a match; each rule's outcome is
 // worked out for all matches at once when its order cannot matter (a
@@ -1116,7 +1116,7 @@ std::uint64_t all_if(std::uint32_t set, std::size_t i) {
 // with the outcome as a mask (no branch), when it can.
 class TidyByLanes {
   public:
-    static constexpr std::size_t kMax = SpanLanes::kLanes;
+    static constexpr std::size_t kMax = 15;  // (PositionCounts counts to 15)
 
     // Each match's positions, whether it crosses a change of case or holds
     // a digit, and whether any two overlap.
@@ -1182,7 +1182,6 @@ class TidyByLanes {
     // counted when it remains. True when two remaining matches straddle.
     // (Locals, not members, in the loop: they stay in registers.)
     bool relate() {
-        const std::uint32_t lanes = (1u << n_) - 1;
         const std::uint32_t crossing = crossing_;
         std::uint32_t alive = alive_, straddles = 0, inside = 0;
         std::uint64_t plain = 0;
@@ -1192,8 +1191,8 @@ class TidyByLanes {
             const std::uint32_t same = r.holds & r.within, below = bit(i) - 1;
             alive &= ~(std::uint32_t{(same & below) != 0} << i);
             const std::uint64_t m = masks_[i];
-            within_[i] = r.within & ~same & lanes;
-            const std::uint32_t straddle = r.overlaps & ~r.holds & ~r.within & lanes;
+            within_[i] = r.within & ~same;
+            const std::uint32_t straddle = r.overlaps & ~r.holds & ~r.within;
             straddle_[i] = straddle;
             same_begin_[i] = r.same_begin;
             const std::uint32_t live = (alive >> i) & 1u;
