@@ -523,8 +523,9 @@ template <class Walker>
     for (std::uint64_t left = walk; left; left &= left - 1) {
         const auto start = static_cast<std::uint32_t>(std::countr_zero(left));
         const bool one = (start + 3 < size) & (text[start + 3] == '1');  // 1 may be i or l: walk
-        const unsigned c = start + 2 < size ? letter_code(text[start + 2]) : 0;
-        const unsigned d = (c != 0) & (start + 3 < size) ? letter_code(text[start + 3]) : 0;
+        // (Past the end: text[size] has code 0; with c, start + 3 <= size.)
+        const unsigned c = letter_code(text[start + 2]);
+        const unsigned d = c != 0 ? letter_code(text[start + 3]) : 0;
         const std::uint32_t four =
             ((letter_code(text[start]) * 27 + letter_code(text[start + 1])) * 27 + c) * 27 + d;
         const bool found = ((embedded::kLexiconStarts4[four / 64] >> (four % 64)) & 1u) | one;
