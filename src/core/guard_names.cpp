@@ -410,18 +410,19 @@ std::uint64_t walk_of(std::uint32_t cell, std::uint32_t pos, std::uint32_t end, 
 // One round of walk_in_step: each of walks[0, walking) one letter further,
 // those still going moved to the front; returns how many. An entry found
 // sets bit e - 1 of its walk's `kept` when worth giving, and its categories
-// at found[walk][e - 1]. Without stops (kEnds false) a walk ends at its
-// run's end without a test: the separator or zero after the run has letter
-// code 0, which no cell's label is (1..26, or 31).
+// at found[walk][e - 1], and the walk's bit in given_walks. Without stops (kEnds false) a walk ends
+// at its run's end without a test: the separator or zero after the run has letter code 0, which no
+// cell's label is (1..26, or 31).
 template <bool kEnds>
 std::uint32_t step_walks(const char* text, std::uint64_t at_end, std::uint64_t* walks,
                          std::uint32_t walking, std::uint64_t* kept,
-                         std::array<std::uint8_t, 65>* found) {
+                         std::array<std::uint8_t, 65>* found, std::uint64_t& given_walks) {
     constexpr std::uint64_t kCellBits = 0xFFFFFFFFu;
     constexpr std::uint64_t kNextPos = std::uint64_t{1} << 32;
     constexpr std::uint64_t kWantedAll = std::uint64_t{kWantedMore} << 56;
     const std::uint32_t* cells = embedded::kLexiconCells;
     std::uint32_t going = 0;
+    std::uint64_t given = 0;
     for (std::uint32_t k = 0; k < walking; ++k) {
         const std::uint64_t w = walks[k];
         const auto pos = static_cast<std::uint32_t>(w >> 32) & 0xFFu;
@@ -438,10 +439,12 @@ std::uint32_t step_walks(const char* text, std::uint64_t at_end, std::uint64_t* 
         const std::uint32_t suffix = ((at_end >> (pos & 63)) & 1u) * 0x7Fu;
         const bool give = (categories & (wanted | suffix)) != 0;
         kept[index] |= std::uint64_t{give} << (pos & 63);
+        given |= std::uint64_t{give} << index;
         found[index][pos] = static_cast<std::uint8_t>(categories);
         walks[going] = ((w + kNextPos) & ~kCellBits) | next_cell | kWantedAll;
         going += step;
     }
+    given_walks |= given;
     return going;
 }
 
@@ -468,6 +471,7 @@ void walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, st
     std::array<std::uint64_t, 64> walks;
     std::array<std::uint8_t, 64> walk_start;
     std::array<std::uint64_t, 64> kept;                  // by walk: bit e - 1, an entry to give
+    std::uint64_t given = 0;                             // bit by walk: any entry to give
     std::array<std::array<std::uint8_t, 65>, 64> found;  // by walk and e - 1: its categories
     if (walk == 0) return;
     // Bit e - 1: an entry ending at e ends the run or a letter run before a
@@ -481,8 +485,9 @@ void walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, st
             embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
         const std::uint8_t categories = detail::lexicon_categories(cells[node]);
         // Two letters: only the suffix's categories matter (no name or allowed word under 3).
-        kept[count] = std::uint64_t{(categories != 0) & ((at_end >> (start + 1)) & 1u)}
-                      << (start + 1);
+        const bool give = (categories != 0) & ((at_end >> (start + 1)) & 1u);
+        kept[count] = std::uint64_t{give} << (start + 1);
+        given |= std::uint64_t{give} << count;
         found[count][start + 1] = categories;
         walk_start[count] = static_cast<std::uint8_t>(start);
         walks[count] = walk_of(cells[node], start + 2, ends.of(start), count, kWantedThree);
@@ -490,17 +495,27 @@ void walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, st
     }
     if (ends.stops)
         for (std::uint32_t walking = count; walking != 0;)
-            walking =
-                step_walks<true>(text, at_end, walks.data(), walking, kept.data(), found.data());
+            walking = step_walks<true>(text, at_end, walks.data(), walking, kept.data(),
+                                       found.data(), given);
     else
         for (std::uint32_t walking = count; walking != 0;)
-            walking =
-                step_walks<false>(text, at_end, walks.data(), walking, kept.data(), found.data());
-    for (std::uint32_t index = 0; index < count; ++index)
-        for (std::uint64_t left = kept[index]; left; left &= left - 1) {
-            const auto last = static_cast<std::uint32_t>(std::countr_zero(left));
-            walker.on_lexicon(walk_start[index], last + 1, found[index][last]);
-        }
+            walking = step_walks<false>(text, at_end, walks.data(), walking, kept.data(),
+                                        found.data(), given);
+    // Given in one loop over the entries (not one per walk: its trip count
+    // would be random), moving to the next walk with entries without a branch.
+    if (given == 0) return;
+    std::uint32_t index = static_cast<std::uint32_t>(std::countr_zero(given));
+    std::uint64_t left = kept[index];
+    for (;;) {
+        const auto last = static_cast<std::uint32_t>(std::countr_zero(left));
+        walker.on_lexicon(walk_start[index], last + 1, found[index][last]);
+        left &= left - 1;
+        const std::uint64_t more = std::uint64_t{0} - (left != 0);  // (a mask)
+        given &= (given - 1) | more;  // the walk done: the next with entries
+        if (given == 0) return;
+        index = static_cast<std::uint32_t>(std::countr_zero(given));
+        left |= kept[index] & ~more;
+    }
 }
 
 template <class Walker>
@@ -517,12 +532,15 @@ template <class Walker>
         walk |= ((embedded::kLexiconStarts[window / 64] >> (window % 64)) & 1u) << start;
     }
     walk &= ~ends.short_starts();
+    std::uint64_t ones = 0;  // bit p: a 1 at text[p]
+    if (branches)
+        for (std::uint32_t p = 0; p < size; ++p) ones |= std::uint64_t{text[p] == '1'} << p;
     // Then four letters, base 27, for the starts left (the text is followed
     // by a separator or zeros: code 0 past its end).
     // (No branch on the table's answer: random for random codes.)
     for (std::uint64_t left = walk; left; left &= left - 1) {
         const auto start = static_cast<std::uint32_t>(std::countr_zero(left));
-        const bool one = (start + 3 < size) & (text[start + 3] == '1');  // 1 may be i or l: walk
+        const bool one = ((ones >> start) >> 3) & 1u;  // 1 may be i or l: walk
         // (Past the end: text[size] has code 0; with c, start + 3 <= size.)
         const unsigned c = letter_code(text[start + 2]);
         const unsigned d = c != 0 ? letter_code(text[start + 3]) : 0;
