@@ -409,10 +409,11 @@ std::uint64_t walk_of(std::uint32_t cell, std::uint32_t pos, std::uint32_t end, 
 
 // One round of walk_in_step: each of walks[0, walking) one letter further,
 // those still going moved to the front; returns how many. An entry found
-// sets bit e - 1 of its walk's `kept` when worth giving, and its categories
-// at found[walk][e - 1], and the walk's bit in given_walks. Without stops (kEnds false) a walk ends
-// at its run's end without a test: the separator or zero after the run has letter code 0, which no
-// cell's label is (1..26, or 31).
+// sets bit e - 1 of its walk's `kept` when worth giving (then the walk's bit
+// in given_walks), and its categories at found[walk][e - 1]. Without stops
+// (kEnds false) a walk ends at its run's end without a test: the separator
+// or zero after the run has letter code 0, which no cell's label is (1..26,
+// or 31).
 template <bool kEnds>
 std::uint32_t step_walks(const char* text, std::uint64_t at_end, std::uint64_t* walks,
                          std::uint32_t walking, std::uint64_t* kept,
@@ -485,7 +486,7 @@ void walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, st
             embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
         const std::uint8_t categories = detail::lexicon_categories(cells[node]);
         // Two letters: only the suffix's categories matter (no name or allowed word under 3).
-        const bool give = (categories != 0) & ((at_end >> (start + 1)) & 1u);
+        const bool give = (categories != 0) & ((at_end >> (start + 1)) & 1u) & (node != 0);
         kept[count] = std::uint64_t{give} << (start + 1);
         given |= std::uint64_t{give} << count;
         found[count][start + 1] = categories;
