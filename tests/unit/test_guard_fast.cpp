@@ -384,9 +384,9 @@ TEST_CASE("guard fast paths: the walks in step give every entry the walker acts 
     // letters, or of 3 with a digit among them (T0m-5, x-J0e-12). Each ID
     // here has a finding the walks make.
     const auto state = gi::make_guard_state(GuardWords{});
-    for (std::string id : {"T0m-5", "x-J0e-12", "t0m-88", "Flat3B", "Bed4", "Unit-9", "room12",
-                           "Amy04", "J0hn5mith", "Pr1ya", "JohnSmith", "CombassFaichtinger",
-                           "mmichelsen80", "12OakRoad", "4-Mill-Lane"}) {
+    for (std::string id :
+         {"T0m-5", "x-J0e-12", "t0m-88", "Flat3B", "Bed4", "Unit-9", "room12", "Amy04", "J0hn5mith",
+          "Pr1ya", "JohnSmith", "CombassFaichtinger", "mmichelsen80", "12OakRoad", "4-Mill-Lane"}) {
         CAPTURE(id);
         const auto fast = gi::check_id(*state, id, false);
         CHECK_FALSE(fast.empty());
