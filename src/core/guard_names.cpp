@@ -393,6 +393,63 @@ struct WalkEnds {
     bool only_first_reads_digits() const { return stops != 0; }
 };
 
+// The categories that make an entry worth giving to RunWalker::on_lexicon,
+// besides a suffix's (an entry ending the run or its letters before a
+// digit): an allowed word of 3+ letters; a name of 4+ letters (RunWalker
+// takes a name of 3 only when it is the whole run: then it is a suffix).
+constexpr std::uint8_t kWantedThree = kAllowedWord;
+constexpr std::uint8_t kWantedMore = kAllowedWord | kAnyName;
+
+// A walk of walk_in_step in one register: its cell, then a byte each: the
+// position of the letter to read, the walk's end, its index (by start), and
+// the categories that make an entry worth giving (kWantedThree, kWantedMore).
+std::uint64_t walk_of(std::uint32_t cell, std::uint32_t pos, std::uint32_t end, std::uint32_t index,
+                      std::uint8_t wanted) {
+    return cell | std::uint64_t{pos | end << 8 | index << 16} << 32 | std::uint64_t{wanted} << 56;
+}
+
+// One round of walk_in_step: each of walks[0, walking) one letter further,
+// those still going moved to the front; returns how many. An entry found
+// sets bit e - 1 of its walk's `kept` when worth giving (then the walk's bit
+// in given_walks), and its categories at found[walk][e - 1]. Without stops
+// (kEnds false) a walk ends at its run's end without a test: the separator
+// or zero after the run has letter code 0, which no cell's label is (1..26,
+// or 31).
+template <bool kEnds>
+std::uint32_t step_walks(const char* text, std::uint64_t at_end, std::uint64_t* walks,
+                         std::uint32_t walking, std::uint64_t* kept,
+                         std::array<std::uint8_t, 65>* found, std::uint64_t& given_walks) {
+    constexpr std::uint64_t kCellBits = 0xFFFFFFFFu;
+    constexpr std::uint64_t kNextPos = std::uint64_t{1} << 32;
+    constexpr std::uint64_t kWantedAll = std::uint64_t{kWantedMore} << 56;
+    const std::uint32_t* cells = embedded::kLexiconCells;
+    std::uint32_t going = 0;
+    std::uint64_t given = 0;
+    for (std::uint32_t k = 0; k < walking; ++k) {
+        const std::uint64_t w = walks[k];
+        const auto pos = static_cast<std::uint32_t>(w >> 32) & 0xFFu;
+        const auto index = static_cast<std::uint32_t>(w >> 48) & 0xFFu;
+        const auto wanted = static_cast<std::uint32_t>(w >> 56);
+        const unsigned code = letter_code(text[pos]);
+        const std::uint32_t next_cell =
+            cells[detail::lexicon_base(static_cast<std::uint32_t>(w)) + code];
+        bool step = detail::lexicon_label(next_cell) == code;
+        if constexpr (kEnds) step &= pos < (static_cast<std::uint32_t>(w >> 40) & 0xFFu);
+        const std::uint32_t categories =
+            detail::lexicon_categories(next_cell) & (0u - std::uint32_t{step});
+        // (pos 64: the run's end, nothing found)
+        const std::uint32_t suffix = ((at_end >> (pos & 63)) & 1u) * 0x7Fu;
+        const bool give = (categories & (wanted | suffix)) != 0;
+        kept[index] |= std::uint64_t{give} << (pos & 63);
+        given |= std::uint64_t{give} << index;
+        found[index][pos] = static_cast<std::uint8_t>(categories);
+        walks[going] = ((w + kNextPos) & ~kCellBits) | next_cell | kWantedAll;
+        going += step;
+    }
+    given_walks |= given;
+    return going;
+}
+
 // The walks of walk_runs' general loop from every start of text[0, size) (a
 // run of letters and digits of up to 64 in IdScan::lower, followed by a
 // separator or the zeros after the ID; no one-letter entries; no words of
@@ -402,73 +459,71 @@ struct WalkEnds {
 // The walks of walk_from_starts without branches (no digit 1), all starts in
 // step: one letter further for every walk still going, a round at a time.
 // The walks' loads do not wait on each other, so the processor overlaps
-// them; with a large lexicon (issue 13) most are misses of the cache. The
-// entries found are then given to the walker in the order of the walks one
-// after another (by start, then end). False, having given nothing, when they
-// are too many to hold (the caller then walks one start at a time).
+// them; with a large lexicon (issue 13) most are misses of the cache. No
+// branch on what a walk reads (issue 13: walks die at random lengths): a walk
+// that stops is dropped by not counting it (`going += step`), and an entry
+// found sets a bit of its walk's mask (bit e - 1 for the end e). The entries
+// are then given to the walker by walk (start), then by end: the order of the
+// walks one after another. Only the entries RunWalker::on_lexicon can act on
+// are given (kWantedThree, kWantedMore); it does nothing with the others.
+// `digits`: bit p for a digit at text[p].
 template <class Walker>
-bool walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, Walker& walker) {
-    struct Walk {
-        std::uint32_t pos, cell, index, end;
-    };
-    // The entries found, each walk's in a list of its own (in order of end):
-    // given in the order of the walks, they come by start, then end.
-    struct Found {
-        std::uint8_t end, categories, next;
-    };
-    constexpr std::uint8_t kNone = 0xFF;
-    SmallList<Walk, 64> walks;
-    SmallList<Found, 128> found;
-    std::array<std::uint8_t, 64> first, last, walk_start;
-    auto add = [&](std::uint32_t index, std::uint32_t end, std::uint8_t categories) {
-        if (found.full()) return;  // (then all is walked again, a start at a time)
-        const auto at = static_cast<std::uint8_t>(found.size());
-        found.push(Found{static_cast<std::uint8_t>(end), categories, kNone});
-        if (first[index] == kNone)
-            first[index] = at;
-        else
-            found[last[index]].next = at;
-        last[index] = at;
-    };
+void walk_in_step(const char* text, const WalkEnds& ends, std::uint64_t walk, std::uint64_t digits,
+                  Walker& walker) {
+    std::array<std::uint64_t, 64> walks;
+    std::array<std::uint8_t, 64> walk_start;
+    std::array<std::uint64_t, 64> kept;                  // by walk: bit e - 1, an entry to give
+    std::uint64_t given = 0;                             // bit by walk: any entry to give
+    std::array<std::array<std::uint8_t, 65>, 64> found;  // by walk and e - 1: its categories
+    if (walk == 0) return;
+    // Bit e - 1: an entry ending at e ends the run or a letter run before a
+    // digit (its categories are the suffix's: IdScan::set_suffix_categories).
+    const std::uint64_t at_end = digits >> 1 | std::uint64_t{1} << (ends.size - 1);
     const std::uint32_t* cells = embedded::kLexiconCells;
+    std::uint32_t count = 0;
     for (; walk; walk &= walk - 1) {
         const auto start = static_cast<std::uint32_t>(std::countr_zero(walk));
         const std::uint32_t node =
             embedded::kLexiconPairs[letter_code(text[start]) * 27u + letter_code(text[start + 1])];
-        if (node == 0) continue;
-        const std::uint32_t cell = cells[node];
-        const auto index = static_cast<std::uint32_t>(walks.size());
-        first[index] = kNone;
-        walk_start[index] = static_cast<std::uint8_t>(start);
-        if (auto categories = detail::lexicon_categories(cell)) add(index, start + 2, categories);
-        walks.push(Walk{start + 2, cell, index, ends.of(start)});
+        const std::uint8_t categories = detail::lexicon_categories(cells[node]);
+        // Two letters: only the suffix's categories matter (no name or allowed word under 3).
+        const bool give = (categories != 0) & ((at_end >> (start + 1)) & 1u) & (node != 0);
+        kept[count] = std::uint64_t{give} << (start + 1);
+        given |= std::uint64_t{give} << count;
+        found[count][start + 1] = categories;
+        walk_start[count] = static_cast<std::uint8_t>(start);
+        walks[count] = walk_of(cells[node], start + 2, ends.of(start), count, kWantedThree);
+        count += node != 0;
     }
-    const std::size_t walk_count = walks.size();
-    while (!walks.empty()) {
-        std::size_t kept = 0;
-        for (Walk w : walks) {
-            if (w.pos >= w.end) continue;
-            const unsigned code = letter_code(text[w.pos]);
-            const std::uint32_t next_cell = cells[detail::lexicon_base(w.cell) + code];
-            if (detail::lexicon_label(next_cell) != code) continue;
-            ++w.pos;
-            w.cell = next_cell;
-            if (auto categories = detail::lexicon_categories(next_cell))
-                add(w.index, w.pos, categories);
-            walks[kept++] = w;
-        }
-        walks.resize(kept);
+    if (ends.stops)
+        for (std::uint32_t walking = count; walking != 0;)
+            walking = step_walks<true>(text, at_end, walks.data(), walking, kept.data(),
+                                       found.data(), given);
+    else
+        for (std::uint32_t walking = count; walking != 0;)
+            walking = step_walks<false>(text, at_end, walks.data(), walking, kept.data(),
+                                        found.data(), given);
+    // Given in one loop over the entries (not one per walk: its trip count
+    // would be random), moving to the next walk with entries without a branch.
+    if (given == 0) return;
+    std::uint32_t index = static_cast<std::uint32_t>(std::countr_zero(given));
+    std::uint64_t left = kept[index];
+    for (;;) {
+        const auto last = static_cast<std::uint32_t>(std::countr_zero(left));
+        walker.on_lexicon(walk_start[index], last + 1, found[index][last]);
+        left &= left - 1;
+        const std::uint64_t more = std::uint64_t{0} - (left != 0);  // (a mask)
+        given &= (given - 1) | more;  // the walk done: the next with entries
+        if (given == 0) return;
+        index = static_cast<std::uint32_t>(std::countr_zero(given));
+        left |= kept[index] & ~more;
     }
-    if (found.full()) return false;
-    for (std::size_t index = 0; index < walk_count; ++index)
-        for (std::uint8_t at = first[index]; at != kNone; at = found[at].next)
-            walker.on_lexicon(walk_start[index], found[at].end, found[at].categories);
-    return true;
 }
 
 template <class Walker>
 [[gnu::always_inline]] inline void walk_from_starts(const char* text, const WalkEnds& ends,
-                                                    bool branches, Walker& walker) {
+                                                    std::uint64_t digits, bool branches,
+                                                    Walker& walker) {
     const std::uint32_t size = ends.size;
     std::uint64_t walk = 0;  // bit s: something to find from start s
     // The letter codes of text[start, start + 3) as 5-bit fields: the small
@@ -479,17 +534,22 @@ template <class Walker>
         walk |= ((embedded::kLexiconStarts[window / 64] >> (window % 64)) & 1u) << start;
     }
     walk &= ~ends.short_starts();
+    std::uint64_t ones = 0;  // bit p: a 1 at text[p]
+    if (branches)
+        for (std::uint32_t p = 0; p < size; ++p) ones |= std::uint64_t{text[p] == '1'} << p;
     // Then four letters, base 27, for the starts left (the text is followed
     // by a separator or zeros: code 0 past its end).
+    // (No branch on the table's answer: random for random codes.)
     for (std::uint64_t left = walk; left; left &= left - 1) {
         const auto start = static_cast<std::uint32_t>(std::countr_zero(left));
-        if (start + 3 < size && text[start + 3] == '1') continue;  // 1 may be i or l: walk
-        const unsigned c = start + 2 < size ? letter_code(text[start + 2]) : 0;
-        const unsigned d = c && start + 3 < size ? letter_code(text[start + 3]) : 0;
+        const bool one = ((ones >> start) >> 3) & 1u;  // 1 may be i or l: walk
+        // (Past the end: text[size] has code 0; with c, start + 3 <= size.)
+        const unsigned c = letter_code(text[start + 2]);
+        const unsigned d = c != 0 ? letter_code(text[start + 3]) : 0;
         const std::uint32_t four =
             ((letter_code(text[start]) * 27 + letter_code(text[start + 1])) * 27 + c) * 27 + d;
-        if (!((embedded::kLexiconStarts4[four / 64] >> (four % 64)) & 1u))
-            walk &= ~(std::uint64_t{1} << start);
+        const bool found = ((embedded::kLexiconStarts4[four / 64] >> (four % 64)) & 1u) | one;
+        walk &= ~(std::uint64_t{!found} << start);
     }
     std::uint64_t root = 0;  // bit s: a 1 among its first three, walk from the root
     if (branches) {
@@ -523,7 +583,10 @@ template <class Walker>
         walk &= ~std::uint64_t{1};
         in_step = true;
     }
-    if (in_step && walk_in_step(text, ends, walk, walker)) return;
+    if (in_step) {
+        walk_in_step(text, ends, walk, digits, walker);
+        return;
+    }
     for (; walk; walk &= walk - 1) walk_from(static_cast<std::uint32_t>(std::countr_zero(walk)));
 }
 
@@ -560,15 +623,17 @@ void walk_runs(IdScan& scan, const GuardState& state, const Hits& hits, Candidat
         const char* text = low.data();
         const bool branches = scan.any_one && low.find('1') != std::string_view::npos;
         if (fast && size <= 64) {
-            std::uint64_t stops = 0;  // (WalkEnds: in an ID of capitals only)
-            if (capitals_only && digits_in_run != 0) {
+            std::uint64_t digits = 0;  // bit p: a digit at text[p]
+            if (digits_in_run != 0) {
                 if (scan.masks_known)
-                    stops = (scan.digit_mask >> run.begin) & span_bits(Span{0, size});
+                    digits = (scan.digit_mask >> run.begin) & span_bits(Span{0, size});
                 else
                     for (std::uint32_t p = 0; p < size; ++p)
-                        stops |= std::uint64_t{is_digit(text[p])} << p;
+                        digits |= std::uint64_t{is_digit(text[p])} << p;
             }
-            walk_from_starts(text, WalkEnds(text, size, stops), branches, walker);
+            // (WalkEnds: stops in an ID of capitals only)
+            const WalkEnds ends(text, size, capitals_only ? digits : 0);
+            walk_from_starts(text, ends, digits, branches, walker);
             continue;
         }
         for (std::uint32_t start = 0; start < size; ++start) {

@@ -378,6 +378,23 @@ TEST_CASE("guard fast paths: IDs the quick tests must not skip") {
     }
 }
 
+TEST_CASE("guard fast paths: the walks in step give every entry the walker acts on") {
+    // walk_in_step gives RunWalker::on_lexicon only the entries it can act
+    // on: a suffix ending a run or its letters before a digit (Flat3B, for
+    // the address detector), an allowed word of 3+ letters, a name of 4+
+    // letters, or of 3 with a digit among them (T0m-5, x-J0e-12). Each ID
+    // here has a finding the walks make.
+    const auto state = gi::make_guard_state(GuardWords{});
+    for (std::string id :
+         {"T0m-5", "x-J0e-12", "t0m-88", "Flat3B", "Bed4", "Unit-9", "room12", "Amy04", "J0hn5mith",
+          "Pr1ya", "JohnSmith", "CombassFaichtinger", "mmichelsen80", "12OakRoad", "4-Mill-Lane"}) {
+        CAPTURE(id);
+        const auto fast = gi::check_id(*state, id, false);
+        CHECK_FALSE(fast.empty());
+        CHECK(describe(fast) == describe(gi::check_id(*state, id, true)));
+    }
+}
+
 TEST_CASE("guard fast paths: separated O', Mc and Mac prefixes and a letter before a word") {
     // O-Brien-3, mc_cann, J-Zarkov-12 and their near misses: a prefix or a
     // letter, separators, a surname or random letters, digits.
