@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstring>
 
+#include "byte_blocks.hpp"
 #include "guard_detectors.hpp"
 
 namespace caseload {
@@ -106,18 +107,73 @@ inline std::uint64_t high_bits(std::uint64_t m) {
     return ((m >> 7) * 0x0102040810204080u) >> 56;
 }
 
-// The runs of set bits of `mask` as spans, in order, into `runs` (empty, with
-// room for 32: `mask` has at most 64 bits).
-template <class List>
-inline void push_runs(std::uint64_t mask, List& runs) {
-    std::uint64_t starts = mask & ~(mask << 1);
-    std::uint64_t ends = mask & ~(mask >> 1);
-    Span* out = runs.begin();
-    std::size_t count = 0;
-    for (; starts; starts &= starts - 1, ends &= ends - 1)
-        out[count++] = Span{static_cast<std::uint32_t>(std::countr_zero(starts)),
-                            static_cast<std::uint32_t>(std::countr_zero(ends)) + 1};
-    runs.resize(count);
+// The letter, digit and alnum runs from the class masks (at most 64
+// positions), in order, in one pass over the letter and digit runs: a run's
+// span is written to both lists and counted in its own (no branch on its
+// class); an alnum run is counted where one of them ends it.
+void push_runs(std::uint64_t letters, std::uint64_t digits, IdScan& scan) {
+    static_assert(decltype(scan.letter_runs)::capacity() >= 33);
+    const std::uint64_t alnum = letters | digits;
+    const std::uint64_t alnum_starts = alnum & ~(alnum << 1);
+    const std::uint64_t alnum_ends = alnum & ~(alnum >> 1);
+    std::uint64_t starts = (letters & ~(letters << 1)) | (digits & ~(digits << 1));
+    std::uint64_t ends = (letters & ~(letters >> 1)) | (digits & ~(digits >> 1));
+    Span* const letter_out = scan.letter_runs.begin();
+    Span* const digit_out = scan.digit_runs.begin();
+    Span* const alnum_out = scan.alnum_runs.begin();
+    std::size_t letter_count = 0, digit_count = 0, alnum_count = 0;
+    std::uint32_t alnum_begin = 0;
+    for (; starts; starts &= starts - 1, ends &= ends - 1) {
+        const auto begin = static_cast<std::uint32_t>(std::countr_zero(starts));
+        const auto last = static_cast<std::uint32_t>(std::countr_zero(ends));
+        const Span run{begin, last + 1};
+        const auto is_letter = static_cast<std::size_t>((letters >> begin) & 1u);
+        letter_out[letter_count] = run;
+        digit_out[digit_count] = run;
+        letter_count += is_letter;
+        digit_count += is_letter ^ 1u;
+        alnum_begin = (alnum_starts >> begin) & 1u ? begin : alnum_begin;
+        alnum_out[alnum_count] = Span{alnum_begin, last + 1};
+        alnum_count += (alnum_ends >> last) & 1u;
+    }
+    scan.letter_runs.resize(letter_count);
+    scan.digit_runs.resize(digit_count);
+    scan.alnum_runs.resize(alnum_count);
+}
+
+// What scan_id_words and scan_id_vectors derive from the class masks (of
+// an ID of up to 64 characters): the runs, their sizes, the case splits.
+void scan_from_masks(IdScan& scan, std::uint64_t letters, std::uint64_t digits,
+                     std::uint64_t uppers, bool any_one, std::uint32_t digit_count) {
+    push_runs(letters, digits, scan);
+    // The sizes of the runs from the masks: a run of k starts at s and ends
+    // (its last position) at s + k - 1, with no end between.
+    const std::uint64_t letter_starts = letters & ~(letters << 1);
+    const std::uint64_t letter_ends = letters & ~(letters >> 1);
+    const std::uint64_t letters_2 = letter_starts & (letter_ends >> 1) & ~letter_ends;
+    scan.letters_2 = letters_2 != 0;
+    scan.letters_1_or_2 = ((letter_starts & letter_ends) | letters_2) != 0;
+    scan.letters_over_3 = (letters & (letters >> 1) & (letters >> 2) & (letters >> 3)) != 0;
+    const std::uint64_t digit_starts = digits & ~(digits << 1);
+    const std::uint64_t digit_ends = digits & ~(digits >> 1);
+    const std::uint64_t ends_0_1 = digit_ends | (digit_ends >> 1);  // an end at s or s + 1
+    const std::uint64_t ends_0_2 = ends_0_1 | (digit_ends >> 2);
+    const std::uint64_t ends_0_6 = ends_0_1 | (ends_0_1 >> 2) | (ends_0_1 >> 4) | (digit_ends >> 6);
+    const std::uint64_t digits_4 = digit_starts & (digit_ends >> 3) & ~ends_0_2;
+    const std::uint64_t digits_8 = digit_starts & (digit_ends >> 7) & ~ends_0_6;
+    scan.digits_4_or_8 = (digits_4 | digits_8) != 0;
+    scan.digit_count = digit_count;
+    const std::uint64_t lowers = letters & ~uppers;
+    scan.mixed_case = (uppers != 0) & (lowers != 0);
+    // A case token starts at an upper case letter after a lower case one, or
+    // at the last upper case letter before a lower case one (case_split_at).
+    scan.case_splits = uppers & ((lowers << 1) | ((uppers << 1) & (lowers >> 1)));
+    scan.case_splits_known = true;
+    scan.any_one = any_one;
+    scan.letter_mask = letters;
+    scan.digit_mask = digits;
+    scan.upper_mask = uppers;
+    scan.masks_known = true;
 }
 
 }  // namespace
@@ -170,41 +226,98 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
         digits |= high_bits(digit) << at;
     }
     std::memset(buffer.data() + n, 0, 8);
-    push_runs(letters, scan.letter_runs);
-    push_runs(digits, scan.digit_runs);
-    push_runs(letters | digits, scan.alnum_runs);
-    // The sizes of the runs from the masks: a run of k starts at s and ends
-    // (its last position) at s + k - 1, with no end between.
-    const std::uint64_t letter_starts = letters & ~(letters << 1);
-    const std::uint64_t letter_ends = letters & ~(letters >> 1);
-    const std::uint64_t letters_2 = letter_starts & (letter_ends >> 1) & ~letter_ends;
-    scan.letters_2 = letters_2 != 0;
-    scan.letters_1_or_2 = ((letter_starts & letter_ends) | letters_2) != 0;
-    scan.letters_over_3 = (letters & (letters >> 1) & (letters >> 2) & (letters >> 3)) != 0;
-    const std::uint64_t digit_starts = digits & ~(digits << 1);
-    const std::uint64_t digit_ends = digits & ~(digits >> 1);
-    const std::uint64_t ends_0_1 = digit_ends | (digit_ends >> 1);  // an end at s or s + 1
-    const std::uint64_t ends_0_2 = ends_0_1 | (digit_ends >> 2);
-    const std::uint64_t ends_0_6 = ends_0_1 | (ends_0_1 >> 2) | (ends_0_1 >> 4) | (digit_ends >> 6);
-    const std::uint64_t digits_4 = digit_starts & (digit_ends >> 3) & ~ends_0_2;
-    const std::uint64_t digits_8 = digit_starts & (digit_ends >> 7) & ~ends_0_6;
-    scan.digits_4_or_8 = (digits_4 | digits_8) != 0;
-    scan.digit_count = static_cast<std::uint32_t>(digit_total);
-    const std::uint64_t lowers = letters & ~uppers;
-    scan.mixed_case = uppers != 0 && lowers != 0;
-    // A case token starts at an upper case letter after a lower case one, or
-    // at the last upper case letter before a lower case one (case_split_at).
-    scan.case_splits = uppers & ((lowers << 1) | ((uppers << 1) & (lowers >> 1)));
-    scan.case_splits_known = true;
-    scan.any_one = ones != 0;
-    scan.letter_mask = letters;
-    scan.digit_mask = digits;
-    scan.upper_mask = uppers;
-    scan.masks_known = true;
+    scan_from_masks(scan, letters, digits, uppers, ones != 0,
+                    static_cast<std::uint32_t>(digit_total));
 }
 
+#if defined(__SSE2__)
+
+namespace {
+
+// Per byte of `v`, from its position `at` on: the prefix sums of the digit
+// flags `d` (0 or 1 a byte), plus `base`: 16 bytes of digits_before from
+// at + 1 on.
+inline __m128i digit_prefix(__m128i d, __m128i base) {
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 1));
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 2));
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 4));
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 8));
+    return _mm_add_epi8(d, base);
+}
+
+// Byte 15 of `v` in every byte.
+inline __m128i broadcast_last(__m128i v) {
+    v = _mm_unpackhi_epi8(v, v);   // bytes 8..15, each twice
+    v = _mm_unpackhi_epi16(v, v);  // bytes 12..15, each four times
+    return _mm_shuffle_epi32(v, 0xff);
+}
+
+}  // namespace
+
+void scan_id_vectors(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    // Sixteen characters at a time in SSE2 vectors, in two steps that
+    // overlap for IDs of 17 to 31 characters (the bytes shared are the same,
+    // and the digit counts of the second skip them). IDs of up to 32
+    // characters (a valid ID).
+    namespace bb = byte_blocks;
+    const std::size_t n = id.size();
+    scan.id = id;
+    scan.lower = std::string_view(buffer.data(), n);
+    const bb::Block32 block = bb::load_block32(id.data(), n);
+    const std::uint32_t at = block.second_at;
+    const __m128i zero = _mm_setzero_si128(), case_bit = _mm_set1_epi8(0x20);
+    const __m128i letter0 = bb::letters_of(block.first), letter1 = bb::letters_of(block.second);
+    const __m128i upper0 =
+        _mm_and_si128(letter0, _mm_cmpeq_epi8(_mm_and_si128(block.first, case_bit), zero));
+    const __m128i upper1 =
+        _mm_and_si128(letter1, _mm_cmpeq_epi8(_mm_and_si128(block.second, case_bit), zero));
+    const __m128i digit0 = bb::bytes_between(block.first, '0', '9');
+    const __m128i digit1 = bb::bytes_between(block.second, '0', '9');
+    // The lowercase copy, then zeros (separators) for the look-ahead.
+    char* lower = buffer.data();
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + at),
+                     _mm_or_si128(block.second, _mm_and_si128(upper1, case_bit)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower),
+                     _mm_or_si128(block.first, _mm_and_si128(upper0, case_bit)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + n), zero);
+    // digits_before: the second step's digits from position 16 on only (the
+    // first step's are counted in its base); stored first, so that the first
+    // step's store writes the positions they share.
+    const __m128i ones = _mm_set1_epi8(1);
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m128i from_16 = _mm_cmpgt_epi8(iota, _mm_set1_epi8(static_cast<char>(15 - at)));
+    const __m128i d0 = _mm_and_si128(digit0, ones);
+    const __m128i d1 = _mm_and_si128(_mm_and_si128(digit1, from_16), ones);
+    const __m128i prefix0 = digit_prefix(d0, zero);
+    const __m128i prefix1 = digit_prefix(d1, broadcast_last(prefix0));
+    std::uint8_t* digits_before = scan.digits_before.data();
+    digits_before[0] = 0;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1 + at), prefix1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1), prefix0);
+    const __m128i sums = _mm_sad_epu8(_mm_add_epi8(d0, d1), zero);
+    const auto digit_count = static_cast<std::uint32_t>(
+        _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
+    const __m128i ones_digit = _mm_set1_epi8('1');
+    const bool any_one =
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block.first, ones_digit),
+                                       _mm_cmpeq_epi8(block.second, ones_digit))) != 0;
+    scan_from_masks(scan, bb::position_bits(letter0, letter1, at),
+                    bb::position_bits(digit0, digit1, at), bb::position_bits(upper0, upper1, at),
+                    any_one, digit_count);
+}
+
+#else
+
+void scan_id_vectors(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    scan_id_words(id, buffer, scan);  // no SSE2: the 8-bytes-at-a-time scan
+}
+
+#endif
+
 void scan_id(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
-    if (id.size() <= 64)
+    if (id.size() <= 32)
+        scan_id_vectors(id, buffer, scan);
+    else if (id.size() <= 64)
         scan_id_words(id, buffer, scan);
     else
         scan_id_bytes(id, buffer, scan);

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "byte_blocks.hpp"
 #include "caseload/error.hpp"
 #include "caseload/text.hpp"
 
@@ -90,7 +91,42 @@ namespace {
 
 }  // namespace
 
+#if defined(__SSE2__)
+
+namespace {
+
+// Whether `id` (3 to 32 bytes) has the right format: ID symbols only, a
+// letter or digit first and last. Two SSE2 steps, no loop.
+bool id_format_ok_in_block(std::string_view id) {
+    namespace bb = byte_blocks;
+    static_assert(kIdMaxLength <= 32);
+    const bb::Block32 block = bb::load_block32(id.data(), id.size());
+    auto alnum_of = [](__m128i v) {
+        return _mm_or_si128(bb::letters_of(v), bb::bytes_between(v, '0', '9'));
+    };
+    auto symbols_of = [](__m128i v, __m128i alnum) {  // '-' and '.' are neighbours
+        return _mm_or_si128(_mm_or_si128(alnum, bb::bytes_between(v, '-', '.')),
+                            _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    };
+    const __m128i alnum0 = alnum_of(block.first), alnum1 = alnum_of(block.second);
+    const std::uint64_t symbols = bb::position_bits(
+        symbols_of(block.first, alnum0), symbols_of(block.second, alnum1), block.second_at);
+    const std::uint64_t alnum = bb::position_bits(alnum0, alnum1, block.second_at);
+    const std::size_t n = id.size();
+    const std::uint64_t ends = 1u | (std::uint64_t{1} << (n - 1));
+    return symbols == (std::uint64_t{1} << n) - 1 && (alnum & ends) == ends;
+}
+
+}  // namespace
+
+#endif
+
 std::optional<std::string> id_format_problem(std::string_view id) {
+#if defined(__SSE2__)
+    // Fast path: a valid ID is confirmed by its bytes' classes in two vectors.
+    if (id.size() >= kIdMinLength && id.size() <= kIdMaxLength && id_format_ok_in_block(id))
+        return std::nullopt;
+#else
     // Fast path: a valid ID is confirmed with one table look-up a character.
     if (id.size() >= kIdMinLength && id.size() <= kIdMaxLength &&
         kIdSymbolClass[static_cast<unsigned char>(id.front())] == 2 &&
@@ -105,6 +141,7 @@ std::optional<std::string> id_format_problem(std::string_view id) {
         for (; i < n; ++i) bad |= kIdNotSymbol[p[i]];
         if (!bad) return std::nullopt;
     }
+#endif
     return format_problem_of(id);
 }
 
