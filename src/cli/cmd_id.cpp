@@ -508,9 +508,10 @@ bool check_line(std::string_view raw, const Guard& guard, const std::string& nam
     std::string_view id = trim_space(raw);
     if (id.empty()) return false;
     std::vector<GuardFindingView>& findings = out.findings();
-    if (auto problem = id_format_problem(id)) {
+    if (!id_format_ok(id)) [[unlikely]] {
+        const std::string problem = id_format_problem(id).value_or("");
         findings.clear();
-        out.add(id, &*problem, findings);
+        out.add(id, &problem, findings);
         return true;
     }
     if (name.empty())

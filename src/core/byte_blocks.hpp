@@ -1,8 +1,8 @@
 #pragma once
-// Internal (not installed): up to 32 bytes of a text in two SSE2 vectors,
-// for the scans of an ID (guard.cpp's scan_id_vectors, id.cpp's format
-// check). Only the text's own bytes are read (no read past its end, which
-// the sanitizers would report), and no loop: a few loads chosen by size.
+// Internal (not installed): SSE2 helpers for the scans of an ID of up to 32
+// bytes in one or two 16-byte steps (guard.cpp's scan_id_vectors, id.cpp's
+// format check). Only the text's own bytes are read (no read past its end,
+// which the sanitizers would report), and no loop: a few loads chosen by size.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -33,24 +33,6 @@ inline __m128i load_below16(const char* in, std::size_t n) {
     return _mm_set_epi64x(static_cast<long long>(high), static_cast<long long>(low));
 }
 
-// A text of up to 32 bytes: `first` holds bytes [0, 16), `second` bytes
-// [second_at, second_at + 16). Bytes past the end are zero. With 16 bytes or
-// more, second_at = n - 16 (the two overlap: the bytes they share are the
-// same); below 16, second_at = 16 and `second` is all zero.
-struct Block32 {
-    __m128i first;
-    __m128i second;
-    std::uint32_t second_at;
-};
-
-inline Block32 load_block32(const char* in, std::size_t n) {
-    if (n >= 16)
-        return {_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)),
-                _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + n - 16)),
-                static_cast<std::uint32_t>(n - 16)};
-    return {load_below16(in, n), _mm_setzero_si128(), 16};
-}
-
 // Bytes of `v` in [low, high] (ASCII; bytes of 0x80 and above never are):
 // 0xff each.
 inline __m128i bytes_between(__m128i v, char low, char high) {
@@ -63,7 +45,8 @@ inline __m128i letters_of(__m128i v) {
     return bytes_between(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
 }
 
-// The high bits of a block's two vectors as one mask of positions.
+// The high bits of two steps' vectors as one mask of positions, the second
+// step's from `second_at` on.
 inline std::uint64_t position_bits(__m128i first, __m128i second, std::uint32_t second_at) {
     return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(first))) |
            (static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(second)))

@@ -118,26 +118,22 @@ void push_runs(std::uint64_t letters, std::uint64_t digits, IdScan& scan) {
     const std::uint64_t alnum_ends = alnum & ~(alnum >> 1);
     std::uint64_t starts = (letters & ~(letters << 1)) | (digits & ~(digits << 1));
     std::uint64_t ends = (letters & ~(letters >> 1)) | (digits & ~(digits >> 1));
-    Span* const letter_out = scan.letter_runs.begin();
-    Span* const digit_out = scan.digit_runs.begin();
-    Span* const alnum_out = scan.alnum_runs.begin();
-    std::size_t letter_count = 0, digit_count = 0, alnum_count = 0;
+    // runs: letter and digit runs so far; the digit runs are the others.
+    std::size_t runs = 0, letter_count = 0, alnum_count = 0;
     std::uint32_t alnum_begin = 0;
-    for (; starts; starts &= starts - 1, ends &= ends - 1) {
+    for (; starts; starts &= starts - 1, ends &= ends - 1, ++runs) {
         const auto begin = static_cast<std::uint32_t>(std::countr_zero(starts));
-        const auto last = static_cast<std::uint32_t>(std::countr_zero(ends));
-        const Span run{begin, last + 1};
-        const auto is_letter = static_cast<std::size_t>((letters >> begin) & 1u);
-        letter_out[letter_count] = run;
-        digit_out[digit_count] = run;
-        letter_count += is_letter;
-        digit_count += is_letter ^ 1u;
+        const auto end = static_cast<std::uint32_t>(std::countr_zero(ends)) + 1;
+        const Span run{begin, end};
+        scan.letter_runs[letter_count] = run;
+        scan.digit_runs[runs - letter_count] = run;
+        letter_count += (letters >> begin) & 1u;
         alnum_begin = (alnum_starts >> begin) & 1u ? begin : alnum_begin;
-        alnum_out[alnum_count] = Span{alnum_begin, last + 1};
-        alnum_count += (alnum_ends >> last) & 1u;
+        scan.alnum_runs[alnum_count] = Span{alnum_begin, end};
+        alnum_count += (alnum_ends >> (end - 1)) & 1u;
     }
     scan.letter_runs.resize(letter_count);
-    scan.digit_runs.resize(digit_count);
+    scan.digit_runs.resize(runs - letter_count);
     scan.alnum_runs.resize(alnum_count);
 }
 
@@ -252,58 +248,82 @@ inline __m128i broadcast_last(__m128i v) {
     return _mm_shuffle_epi32(v, 0xff);
 }
 
-}  // namespace
+// One step's bytes by class (0xff each), and its lowercase copy.
+struct StepClasses {
+    __m128i letter, upper, digit, one, folded;
+};
 
-void scan_id_vectors(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
-    // Sixteen characters at a time in SSE2 vectors, in two steps that
-    // overlap for IDs of 17 to 31 characters (the bytes shared are the same,
-    // and the digit counts of the second skip them). IDs of up to 32
-    // characters (a valid ID).
+inline StepClasses classify_step(__m128i v) {
     namespace bb = byte_blocks;
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    StepClasses c;
+    c.letter = bb::letters_of(v);
+    c.upper = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit), c.letter);
+    c.digit = bb::bytes_between(v, '0', '9');
+    c.one = _mm_cmpeq_epi8(v, _mm_set1_epi8('1'));
+    c.folded = _mm_or_si128(v, _mm_and_si128(c.upper, case_bit));
+    return c;
+}
+
+inline std::uint64_t bits_of(__m128i v) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(v));
+}
+
+// scan_id_vectors in one step (below 16 characters: `first` alone), or
+// in two (16 to 32): `second` holds positions [at, at + 16), at = n - 16.
+// The steps overlap below 32 characters: the bytes they share are the same,
+// and the second's digit counts skip them.
+template <bool kTwoSteps>
+void scan_steps(std::string_view id, __m128i first, __m128i second, std::uint32_t at,
+                LowerBuffer& buffer, IdScan& scan) {
     const std::size_t n = id.size();
     scan.id = id;
     scan.lower = std::string_view(buffer.data(), n);
-    const bb::Block32 block = bb::load_block32(id.data(), n);
-    const std::uint32_t at = block.second_at;
-    const __m128i zero = _mm_setzero_si128(), case_bit = _mm_set1_epi8(0x20);
-    const __m128i letter0 = bb::letters_of(block.first), letter1 = bb::letters_of(block.second);
-    const __m128i upper0 =
-        _mm_and_si128(letter0, _mm_cmpeq_epi8(_mm_and_si128(block.first, case_bit), zero));
-    const __m128i upper1 =
-        _mm_and_si128(letter1, _mm_cmpeq_epi8(_mm_and_si128(block.second, case_bit), zero));
-    const __m128i digit0 = bb::bytes_between(block.first, '0', '9');
-    const __m128i digit1 = bb::bytes_between(block.second, '0', '9');
-    // The lowercase copy, then zeros (separators) for the look-ahead.
+    const __m128i zero = _mm_setzero_si128(), ones = _mm_set1_epi8(1);
     char* lower = buffer.data();
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + at),
-                     _mm_or_si128(block.second, _mm_and_si128(upper1, case_bit)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower),
-                     _mm_or_si128(block.first, _mm_and_si128(upper0, case_bit)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + n), zero);
-    // digits_before: the second step's digits from position 16 on only (the
-    // first step's are counted in its base); stored first, so that the first
-    // step's store writes the positions they share.
-    const __m128i ones = _mm_set1_epi8(1);
-    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m128i from_16 = _mm_cmpgt_epi8(iota, _mm_set1_epi8(static_cast<char>(15 - at)));
-    const __m128i d0 = _mm_and_si128(digit0, ones);
-    const __m128i d1 = _mm_and_si128(_mm_and_si128(digit1, from_16), ones);
-    const __m128i prefix0 = digit_prefix(d0, zero);
-    const __m128i prefix1 = digit_prefix(d1, broadcast_last(prefix0));
     std::uint8_t* digits_before = scan.digits_before.data();
     digits_before[0] = 0;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1 + at), prefix1);
+    const StepClasses c0 = classify_step(first);
+    const __m128i prefix0 = digit_prefix(_mm_and_si128(c0.digit, ones), zero);
+    std::uint64_t letters = bits_of(c0.letter), digits = bits_of(c0.digit);
+    std::uint64_t uppers = bits_of(c0.upper), one = bits_of(c0.one);
+    __m128i last_prefix = prefix0;  // its byte 15: the digits of the ID
+    if constexpr (kTwoSteps) {
+        const StepClasses c1 = classify_step(second);
+        const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const __m128i from_16 = _mm_cmpgt_epi8(iota, _mm_set1_epi8(static_cast<char>(15 - at)));
+        const __m128i d1 = _mm_and_si128(_mm_and_si128(c1.digit, from_16), ones);
+        last_prefix = digit_prefix(d1, broadcast_last(prefix0));
+        // Before the first step's stores, which write the positions they share.
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + at), c1.folded);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1 + at), last_prefix);
+        letters |= bits_of(c1.letter) << at;
+        digits |= bits_of(c1.digit) << at;
+        uppers |= bits_of(c1.upper) << at;
+        one |= bits_of(c1.one);
+    }
+    // The lowercase copy, then zeros (separators) for the look-ahead.
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower), c0.folded);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + n), zero);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1), prefix0);
-    const __m128i sums = _mm_sad_epu8(_mm_add_epi8(d0, d1), zero);
-    const auto digit_count = static_cast<std::uint32_t>(
-        _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
-    const __m128i ones_digit = _mm_set1_epi8('1');
-    const bool any_one =
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block.first, ones_digit),
-                                       _mm_cmpeq_epi8(block.second, ones_digit))) != 0;
-    scan_from_masks(scan, bb::position_bits(letter0, letter1, at),
-                    bb::position_bits(digit0, digit1, at), bb::position_bits(upper0, upper1, at),
-                    any_one, digit_count);
+    const auto digit_count = static_cast<std::uint32_t>(_mm_extract_epi16(last_prefix, 7)) >> 8;
+    scan_from_masks(scan, letters, digits, uppers, one != 0, digit_count);
+}
+
+}  // namespace
+
+void scan_id_vectors(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    // Sixteen characters at a time in SSE2 vectors: IDs of up to 32
+    // characters (a valid ID). Most IDs have fewer than 16: one step.
+    const std::size_t n = id.size();
+    const char* in = id.data();
+    if (n < 16) [[likely]] {
+        scan_steps<false>(id, byte_blocks::load_below16(in, n), __m128i{}, 16, buffer, scan);
+    } else {
+        scan_steps<true>(id, _mm_loadu_si128(reinterpret_cast<const __m128i*>(in)),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + n - 16)),
+                         static_cast<std::uint32_t>(n - 16), buffer, scan);
+    }
 }
 
 #else
@@ -398,11 +418,10 @@ void run_detectors(IdScan& scan, const GuardState& state, Hits& hits) {
     detect_unknown_names(scan, state, hits);
 }
 
-// Blocks first, then by position; duplicates (same kind, same text) once.
-// Into `out` (cleared), as views of the ID and the hits' string literals.
-void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& out) {
-    out.clear();
-    if (hits.empty()) return;
+// materialize with hits; apart, so that an ID without any (most) pays
+// nothing for its frame.
+[[gnu::noinline]] void materialize_hits(const IdScan& scan, Hits& hits,
+                                        std::vector<GuardFindingView>& out) {
     auto before = [](const Hit& a, const Hit& b) {
         if (a.severity != b.severity) return a.severity == Severity::block;
         if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
@@ -434,6 +453,13 @@ void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& 
         priority[out.size()] = hit.priority;
         out.push_back(GuardFindingView{hit.kind, hit.severity, match, hit.message.view()});
     }
+}
+
+// Blocks first, then by position; duplicates (same kind, same text) once.
+// Into `out` (cleared), as views of the ID and the hits' string literals.
+inline void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& out) {
+    out.clear();
+    if (!hits.empty()) materialize_hits(scan, hits, out);
 }
 
 // The findings as strings of their own (Guard::check).

@@ -95,24 +95,35 @@ namespace {
 
 namespace {
 
-// Whether `id` (3 to 32 bytes) has the right format: ID symbols only, a
-// letter or digit first and last. Two SSE2 steps, no loop.
-bool id_format_ok_in_block(std::string_view id) {
+// The ID symbols of `v` (0xff each), and in `alnum` its letters and digits.
+inline __m128i id_symbols_of(__m128i v, __m128i& alnum) {
     namespace bb = byte_blocks;
+    alnum = _mm_or_si128(bb::letters_of(v), bb::bytes_between(v, '0', '9'));
+    return _mm_or_si128(_mm_or_si128(alnum, bb::bytes_between(v, '-', '.')),  // neighbours
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+}
+
+// Whether `id` (3 to 32 bytes) has the right format: ID symbols only, a
+// letter or digit first and last. One SSE2 step below 16 bytes, else two
+// (overlapping below 32); no loop.
+bool id_format_ok_in_block(std::string_view id) {
     static_assert(kIdMaxLength <= 32);
-    const bb::Block32 block = bb::load_block32(id.data(), id.size());
-    auto alnum_of = [](__m128i v) {
-        return _mm_or_si128(bb::letters_of(v), bb::bytes_between(v, '0', '9'));
-    };
-    auto symbols_of = [](__m128i v, __m128i alnum) {  // '-' and '.' are neighbours
-        return _mm_or_si128(_mm_or_si128(alnum, bb::bytes_between(v, '-', '.')),
-                            _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-    };
-    const __m128i alnum0 = alnum_of(block.first), alnum1 = alnum_of(block.second);
-    const std::uint64_t symbols = bb::position_bits(
-        symbols_of(block.first, alnum0), symbols_of(block.second, alnum1), block.second_at);
-    const std::uint64_t alnum = bb::position_bits(alnum0, alnum1, block.second_at);
     const std::size_t n = id.size();
+    const char* in = id.data();
+    __m128i alnum0, alnum1;
+    std::uint64_t symbols, alnum;
+    if (n < 16) [[likely]] {
+        symbols = static_cast<std::uint32_t>(
+            _mm_movemask_epi8(id_symbols_of(byte_blocks::load_below16(in, n), alnum0)));
+        alnum = static_cast<std::uint32_t>(_mm_movemask_epi8(alnum0));
+    } else {
+        const __m128i first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+        const __m128i second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + n - 16));
+        const auto at = static_cast<std::uint32_t>(n - 16);
+        symbols = byte_blocks::position_bits(id_symbols_of(first, alnum0),
+                                             id_symbols_of(second, alnum1), at);
+        alnum = byte_blocks::position_bits(alnum0, alnum1, at);
+    }
     const std::uint64_t ends = 1u | (std::uint64_t{1} << (n - 1));
     return symbols == (std::uint64_t{1} << n) - 1 && (alnum & ends) == ends;
 }
@@ -121,27 +132,30 @@ bool id_format_ok_in_block(std::string_view id) {
 
 #endif
 
-std::optional<std::string> id_format_problem(std::string_view id) {
+bool id_format_ok(std::string_view id) {
+    if (id.size() < kIdMinLength || id.size() > kIdMaxLength) return false;
 #if defined(__SSE2__)
-    // Fast path: a valid ID is confirmed by its bytes' classes in two vectors.
-    if (id.size() >= kIdMinLength && id.size() <= kIdMaxLength && id_format_ok_in_block(id))
-        return std::nullopt;
+    // A valid ID is confirmed by its bytes' classes in one or two vectors.
+    return id_format_ok_in_block(id);
 #else
-    // Fast path: a valid ID is confirmed with one table look-up a character.
-    if (id.size() >= kIdMinLength && id.size() <= kIdMaxLength &&
-        kIdSymbolClass[static_cast<unsigned char>(id.front())] == 2 &&
-        kIdSymbolClass[static_cast<unsigned char>(id.back())] == 2) {
-        const auto* p = reinterpret_cast<const unsigned char*>(id.data());
-        const std::size_t n = id.size();
-        unsigned bad = 0;  // or-ed: 1 when a character is not a symbol
-        std::size_t i = 0;
-        for (; i + 4 <= n; i += 4)
-            bad |= kIdNotSymbol[p[i]] | kIdNotSymbol[p[i + 1]] | kIdNotSymbol[p[i + 2]] |
-                   kIdNotSymbol[p[i + 3]];
-        for (; i < n; ++i) bad |= kIdNotSymbol[p[i]];
-        if (!bad) return std::nullopt;
-    }
+    // One table look-up a character.
+    if (kIdSymbolClass[static_cast<unsigned char>(id.front())] != 2 ||
+        kIdSymbolClass[static_cast<unsigned char>(id.back())] != 2)
+        return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(id.data());
+    const std::size_t n = id.size();
+    unsigned bad = 0;  // or-ed: 1 when a character is not a symbol
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        bad |= kIdNotSymbol[p[i]] | kIdNotSymbol[p[i + 1]] | kIdNotSymbol[p[i + 2]] |
+               kIdNotSymbol[p[i + 3]];
+    for (; i < n; ++i) bad |= kIdNotSymbol[p[i]];
+    return !bad;
 #endif
+}
+
+std::optional<std::string> id_format_problem(std::string_view id) {
+    if (id_format_ok(id)) return std::nullopt;  // the fast path
     return format_problem_of(id);
 }
 
