@@ -13,6 +13,9 @@ constexpr std::size_t kIdMaxLength = 32;
 // What is wrong with a candidate ID's format, as a sentence naming the
 // character and its position; nullopt when the format is right.
 std::optional<std::string> id_format_problem(std::string_view trimmed_id);
+// Whether the format is right (id_format_problem gives nullopt), without
+// building a message: the check of many IDs (id check -).
+bool id_format_ok(std::string_view trimmed_id);
 
 // Trims surrounding white space and checks the format. Returns the ID as
 // entered (case kept); throws Error(Exit::invalid) naming the problem.

@@ -3,6 +3,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -27,6 +31,14 @@
 namespace caseload::cli {
 
 namespace {
+
+// Every line checked (and every ID given as an argument) lies in a buffer
+// with at least this many readable bytes after its end (zeros, or the next
+// lines): a valid ID (at most 32 bytes) and any part of it are copied to
+// the output in one fixed-size move, and lines are searched for their
+// newline 16 bytes at a time, without a test of their size.
+constexpr std::size_t kLineSlack = 32;
+static_assert(kLineSlack >= kIdMaxLength && kLineSlack >= 16);
 
 // The output of `id check`, gathered in a large buffer and written in big
 // blocks: one million IDs make one million lines. Without a file to write
@@ -183,6 +195,24 @@ class RawWriter {
         p_ += text.size();
     }
     void put(char c) { *p_++ = c; }
+    // A valid ID or a part of one (at most 32 bytes) with kLineSlack bytes
+    // readable after it: one fixed-size move, then only its bytes count.
+    [[gnu::always_inline]] void put_id(std::string_view text) {
+        std::memcpy(p_, text.data(), kLineSlack);
+        p_ += text.size();
+    }
+    // `literal` when `when`: written either way, kept only when.
+    template <std::size_t N>
+    [[gnu::always_inline]] void put_if(const char (&literal)[N], bool when) {
+        std::memcpy(p_, literal, N - 1);
+        p_ += when ? N - 1 : 0;
+    }
+    // Room for `n` more bytes from here, taken anew: what is written so far
+    // is committed first (a finding's line; kept in one buffer without a file).
+    void ensure(std::size_t n) {
+        out_.commit(p_);
+        p_ = out_.reserve(n);
+    }
     // `count` spaces (count < 16).
     void pad(std::size_t count) {
         std::memcpy(p_, "                ", 16);
@@ -192,6 +222,12 @@ class RawWriter {
     // million IDs): at most 6 * text.size() + 2 bytes. Input is shown through
     // printable() first when it is not valid UTF-8. `plain`: known to need no
     // escaping (a valid ID, or a part of one).
+    // A valid ID or a part of one as a JSON string (no escaping: ID symbols only).
+    [[gnu::always_inline]] void json_id(std::string_view text) {
+        *p_++ = '"';
+        put_id(text);
+        *p_++ = '"';
+    }
     [[gnu::always_inline]] void json_string(std::string_view text, bool plain) {
         *p_++ = '"';
         if (plain || json_plain(text))
@@ -255,12 +291,14 @@ std::string_view finding_line_start(FindingKind kind) {
     return {};
 }
 
-// As finding_lines, without a formatting library in the hot path. At most
-// 48 + match + message bytes a finding.
+// As finding_lines, without a formatting library in the hot path: a line a
+// finding, its room taken as it comes. The matches are parts of a valid ID
+// (RawWriter::put_id).
 void append_finding_lines(RawWriter& out, const std::vector<GuardFindingView>& findings) {
     for (const auto& f : findings) {
+        out.ensure(64 + kLineSlack + f.match.size() + f.message.size());
         const std::string_view start = finding_line_start(f.kind);
-        if (!start.empty()) {
+        if (!start.empty()) [[likely]] {
             out.put(start);
         } else {
             out.put("  ");
@@ -269,12 +307,13 @@ void append_finding_lines(RawWriter& out, const std::vector<GuardFindingView>& f
             if (kind.size() < 10) out.pad(10 - kind.size());
             out.put(" \"");
         }
-        out.put(f.match);
+        out.put_id(f.match);
         out.put('"');
-        if (f.match.size() + 2 < 12) out.pad(12 - (f.match.size() + 2));
+        const std::size_t width = f.match.size() + 2;  // the match padded to 12
+        out.pad(width < 12 ? 12 - width : 0);
         out.put(' ');
         out.put(f.message);
-        if (f.severity == Severity::warn) out.put(" (warning)");
+        out.put_if(" (warning)", f.severity == Severity::warn);
         out.put('\n');
     }
 }
@@ -320,104 +359,16 @@ class CheckPrinter {
             out_.put("id\tok\tkind\tseverity\tmatch\tmessage\n");
     }
 
+    // `id`: a line's ID (kLineSlack bytes readable after it); without a
+    // format problem, a valid ID, and the findings' matches are parts of it.
     void add(std::string_view id, const std::string* format_problem,
              const std::vector<GuardFindingView>& findings) {
-        bool ok = !format_problem && findings.empty();
-        // An ID that passed the format check is plain ASCII; others are escaped.
-        std::string_view shown = id;
-        std::string escaped;
-        if (format_problem) shown = escaped = printable(id, 200);
-        switch (format_) {
-            case Format::json:
-            case Format::jsonl: {
-                // A bound on the size: the fixed text, and 6 bytes a
-                // character of what may need escaping (\u00XX).
-                std::size_t room = 64 + 6 * shown.size();
-                if (format_problem) room += 6 * format_problem->size();
-                for (const auto& f : findings) room += 96 + 6 * (f.match.size() + f.message.size());
-                RawWriter raw(out_, room);
-                if (format_ == Format::json) {
-                    if (count_)
-                        raw.put(",\n");
-                    else
-                        raw.put('\n');
-                }
-                raw.put("{\"id\":");
-                raw.json_string(shown, !format_problem);
-                if (ok)
-                    raw.put(",\"ok\":true");
-                else
-                    raw.put(",\"ok\":false");
-                if (format_problem) {
-                    raw.put(",\"error\":");
-                    raw.json_string(*format_problem, false);
-                } else {
-                    raw.put(",\"error\":null");  // never left out (man caseload)
-                }
-                raw.put(",\"findings\":[");
-                for (std::size_t i = 0; i < findings.size(); ++i) {
-                    const auto& f = findings[i];
-                    if (i) raw.put(',');
-                    raw.put("{\"kind\":\"");
-                    raw.put(kind_name(f.kind).substr(0, 16));
-                    raw.put("\",\"severity\":\"");
-                    raw.put(severity_name(f.severity).substr(0, 8));
-                    raw.put("\",\"match\":");
-                    raw.json_string(f.match, !format_problem);
-                    raw.put(",\"message\":");
-                    raw.json_string(f.message, false);
-                    raw.put('}');
-                }
-                if (format_ == Format::jsonl)
-                    raw.put("]}\n");
-                else
-                    raw.put("]}");
-                break;
-            }
-            case Format::csv:
-            case Format::tsv: {
-                auto field = [&](std::string_view v) {
-                    return format_ == Format::csv ? csv_field(v) : tsv_field(v);
-                };
-                char sep = format_ == Format::csv ? ',' : '\t';
-                auto row = [&](std::string_view kind, std::string_view severity,
-                               std::string_view match, std::string_view message) {
-                    out_.put(field(shown));
-                    out_.put(sep);
-                    out_.put(ok ? "true" : "false");
-                    for (std::string_view v : {kind, severity, match, message}) {
-                        out_.put(sep);
-                        out_.put(field(v));
-                    }
-                    out_.put('\n');
-                };
-                if (format_problem) row("format", "block", "", *format_problem);
-                for (const auto& f : findings)
-                    row(kind_name(f.kind), severity_name(f.severity), f.match, f.message);
-                if (ok) row("", "", "", "");
-                break;
-            }
-            case Format::table: {
-                std::size_t room = 32 + shown.size();
-                if (format_problem) room += format_problem->size();
-                for (const auto& f : findings) room += 48 + f.match.size() + f.message.size();
-                RawWriter raw(out_, room);
-                raw.put(shown);
-                if (ok) {
-                    raw.put(": ok\n");
-                } else if (format_problem) {
-                    raw.put(": ");
-                    raw.put(*format_problem);
-                    raw.put('\n');
-                } else {
-                    if (findings.front().severity == Severity::block)
-                        raw.put(": can't be used\n");
-                    else
-                        raw.put(": needs care\n");
-                    append_finding_lines(raw, findings);
-                }
-                break;
-            }
+        if (format_problem) [[unlikely]] {
+            // Shown escaped: an ID that failed the format check may hold any byte.
+            const std::string escaped = printable(id, 200);
+            add_as(escaped, format_problem, findings);
+        } else {
+            add_as(id, nullptr, findings);
         }
         ++count_;
         out_.maybe_flush();
@@ -440,6 +391,109 @@ class CheckPrinter {
     std::vector<GuardFindingView>& findings() { return findings_; }
 
   private:
+    void add_as(std::string_view shown, const std::string* format_problem,
+                const std::vector<GuardFindingView>& findings) {
+        switch (format_) {
+            case Format::json:
+            case Format::jsonl:
+                return add_json(shown, format_problem, findings);
+            case Format::csv:
+            case Format::tsv:
+                return add_rows(shown, format_problem, findings);
+            case Format::table:
+                return add_table(shown, format_problem, findings);
+        }
+    }
+
+    // `shown`: escaped with a format problem, else a valid ID (put_id).
+    void add_json(std::string_view shown, const std::string* format_problem,
+                  const std::vector<GuardFindingView>& findings) {
+        // A bound on the size before the findings: the fixed text, put_id's
+        // move, and 6 bytes a character of what may need escaping (\u00XX).
+        std::size_t room = 64 + kLineSlack + 6 * shown.size();
+        if (format_problem) room += 6 * format_problem->size();
+        RawWriter raw(out_, room);
+        if (format_ == Format::json) {
+            raw.put_if(",", count_ != 0);
+            raw.put('\n');
+        }
+        raw.put("{\"id\":");
+        if (format_problem) {
+            raw.json_string(shown, false);
+            raw.put(",\"ok\":false,\"error\":");
+            raw.json_string(*format_problem, false);
+        } else {
+            raw.json_id(shown);
+            raw.put(",\"ok\":");
+            raw.put_if("true", findings.empty());
+            raw.put_if("false", !findings.empty());
+            raw.put(",\"error\":null");  // never left out (man caseload)
+        }
+        raw.put(",\"findings\":[");
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            const auto& f = findings[i];
+            raw.ensure(96 + kLineSlack + 6 * f.message.size());
+            raw.put_if(",", i != 0);
+            raw.put("{\"kind\":\"");
+            raw.put(kind_name(f.kind).substr(0, 16));
+            raw.put("\",\"severity\":\"");
+            raw.put(severity_name(f.severity).substr(0, 8));
+            raw.put("\",\"match\":");
+            raw.json_id(f.match);  // findings only for a valid ID
+            raw.put(",\"message\":");
+            raw.json_string(f.message, false);
+            raw.put('}');
+        }
+        raw.put("]}");
+        raw.put_if("\n", format_ == Format::jsonl);
+    }
+
+    void add_rows(std::string_view shown, const std::string* format_problem,
+                  const std::vector<GuardFindingView>& findings) {
+        const bool ok = !format_problem && findings.empty();
+        auto field = [&](std::string_view v) {
+            return format_ == Format::csv ? csv_field(v) : tsv_field(v);
+        };
+        char sep = format_ == Format::csv ? ',' : '\t';
+        auto row = [&](std::string_view kind, std::string_view severity, std::string_view match,
+                       std::string_view message) {
+            out_.put(field(shown));
+            out_.put(sep);
+            out_.put(ok ? "true" : "false");
+            for (std::string_view v : {kind, severity, match, message}) {
+                out_.put(sep);
+                out_.put(field(v));
+            }
+            out_.put('\n');
+        };
+        if (format_problem) row("format", "block", "", *format_problem);
+        for (const auto& f : findings)
+            row(kind_name(f.kind), severity_name(f.severity), f.match, f.message);
+        if (ok) row("", "", "", "");
+    }
+
+    void add_table(std::string_view shown, const std::string* format_problem,
+                   const std::vector<GuardFindingView>& findings) {
+        std::size_t room = 32 + kLineSlack + shown.size();
+        if (format_problem) room += format_problem->size();
+        RawWriter raw(out_, room);
+        if (format_problem) {
+            raw.put(shown);
+            raw.put(": ");
+            raw.put(*format_problem);
+            raw.put('\n');
+            return;
+        }
+        raw.put_id(shown);
+        if (findings.empty()) {
+            raw.put(": ok\n");
+            return;
+        }
+        const bool block = findings.front().severity == Severity::block;
+        raw.put(block ? std::string_view(": can't be used\n") : std::string_view(": needs care\n"));
+        append_finding_lines(raw, findings);
+    }
+
     Format format_;
     OutputBuffer& out_;
     std::size_t count_;
@@ -447,15 +501,17 @@ class CheckPrinter {
 };
 
 // Checks one line of input (or one argument) and prints its result; true
-// when it has a finding or is not a valid ID.
+// when it has a finding or is not a valid ID. `raw` has kLineSlack readable
+// bytes after it.
 bool check_line(std::string_view raw, const Guard& guard, const std::string& name,
                 CheckPrinter& out) {
     std::string_view id = trim_space(raw);
     if (id.empty()) return false;
     std::vector<GuardFindingView>& findings = out.findings();
-    if (auto problem = id_format_problem(id)) {
+    if (!id_format_ok(id)) [[unlikely]] {
+        const std::string problem = id_format_problem(id).value_or("");
         findings.clear();
-        out.add(id, &*problem, findings);
+        out.add(id, &problem, findings);
         return true;
     }
     if (name.empty())
@@ -526,11 +582,22 @@ class LineChunker {
     bool at_end_ = false;
 };
 
-// Calls on_line(line) for every line of a chunk (LineChunker::next), each
-// cut to its first `max_line` bytes.
-// The first newline in [p, end), or nullptr: eight bytes at a time (lines
-// are short: a call of memchr a line costs more).
+// The first newline in [p, end), or nullptr: 16 bytes at a time (8 without
+// SSE2; lines are short: a call of memchr a line costs more).
 inline const char* find_newline(const char* p, const char* end) {
+#if defined(__SSE2__)
+    // 16 bytes at a time, past `end` into the slack (kLineSlack): a newline
+    // found there is none.
+    const __m128i newline = _mm_set1_epi8('\n');
+    for (;; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        if (const int found = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline))) {
+            const char* nl = p + std::countr_zero(static_cast<unsigned>(found));
+            return nl < end ? nl : nullptr;
+        }
+        if (end - p <= 16) return nullptr;
+    }
+#else
     constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
     for (; end - p >= 8; p += 8) {
         std::uint64_t w;
@@ -541,8 +608,12 @@ inline const char* find_newline(const char* p, const char* end) {
             return p + (std::countr_zero(zero) >> 3);
     }
     return static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+#endif
 }
 
+// Calls on_line(line) for every line of a chunk (LineChunker::next, in a
+// buffer with kLineSlack bytes after it), each cut to its first `max_line`
+// bytes.
 template <class OnLine>
 void for_each_line(std::string_view chunk, std::size_t max_line, OnLine&& on_line) {
     const char* start = chunk.data();
@@ -565,7 +636,11 @@ bool check_stdin(const Guard& guard, const std::string& name, Format format, Che
     constexpr std::size_t kMaxLine = 4096;  // longer lines: checked on their first 4096 bytes
     constexpr std::size_t kChunk = std::size_t{1} << 17;
     LineChunker chunker(kChunk, kMaxLine);
-    std::unique_ptr<char[]> first(new char[chunker.capacity()]);
+    // Each chunk's buffer: kLineSlack zero bytes after its capacity.
+    auto chunk_buffer = [&] {
+        return std::unique_ptr<char[]>(new char[chunker.capacity() + kLineSlack]());
+    };
+    std::unique_ptr<char[]> first = chunk_buffer();
     const std::size_t first_size = chunker.next(first.get());
     const unsigned threads = bulk_check_threads(8);
     bool any = false;
@@ -603,7 +678,7 @@ bool check_stdin(const Guard& guard, const std::string& name, Format format, Che
                 chunk.size = first_size;
                 return true;
             }
-            if (!chunk.data) chunk.data.reset(new char[chunker.capacity()]);
+            if (!chunk.data) chunk.data = chunk_buffer();
             chunk.size = chunker.next(chunk.data.get());
             return chunk.size > 0;
         },
@@ -679,7 +754,11 @@ void register_id(CLI::App& app, Context& ctx) {
             // checked on their first 4096 (never a valid ID either way).
             any = check_stdin(guard, name, format, out);
         } else {
-            for (const auto& id : check->ids) any |= check_line(id, guard, name, out);
+            std::string line;  // each ID with kLineSlack zero bytes after it
+            for (const auto& id : check->ids) {
+                line.assign(id).append(kLineSlack, '\0');
+                any |= check_line(std::string_view(line).substr(0, id.size()), guard, name, out);
+            }
         }
         // Wipe the name: it lived in memory for this check alone.
         if (!name.empty()) explicit_bzero(name.data(), name.size());

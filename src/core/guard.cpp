@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstring>
 
+#include "byte_blocks.hpp"
 #include "guard_detectors.hpp"
 
 namespace caseload {
@@ -106,18 +107,69 @@ inline std::uint64_t high_bits(std::uint64_t m) {
     return ((m >> 7) * 0x0102040810204080u) >> 56;
 }
 
-// The runs of set bits of `mask` as spans, in order, into `runs` (empty, with
-// room for 32: `mask` has at most 64 bits).
-template <class List>
-inline void push_runs(std::uint64_t mask, List& runs) {
-    std::uint64_t starts = mask & ~(mask << 1);
-    std::uint64_t ends = mask & ~(mask >> 1);
-    Span* out = runs.begin();
-    std::size_t count = 0;
-    for (; starts; starts &= starts - 1, ends &= ends - 1)
-        out[count++] = Span{static_cast<std::uint32_t>(std::countr_zero(starts)),
-                            static_cast<std::uint32_t>(std::countr_zero(ends)) + 1};
-    runs.resize(count);
+// The letter, digit and alnum runs from the class masks (at most 64
+// positions), in order, in one pass over the letter and digit runs: a run's
+// span is written to both lists and counted in its own (no branch on its
+// class); an alnum run is counted where one of them ends it.
+void push_runs(std::uint64_t letters, std::uint64_t digits, IdScan& scan) {
+    static_assert(decltype(scan.letter_runs)::capacity() >= 33);
+    const std::uint64_t alnum = letters | digits;
+    const std::uint64_t alnum_starts = alnum & ~(alnum << 1);
+    const std::uint64_t alnum_ends = alnum & ~(alnum >> 1);
+    std::uint64_t starts = (letters & ~(letters << 1)) | (digits & ~(digits << 1));
+    std::uint64_t ends = (letters & ~(letters >> 1)) | (digits & ~(digits >> 1));
+    // runs: letter and digit runs so far; the digit runs are the others.
+    std::size_t runs = 0, letter_count = 0, alnum_count = 0;
+    std::uint32_t alnum_begin = 0;
+    for (; starts; starts &= starts - 1, ends &= ends - 1, ++runs) {
+        const auto begin = static_cast<std::uint32_t>(std::countr_zero(starts));
+        const auto end = static_cast<std::uint32_t>(std::countr_zero(ends)) + 1;
+        const Span run{begin, end};
+        scan.letter_runs[letter_count] = run;
+        scan.digit_runs[runs - letter_count] = run;
+        letter_count += (letters >> begin) & 1u;
+        alnum_begin = (alnum_starts >> begin) & 1u ? begin : alnum_begin;
+        scan.alnum_runs[alnum_count] = Span{alnum_begin, end};
+        alnum_count += (alnum_ends >> (end - 1)) & 1u;
+    }
+    scan.letter_runs.resize(letter_count);
+    scan.digit_runs.resize(runs - letter_count);
+    scan.alnum_runs.resize(alnum_count);
+}
+
+// What scan_id_words and scan_id_vectors derive from the class masks (of
+// an ID of up to 64 characters): the runs, their sizes, the case splits.
+void scan_from_masks(IdScan& scan, std::uint64_t letters, std::uint64_t digits,
+                     std::uint64_t uppers, bool any_one, std::uint32_t digit_count) {
+    push_runs(letters, digits, scan);
+    // The sizes of the runs from the masks: a run of k starts at s and ends
+    // (its last position) at s + k - 1, with no end between.
+    const std::uint64_t letter_starts = letters & ~(letters << 1);
+    const std::uint64_t letter_ends = letters & ~(letters >> 1);
+    const std::uint64_t letters_2 = letter_starts & (letter_ends >> 1) & ~letter_ends;
+    scan.letters_2 = letters_2 != 0;
+    scan.letters_1_or_2 = ((letter_starts & letter_ends) | letters_2) != 0;
+    scan.letters_over_3 = (letters & (letters >> 1) & (letters >> 2) & (letters >> 3)) != 0;
+    const std::uint64_t digit_starts = digits & ~(digits << 1);
+    const std::uint64_t digit_ends = digits & ~(digits >> 1);
+    const std::uint64_t ends_0_1 = digit_ends | (digit_ends >> 1);  // an end at s or s + 1
+    const std::uint64_t ends_0_2 = ends_0_1 | (digit_ends >> 2);
+    const std::uint64_t ends_0_6 = ends_0_1 | (ends_0_1 >> 2) | (ends_0_1 >> 4) | (digit_ends >> 6);
+    const std::uint64_t digits_4 = digit_starts & (digit_ends >> 3) & ~ends_0_2;
+    const std::uint64_t digits_8 = digit_starts & (digit_ends >> 7) & ~ends_0_6;
+    scan.digits_4_or_8 = (digits_4 | digits_8) != 0;
+    scan.digit_count = digit_count;
+    const std::uint64_t lowers = letters & ~uppers;
+    scan.mixed_case = (uppers != 0) & (lowers != 0);
+    // A case token starts at an upper case letter after a lower case one, or
+    // at the last upper case letter before a lower case one (case_split_at).
+    scan.case_splits = uppers & ((lowers << 1) | ((uppers << 1) & (lowers >> 1)));
+    scan.case_splits_known = true;
+    scan.any_one = any_one;
+    scan.letter_mask = letters;
+    scan.digit_mask = digits;
+    scan.upper_mask = uppers;
+    scan.masks_known = true;
 }
 
 }  // namespace
@@ -170,41 +222,122 @@ void scan_id_words(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
         digits |= high_bits(digit) << at;
     }
     std::memset(buffer.data() + n, 0, 8);
-    push_runs(letters, scan.letter_runs);
-    push_runs(digits, scan.digit_runs);
-    push_runs(letters | digits, scan.alnum_runs);
-    // The sizes of the runs from the masks: a run of k starts at s and ends
-    // (its last position) at s + k - 1, with no end between.
-    const std::uint64_t letter_starts = letters & ~(letters << 1);
-    const std::uint64_t letter_ends = letters & ~(letters >> 1);
-    const std::uint64_t letters_2 = letter_starts & (letter_ends >> 1) & ~letter_ends;
-    scan.letters_2 = letters_2 != 0;
-    scan.letters_1_or_2 = ((letter_starts & letter_ends) | letters_2) != 0;
-    scan.letters_over_3 = (letters & (letters >> 1) & (letters >> 2) & (letters >> 3)) != 0;
-    const std::uint64_t digit_starts = digits & ~(digits << 1);
-    const std::uint64_t digit_ends = digits & ~(digits >> 1);
-    const std::uint64_t ends_0_1 = digit_ends | (digit_ends >> 1);  // an end at s or s + 1
-    const std::uint64_t ends_0_2 = ends_0_1 | (digit_ends >> 2);
-    const std::uint64_t ends_0_6 = ends_0_1 | (ends_0_1 >> 2) | (ends_0_1 >> 4) | (digit_ends >> 6);
-    const std::uint64_t digits_4 = digit_starts & (digit_ends >> 3) & ~ends_0_2;
-    const std::uint64_t digits_8 = digit_starts & (digit_ends >> 7) & ~ends_0_6;
-    scan.digits_4_or_8 = (digits_4 | digits_8) != 0;
-    scan.digit_count = static_cast<std::uint32_t>(digit_total);
-    const std::uint64_t lowers = letters & ~uppers;
-    scan.mixed_case = uppers != 0 && lowers != 0;
-    // A case token starts at an upper case letter after a lower case one, or
-    // at the last upper case letter before a lower case one (case_split_at).
-    scan.case_splits = uppers & ((lowers << 1) | ((uppers << 1) & (lowers >> 1)));
-    scan.case_splits_known = true;
-    scan.any_one = ones != 0;
-    scan.letter_mask = letters;
-    scan.digit_mask = digits;
-    scan.upper_mask = uppers;
-    scan.masks_known = true;
+    scan_from_masks(scan, letters, digits, uppers, ones != 0,
+                    static_cast<std::uint32_t>(digit_total));
 }
 
+#if defined(__SSE2__)
+
+namespace {
+
+// Per byte of `v`, from its position `at` on: the prefix sums of the digit
+// flags `d` (0 or 1 a byte), plus `base`: 16 bytes of digits_before from
+// at + 1 on.
+inline __m128i digit_prefix(__m128i d, __m128i base) {
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 1));
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 2));
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 4));
+    d = _mm_add_epi8(d, _mm_slli_si128(d, 8));
+    return _mm_add_epi8(d, base);
+}
+
+// Byte 15 of `v` in every byte.
+inline __m128i broadcast_last(__m128i v) {
+    v = _mm_unpackhi_epi8(v, v);   // bytes 8..15, each twice
+    v = _mm_unpackhi_epi16(v, v);  // bytes 12..15, each four times
+    return _mm_shuffle_epi32(v, 0xff);
+}
+
+// One step's bytes by class (0xff each), and its lowercase copy.
+struct StepClasses {
+    __m128i letter, upper, digit, one, folded;
+};
+
+inline StepClasses classify_step(__m128i v) {
+    namespace bb = byte_blocks;
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    StepClasses c;
+    c.letter = bb::letters_of(v);
+    c.upper = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit), c.letter);
+    c.digit = bb::bytes_between(v, '0', '9');
+    c.one = _mm_cmpeq_epi8(v, _mm_set1_epi8('1'));
+    c.folded = _mm_or_si128(v, _mm_and_si128(c.upper, case_bit));
+    return c;
+}
+
+inline std::uint64_t bits_of(__m128i v) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(v));
+}
+
+// scan_id_vectors in one step (below 16 characters: `first` alone), or
+// in two (16 to 32): `second` holds positions [at, at + 16), at = n - 16.
+// The steps overlap below 32 characters: the bytes they share are the same,
+// and the second's digit counts skip them.
+template <bool kTwoSteps>
+void scan_steps(std::string_view id, __m128i first, __m128i second, std::uint32_t at,
+                LowerBuffer& buffer, IdScan& scan) {
+    const std::size_t n = id.size();
+    scan.id = id;
+    scan.lower = std::string_view(buffer.data(), n);
+    const __m128i zero = _mm_setzero_si128(), ones = _mm_set1_epi8(1);
+    char* lower = buffer.data();
+    std::uint8_t* digits_before = scan.digits_before.data();
+    digits_before[0] = 0;
+    const StepClasses c0 = classify_step(first);
+    const __m128i prefix0 = digit_prefix(_mm_and_si128(c0.digit, ones), zero);
+    std::uint64_t letters = bits_of(c0.letter), digits = bits_of(c0.digit);
+    std::uint64_t uppers = bits_of(c0.upper), one = bits_of(c0.one);
+    __m128i last_prefix = prefix0;  // its byte 15: the digits of the ID
+    if constexpr (kTwoSteps) {
+        const StepClasses c1 = classify_step(second);
+        const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const __m128i from_16 = _mm_cmpgt_epi8(iota, _mm_set1_epi8(static_cast<char>(15 - at)));
+        const __m128i d1 = _mm_and_si128(_mm_and_si128(c1.digit, from_16), ones);
+        last_prefix = digit_prefix(d1, broadcast_last(prefix0));
+        // Before the first step's stores, which write the positions they share.
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + at), c1.folded);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1 + at), last_prefix);
+        letters |= bits_of(c1.letter) << at;
+        digits |= bits_of(c1.digit) << at;
+        uppers |= bits_of(c1.upper) << at;
+        one |= bits_of(c1.one);
+    }
+    // The lowercase copy, then zeros (separators) for the look-ahead.
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower), c0.folded);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + n), zero);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(digits_before + 1), prefix0);
+    const auto digit_count = static_cast<std::uint32_t>(_mm_extract_epi16(last_prefix, 7)) >> 8;
+    scan_from_masks(scan, letters, digits, uppers, one != 0, digit_count);
+}
+
+}  // namespace
+
+void scan_id_vectors(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    // Sixteen characters at a time in SSE2 vectors: IDs of up to 32
+    // characters (a valid ID). Most IDs have fewer than 16: one step.
+    const std::size_t n = id.size();
+    const char* in = id.data();
+    if (n < 16) [[likely]] {
+        scan_steps<false>(id, byte_blocks::load_below16(in, n), __m128i{}, 16, buffer, scan);
+    } else {
+        scan_steps<true>(id, _mm_loadu_si128(reinterpret_cast<const __m128i*>(in)),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + n - 16)),
+                         static_cast<std::uint32_t>(n - 16), buffer, scan);
+    }
+}
+
+#else
+
+void scan_id_vectors(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
+    scan_id_words(id, buffer, scan);  // no SSE2: the 8-bytes-at-a-time scan
+}
+
+#endif
+
 void scan_id(std::string_view id, LowerBuffer& buffer, IdScan& scan) {
-    if (id.size() <= 64)
+    if (id.size() <= 32)
+        scan_id_vectors(id, buffer, scan);
+    else if (id.size() <= 64)
         scan_id_words(id, buffer, scan);
     else
         scan_id_bytes(id, buffer, scan);
@@ -285,11 +418,10 @@ void run_detectors(IdScan& scan, const GuardState& state, Hits& hits) {
     detect_unknown_names(scan, state, hits);
 }
 
-// Blocks first, then by position; duplicates (same kind, same text) once.
-// Into `out` (cleared), as views of the ID and the hits' string literals.
-void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& out) {
-    out.clear();
-    if (hits.empty()) return;
+// materialize with hits; apart, so that an ID without any (most) pays
+// nothing for its frame.
+[[gnu::noinline]] void materialize_hits(const IdScan& scan, Hits& hits,
+                                        std::vector<GuardFindingView>& out) {
     auto before = [](const Hit& a, const Hit& b) {
         if (a.severity != b.severity) return a.severity == Severity::block;
         if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
@@ -321,6 +453,13 @@ void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& 
         priority[out.size()] = hit.priority;
         out.push_back(GuardFindingView{hit.kind, hit.severity, match, hit.message.view()});
     }
+}
+
+// Blocks first, then by position; duplicates (same kind, same text) once.
+// Into `out` (cleared), as views of the ID and the hits' string literals.
+inline void materialize(const IdScan& scan, Hits& hits, std::vector<GuardFindingView>& out) {
+    out.clear();
+    if (!hits.empty()) materialize_hits(scan, hits, out);
 }
 
 // The findings as strings of their own (Guard::check).

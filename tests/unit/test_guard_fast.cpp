@@ -265,64 +265,90 @@ TEST_CASE("guard fast paths: check_views (one list reused, as id check - does) i
     CHECK(with_findings > 1000);  // (lists of every length follow each other)
 }
 
-TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time scan") {
+// The byte-at-a-time scan against a fast one (`fast_scan`), on one ID.
+template <class FastScan>
+void check_same_scan(const std::string& id, FastScan&& fast_scan) {
+    CAPTURE(id);
+    gi::LowerBuffer a_buffer, b_buffer;
+    gi::IdScan a, b;
+    gi::scan_id_bytes(id, a_buffer, a);
+    fast_scan(id, b_buffer, b);
+    REQUIRE(a.lower == b.lower);
+    CHECK(a.mixed_case == b.mixed_case);
+    CHECK(a.digit_count == b.digit_count);
+    CHECK(a.any_one == b.any_one);
+    CHECK(a.letters_1_or_2 == b.letters_1_or_2);
+    CHECK(a.letters_2 == b.letters_2);
+    CHECK(a.letters_over_3 == b.letters_over_3);
+    CHECK(a.digits_4_or_8 == b.digits_4_or_8);
+    auto same_runs = [](const auto& x, const auto& y) {
+        if (x.size() != y.size()) return false;
+        for (std::size_t k = 0; k < x.size(); ++k)
+            if (!(x[k] == y[k])) return false;
+        return true;
+    };
+    CHECK(same_runs(a.letter_runs, b.letter_runs));
+    CHECK(same_runs(a.digit_runs, b.digit_runs));
+    CHECK(same_runs(a.alnum_runs, b.alnum_runs));
+    for (std::size_t p = 0; p <= id.size(); ++p) CHECK(a.digits_before[p] == b.digits_before[p]);
+    // The words scan's case splits: case_split_at by characters (the bytes scan's way).
+    REQUIRE(b.case_splits_known);
+    REQUIRE_FALSE(a.case_splits_known);
+    for (gi::Span run : a.letter_runs)
+        for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
+            CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
+    for (gi::Span run : a.alnum_runs)
+        for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
+            CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
+    // The words scan's masks: the runs' letters and digits.
+    REQUIRE(b.masks_known);
+    REQUIRE_FALSE(a.masks_known);
+    std::uint64_t letters = 0, digits = 0;
+    for (gi::Span run : a.letter_runs) letters |= gi::span_bits(run);
+    for (gi::Span run : a.digit_runs) digits |= gi::span_bits(run);
+    CHECK(b.letter_mask == letters);
+    CHECK(b.digit_mask == digits);
+    std::uint64_t uppers = 0;
+    for (std::size_t p = 0; p < id.size(); ++p)
+        if (id[p] >= 'A' && id[p] <= 'Z') uppers |= std::uint64_t{1} << p;
+    CHECK(b.upper_mask == uppers);
+    // After the lowercase copy: zeros (separators) for the look-ahead.
+    for (std::size_t p = id.size(); p < id.size() + 8; ++p) {
+        CHECK(a_buffer[p] == 0);
+        CHECK(b_buffer[p] == 0);
+    }
+}
+
+// Random IDs of 0 to max_length bytes: ID symbols and odd bytes.
+template <class OnId>
+void random_scan_ids(int count, int max_length, OnId&& on_id) {
     std::mt19937 random(7);
     const std::string symbols = "abcAB1234567890-_.xyzXYZ\x80\xff ";
-    for (int i = 0; i < 100000; ++i) {
+    for (int i = 0; i < count; ++i) {
         std::string id;
-        const int length = static_cast<int>(random() % 65);  // the words scan: up to 64
+        const int length = static_cast<int>(random() % (max_length + 1));
         for (int k = 0; k < length; ++k)
             id += (i % 3) ? symbols[random() % symbols.size()] : static_cast<char>(random() % 256);
-        CAPTURE(id);
-        gi::LowerBuffer a_buffer, b_buffer;
-        gi::IdScan a, b;
-        gi::scan_id_bytes(id, a_buffer, a);
-        gi::scan_id_words(id, b_buffer, b);
-        REQUIRE(a.lower == b.lower);
-        CHECK(a.mixed_case == b.mixed_case);
-        CHECK(a.digit_count == b.digit_count);
-        CHECK(a.any_one == b.any_one);
-        CHECK(a.letters_1_or_2 == b.letters_1_or_2);
-        CHECK(a.letters_2 == b.letters_2);
-        CHECK(a.letters_over_3 == b.letters_over_3);
-        CHECK(a.digits_4_or_8 == b.digits_4_or_8);
-        auto same_runs = [](const auto& x, const auto& y) {
-            if (x.size() != y.size()) return false;
-            for (std::size_t k = 0; k < x.size(); ++k)
-                if (!(x[k] == y[k])) return false;
-            return true;
-        };
-        CHECK(same_runs(a.letter_runs, b.letter_runs));
-        CHECK(same_runs(a.digit_runs, b.digit_runs));
-        CHECK(same_runs(a.alnum_runs, b.alnum_runs));
-        for (std::size_t p = 0; p <= id.size(); ++p)
-            CHECK(a.digits_before[p] == b.digits_before[p]);
-        // The words scan's case splits: case_split_at by characters (the bytes scan's way).
-        REQUIRE(b.case_splits_known);
-        REQUIRE_FALSE(a.case_splits_known);
-        for (gi::Span run : a.letter_runs)
-            for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
-                CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
-        for (gi::Span run : a.alnum_runs)
-            for (std::uint32_t p = run.begin + 1; p < run.end; ++p)
-                CHECK(gi::case_split_at(a, run, p) == gi::case_split_at(b, run, p));
-        // The words scan's masks: the runs' letters and digits.
-        REQUIRE(b.masks_known);
-        REQUIRE_FALSE(a.masks_known);
-        std::uint64_t letters = 0, digits = 0;
-        for (gi::Span run : a.letter_runs) letters |= gi::span_bits(run);
-        for (gi::Span run : a.digit_runs) digits |= gi::span_bits(run);
-        CHECK(b.letter_mask == letters);
-        CHECK(b.digit_mask == digits);
-        std::uint64_t uppers = 0;
-        for (std::size_t p = 0; p < id.size(); ++p)
-            if (id[p] >= 'A' && id[p] <= 'Z') uppers |= std::uint64_t{1} << p;
-        CHECK(b.upper_mask == uppers);
-        // After the lowercase copy: zeros (separators) for the look-ahead.
-        for (std::size_t p = id.size(); p < id.size() + 8; ++p) {
-            CHECK(a_buffer[p] == 0);
-            CHECK(b_buffer[p] == 0);
-        }
+        on_id(id);
+    }
+}
+
+TEST_CASE("guard fast paths: the 8-bytes-at-a-time scan is the byte-at-a-time scan") {
+    random_scan_ids(100000, 64, [](const std::string& id) {  // the words scan: up to 64
+        check_same_scan(id, gi::scan_id_words);
+    });
+}
+
+TEST_CASE("guard fast paths: the 16-bytes-at-a-time scan is the byte-at-a-time scan") {
+    random_scan_ids(100000, 32, [](const std::string& id) {  // the vectors scan: up to 32
+        check_same_scan(id, gi::scan_id_vectors);
+    });
+    // Every length, and the digits of both steps (17 to 31: they overlap).
+    for (std::size_t n = 0; n <= 32; ++n) {
+        check_same_scan(std::string(n, '7'), gi::scan_id_vectors);
+        std::string id;
+        for (std::size_t k = 0; k < n; ++k) id += "1aB-2x9Zq"[k % 9];
+        check_same_scan(id, gi::scan_id_vectors);
     }
 }
 
