@@ -290,12 +290,16 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
                         Hits& hits) {
     (void)state;
     if (hits.size() == first || scan.id.size() > 64) return;
-    std::array<bool, Hits::capacity()> drop{};
+    std::array<bool, Hits::capacity()> drop;  // [first, hits.size()) set below
     bool any = false;
     bool capitals = true;  // no lower-case letter: as codes are written
-    for (char c : scan.id) capitals &= !is_lower(c);
+    if (scan.masks_known)
+        capitals = (scan.letter_mask & ~scan.upper_mask) == 0;
+    else
+        for (char c : scan.id) capitals &= !is_lower(c);
     for (std::size_t h = first; h < hits.size(); ++h) {
         const Hit& hit = hits[h];
+        drop[h] = false;
         if (hit.kind != FindingKind::address || hit.message.text == kPostcodeMessage.data() ||
             hit.message.text == kOrgAddressMessage.data())
             continue;
@@ -331,7 +335,12 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
             hits[h].severity = Severity::warn;
         }
     }
-    if (any) hits.erase_if_marked(drop.data());
+    if (!any) return;
+    // The marked hits out (those before `first` stay: drop is not set there).
+    std::size_t out = first;
+    for (std::size_t h = first; h < hits.size(); ++h)
+        if (!drop[h]) hits[out++] = hits[h];
+    hits.resize(out);
 }
 
 void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits) {
@@ -627,19 +636,20 @@ namespace {
 
 // Quick test: 1-2 letters starting a segment, then a digit.
 bool postcode_shape(const IdScan& scan) {
-    // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
-    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
     if (scan.masks_known && !scan.reference) {
-        // From the masks: a letter run of 1 or 2 at the start of a segment,
-        // a digit after it.
+        // From the masks, without a branch (the runs of random codes make
+        // tests of them hard to predict): 2+ digits (the shortest: M1-1AE),
+        // a letter run of 1 or 2 at the start of a segment, a digit after it.
         const std::uint64_t letters = scan.letter_mask, digits = scan.digit_mask;
         const std::uint64_t alnum = letters | digits;
         const std::uint64_t segment_starts = alnum & ~(alnum << 1);
         const std::uint64_t starts = letters & ~(letters << 1), ends = letters & ~(letters >> 1);
         const std::uint64_t one = starts & ends & (digits >> 1);
         const std::uint64_t two = starts & (ends >> 1) & ~ends & (digits >> 2);
-        return (segment_starts & (one | two)) != 0;
+        return (scan.digit_count >= 2) & ((segment_starts & (one | two)) != 0);
     }
+    // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
+    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
     bool candidate = false;
@@ -713,14 +723,16 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
     // Room and street words were seen by the name detector's walk (all but a
     // room word as the first case token of a run: 12FlatB).
-    const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
-    const bool places = !scan.digit_runs.empty() && !scan.letter_runs.empty() && words;
-    const bool named = scan.letters_over_3 && (scan.suffix_any & kStreetWord);
+    // (Bitwise, not short-circuit: one branch, not one a test.)
+    const bool words = ((scan.suffix_any & (kRoomWord | kStreetWord)) != 0) | scan.mixed_case;
+    const bool places = !scan.digit_runs.empty() & !scan.letter_runs.empty() & words;
+    const bool named = scan.letters_over_3 & ((scan.suffix_any & kStreetWord) != 0);
     // FlatB, Flat-B: a room word and a letter, no number.
-    const bool lettered = scan.mixed_case || (scan.letters_1_or_2 && (scan.suffix_any & kRoomWord));
+    const bool lettered =
+        scan.mixed_case | (scan.letters_1_or_2 & ((scan.suffix_any & kRoomWord) != 0));
+    const bool org = (state.org.flags_of_any() & kOrgAddress) != 0;
     // (drop_chance_places only weighs this detector's own hits.)
-    if (lettered || places || named || (state.org.flags_of_any() & kOrgAddress))
-        address(scan, state, lettered, places, named, hits);
+    if (lettered | places | named | org) address(scan, state, lettered, places, named, hits);
 }
 
 }  // namespace caseload::guard_internal

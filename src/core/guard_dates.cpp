@@ -94,16 +94,22 @@ void add(Hits& hits, Span span, std::string_view message) {
 
 void detect_dates(const IdScan& scan, const GuardState& state, Hits& hits) {
     const std::size_t runs = scan.digit_runs.size();
+    if (scan.masks_known) {
+        // From the masks, one branch each (the runs of random codes make
+        // tests of them hard to predict): six digits and nothing else; two
+        // separators between digits, as three runs make a date only when
+        // so joined (1-2-1990).
+        const std::uint64_t digits = scan.digit_mask;
+        if ((scan.id.size() == 6) & (digits == 0x3Fu)) return six_digits(scan, state, hits);
+        const std::uint64_t separators = ~(digits | scan.letter_mask);
+        const bool three = std::popcount(separators & (digits << 1) & (digits >> 1)) >= 2;
+        if (three | scan.digits_4_or_8 | scan.reference) dates(scan, state, hits);
+        return;
+    }
     if (scan.id.size() == 6 && runs == 1 && scan.digit_runs[0].size() == 6)
         return six_digits(scan, state, hits);
     // Three runs make a date only when joined by two separators (1-2-1990).
-    bool three = runs >= 3;
-    if (three && scan.masks_known) {
-        const std::uint64_t digits = scan.digit_mask;
-        const std::uint64_t separators = ~(digits | scan.letter_mask);
-        three = std::popcount(separators & (digits << 1) & (digits >> 1)) >= 2;
-    }
-    const bool candidate = three || scan.digits_4_or_8 || scan.reference;
+    const bool candidate = runs >= 3 || scan.digits_4_or_8 || scan.reference;
     if (candidate) dates(scan, state, hits);
 }
 
