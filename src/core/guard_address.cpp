@@ -636,20 +636,19 @@ namespace {
 
 // Quick test: 1-2 letters starting a segment, then a digit.
 bool postcode_shape(const IdScan& scan) {
+    // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
+    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
     if (scan.masks_known && !scan.reference) {
-        // From the masks, without a branch (the runs of random codes make
-        // tests of them hard to predict): 2+ digits (the shortest: M1-1AE),
-        // a letter run of 1 or 2 at the start of a segment, a digit after it.
+        // From the masks: a letter run of 1 or 2 at the start of a segment,
+        // a digit after it.
         const std::uint64_t letters = scan.letter_mask, digits = scan.digit_mask;
         const std::uint64_t alnum = letters | digits;
         const std::uint64_t segment_starts = alnum & ~(alnum << 1);
         const std::uint64_t starts = letters & ~(letters << 1), ends = letters & ~(letters >> 1);
         const std::uint64_t one = starts & ends & (digits >> 1);
         const std::uint64_t two = starts & (ends >> 1) & ~ends & (digits >> 2);
-        return (scan.digit_count >= 2) & ((segment_starts & (one | two)) != 0);
+        return (segment_starts & (one | two)) != 0;
     }
-    // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
-    if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
     bool candidate = false;

@@ -379,13 +379,17 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             continue;
         }
         const std::uint32_t letters = m.size() - scan.digits_in(m);
-        const bool title = title_case(scan, m) && edge_at(scan, m.end);
+        const bool title = title_case(scan, m) & edge_at(scan, m.end);
         // Two matches that overlap, neither inside the other (zand, andy in
         // zandyz): letters read two ways, as in a code.
         bool straddles = false;
         for (std::size_t j = 0; j < count; ++j) {
+            // (Bitwise: no branch on the matches' places, which are random.)
             const Span o = matches[j].span;
-            straddles |= j != i && m.overlaps(o) && !m.contains(o) && !o.contains(m);
+            const bool overlap = (m.begin < o.end) & (o.begin < m.end);
+            const bool nested = ((m.begin <= o.begin) & (o.end <= m.end)) |
+                                ((o.begin <= m.begin) & (m.end <= o.end));
+            straddles |= (j != i) & overlap & !nested;
         }
         if (m.size() == 3 && !title) {
             // Three letters: a whole token at an edge of its segment, beside
@@ -406,8 +410,10 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             // (xbrandt), or any in a lone run of letters (vnouri): a warning;
             // a common one (jsmith-4) or Title case (RHarvey) blocks. A short
             // rare name without Title case (SAH603, KAMO): a warning.
-            const bool joined_initial = (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) ||
-                                        (m.end < 64 && ((g.initials >> m.end) & 1u));
+            // (An initial just before or just after the match, without a
+            // branch: m.begin < 64, the ID has at most 64 characters.)
+            const std::uint64_t after = m.end < 64 ? g.initials >> m.end : 0;
+            const bool joined_initial = (((g.initials << 1) >> m.begin) | after) & 1u;
             // (In capitals throughout, CAROND, 0HMARC: as a code could be.)
             const bool weak =
                 !title && ((joined_initial && letters <= 5 && (!common || !lowercase)) ||
@@ -631,8 +637,8 @@ std::uint64_t title_tokens_of(const IdScan& scan) {
     // What the other detectors explained (blocks; not warnings, such as a
     // rare name inside the run: DAIR in DAIRE7), and the letters left.
     std::uint64_t explained = scan.allowed_letter.words[0];
-    for (const Hit& hit : hits)
-        if (hit.severity == Severity::block) explained |= bits_of(hit.span);
+    for (const Hit& hit : hits)  // (no branch on the severity: it comes at random)
+        explained |= bits_of(hit.span) & -std::uint64_t{hit.severity == Severity::block};
     const std::uint64_t letters = letter_bits(scan);
     // Candidates: whole tokens of 4+ letters that nothing explains.
     SmallList<Span, 32> tokens;
