@@ -279,6 +279,15 @@ bool others_outside(const IdScan& scan, Span span) {
     return false;
 }
 
+// Whether `word` (letters) is a room or street word. Ending its letter run,
+// the name detector's walk may have the answer (IdScan::suffix_categories:
+// the entry from a position to the run's end), without a look-up.
+bool room_or_street(const IdScan& scan, Span word, bool run_end) {
+    if (run_end && scan.suffix_set.test(word.begin))
+        return (scan.suffix_values[word.begin] & (kRoomWord | kStreetWord)) != 0;
+    return (scan.lexicon.lookup(scan.low(word)) & (kRoomWord | kStreetWord)) != 0;
+}
+
 // Places that codes hold by chance (issue 13): RM12 in D5VC-RM12, DR8 in
 // CBRR-DR8H, bed in 1efbed2c. A room or street found by rooms, streets,
 // buildings or named_streets goes when its room or street word has 2-3
@@ -312,9 +321,9 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
             for (Span t : tokens) {
                 // Where a room or street word ends the token (the whole token, or a suffix).
                 std::uint32_t word = t.end;
+                const bool run_end = t.end == run.end;
                 for (std::uint32_t p = t.begin; p + 2 <= t.end && word == t.end; ++p)
-                    if (scan.lexicon.lookup(scan.low(Span{p, t.end})) & (kRoomWord | kStreetWord))
-                        word = p;
+                    if (room_or_street(scan, Span{p, t.end}, run_end)) word = p;
                 if (word < t.end && t.end - word >= 4) long_word = true;
                 const Span name{t.begin, word};
                 if (name.size() >= 3 && !(scan.lexicon.lookup(scan.low(name)) & kAnyName) &&
