@@ -53,11 +53,12 @@ bool is_room(const IdScan& scan, std::string_view word) {
 
 // Where the last case token of `run` starts (run.begin when it has one token).
 std::uint32_t last_token_begin(const IdScan& scan, Span run) {
-    if (!scan.mixed_case) return run.begin;
     if (scan.case_splits_known) {
+        // (No splits in one case: no test of mixed_case, which varies at random.)
         const std::uint64_t splits = scan.case_splits & span_bits(Span{run.begin + 1, run.end});
         return splits ? 63u - static_cast<std::uint32_t>(std::countl_zero(splits)) : run.begin;
     }
+    if (!scan.mixed_case) return run.begin;
     for (std::uint32_t i = run.end - 1; i > run.begin; --i)
         if (case_split_at(scan, run, i)) return i;
     return run.begin;
