@@ -644,7 +644,8 @@ void postcodes_by_characters(const IdScan& scan, Hits& hits) {
 
 namespace {
 
-// Quick test: 1-2 letters starting a segment, then a digit.
+// Quick test: 1-2 letters starting a segment, then a digit (and, from the
+// masks, an inward code).
 bool postcode_shape(const IdScan& scan) {
     // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
     if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
@@ -657,7 +658,11 @@ bool postcode_shape(const IdScan& scan) {
         const std::uint64_t starts = letters & ~(letters << 1), ends = letters & ~(letters >> 1);
         const std::uint64_t one = starts & ends & (digits >> 1);
         const std::uint64_t two = starts & (ends >> 1) & ~ends & (digits >> 2);
-        return (segment_starts & (one | two)) != 0;
+        // And an inward code somewhere: a digit, two letters, the end of
+        // a segment (whole, SW1A1AA, or one separator on, M1-1AE). Random
+        // codes seldom have both.
+        const std::uint64_t inward = digits & (letters >> 1) & (letters >> 2) & ~(alnum >> 3);
+        return ((segment_starts & (one | two)) != 0) & (inward != 0);
     }
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
