@@ -53,11 +53,12 @@ bool is_room(const IdScan& scan, std::string_view word) {
 
 // Where the last case token of `run` starts (run.begin when it has one token).
 std::uint32_t last_token_begin(const IdScan& scan, Span run) {
-    if (!scan.mixed_case) return run.begin;
     if (scan.case_splits_known) {
+        // (No splits in one case: no test of mixed_case, which varies at random.)
         const std::uint64_t splits = scan.case_splits & span_bits(Span{run.begin + 1, run.end});
         return splits ? 63u - static_cast<std::uint32_t>(std::countl_zero(splits)) : run.begin;
     }
+    if (!scan.mixed_case) return run.begin;
     for (std::uint32_t i = run.end - 1; i > run.begin; --i)
         if (case_split_at(scan, run, i)) return i;
     return run.begin;
@@ -279,6 +280,15 @@ bool others_outside(const IdScan& scan, Span span) {
     return false;
 }
 
+// Whether `word` (letters) is a room or street word. Ending its letter run,
+// the name detector's walk may have the answer (IdScan::suffix_categories:
+// the entry from a position to the run's end), without a look-up.
+bool room_or_street(const IdScan& scan, Span word, bool run_end) {
+    if (run_end && scan.suffix_set.test(word.begin))
+        return (scan.suffix_values[word.begin] & (kRoomWord | kStreetWord)) != 0;
+    return (scan.lexicon.lookup(scan.low(word)) & (kRoomWord | kStreetWord)) != 0;
+}
+
 // Places that codes hold by chance (issue 13): RM12 in D5VC-RM12, DR8 in
 // CBRR-DR8H, bed in 1efbed2c. A room or street found by rooms, streets,
 // buildings or named_streets goes when its room or street word has 2-3
@@ -290,12 +300,16 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
                         Hits& hits) {
     (void)state;
     if (hits.size() == first || scan.id.size() > 64) return;
-    std::array<bool, Hits::capacity()> drop{};
+    std::array<bool, Hits::capacity()> drop;  // [first, hits.size()) set below
     bool any = false;
     bool capitals = true;  // no lower-case letter: as codes are written
-    for (char c : scan.id) capitals &= !is_lower(c);
+    if (scan.masks_known)
+        capitals = (scan.letter_mask & ~scan.upper_mask) == 0;
+    else
+        for (char c : scan.id) capitals &= !is_lower(c);
     for (std::size_t h = first; h < hits.size(); ++h) {
         const Hit& hit = hits[h];
+        drop[h] = false;
         if (hit.kind != FindingKind::address || hit.message.text == kPostcodeMessage.data() ||
             hit.message.text == kOrgAddressMessage.data())
             continue;
@@ -308,9 +322,9 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
             for (Span t : tokens) {
                 // Where a room or street word ends the token (the whole token, or a suffix).
                 std::uint32_t word = t.end;
+                const bool run_end = t.end == run.end;
                 for (std::uint32_t p = t.begin; p + 2 <= t.end && word == t.end; ++p)
-                    if (scan.lexicon.lookup(scan.low(Span{p, t.end})) & (kRoomWord | kStreetWord))
-                        word = p;
+                    if (room_or_street(scan, Span{p, t.end}, run_end)) word = p;
                 if (word < t.end && t.end - word >= 4) long_word = true;
                 const Span name{t.begin, word};
                 if (name.size() >= 3 && !(scan.lexicon.lookup(scan.low(name)) & kAnyName) &&
@@ -331,7 +345,12 @@ void drop_chance_places(const IdScan& scan, const GuardState& state, std::size_t
             hits[h].severity = Severity::warn;
         }
     }
-    if (any) hits.erase_if_marked(drop.data());
+    if (!any) return;
+    // The marked hits out (those before `first` stay: drop is not set there).
+    std::size_t out = first;
+    for (std::size_t h = first; h < hits.size(); ++h)
+        if (!drop[h]) hits[out++] = hits[h];
+    hits.resize(out);
 }
 
 void organisation_words(const IdScan& scan, const GuardState& state, Hits& hits) {
@@ -625,7 +644,8 @@ void postcodes_by_characters(const IdScan& scan, Hits& hits) {
 
 namespace {
 
-// Quick test: 1-2 letters starting a segment, then a digit.
+// Quick test: 1-2 letters starting a segment, then a digit (and, from the
+// masks, an inward code).
 bool postcode_shape(const IdScan& scan) {
     // The shortest has 2 digits (M1-1AE) and an area of 1-2 letters.
     if (!scan.reference && (scan.digit_count < 2 || !scan.letters_1_or_2)) return false;
@@ -638,7 +658,11 @@ bool postcode_shape(const IdScan& scan) {
         const std::uint64_t starts = letters & ~(letters << 1), ends = letters & ~(letters >> 1);
         const std::uint64_t one = starts & ends & (digits >> 1);
         const std::uint64_t two = starts & (ends >> 1) & ~ends & (digits >> 2);
-        return (segment_starts & (one | two)) != 0;
+        // And an inward code somewhere: a digit, two letters, the end of
+        // a segment (whole, SW1A1AA, or one separator on, M1-1AE). Random
+        // codes seldom have both.
+        const std::uint64_t inward = digits & (letters >> 1) & (letters >> 2) & ~(alnum >> 3);
+        return ((segment_starts & (one | two)) != 0) & (inward != 0);
     }
     const std::string_view low = scan.lower;
     const auto n = static_cast<std::uint32_t>(low.size());
@@ -713,14 +737,16 @@ void detect_postcodes(const IdScan& scan, Hits& hits) {
 void detect_address(const IdScan& scan, const GuardState& state, Hits& hits) {
     // Room and street words were seen by the name detector's walk (all but a
     // room word as the first case token of a run: 12FlatB).
-    const bool words = (scan.suffix_any & (kRoomWord | kStreetWord)) || scan.mixed_case;
-    const bool places = !scan.digit_runs.empty() && !scan.letter_runs.empty() && words;
-    const bool named = scan.letters_over_3 && (scan.suffix_any & kStreetWord);
+    // (Bitwise, not short-circuit: one branch, not one a test.)
+    const bool words = ((scan.suffix_any & (kRoomWord | kStreetWord)) != 0) | scan.mixed_case;
+    const bool places = !scan.digit_runs.empty() & !scan.letter_runs.empty() & words;
+    const bool named = scan.letters_over_3 & ((scan.suffix_any & kStreetWord) != 0);
     // FlatB, Flat-B: a room word and a letter, no number.
-    const bool lettered = scan.mixed_case || (scan.letters_1_or_2 && (scan.suffix_any & kRoomWord));
+    const bool lettered =
+        scan.mixed_case | (scan.letters_1_or_2 & ((scan.suffix_any & kRoomWord) != 0));
+    const bool org = (state.org.flags_of_any() & kOrgAddress) != 0;
     // (drop_chance_places only weighs this detector's own hits.)
-    if (lettered || places || named || (state.org.flags_of_any() & kOrgAddress))
-        address(scan, state, lettered, places, named, hits);
+    if (lettered | places | named | org) address(scan, state, lettered, places, named, hits);
 }
 
 }  // namespace caseload::guard_internal

@@ -15,6 +15,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 
 #include "guard_detectors.hpp"
 
@@ -64,9 +65,27 @@ std::uint64_t letter_bits(const IdScan& scan) {
     return m;
 }
 
+// The lower case letters of the ID as bits (masks_known).
+[[gnu::always_inline]] inline std::uint64_t lower_bits(const IdScan& scan) {
+    return scan.letter_mask & ~scan.upper_mask;
+}
+
+// Whether the ID's masks answer the questions below (IDs of up to 64
+// characters, scanned 8 bytes at a time; not the reference paths).
+[[gnu::always_inline]] inline bool masks_answer(const IdScan& scan) {
+    return scan.masks_known && scan.case_splits_known;
+}
+
 // A case token or letter run edge at position p of a letter run (p may be
 // the run's begin or end): the letters on either side are not one word.
-bool edge_at(const IdScan& scan, std::uint32_t p) {
+[[gnu::always_inline]] inline bool edge_at(const IdScan& scan, std::uint32_t p) {
+    if (masks_answer(scan) && p < 64) {
+        // From the masks, without a branch on the letters (they are random):
+        // letters at p - 1 and p (none past the end), and no case split at p.
+        const std::uint64_t letters = scan.letter_mask;
+        const std::uint64_t edges = ~((letters << 1) & letters) | scan.case_splits;
+        return (edges >> p) & 1u;
+    }
     const std::string_view id = scan.id;
     if (p == 0 || p >= id.size()) return true;
     if (!is_letter(id[p - 1]) || !is_letter(id[p])) return true;
@@ -74,9 +93,30 @@ bool edge_at(const IdScan& scan, std::uint32_t p) {
     return is_upper(id[p]) && (is_lower(id[p - 1]) || (p + 1 < id.size() && is_lower(id[p + 1])));
 }
 
+// Whether the letters of s are all upper case (lower case).
+[[gnu::always_inline]] inline bool all_upper(const IdScan& scan, Span s) {
+    if (masks_answer(scan)) return (scan.upper_mask & span_bits(s)) == span_bits(s);
+    bool upper = true;
+    for (std::uint32_t i = s.begin; i < s.end; ++i) upper &= is_upper(scan.id[i]);
+    return upper;
+}
+[[gnu::always_inline]] inline bool all_lower(const IdScan& scan, Span s) {
+    if (masks_answer(scan)) return (lower_bits(scan) & span_bits(s)) == span_bits(s);
+    bool lower = true;
+    for (std::uint32_t i = s.begin; i < s.end; ++i) lower &= is_lower(scan.id[i]);
+    return lower;
+}
+
 // Title case: an upper-case letter, then lower case only (Sarah), in an ID
 // with both cases.
-bool title_case(const IdScan& scan, Span s) {
+[[gnu::always_inline]] inline bool title_case(const IdScan& scan, Span s) {
+    if (masks_answer(scan)) {
+        // An upper case letter at s.begin, lower case letters after it.
+        const std::uint64_t rest = span_bits(Span{s.begin + 1, s.end});
+        const bool first_upper = (scan.upper_mask >> (s.begin & 63)) & 1u;
+        return scan.mixed_case & (s.size() >= 2) & first_upper &
+               ((lower_bits(scan) & rest) == rest);
+    }
     if (!scan.mixed_case || s.size() < 2 || !is_upper(scan.id[s.begin])) return false;
     for (std::uint32_t i = s.begin + 1; i < s.end; ++i)
         if (!is_lower(scan.id[i])) return false;
@@ -88,6 +128,25 @@ bool title_case(const IdScan& scan, Span s) {
 // The ID is a run of hex digits in one case (01facaba, 6661BED4): the rest of
 // the ID says "a code", so letters a-f inside it are weak evidence.
 bool looks_hex(const IdScan& scan) {
+    if (masks_answer(scan)) {
+        // From the masks: 6+ characters, letters and digits only (so one
+        // run), 2+ digits, one case; then no letter past f, 8 at a time.
+        const std::size_t n = scan.id.size();
+        const std::uint64_t all = n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+        const bool shape = (n >= 6) & (scan.digit_count >= 2) & !scan.mixed_case &
+                           ((scan.letter_mask | scan.digit_mask) == all);
+        if (!shape) return false;
+        // Letters and digits are below 0x80 (and the bytes after the ID
+        // are 0): + 0x19 sets a byte's high bit when it is past 'f' (0x66).
+        constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = kOnes * 0x80;
+        std::uint64_t past_f = 0;
+        for (std::size_t at = 0; at < n; at += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, scan.lower.data() + at, 8);
+            past_f |= w + 0x19 * kOnes;
+        }
+        return (past_f & kHigh) == 0;
+    }
     if (scan.id.size() < 6 || scan.digit_count < 2 || scan.mixed_case ||
         scan.alnum_runs.size() != 1)
         return false;
@@ -129,8 +188,7 @@ Groups sort_unexplained(const IdScan& scan, const GuardState& state, std::uint64
         if (group.size() == 0) continue;
         if (group.size() >= 3 && edge_at(scan, group.begin) && edge_at(scan, group.end)) {
             const NameLikeness like = name_likeness(scan.low(group));
-            bool upper = true;
-            for (std::uint32_t i = group.begin; i < group.end; ++i) upper &= is_upper(scan.id[i]);
+            const bool upper = all_upper(scan, group);
             const int bar = upper ? kLikeRandom + kUpperExtra : kLikeRandom;
             if (like.vs_random >= bar && like.vs_random + like.vs_words >= kLikeSum) {
                 g.name_like |= bits_of(group);
@@ -321,13 +379,17 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             continue;
         }
         const std::uint32_t letters = m.size() - scan.digits_in(m);
-        const bool title = title_case(scan, m) && edge_at(scan, m.end);
+        const bool title = title_case(scan, m) & edge_at(scan, m.end);
         // Two matches that overlap, neither inside the other (zand, andy in
         // zandyz): letters read two ways, as in a code.
         bool straddles = false;
         for (std::size_t j = 0; j < count; ++j) {
+            // (Bitwise: no branch on the matches' places, which are random.)
             const Span o = matches[j].span;
-            straddles |= j != i && m.overlaps(o) && !m.contains(o) && !o.contains(m);
+            const bool overlap = (m.begin < o.end) & (o.begin < m.end);
+            const bool nested = ((m.begin <= o.begin) & (o.end <= m.end)) |
+                                ((o.begin <= m.begin) & (m.end <= o.end));
+            straddles |= (j != i) & overlap & !nested;
         }
         if (m.size() == 3 && !title) {
             // Three letters: a whole token at an edge of its segment, beside
@@ -348,8 +410,10 @@ void weigh_names(const IdScan& scan, const GuardState& state, const Hits& hits,
             // (xbrandt), or any in a lone run of letters (vnouri): a warning;
             // a common one (jsmith-4) or Title case (RHarvey) blocks. A short
             // rare name without Title case (SAH603, KAMO): a warning.
-            const bool joined_initial = (m.begin > 0 && ((g.initials >> (m.begin - 1)) & 1u)) ||
-                                        (m.end < 64 && ((g.initials >> m.end) & 1u));
+            // (An initial just before or just after the match, without a
+            // branch: m.begin < 64, the ID has at most 64 characters.)
+            const std::uint64_t after = m.end < 64 ? g.initials >> m.end : 0;
+            const bool joined_initial = (((g.initials << 1) >> m.begin) | after) & 1u;
             // (In capitals throughout, CAROND, 0HMARC: as a code could be.)
             const bool weak =
                 !title && ((joined_initial && letters <= 5 && (!common || !lowercase)) ||
@@ -374,8 +438,7 @@ namespace {
 // The model's bar for token t: in capitals a code's letters are as likely
 // as a name's, so a higher one, unless a separator sets the token apart.
 int bar_of(const IdScan& scan, Span t, std::uint32_t n) {
-    bool upper = true;
-    for (std::uint32_t i = t.begin; i < t.end; ++i) upper &= is_upper(scan.id[i]);
+    const bool upper = all_upper(scan, t);
     const bool separated = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                            (t.end < n && is_separator(scan.id[t.end]));
     return upper && !separated ? kLikeRandom + kUpperExtra : kLikeRandom;
@@ -384,22 +447,22 @@ int bar_of(const IdScan& scan, Span t, std::uint32_t n) {
 // Whether a token is made of the letters of Crockford's base 32, as codes
 // are (caseload id new): without I, L, O and U, which names are full of.
 bool code_symbols(const IdScan& scan, Span t) {
-    for (char c : scan.low(t))
-        if (c == 'i' || c == 'l' || c == 'o' || c == 'u') return false;
-    return true;
+    // Bit c: the letter of letter code c is i, l, o or u (no branch a letter:
+    // they come at random).
+    constexpr std::uint32_t kNotCode = 1u << 9 | 1u << 12 | 1u << 15 | 1u << 21;
+    std::uint32_t found = 0;
+    for (char c : scan.low(t)) found |= kNotCode >> letter_code(c);
+    return (found & 1u) == 0;
 }
 
 bool upper_only(const IdScan& scan, Span t) {
-    for (std::uint32_t i = t.begin; i < t.end; ++i)
-        if (!is_upper(scan.id[i])) return false;
-    return true;
+    return all_upper(scan, t);
 }
 
 // Capitals glued to digits, longer than a short code has room for
 // (RASKA0167, ROAA0147; not B3HAQE): 6+ letters, 5 and 2+ digits, 4 and 3+.
 bool long_capitals(const IdScan& scan, Span t) {
-    for (std::uint32_t i = t.begin; i < t.end; ++i)
-        if (!is_upper(scan.id[i])) return false;
+    if (!all_upper(scan, t)) return false;
     const auto digits = static_cast<int>(scan.digit_count);
     return t.size() >= 6 || (t.size() >= 5 && digits >= 2) ||
            (t.size() >= 4 && digits >= kLongCapitalsDigits);
@@ -477,34 +540,113 @@ bool any_could_read_as_name(const IdScan& scan, const SmallList<Span, 32>& token
 
 namespace {
 
-// detect_unknown_names past its quick test (out of line: many IDs stop before).
-[[gnu::noinline]] void unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
-    // What the other detectors explained (blocks; not warnings, such as a
-    // rare name inside the run: DAIR in DAIRE7), and the letters left.
-    std::uint64_t explained = scan.allowed_letter.words[0];
-    for (const Hit& hit : hits)
-        if (hit.severity == Severity::block) explained |= bits_of(hit.span);
-    const std::uint64_t letters = letter_bits(scan);
-    // Candidates: whole tokens of 4+ letters that nothing explains.
-    SmallList<Span, 32> tokens;
-    std::uint64_t left = letters & ~explained;
+// Whether token t of `run` is a candidate of unknown_names: 4+ letters (3
+// in Title case: Kia_0615, HOM.Oks.60, MBas0410) that nothing explains,
+// not a room, street or allowed word.
+bool unknown_candidate(const IdScan& scan, const GuardState& state, std::uint64_t explained, Span t,
+                       bool whole_run) {
+    const bool three_title = t.size() == 3 && title_case(scan, t);
+    if ((t.size() < 4 && !three_title) || (bits_of(t) & explained) != 0) return false;
+    if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord)) return false;
+    // (A whole run that is allowed is explained: allowed_letter.)
+    const bool marked = scan.allowed_letters_known && !scan.reference && whole_run;
+    return marked || !state.is_allowed(scan.lexicon, scan.low(t));
+}
+
+// unknown_names' candidates, run by run and token by token.
+void unknown_candidates(const IdScan& scan, const GuardState& state, std::uint64_t explained,
+                        SmallList<Span, 32>& tokens) {
     for (Span run : scan.letter_runs) {
         // (Tokens of 3 letters or more only: none in a shorter run.)
         if (run.size() < 3 || (bits_of(run) & explained) == bits_of(run)) continue;
         Tokens parts;
         case_tokens(scan, run, parts);
-        for (Span t : parts) {
-            // (Three letters in Title case too: Kia_0615, HOM.Oks.60, MBas0410.)
-            const bool three_title = t.size() == 3 && title_case(scan, t);
-            if ((t.size() < 4 && !three_title) || (bits_of(t) & explained) != 0) continue;
-            if (scan.suffix_categories(t.begin) & (kRoomWord | kStreetWord | kAllowedWord))
-                continue;
-            // (A whole run that is allowed is explained: allowed_letter.)
-            const bool marked = scan.allowed_letters_known && !scan.reference && t == run;
-            if (!marked && state.is_allowed(scan.lexicon, scan.low(t))) continue;
-            tokens.push(t);
-        }
+        for (Span t : parts)
+            if (unknown_candidate(scan, state, explained, t, t == run)) tokens.push(t);
     }
+}
+
+// The case tokens of the ID's letter runs as bits (masks_answer): where
+// each starts (a run's start or a case split) and where its last letter is.
+struct TokenBits {
+    std::uint64_t starts;
+    std::uint64_t lasts;
+};
+TokenBits token_bits(const IdScan& scan) {
+    const std::uint64_t letters = scan.letter_mask;
+    // (case_splits are inside runs: after a letter.)
+    return TokenBits{(letters & ~(letters << 1)) | scan.case_splits,
+                     (letters & ~(letters >> 1)) | (scan.case_splits >> 1)};
+}
+
+// unknown_candidates from the masks, in the same order: only the tokens of
+// 3+ letters that nothing explains are looked at (in a random code, one or
+// none), not every run (their sizes make branches that fail at random).
+void unknown_candidates_by_masks(const IdScan& scan, const GuardState& state,
+                                 std::uint64_t explained, SmallList<Span, 32>& tokens) {
+    const std::uint64_t letters = scan.letter_mask;
+    const TokenBits bits = token_bits(scan);
+    const std::uint64_t run_starts = letters & ~(letters << 1);
+    const std::uint64_t run_lasts = letters & ~(letters >> 1);
+    const std::uint64_t free = letters & ~explained;
+    // A token starts at s with s, s + 1 and s + 2 not explained, and it
+    // does not end at s or s + 1.
+    std::uint64_t starts =
+        bits.starts & free & (free >> 1) & (free >> 2) & ~bits.lasts & ~(bits.lasts >> 1);
+    for (; starts; starts &= starts - 1) {
+        const auto begin = static_cast<std::uint32_t>(std::countr_zero(starts));
+        const auto last = begin + static_cast<std::uint32_t>(std::countr_zero(bits.lasts >> begin));
+        const Span t{begin, last + 1};
+        const bool whole_run = ((run_starts >> begin) & (run_lasts >> last) & 1u) != 0;
+        if (unknown_candidate(scan, state, explained, t, whole_run)) tokens.push(t);
+    }
+}
+
+// The case tokens of one letter, as bits.
+std::uint64_t single_letter_tokens(const IdScan& scan) {
+    if (masks_answer(scan)) {
+        const TokenBits bits = token_bits(scan);
+        return bits.starts & bits.lasts;
+    }
+    std::uint64_t singles = 0;
+    for (Span run : scan.letter_runs) {
+        Tokens parts;
+        case_tokens(scan, run, parts);
+        for (Span p : parts)
+            if (p.size() == 1) singles |= bits_of(p);
+    }
+    return singles;
+}
+
+// The case tokens of 3+ letters in Title case, as bits (3 letters too: Nti
+// in NtiRenollet). None without both cases.
+std::uint64_t title_tokens_of(const IdScan& scan) {
+    std::uint64_t title_tokens = 0;
+    if (!scan.mixed_case) return 0;
+    for (Span run : scan.letter_runs) {
+        Tokens parts;
+        case_tokens(scan, run, parts);
+        for (Span p : parts)
+            if (p.size() >= 3 && title_case(scan, p)) title_tokens |= bits_of(p);
+    }
+    return title_tokens;
+}
+
+// detect_unknown_names past its quick test (out of line: many IDs stop before).
+[[gnu::noinline]] void unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
+    // What the other detectors explained (blocks; not warnings, such as a
+    // rare name inside the run: DAIR in DAIRE7), and the letters left.
+    std::uint64_t explained = scan.allowed_letter.words[0];
+    for (const Hit& hit : hits)  // (no branch on the severity: it comes at random)
+        explained |= bits_of(hit.span) & -std::uint64_t{hit.severity == Severity::block};
+    const std::uint64_t letters = letter_bits(scan);
+    // Candidates: whole tokens of 4+ letters that nothing explains.
+    SmallList<Span, 32> tokens;
+    std::uint64_t left = letters & ~explained;
+    if (masks_answer(scan))
+        unknown_candidates_by_masks(scan, state, explained, tokens);
+    else
+        unknown_candidates(scan, state, explained, tokens);
     if (tokens.empty()) return;
     // The model first: most tokens of random codes read as a name under no
     // bar, and then nothing below can find one.
@@ -514,13 +656,7 @@ namespace {
     const bool hex = looks_hex(scan);
     // Single letters standing as initials: runs of one letter, and case
     // tokens of one letter (the A of SchimekA-6, the H of HAsplen9).
-    std::uint64_t singles = 0;
-    for (Span run : scan.letter_runs) {
-        Tokens parts;
-        case_tokens(scan, run, parts);
-        for (Span p : parts)
-            if (p.size() == 1) singles |= bits_of(p);
-    }
+    const std::uint64_t singles = single_letter_tokens(scan);
     // Letters of the ID beside token t that nothing explains but initials.
     auto others_of = [&](Span t, std::uint64_t also_explained) {
         std::uint64_t others = left & ~bits_of(t) & ~also_explained;
@@ -540,13 +676,8 @@ namespace {
     // token alone among numbers, service codes and initials, written apart
     // (Sikma-163, akthar-0139, Coote-25), needs less: codes are seldom so.
     std::array<NameLikeness, 32> likes{};
-    std::uint64_t name_like = 0, title_tokens = 0;
-    for (Span run : scan.letter_runs) {  // (3 letters too: Nti in NtiRenollet)
-        Tokens parts;
-        case_tokens(scan, run, parts);
-        for (Span p : parts)
-            if (p.size() >= 3 && title_case(scan, p)) title_tokens |= bits_of(p);
-    }
+    std::uint64_t name_like = 0;
+    const std::uint64_t title_tokens = title_tokens_of(scan);
     auto other_long_run = [&](Span t) {
         for (Span run : scan.letter_runs)
             if (run.size() >= 4 && !run.overlaps(t)) return true;
@@ -559,8 +690,7 @@ namespace {
             const Span t = tokens[k];
             if (name_like & bits_of(t)) continue;
             const bool alone = t.begin == 0 && t.end == n;
-            bool lower = true;
-            for (std::uint32_t i = t.begin; i < t.end; ++i) lower &= is_lower(scan.id[i]);
+            const bool lower = all_lower(scan, t);
             const bool apart = (t.begin > 0 && is_separator(scan.id[t.begin - 1])) ||
                                (t.end < n && is_separator(scan.id[t.end])) || title_case(scan, t) ||
                                (lower && !hex) ||
@@ -589,11 +719,7 @@ namespace {
         if (!(name_like & bits_of(t))) continue;
         if (word_in_filter(scan.low(t))) continue;  // an ordinary word (Book, harbour)
         const NameLikeness like = likes[k];
-        bool upper = true, lower = true;
-        for (std::uint32_t i = t.begin; i < t.end; ++i) {
-            upper &= is_upper(scan.id[i]);
-            lower &= is_lower(scan.id[i]);
-        }
+        const bool upper = all_upper(scan, t), lower = all_lower(scan, t);
         const bool alone = t.begin == 0 && t.end == n;
         // Plain: every other letter explained, name-like itself, or an
         // initial beside this token (E-Frusci0812, HAsplen9, SchimekA-6).
@@ -632,7 +758,7 @@ namespace {
 }  // namespace
 
 void detect_unknown_names(const IdScan& scan, const GuardState& state, Hits& hits) {
-    if ((scan.letters_over_3 || scan.mixed_case) && scan.id.size() <= 64)
+    if ((scan.letters_over_3 | scan.mixed_case) & (scan.id.size() <= 64))
         unknown_names(scan, state, hits);
 }
 

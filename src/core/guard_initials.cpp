@@ -140,10 +140,11 @@ bool plausible_initials(const IdScan& scan, const GuardState& state, const Hits&
 
 void detect_initials(const IdScan& scan, const GuardState& state, Hits& hits) {
     // (letter_groups' first tests, before its call: most IDs stop here.)
+    // (One test, not four: the runs of random codes make each hard to predict.)
     const std::size_t groups = scan.letter_runs.size();
-    if (groups != 0 && groups <= 3 && !scan.digit_runs.empty() &&
-        (scan.reference || !scan.letters_over_3))
-        letter_groups(scan, state, hits);
+    const bool candidate =
+        (groups - 1 < 3) & !scan.digit_runs.empty() & (scan.reference | !scan.letters_over_3);
+    if (candidate) letter_groups(scan, state, hits);
     // (The name detector marks the IDs with a letter before a word, on both paths.)
     if (scan.initial_before_word) initial_and_word(scan, state, hits);
 }

@@ -539,3 +539,50 @@ TEST_CASE("guard fast paths: tidy of up to 15 matches and of more, as the refere
         }
     }
 }
+
+TEST_CASE("guard fast paths: the other detectors' tests from the masks, as the reference paths") {
+    // unknown_names' candidates, single letters and Title-case tokens from
+    // the case-token masks; title_case, edge_at, looks_hex, all upper or
+    // lower case from the masks; the quick tests of dates, initials,
+    // postcodes and addresses (issue 13, part D). The reference paths read
+    // the characters.
+    const auto state = gi::make_guard_state(GuardWords{});
+    for (std::string id :
+         {"NtiRenollet-4", "SchimekA-6",    "HAsplen9",   "E-Frusci0812", "Kia_0615",
+          "MBas0410",      "ViayraVanwyck", "Reinbold-4", "roaden.2",     "CROCKER_0750",
+          "RASKA0167",     "zaroudischino", "xq7Sarah",   "01facaba",     "1-2-1990",
+          "270285",        "4435-RM53",     "729RM6",     "F351-BAY6",    "Flat-2-Block-C"}) {
+        CAPTURE(id);
+        const auto fast = gi::check_id(*state, id, false);
+        CHECK_FALSE(fast.empty());
+        CHECK(describe(fast) == describe(gi::check_id(*state, id, true)));
+    }
+    // Letter runs cut into case tokens of every size, with single letters,
+    // separators and digits between; hex codes.
+    std::mt19937 random(20261204u);
+    auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+    for (int i = 0; i < 40000; ++i) {
+        std::string id;
+        for (std::size_t parts = 1 + pick(4); parts; --parts) {
+            const std::size_t shape = pick(6);
+            if (shape == 0) {
+                id += std::to_string(pick(100000));
+            } else if (shape == 1) {
+                id += "-_."[pick(3)];
+            } else if (shape == 2) {  // hex
+                for (std::size_t n = 1 + pick(8); n; --n) id += "0123456789abcdef"[pick(16)];
+            } else {
+                for (std::size_t n = 1 + pick(9); n; --n) {
+                    const char c = static_cast<char>('a' + pick(26));
+                    id += pick(3) == 0 ? static_cast<char>(c - 'a' + 'A') : c;
+                }
+            }
+        }
+        const auto fast = gi::check_id(*state, id, false);
+        const auto reference = gi::check_id(*state, id, true);
+        if (describe(fast) != describe(reference)) {
+            CAPTURE(id);
+            CHECK(describe(fast) == describe(reference));
+        }
+    }
+}
