@@ -160,6 +160,17 @@ std::string describe(const std::vector<GuardFinding>& findings) {
     return out;
 }
 
+// The fast paths' findings for `id` against the reference paths' (checked,
+// with the ID, only when they differ: these loops run over many IDs).
+void check_fast_as_reference(const gi::GuardState& state, const std::string& id) {
+    const auto fast = gi::check_id(state, id, false);
+    const auto reference = gi::check_id(state, id, true);
+    if (describe(fast) != describe(reference)) {
+        CAPTURE(id);
+        CHECK(describe(fast) == describe(reference));
+    }
+}
+
 }  // namespace
 
 TEST_CASE("guard fast paths: the same findings as the reference paths, on random IDs") {
@@ -175,12 +186,7 @@ TEST_CASE("guard fast paths: the same findings as the reference paths, on random
         IdMaker maker(20261126u + static_cast<unsigned>(configuration));
         for (int i = 0; i < 60000; ++i) {
             const std::string id = maker.next();
-            const auto fast = gi::check_id(*state, id, false);
-            const auto reference = gi::check_id(*state, id, true);
-            if (describe(fast) != describe(reference)) {
-                CAPTURE(id);
-                CHECK(describe(fast) == describe(reference));
-            }
+            check_fast_as_reference(*state, id);
             if (i % 16 == 0) {
                 const std::string name = i % 32 ? "Amy O'Connor-Smith" : "Jan Kowalski";
                 const auto fast_named = gi::check_id_with_name(*state, id, name, false);
@@ -222,12 +228,7 @@ TEST_CASE("guard fast paths: IDs without lower case letters, as the reference pa
         ids.push_back(id);
     }
     for (const std::string& id : ids) {
-        const auto fast = gi::check_id(*state, id, false);
-        const auto reference = gi::check_id(*state, id, true);
-        if (describe(fast) != describe(reference)) {
-            CAPTURE(id);
-            CHECK(describe(fast) == describe(reference));
-        }
+        check_fast_as_reference(*state, id);
     }
 }
 
@@ -452,12 +453,7 @@ TEST_CASE("guard fast paths: separated O', Mc and Mac prefixes and a letter befo
                 id += std::string("-_.")[pick(3)] + std::to_string(pick(1000));
             else if (pick(3) == 0)
                 id += static_cast<char>('A' + pick(26));
-            const auto fast = gi::check_id(*state, id, false);
-            const auto reference = gi::check_id(*state, id, true);
-            if (describe(fast) != describe(reference)) {
-                CAPTURE(id);
-                CHECK(describe(fast) == describe(reference));
-            }
+            check_fast_as_reference(*state, id);
         }
     }
 }
@@ -531,12 +527,7 @@ TEST_CASE("guard fast paths: tidy of up to 15 matches and of more, as the refere
         ids.push_back(id);
     }
     for (const std::string& id : ids) {
-        const auto fast = gi::check_id(*state, id, false);
-        const auto reference = gi::check_id(*state, id, true);
-        if (describe(fast) != describe(reference)) {
-            CAPTURE(id);
-            CHECK(describe(fast) == describe(reference));
-        }
+        check_fast_as_reference(*state, id);
     }
 }
 
@@ -578,11 +569,6 @@ TEST_CASE("guard fast paths: the other detectors' tests from the masks, as the r
                 }
             }
         }
-        const auto fast = gi::check_id(*state, id, false);
-        const auto reference = gi::check_id(*state, id, true);
-        if (describe(fast) != describe(reference)) {
-            CAPTURE(id);
-            CHECK(describe(fast) == describe(reference));
-        }
+        check_fast_as_reference(*state, id);
     }
 }
